@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// The `iamroll` entry point. The CLI is TypeScript run through tsx's loader,
+// so a fresh `npm install` needs no build step before `npx iamroll` works.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { register } = await import('tsx/esm/api');
+register();
+const { main } = await import('../src/main.ts');
+process.exitCode = await main(process.argv.slice(2));

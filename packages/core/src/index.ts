@@ -1,0 +1,4 @@
+// The public surface of @iamroll/core. Subpaths (`@iamroll/core/config`,
+// `@iamroll/core/token`, `@iamroll/core/pool`, `@iamroll/core/rates`) let callers
+// import one module without loading the AWS SDK or pg.
+export {};
