@@ -1,1 +1,2 @@
-export {};
+export { startEmbeddedPg, type EmbeddedPg, type EmbeddedPgOptions } from './embedded-postgres';
+export { findFreePort } from './free-port';
