@@ -1,0 +1,53 @@
+// How Kong finds the signing region for an IAM token: it never reads AWS_REGION, it
+// matches the database host against these patterns (kong/db/strategies/postgres/
+// iam_token_handler.lua, `regionRegexes`, copied from aws-sdk-js region_config). They are
+// unanchored and case-sensitive, and the commercial pattern only knows the prefixes
+// us|eu|ap|sa|ca|me: a host in af-south-1, il-central-1 or mx-central-1 finds no region.
+// No match makes every IAM login fail with
+// "cannot fetch IAM token because extract region from db endpoint failed".
+//
+// packages/core/src/token/region.ts answers a different question (what region a
+// correct token needs); this file answers what Kong will actually do.
+
+const KONG_REGION_PATTERNS: readonly RegExp[] = [
+  /((?:us|eu|ap|sa|ca|me)-\w+-\d+)\.rds\.amazonaws\.com/,
+  /(cn-\w+-\d+)\.rds\.amazonaws\.com\.cn/,
+  /(us-gov-\w+-\d+)\.rds\.amazonaws\.com/,
+  /(us-iso-\w+-\d+)\.rds\.c2s\.ic\.gov/,
+  /(us-isob-\w+-\d+)\.rds\.sc2s\.sgov\.gov/,
+];
+
+/** The region Kong signs IAM tokens for when connecting to `host`, or null when Kong finds none. */
+export function kongSigningRegion(host: string | null): string | null {
+  if (host === null) return null;
+  for (const pattern of KONG_REGION_PATTERNS) {
+    const region = pattern.exec(host)?.[1];
+    if (region !== undefined) return region;
+  }
+  return null;
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+export function isIpAddress(host: string): boolean {
+  return IPV4.test(host) || host.includes(':');
+}
+
+const ANY_RDS_REGION = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.rds\.(?:amazonaws\.com(?:\.cn)?|c2s\.ic\.gov|sc2s\.sgov\.gov)\.?$/;
+
+/**
+ * For messages: the region an RDS endpoint name carries by AWS's own naming, even
+ * when Kong's patterns miss it (unknown region prefix, upper case, trailing dot).
+ */
+export function rdsRegionByAwsNaming(host: string): string | null {
+  return ANY_RDS_REGION.exec(host.toLowerCase())?.[1] ?? null;
+}
+
+/** The AWS partition of a region name: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b. */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
