@@ -1,0 +1,69 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { createIamTokenProvider, TokenError, type TokenProvider, type TokenTarget } from '@iamroll/core/token';
+import { CliError, ExitCode, type CliIo } from '../io';
+
+/** Flags shared by `token` and `probe`: what a token is signed for (Kong's pg_iam_auth_* settings). */
+export interface TokenFlags {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly region?: string;
+  readonly assumeRoleArn?: string;
+  readonly roleSessionName?: string;
+  readonly stsEndpointUrl?: string;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new InvalidArgumentError('expected a TCP port (1-65535)');
+  return port;
+}
+
+export function addTokenOptions(command: Command): Command {
+  return command
+    .requiredOption('--host <host>', 'RDS endpoint name, e.g. kong.abcdefghijkl.us-east-1.rds.amazonaws.com (pg_host)')
+    .option('--port <port>', 'database port (pg_port)', parsePort, 5432)
+    .requiredOption('--user <user>', 'database user granted rds_iam (pg_user)')
+    .option('--region <region>', 'signing region; default: taken from --host as Kong does (needed for IPs and custom DNS names)')
+    .option('--assume-role-arn <arn>', 'assume this IAM role first (pg_iam_auth_assume_role_arn)')
+    .option('--role-session-name <name>', 'session name of the assumed role (pg_iam_auth_role_session_name)', 'KongPostgres')
+    .option('--sts-endpoint-url <url>', 'STS endpoint for AssumeRole (pg_iam_auth_sts_endpoint_url)');
+}
+
+export function tokenTarget(flags: TokenFlags, database?: string): TokenTarget {
+  if (!flags.assumeRoleArn && flags.stsEndpointUrl) {
+    throw new CliError('--sts-endpoint-url is only used with --assume-role-arn');
+  }
+  return {
+    host: flags.host,
+    port: flags.port,
+    user: flags.user,
+    ...(database !== undefined ? { database } : {}),
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.assumeRoleArn
+      ? { assumeRoleArn: flags.assumeRoleArn, roleSessionName: flags.roleSessionName, ...(flags.stsEndpointUrl ? { stsEndpointUrl: flags.stsEndpointUrl } : {}) }
+      : {}),
+  };
+}
+
+/** Token failures are the operator's to fix (credentials, region, role): exit 2 with the reason. */
+export function tokenCliError(error: unknown): Error {
+  if (error instanceof TokenError) return new CliError(`cannot create an IAM token: ${error.message}`, ExitCode.usage);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export function register(program: Command, io: CliIo, tokenProvider: () => TokenProvider = () => createIamTokenProvider()): void {
+  addTokenOptions(program.command('token'))
+    .description(
+      'Print an RDS IAM authentication token (the PostgreSQL password) for one user, signed like Kong Gateway signs it. ' +
+        'Credentials come from the AWS default chain (environment, AWS_PROFILE, web identity, ECS, EC2). ' +
+        'The token is valid for 15 minutes and is a secret: only the token is printed, on one line.',
+    )
+    .action(async (flags: TokenFlags) => {
+      const target = tokenTarget(flags);
+      const token = await tokenProvider().getToken(target).catch((error: unknown) => {
+        throw tokenCliError(error);
+      });
+      io.stdout(`${token}\n`);
+    });
+}

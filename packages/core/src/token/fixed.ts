@@ -1,0 +1,15 @@
+import type { TokenCounters, TokenProvider, TokenTarget } from './types';
+
+/** For tests: the same token (or one computed from the target) every time, no AWS. */
+export function createFixedTokenProvider(token: string | ((target: TokenTarget) => string)): TokenProvider {
+  let signed = 0;
+  return {
+    get counters(): TokenCounters {
+      return { signed, cacheHits: 0, failures: { region: 0, credentials: 0, assume_role: 0, signing: 0 } };
+    },
+    getToken(target: TokenTarget): Promise<string> {
+      signed += 1;
+      return Promise.resolve(typeof token === 'string' ? token : token(target));
+    },
+  };
+}
