@@ -1,9 +1,25 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io';
+import { register as registerToken } from './token';
+import { register as registerProbe } from './probe';
+import { register as registerSim } from './sim';
+import { register as registerLint } from './lint';
+import { register as registerPlan } from './plan';
+import { register as registerPolicy } from './policy';
+import { register as registerServe } from './serve';
+import { register as registerStart } from './start';
 
 /**
  * Every `iamroll` command, one module each. A module exports
  * `register(program, io)` which adds its subcommand with full --help text.
  */
-export function registerCommands(_program: Command, _io: CliIo): void {
+export function registerCommands(program: Command, io: CliIo): void {
+  registerToken(program, io);
+  registerProbe(program, io);
+  registerSim(program, io);
+  registerLint(program, io);
+  registerPlan(program, io);
+  registerPolicy(program, io);
+  registerServe(program, io);
+  registerStart(program, io);
 }
