@@ -1,0 +1,90 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config';
+import { readMigrations, type Migration } from './db/migrations';
+import { createLogger } from './logger';
+import { agentsRoutes } from './modules/agents/agents-routes';
+import { apiTokensRoutes } from './modules/api-tokens/api-tokens-routes';
+import { auditRoutes } from './modules/audit/audit-routes';
+import { authRoutes } from './modules/auth/auth-routes';
+import { enrollmentTokensRoutes } from './modules/enrollment/enrollment-routes';
+import { healthRoutes } from './modules/health/health-routes';
+import { ensureFirstAdmin, type FirstAdmin } from './modules/users/ensure-first-admin';
+import { usersRoutes } from './modules/users/users-routes';
+import authPlugin from './plugins/auth';
+import errorsPlugin from './plugins/errors';
+import eventsPlugin from './plugins/events';
+import leaderPlugin from './plugins/leader';
+import metricsPlugin from './plugins/metrics';
+import openApiPlugin from './plugins/openapi';
+import prismaPlugin from './plugins/prisma';
+import securityPlugin from './plugins/security';
+import webPlugin from './plugins/web';
+import { createServices } from './services';
+import { registerWorkers } from './workers';
+
+export const API_VERSION = '0.1.0';
+
+/** Config with the database settled (the server starts the embedded PostgreSQL when DATABASE_URL is unset). */
+export type AppConfig = Omit<Config, 'databaseUrl'> & { readonly databaseUrl: string };
+
+export interface AppDeps {
+  /** Default: prisma/migrations of this checkout. */
+  readonly migrations?: readonly Migration[];
+  /** Apply pending migrations while building (default true). */
+  readonly isMigrating?: boolean;
+  /** Leader lock retry (default 2000 ms): a new leader takes over within about this long. */
+  readonly leaderRetryMs?: number;
+  /** SSE keep-alive comment interval (default 15 s). */
+  readonly sseKeepAliveMs?: number;
+  /** Where logs go (tests pass a sink); default stdout or IAMROLL_LOG_FILE. */
+  readonly logStream?: DestinationStream;
+  /** Told once when the first admin is created, to show its generated password to a human. */
+  readonly onFirstAdmin?: (admin: FirstAdmin) => void;
+}
+
+/** Builds the whole API without listening: tests use `app.inject()`, server.ts calls `listen()`. */
+export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  // Typed as Fastify's logger (pino's minus a few members) so the instance type stays the default one.
+  const logger: FastifyBaseLogger = createLogger({ level: config.logLevel, file: config.logFile, ...(deps.logStream ? { stream: deps.logStream } : {}) });
+  const app = Fastify({
+    loggerInstance: logger,
+    trustProxy: config.isProxyTrusted,
+    // Agents heartbeat every second: per-request info logs would drown everything else (see the debug hook below).
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onResponse', (request, reply, next) => {
+    request.log.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    next();
+  });
+
+  const migrations = deps.migrations ?? (await readMigrations());
+  await app.register(errorsPlugin);
+  await app.register(prismaPlugin, { databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, migrations, isMigrating: deps.isMigrating ?? true });
+  await app.register(authPlugin, { isCookieSecure: config.isCookieSecure, bootstrapEnrollmentToken: config.enrollmentToken });
+  await app.register(securityPlugin);
+  await app.register(openApiPlugin, { version: API_VERSION });
+  await app.register(metricsPlugin);
+  await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });
+  await app.register(eventsPlugin, { databaseUrl: config.databaseUrl, keepAliveMs: deps.sseKeepAliveMs ?? 15_000 });
+  await app.register(webPlugin);
+
+  const services = createServices(app, config);
+  await app.register(healthRoutes, { prefix: '/api' });
+  await app.register(authRoutes, { prefix: '/api/v1/auth', auth: services.auth, loginAttemptsPerMinute: config.loginAttemptsPerMinute });
+  await app.register(usersRoutes, { prefix: '/api/v1/users', users: services.users });
+  await app.register(apiTokensRoutes, { prefix: '/api/v1/api-tokens', apiTokens: services.apiTokens });
+  await app.register(enrollmentTokensRoutes, { prefix: '/api/v1/enrollment-tokens', enrollment: services.enrollment });
+  await app.register(agentsRoutes, { prefix: '/api/v1/agents', enrollment: services.enrollment });
+  await app.register(auditRoutes, { prefix: '/api/v1/audit', audit: services.repositories.audit });
+  registerWorkers(app, services);
+
+  app.addHook('onReady', async () => {
+    const admin = await ensureFirstAdmin({ prisma: app.prisma, ...services.repositories }, config.adminPassword);
+    if (admin) deps.onFirstAdmin?.(admin);
+  });
+  return app;
+}

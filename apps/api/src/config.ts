@@ -1,0 +1,99 @@
+import { Type, type Static } from 'typebox';
+import Value from 'typebox/value';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+/**
+ * Every environment variable the API reads, in one place. Values arrive as
+ * strings and are converted by the schema; nothing else reads process.env.
+ */
+export const EnvSchema = Type.Object({
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL to use. Unset: an embedded PostgreSQL with its data under IAMROLL_DATA_DIR.' }),
+  ),
+  IAMROLL_DATA_DIR: Type.String({ minLength: 1, default: '.data/api', description: 'Where the embedded PostgreSQL keeps its data.' }),
+  IAMROLL_HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on.' }),
+  IAMROLL_PORT: Type.Integer({ ...Port, default: 8080, description: 'TCP port to listen on (0 picks a free one).' }),
+  IAMROLL_PUBLIC_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'The URL users reach the dashboard at; https:// makes cookies Secure.' }),
+  ),
+  IAMROLL_SECURE_COOKIES: Type.Optional(Type.Boolean({ description: 'Force the Secure cookie flag on or off (default: on when IAMROLL_PUBLIC_URL is https).' })),
+  IAMROLL_TRUST_PROXY: Type.Boolean({ default: false, description: 'Trust X-Forwarded-* headers (behind a load balancer) for client IPs.' }),
+  IAMROLL_ADMIN_PASSWORD: Type.Optional(
+    Type.String({ minLength: 12, maxLength: 256, description: 'Password of the first `admin` user, created when no user exists. Unset: generated and printed once.' }),
+  ),
+  IAMROLL_ENROLLMENT_TOKEN: Type.Optional(
+    Type.String({ minLength: 24, maxLength: 256, description: 'A bootstrap enrollment token agents may use, besides the ones created in the API.' }),
+  ),
+  IAMROLL_SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 12, description: 'How long a login lasts.' }),
+  IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Login attempts allowed per client IP and username per minute.' }),
+  IAMROLL_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Connections in the API pool (Prisma and raw SQL share it).' }),
+  IAMROLL_LOG_FILE: Type.Optional(Type.String({ minLength: 1, description: 'Write logs to this file instead of stdout.' })),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+});
+export type Env = Static<typeof EnvSchema>;
+
+export type LogLevel = Env['LOG_LEVEL'];
+
+export interface Config {
+  /** Contains a password: never log it. Undefined means "start the embedded PostgreSQL". */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string | undefined;
+  readonly isCookieSecure: boolean;
+  readonly isProxyTrusted: boolean;
+  readonly adminPassword: string | undefined;
+  readonly enrollmentToken: string | undefined;
+  readonly sessionTtlHours: number;
+  readonly loginAttemptsPerMinute: number;
+  readonly dbPoolSize: number;
+  readonly logFile: string | undefined;
+  readonly logLevel: LogLevel;
+}
+
+/** All configuration problems at once, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once at start; throws ConfigError listing every problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const known = Object.keys(EnvSchema.properties);
+  // Empty strings count as unset: `FOO= iamroll serve` should not fail on FOO.
+  const raw = Object.fromEntries(known.flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
+  const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
+  const problems = Value.Errors(EnvSchema, converted).map((error) => {
+    const name = error.instancePath.replace(/^\//, '') || missingName(error.params);
+    // Never echo the value: several of these variables are secrets.
+    return `${name}: ${error.message}`;
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const parsed = converted as Env;
+  const publicUrl = parsed.IAMROLL_PUBLIC_URL;
+  return {
+    databaseUrl: parsed.DATABASE_URL,
+    dataDir: parsed.IAMROLL_DATA_DIR,
+    host: parsed.IAMROLL_HOST,
+    port: parsed.IAMROLL_PORT,
+    publicUrl,
+    isCookieSecure: parsed.IAMROLL_SECURE_COOKIES ?? publicUrl?.startsWith('https://') ?? false,
+    isProxyTrusted: parsed.IAMROLL_TRUST_PROXY,
+    adminPassword: parsed.IAMROLL_ADMIN_PASSWORD,
+    enrollmentToken: parsed.IAMROLL_ENROLLMENT_TOKEN,
+    sessionTtlHours: parsed.IAMROLL_SESSION_TTL_HOURS,
+    loginAttemptsPerMinute: parsed.IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE,
+    dbPoolSize: parsed.IAMROLL_DB_POOL_SIZE,
+    logFile: parsed.IAMROLL_LOG_FILE,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}
+
+function missingName(params: object): string {
+  const missing = (params as { requiredProperties?: unknown }).requiredProperties;
+  return Array.isArray(missing) ? missing.join(', ') : 'environment';
+}

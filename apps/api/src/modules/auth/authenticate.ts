@@ -1,0 +1,66 @@
+import { AGENT_CREDENTIAL_PREFIX, API_TOKEN_PREFIX, ENROLLMENT_TOKEN_PREFIX } from '@iamroll/contracts';
+import type { CredentialsRepository } from './credentials-repository';
+import type { Principal, RouteAuth } from './principal';
+import { hashToken, isSameSecret } from './secrets';
+
+export const SESSION_COOKIE = 'iamroll_session';
+
+/** lastUsedAt is informational: write it at most this often per credential, not on every heartbeat. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface AuthenticatorDeps {
+  readonly credentials: CredentialsRepository;
+  /** IAMROLL_ENROLLMENT_TOKEN, accepted by enrollment routes besides stored tokens. */
+  readonly bootstrapEnrollmentToken: string | undefined;
+  readonly nowMs?: () => number;
+}
+
+export interface CredentialSources {
+  readonly authorization: string | undefined;
+  readonly sessionCookie: string | undefined;
+}
+
+/** Finds who is calling from the Authorization header or the session cookie; null when nobody valid. */
+export function createAuthenticator(deps: AuthenticatorDeps) {
+  const nowMs = deps.nowMs ?? Date.now;
+  const isStale = (lastUsedAt: Date | null) => !lastUsedAt || nowMs() - lastUsedAt.getTime() > TOUCH_INTERVAL_MS;
+
+  async function fromBearer(token: string, auth: RouteAuth): Promise<Principal | null> {
+    if (auth === 'enrollment' && deps.bootstrapEnrollmentToken && isSameSecret(token, deps.bootstrapEnrollmentToken)) {
+      return { kind: 'enrollment', tokenId: null, tokenName: 'IAMROLL_ENROLLMENT_TOKEN' };
+    }
+    if (token.startsWith(AGENT_CREDENTIAL_PREFIX)) {
+      const row = await deps.credentials.findAgentCredential(hashToken(token));
+      if (!row) return null;
+      if (isStale(row.lastUsedAt)) await deps.credentials.touchAgentCredential(row.credentialId);
+      return { kind: 'agent', nodeId: row.nodeId, credentialId: row.credentialId, hostname: row.hostname };
+    }
+    if (token.startsWith(ENROLLMENT_TOKEN_PREFIX)) {
+      const row = await deps.credentials.findEnrollmentToken(hashToken(token));
+      return row ? { kind: 'enrollment', tokenId: row.tokenId, tokenName: row.tokenName } : null;
+    }
+    if (token.startsWith(API_TOKEN_PREFIX)) {
+      const row = await deps.credentials.findApiToken(hashToken(token));
+      if (!row) return null;
+      if (isStale(row.lastUsedAt)) await deps.credentials.touchApiToken(row.tokenId);
+      return { kind: 'token', tokenId: row.tokenId, tokenName: row.tokenName, userId: row.userId, role: row.role };
+    }
+    return null;
+  }
+
+  return {
+    async authenticate(sources: CredentialSources, auth: RouteAuth): Promise<Principal | null> {
+      if (sources.authorization !== undefined) {
+        const match = /^Bearer +(\S+)$/i.exec(sources.authorization.trim());
+        return match?.[1] ? fromBearer(match[1], auth) : null;
+      }
+      if (sources.sessionCookie) {
+        const row = await deps.credentials.findSession(hashToken(sources.sessionCookie));
+        return row ? { kind: 'user', ...row } : null;
+      }
+      return null;
+    },
+  };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerEvent } from '@iamroll/contracts';
+import pg from 'pg';
+
+export const EVENTS_CHANNEL = 'iamroll_events';
+
+/** NOTIFY payloads must stay under 8000 bytes; bigger events say "refetch" instead of carrying data. */
+const MAX_PAYLOAD_BYTES = 7000;
+
+export interface EventBusLogger {
+  warn(object: object, message: string): void;
+}
+
+type Listener = (event: ServerEvent) => void;
+
+interface Envelope {
+  readonly origin: string;
+  readonly event: ServerEvent;
+}
+
+/**
+ * Every API process sees every event: `publish` sends a PostgreSQL NOTIFY
+ * on `iamroll_events`, and each process LISTENs on a dedicated connection
+ * and hands what arrives (its own events included) to local subscribers,
+ * such as the SSE streams. Delivery is at-most-once: while the listening
+ * connection is down events are missed, so clients refetch on reconnect.
+ */
+export class EventBus {
+  readonly #listeners = new Set<Listener>();
+  readonly #origin = randomUUID();
+  #client: pg.Client | null = null;
+  #isStopped = false;
+  #retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+    private readonly log: EventBusLogger,
+    private readonly retryMs = 1000,
+  ) {}
+
+  get isListening(): boolean {
+    return this.#client !== null;
+  }
+
+  get subscriberCount(): number {
+    return this.#listeners.size;
+  }
+
+  /** Call after the change is committed (or use `notifySql` inside the transaction: delivered on commit). */
+  async publish(type: string, data: Record<string, unknown> = {}): Promise<void> {
+    await this.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, this.payload(type, data)]);
+  }
+
+  /** The payload for `SELECT pg_notify('iamroll_events', $payload)` in a transaction, e.g. with Prisma's $executeRaw. */
+  payload(type: string, data: Record<string, unknown> = {}): string {
+    const event: ServerEvent = { type, at: new Date().toISOString(), data };
+    const text = JSON.stringify({ origin: this.#origin, event } satisfies Envelope);
+    if (Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES) return text;
+    return JSON.stringify({ origin: this.#origin, event: { ...event, data: { isTruncated: true } } } satisfies Envelope);
+  }
+
+  /** Returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    await this.#listen().catch((error: unknown) => this.#retryLater(error));
+  }
+
+  async stop(): Promise<void> {
+    this.#isStopped = true;
+    clearTimeout(this.#retryTimer);
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => undefined);
+    this.#listeners.clear();
+  }
+
+  async #listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'iamroll-events' });
+    client.on('notification', (message) => {
+      if (message.channel === EVENTS_CHANNEL && message.payload) this.#deliver(message.payload);
+    });
+    client.on('error', (error) => {
+      if (this.#client === client) this.#client = null;
+      void client.end().catch(() => undefined);
+      this.#retryLater(error);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    if (this.#isStopped) {
+      await client.end();
+      return;
+    }
+    this.#client = client;
+  }
+
+  #retryLater(error: unknown): void {
+    if (this.#isStopped) return;
+    this.log.warn({ err: error }, 'event listener connection failed; retrying (events published meanwhile are missed)');
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => void this.start(), this.retryMs).unref();
+  }
+
+  #deliver(payload: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(payload) as Envelope;
+    } catch {
+      this.log.warn({}, 'ignored a malformed event notification');
+      return;
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener(envelope.event);
+      } catch (error) {
+        this.log.warn({ err: error, type: envelope.event.type }, 'an event subscriber failed');
+      }
+    }
+  }
+}

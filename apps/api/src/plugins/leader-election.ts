@@ -1,0 +1,149 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+
+/** The controller's leader lock (distinct from Prisma's migration lock 72707369). */
+export const LEADER_LOCK_KEY = 7_601_337_001n;
+
+export interface LeaderLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface LeaderWorker {
+  readonly name: string;
+  readonly intervalMs: number;
+  /** The signal aborts when leadership is lost or the app closes. */
+  readonly fn: (signal: AbortSignal) => Promise<void>;
+}
+
+interface LeaderEvents {
+  acquired: [];
+  lost: [];
+}
+
+/**
+ * Leader election with a PostgreSQL session advisory lock held on a
+ * dedicated connection: whoever holds the lock leads; if its process or
+ * connection dies, PostgreSQL releases the lock and another process takes
+ * it within one retry interval. Leader-only work runs through `run()`.
+ * Because a leader learns of a dead connection only when it next uses it,
+ * two leaders may briefly overlap: workers must be idempotent and
+ * level-triggered (recompute from the database every pass).
+ */
+export class LeaderElection extends EventEmitter<LeaderEvents> {
+  #client: pg.Client | null = null;
+  #isLeader = false;
+  #isStopped = false;
+  #timer: NodeJS.Timeout | undefined;
+  #abort = new AbortController();
+  readonly #workers: LeaderWorker[] = [];
+  readonly #running = new Map<string, { timer?: NodeJS.Timeout; current?: Promise<void> }>();
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly retryMs: number,
+    private readonly log: LeaderLogger,
+  ) {
+    super();
+  }
+
+  get isLeader(): boolean {
+    return this.#isLeader;
+  }
+
+  /** Runs `fn` every `intervalMs` (first run at once) while this process leads; never two runs of one worker at a time. */
+  run(name: string, intervalMs: number, fn: (signal: AbortSignal) => Promise<void>): void {
+    if (this.#workers.some((worker) => worker.name === name)) throw new Error(`a leader worker named ${name} is already registered`);
+    const worker = { name, intervalMs, fn };
+    this.#workers.push(worker);
+    if (this.#isLeader) this.#startWorker(worker);
+  }
+
+  /** Resolves after the first attempt, so a lone process leads by the time the app is ready. */
+  async start(): Promise<void> {
+    await this.#tick();
+  }
+
+  async stop(): Promise<void> {
+    this.#isStopped = true;
+    clearTimeout(this.#timer);
+    await this.#loseLeadership('the app is closing');
+    await this.#client?.end().catch(() => undefined);
+    this.#client = null;
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      const client = await this.#connection();
+      if (this.#isLeader) {
+        await client.query('SELECT 1'); // notices a dead connection even when the server could not say so
+      } else {
+        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK_KEY.toString()]);
+        if (rows[0]?.locked && !this.#isStopped) this.#becomeLeader();
+      }
+    } catch (error) {
+      this.log.warn({ err: error }, 'leader election: database connection failed; retrying');
+      this.#dropConnection();
+      await this.#loseLeadership('its database connection failed');
+    }
+    if (!this.#isStopped) this.#timer = setTimeout(() => void this.#tick(), this.retryMs).unref();
+  }
+
+  async #connection(): Promise<pg.Client> {
+    if (this.#client) return this.#client;
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'iamroll-leader' });
+    client.on('error', (error) => {
+      // The server closed the session (restart, pg_terminate_backend): the lock is gone with it.
+      this.log.warn({ err: error }, 'leader election: lock connection lost');
+      if (this.#client === client) this.#dropConnection();
+      void this.#loseLeadership('its lock connection was lost');
+    });
+    await client.connect();
+    this.#client = client;
+    return client;
+  }
+
+  #dropConnection(): void {
+    const client = this.#client;
+    this.#client = null;
+    void client?.end().catch(() => undefined);
+  }
+
+  #becomeLeader(): void {
+    this.#isLeader = true;
+    this.#abort = new AbortController();
+    this.log.info({}, 'this process is now the leader');
+    this.emit('acquired');
+    for (const worker of this.#workers) this.#startWorker(worker);
+  }
+
+  async #loseLeadership(reason: string): Promise<void> {
+    if (!this.#isLeader) return;
+    this.#isLeader = false;
+    this.#abort.abort();
+    const pending = [...this.#running.values()].flatMap((run) => {
+      clearTimeout(run.timer);
+      return run.current ? [run.current] : [];
+    });
+    this.#running.clear();
+    this.log.info({ reason }, 'this process is no longer the leader');
+    this.emit('lost');
+    await Promise.allSettled(pending);
+    // Release explicitly when the connection is still usable (clean shutdown hands over at once).
+    await this.#client?.query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK_KEY.toString()]).catch(() => undefined);
+  }
+
+  #startWorker(worker: LeaderWorker): void {
+    const signal = this.#abort.signal;
+    const state: { timer?: NodeJS.Timeout; current?: Promise<void> } = {};
+    this.#running.set(worker.name, state);
+    const runOnce = async (): Promise<void> => {
+      if (signal.aborted) return;
+      state.current = worker.fn(signal).catch((error: unknown) => this.log.error({ err: error, worker: worker.name }, 'leader worker failed'));
+      await state.current;
+      if (!signal.aborted) state.timer = setTimeout(() => void runOnce(), worker.intervalMs).unref();
+    };
+    void runOnce();
+  }
+}

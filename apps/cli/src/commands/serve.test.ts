@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../io';
+import { main } from '../main';
+
+function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { stdout: (text) => (out += text), stderr: (text) => (err += text), env, cwd: process.cwd(), out: () => out, err: () => err };
+}
+
+describe('iamroll serve / start', () => {
+  it('documents every environment variable in --help', async () => {
+    const io = captureIo();
+    expect(await main(['serve', '--help'], io)).toBe(0);
+    for (const name of ['DATABASE_URL', 'IAMROLL_PORT', 'IAMROLL_ADMIN_PASSWORD', 'IAMROLL_ENROLLMENT_TOKEN', 'IAMROLL_SESSION_TTL_HOURS', 'LOG_LEVEL']) {
+      expect(io.out()).toContain(name);
+    }
+  });
+
+  it('refuses a port that is not one', async () => {
+    const io = captureIo();
+    expect(await main(['serve', '--port', 'eighty'], io)).toBe(2);
+    expect(io.err()).toMatch(/expected a TCP port/);
+  });
+
+  it('reports every configuration problem at once, before starting anything', async () => {
+    const io = captureIo({ IAMROLL_PORT: '99999', LOG_LEVEL: 'loud', IAMROLL_ADMIN_PASSWORD: 'short' });
+    expect(await main(['start'], io)).toBe(2);
+    expect(io.err()).toMatch(/IAMROLL_PORT/);
+    expect(io.err()).toMatch(/LOG_LEVEL/);
+    expect(io.err()).toMatch(/IAMROLL_ADMIN_PASSWORD/);
+    expect(io.err()).not.toContain('short');
+    expect(io.out()).toBe('');
+  });
+});

@@ -1,0 +1,64 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { ConfigError, EnvSchema, defaultLogFile, loadConfig, startServer, type Config } from '@iamroll/api';
+import { CliError, type CliIo } from '../io';
+
+interface ServeFlags {
+  readonly host?: string;
+  readonly port?: number;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('expected a TCP port (0-65535; 0 = any free port)');
+  return port;
+}
+
+/** The environment variables, from the API's own config schema, for --help. */
+function environmentHelp(): string {
+  const lines = Object.entries(EnvSchema.properties).map(([name, schema]) => {
+    const { description, default: fallback } = schema as { description?: string; default?: unknown };
+    const shown = typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? ` (default ${fallback})` : '';
+    return `  ${name}${shown}${description ? `\n      ${description}` : ''}`;
+  });
+  return `\nEnvironment:\n${lines.join('\n')}\n`;
+}
+
+export interface ControllerMode {
+  /** Logs to a file by default (IAMROLL_LOG_FILE overrides), so the terminal shows only the banner. */
+  readonly isLoggingToFile: boolean;
+  readonly note?: string;
+}
+
+/** Starts the controller and resolves once it has stopped (SIGINT/SIGTERM). Shared by `serve` and `start`. */
+export async function runController(io: CliIo, flags: ServeFlags, mode: ControllerMode): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  config = {
+    ...config,
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.port === undefined ? {} : { port: flags.port }),
+    ...(mode.isLoggingToFile && !config.logFile ? { logFile: defaultLogFile(config) } : {}),
+  };
+  if (mode.note) io.stdout(`${mode.note}\n`);
+  const server = await startServer({ config, stdout: io.stdout }).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/EADDRINUSE/.test(reason)) throw new CliError(`port ${config.port} on ${config.host} is taken: stop what uses it, or pass --port.`);
+    throw new CliError(`the controller did not start: ${reason}`);
+  });
+  await server.closed;
+}
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('Run the controller: the HTTP API agents and the dashboard talk to, on PostgreSQL (DATABASE_URL, or an embedded one).')
+    .option('--host <host>', 'interface to listen on (default: IAMROLL_HOST, else 127.0.0.1)')
+    .option('--port <port>', 'TCP port to listen on (default: IAMROLL_PORT, else 8080; 0 = any free port)', parsePort)
+    .addHelpText('after', `${environmentHelp()}\nPrints the URL, and on the very first start the generated admin password (once). Logs go to stdout as JSON lines unless IAMROLL_LOG_FILE is set.\n`)
+    .action(async (flags: ServeFlags) => runController(io, flags, { isLoggingToFile: false }));
+}
