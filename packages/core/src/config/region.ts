@@ -6,8 +6,8 @@
 // No match makes every IAM login fail with
 // "cannot fetch IAM token because extract region from db endpoint failed".
 //
-// packages/core/src/token/region.ts answers a different question (what region a
-// correct token needs); this file answers what Kong will actually do.
+// Two questions live here: what Kong will actually do (kongSigningRegion, for lint) and
+// what region a correct token needs by AWS naming (rdsRegionByAwsNaming, for our signer).
 
 const KONG_REGION_PATTERNS: readonly RegExp[] = [
   /((?:us|eu|ap|sa|ca|me)-\w+-\d+)\.rds\.amazonaws\.com/,
@@ -33,14 +33,22 @@ export function isIpAddress(host: string): boolean {
   return IPV4.test(host) || host.includes(':');
 }
 
-const ANY_RDS_REGION = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.rds\.(?:amazonaws\.com(?:\.cn)?|c2s\.ic\.gov|sc2s\.sgov\.gov)\.?$/;
+/** DNS suffixes of the AWS partitions: aws and aws-us-gov, aws-cn, and the iso partitions. */
+const PARTITION_SUFFIXES = ['amazonaws.com', 'amazonaws.com.cn', 'c2s.ic.gov', 'sc2s.sgov.gov', 'cloud.adc-e.uk', 'csp.hci.ic.gov'];
+const ANY_RDS_REGION = new RegExp(
+  String.raw`^(?:[a-z0-9-]+\.)+([a-z]{2}(?:-[a-z]+)+-\d+)\.rds\.(?:` +
+    PARTITION_SUFFIXES.map((suffix) => suffix.replaceAll('.', String.raw`\.`)).join('|') +
+    ')$',
+);
 
 /**
- * For messages: the region an RDS endpoint name carries by AWS's own naming, even
- * when Kong's patterns miss it (unknown region prefix, upper case, trailing dot).
+ * The region an RDS endpoint name carries by AWS's own naming
+ * (`<name>.<id>.<region>.rds.<partition suffix>`), even where Kong's patterns miss it
+ * (unknown region prefix, upper case, trailing dot). Null for IPs and custom DNS names,
+ * which AWS says cannot be used to sign a token. iamroll's own signer uses this rule.
  */
 export function rdsRegionByAwsNaming(host: string): string | null {
-  return ANY_RDS_REGION.exec(host.toLowerCase())?.[1] ?? null;
+  return ANY_RDS_REGION.exec(host.trim().toLowerCase().replace(/\.$/, ''))?.[1] ?? null;
 }
 
 /** The AWS partition of a region name: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b. */

@@ -1,22 +1,14 @@
+import { rdsRegionByAwsNaming } from '../config/region';
 import { TokenError } from './errors';
 
-// Kong takes the signing region from the database hostname, never from AWS_REGION:
-// `<name>.<id>.<region>.rds.<partition suffix>` (instances, clusters, proxies alike).
-// AWS says a custom DNS name (e.g. a Route 53 CNAME) cannot be used to sign a token.
-// NOTE: packages/core/src/config carries the same rule for lint; to be deduplicated.
+// Kong takes the signing region from the database hostname, never from AWS_REGION.
+// The naming rule itself lives in config/region.ts beside Kong's narrower patterns.
 
-const REGION = String.raw`[a-z]{2}(?:-[a-z]+)+-\d+`;
-/** DNS suffixes of the AWS partitions: aws and aws-us-gov, aws-cn, and the iso partitions. */
-const PARTITION_SUFFIXES = ['amazonaws.com', 'amazonaws.com.cn', 'c2s.ic.gov', 'sc2s.sgov.gov', 'cloud.adc-e.uk', 'csp.hci.ic.gov'];
-const RDS_HOST = new RegExp(
-  String.raw`^(?:[a-z0-9-]+\.)+(${REGION})\.rds\.(?:${PARTITION_SUFFIXES.map((s) => s.replaceAll('.', String.raw`\.`)).join('|')})$`,
-);
-const REGION_ONLY = new RegExp(`^${REGION}$`);
+const REGION_ONLY = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /** The region an RDS endpoint name signs in, or undefined for IPs and custom names. */
 export function regionFromRdsHost(host: string): string | undefined {
-  const normalized = host.trim().toLowerCase().replace(/\.$/, '');
-  return RDS_HOST.exec(normalized)?.[1];
+  return rdsRegionByAwsNaming(host) ?? undefined;
 }
 
 /**
