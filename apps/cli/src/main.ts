@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode, processIo, type CliIo } from './io';
-import { registerCommands } from './commands/index';
+import { preloadCommand, registerCommands } from './commands/index';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('iamroll')
@@ -19,6 +19,7 @@ export function buildProgram(io: CliIo): Command {
 
 /** Runs the CLI and resolves to the process exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  await preloadCommand(argv[0]);
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -6,7 +6,7 @@ import { register as registerSim } from './sim';
 import { register as registerLint } from './lint';
 import { register as registerPlan } from './plan';
 import { register as registerPolicy } from './policy';
-import { register as registerServe } from './serve';
+import { preloadServe, register as registerServe } from './serve';
 import { register as registerStart } from './start';
 
 /**
@@ -22,4 +22,14 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerPolicy(program, io);
   registerServe(program, io);
   registerStart(program, io);
+}
+
+/**
+ * Heavy modules a command needs before parsing (for its --help text). Everything
+ * else loads inside the action, so light commands start fast.
+ */
+const preloaders: Readonly<Record<string, () => Promise<void>>> = { serve: preloadServe, start: preloadServe };
+
+export async function preloadCommand(name: string | undefined): Promise<void> {
+  if (name !== undefined && Object.hasOwn(preloaders, name)) await preloaders[name]?.();
 }

@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import { classifyConnectFailure, createIamPool, readCaBundle, type ConnectFailureCause, type IamPool } from '@iamroll/core/pool';
-import { createIamTokenProvider, redactSecrets, TokenError, type TokenProvider } from '@iamroll/core/token';
+import type { ConnectFailureCause, IamPool } from '@iamroll/core/pool';
+import type { TokenProvider } from '@iamroll/core/token';
 import { CliError, ExitCode, type CliIo } from '../io';
 import { setExitCode } from '../main';
-import { addTokenOptions, tokenCliError, tokenTarget, type TokenFlags } from './token';
+import { addTokenOptions, defaultTokenProvider, isTokenError, tokenCliError, tokenTarget, type TokenFlags } from './token';
 
 interface ProbeFlags extends TokenFlags {
   readonly ca: string;
@@ -89,7 +89,7 @@ function formatText(report: ProbeReport): string {
   ].join('\n');
 }
 
-export function register(program: Command, io: CliIo, tokenProvider: () => TokenProvider = () => createIamTokenProvider()): void {
+export function register(program: Command, io: CliIo, tokenProvider: () => TokenProvider | Promise<TokenProvider> = defaultTokenProvider): void {
   addTokenOptions(program.command('probe'))
     .description(
       'Connect once with an IAM token through the rate-budgeted pool (verified TLS) and report the server version, ' +
@@ -102,6 +102,8 @@ export function register(program: Command, io: CliIo, tokenProvider: () => Token
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: ProbeFlags, command: Command) => {
       const target = tokenTarget(flags, flags.database);
+      const { classifyConnectFailure, createIamPool, readCaBundle } = await import('@iamroll/core/pool');
+      const { redactSecrets } = await import('@iamroll/core/token');
       let ca: string;
       try {
         ca = readCaBundle(flags.ca);
@@ -114,7 +116,7 @@ export function register(program: Command, io: CliIo, tokenProvider: () => Token
         port: flags.port,
         user: flags.user,
         ...(flags.database ? { database: flags.database } : {}),
-        tokenProvider: tokenProvider(),
+        tokenProvider: await tokenProvider(),
         iam: { region: target.region, assumeRoleArn: target.assumeRoleArn, roleSessionName: target.roleSessionName, stsEndpointUrl: target.stsEndpointUrl },
         tls: { ca },
         connectTimeoutMs: flags.timeoutMs,
@@ -127,7 +129,7 @@ export function register(program: Command, io: CliIo, tokenProvider: () => Token
         io.stdout(flags.format === 'json' ? `${JSON.stringify(report)}\n` : `${formatText(report)}\n`);
       } catch (error) {
         if (error instanceof CliError) throw error;
-        if (error instanceof TokenError) throw tokenCliError(error);
+        if (isTokenError(error)) throw tokenCliError(error);
         const cause = classifyConnectFailure(error);
         const message = redactSecrets(error instanceof Error ? error.message : String(error));
         if (flags.format === 'json') io.stdout(`${JSON.stringify({ host: flags.host, port: flags.port, error: { cause, message } })}\n`);

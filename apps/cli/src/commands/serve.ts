@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError, EnvSchema, defaultLogFile, loadConfig, startServer, type Config } from '@iamroll/api';
+import type * as ApiConfig from '@iamroll/api/config';
+import type { Config } from '@iamroll/api/config';
 import { CliError, type CliIo } from '../io';
 
 interface ServeFlags {
@@ -13,9 +14,22 @@ export function parsePort(value: string): number {
   return port;
 }
 
+type ConfigModule = typeof ApiConfig;
+let configModule: ConfigModule | undefined;
+
+/**
+ * Loads the API's config schema (TypeBox: ~0.5 s). main.ts calls this before
+ * parsing when the command is serve/start, so --help can list the variables
+ * while `iamroll lint` never pays for it.
+ */
+export async function preloadServe(): Promise<void> {
+  configModule ??= await import('@iamroll/api/config');
+}
+
 /** The environment variables, from the API's own config schema, for --help. */
 function environmentHelp(): string {
-  const lines = Object.entries(EnvSchema.properties).map(([name, schema]) => {
+  if (!configModule) return '';
+  const lines = Object.entries(configModule.EnvSchema.properties).map(([name, schema]) => {
     const { description, default: fallback } = schema as { description?: string; default?: unknown };
     const shown = typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? ` (default ${fallback})` : '';
     return `  ${name}${shown}${description ? `\n      ${description}` : ''}`;
@@ -31,6 +45,8 @@ export interface ControllerMode {
 
 /** Starts the controller and resolves once it has stopped (SIGINT/SIGTERM). Shared by `serve` and `start`. */
 export async function runController(io: CliIo, flags: ServeFlags, mode: ControllerMode): Promise<void> {
+  await preloadServe();
+  const { ConfigError, loadConfig } = configModule!;
   let config: Config;
   try {
     config = loadConfig(io.env);
@@ -38,6 +54,7 @@ export async function runController(io: CliIo, flags: ServeFlags, mode: Controll
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
   }
+  const { defaultLogFile, startServer } = await import('@iamroll/api');
   config = {
     ...config,
     ...(flags.host ? { host: flags.host } : {}),
@@ -59,6 +76,6 @@ export function register(program: Command, io: CliIo): void {
     .description('Run the controller: the HTTP API agents and the dashboard talk to, on PostgreSQL (DATABASE_URL, or an embedded one).')
     .option('--host <host>', 'interface to listen on (default: IAMROLL_HOST, else 127.0.0.1)')
     .option('--port <port>', 'TCP port to listen on (default: IAMROLL_PORT, else 8080; 0 = any free port)', parsePort)
-    .addHelpText('after', `${environmentHelp()}\nPrints the URL, and on the very first start the generated admin password (once). Logs go to stdout as JSON lines unless IAMROLL_LOG_FILE is set.\n`)
+    .addHelpText('after', () => `${environmentHelp()}\nPrints the URL, and on the very first start the generated admin password (once). Logs go to stdout as JSON lines unless IAMROLL_LOG_FILE is set.\n`)
     .action(async (flags: ServeFlags) => runController(io, flags, { isLoggingToFile: false }));
 }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { startRdsSim, type RdsSim } from '@iamroll/rds-sim';
+import type { RdsSim } from '@iamroll/rds-sim';
 import { CliError, type CliIo } from '../io';
 
 interface SimFlags {
@@ -131,6 +131,7 @@ export function register(program: Command, io: CliIo, untilStopped: () => Promis
       await mkdir(dataDir, { recursive: true, mode: 0o755 });
       let sim: RdsSim;
       try {
+        const { startRdsSim } = await import('@iamroll/rds-sim');
         sim = await startRdsSim({
           dataDir: join(dataDir, 'pg'),
           caFile: join(dataDir, 'ca.pem'),

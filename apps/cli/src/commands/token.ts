@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createIamTokenProvider, TokenError, type TokenProvider, type TokenTarget } from '@iamroll/core/token';
+import type { TokenProvider, TokenTarget } from '@iamroll/core/token';
 import { CliError, ExitCode, type CliIo } from '../io';
 
 /** Flags shared by `token` and `probe`: what a token is signed for (Kong's pg_iam_auth_* settings). */
@@ -46,13 +46,24 @@ export function tokenTarget(flags: TokenFlags, database?: string): TokenTarget {
   };
 }
 
+/** By name, so this module need not load the AWS SDK to recognise one. */
+export function isTokenError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'TokenError';
+}
+
+/** The AWS SDK loads only when a command needs a token: `iamroll lint` stays fast. */
+export async function defaultTokenProvider(): Promise<TokenProvider> {
+  const { createIamTokenProvider } = await import('@iamroll/core/token');
+  return createIamTokenProvider();
+}
+
 /** Token failures are the operator's to fix (credentials, region, role): exit 2 with the reason. */
 export function tokenCliError(error: unknown): Error {
-  if (error instanceof TokenError) return new CliError(`cannot create an IAM token: ${error.message}`, ExitCode.usage);
+  if (isTokenError(error)) return new CliError(`cannot create an IAM token: ${error.message}`, ExitCode.usage);
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export function register(program: Command, io: CliIo, tokenProvider: () => TokenProvider = () => createIamTokenProvider()): void {
+export function register(program: Command, io: CliIo, tokenProvider: () => TokenProvider | Promise<TokenProvider> = defaultTokenProvider): void {
   addTokenOptions(program.command('token'))
     .description(
       'Print an RDS IAM authentication token (the PostgreSQL password) for one user, signed like Kong Gateway signs it. ' +
@@ -61,7 +72,7 @@ export function register(program: Command, io: CliIo, tokenProvider: () => Token
     )
     .action(async (flags: TokenFlags) => {
       const target = tokenTarget(flags);
-      const token = await tokenProvider().getToken(target).catch((error: unknown) => {
+      const token = await (await tokenProvider()).getToken(target).catch((error: unknown) => {
         throw tokenCliError(error);
       });
       io.stdout(`${token}\n`);
