@@ -1,9 +1,11 @@
+import { ingest } from './ingest';
 import { storm } from './storm';
 
 // `npm run bench -- <name> [options]`: each bench prints JSON only (with --json,
 // the last line is one JSON object).
 const benches: Record<string, (argv: readonly string[]) => Promise<void>> = {
   storm,
+  ingest,
 };
 
 const [name, ...rest] = process.argv.slice(2);

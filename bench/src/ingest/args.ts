@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+
+export interface IngestArgs {
+  readonly isJson: boolean;
+  /** Simulated agents, each heartbeating at 1 Hz. */
+  readonly nodes: number;
+  /** Measured seconds per run, after the warm-up. */
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  /** Step the fleet up until p99 ≥ the limit or failures appear. */
+  readonly isFindingMax: boolean;
+  /** Fleet sizes added per find-max step. */
+  readonly stepNodes: number;
+  /** find-max stops here even if the API still holds (bounds the run's time). */
+  readonly maxNodes: number;
+  /** Connections the load generator keeps open to the API. */
+  readonly connections: number;
+  /** Concurrent callers against the bare Fastify baseline. */
+  readonly baselineConcurrency: number;
+  readonly baselineSeconds: number;
+  /** IAMROLL_DB_POOL_SIZE for the API (default: the API's own). */
+  readonly dbPoolSize: number | undefined;
+  /** Write a V8 CPU profile of the API process into this directory (to see what limits it). */
+  readonly apiCpuProfileDir: string | undefined;
+}
+
+const USAGE =
+  'usage: npm run bench -- ingest [--json] [--nodes N] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR]';
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${value}"\n${USAGE}`);
+  return n;
+}
+
+function nonNegative(name: string, value: string | undefined, fallback: number): number {
+  if (value === '0') return 0;
+  return positive(name, value, fallback);
+}
+
+export function parseIngestArgs(argv: readonly string[]): IngestArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      json: { type: 'boolean', default: false },
+      nodes: { type: 'string' },
+      'duration-s': { type: 'string' },
+      'warmup-s': { type: 'string' },
+      'find-max': { type: 'boolean', default: false },
+      step: { type: 'string' },
+      'max-nodes': { type: 'string' },
+      connections: { type: 'string' },
+      'baseline-concurrency': { type: 'string' },
+      'baseline-s': { type: 'string' },
+      'db-pool-size': { type: 'string' },
+      'api-cpu-prof': { type: 'string' },
+    },
+    strict: true,
+  });
+  return {
+    isJson: values.json,
+    nodes: positive('nodes', values.nodes, 2000),
+    durationSeconds: positive('duration-s', values['duration-s'], 30),
+    warmupSeconds: nonNegative('warmup-s', values['warmup-s'], 5),
+    isFindingMax: values['find-max'],
+    stepNodes: positive('step', values.step, 1000),
+    maxNodes: positive('max-nodes', values['max-nodes'], 20_000),
+    connections: positive('connections', values.connections, 128),
+    baselineConcurrency: positive('baseline-concurrency', values['baseline-concurrency'], 64),
+    baselineSeconds: positive('baseline-s', values['baseline-s'], 10),
+    dbPoolSize: values['db-pool-size'] === undefined ? undefined : positive('db-pool-size', values['db-pool-size'], 10),
+    apiCpuProfileDir: values['api-cpu-prof'],
+  };
+}

@@ -1,0 +1,50 @@
+import type { IngestArgs } from './args';
+import { startBaselineProcess } from './baseline-process';
+import { runClosedLoop } from './closed-loop';
+import { startCpuSpan } from './cpu';
+import { BENCH_DATABASES } from './fleet';
+import { createPool } from './http';
+import { round, roundOrNull } from './latency';
+import { SimulatedAgent, type DatabaseTarget } from './simulated-agent';
+
+export interface BaselineFigures {
+  /** 2xx answers per second from a bare Fastify at max throughput (closed loop). */
+  readonly baseline_rps: number;
+  readonly baseline_p99_ms: number | null;
+  /** Cores the load generator used meanwhile: near 1 means the generator, not the server, set the pace. */
+  readonly baseline_generator_cores: number;
+  readonly baseline_server_cores: number | null;
+  /** The whole machine meanwhile (kernel included): near the core count means the machine, not Fastify, set the pace. */
+  readonly baseline_machine_cores: number | null;
+}
+
+const BASELINE_WARMUP_MS = 2000;
+
+/**
+ * The machine's floor for "one small JSON POST answered": the same load
+ * generator, the same heartbeat bodies and headers, against a Fastify that
+ * does nothing with them. Runs before the API starts, so nothing else is busy.
+ */
+export async function measureBaseline(args: IngestArgs): Promise<BaselineFigures> {
+  const server = await startBaselineProcess();
+  const pool = createPool(server.origin, args.baselineConcurrency);
+  try {
+    const agent = new SimulatedAgent(0, BENCH_DATABASES[0] as DatabaseTarget);
+    agent.enrolled({ nodeId: '00000000-0000-4000-8000-000000000000', credential: 'iamagent_baseline' });
+    const nextRequest = () => ({ ...agent.nextHeartbeat(), path: '/' });
+    const endCpuSpan = await startCpuSpan(server.pid);
+    const result = await runClosedLoop(pool, nextRequest, { concurrency: args.baselineConcurrency, warmupMs: BASELINE_WARMUP_MS, durationMs: args.baselineSeconds * 1000 });
+    const cpu = await endCpuSpan();
+    if (result.ok === 0) throw new Error('the baseline server answered no request');
+    return {
+      baseline_rps: round(result.requestsPerSecond, 1),
+      baseline_p99_ms: roundOrNull(result.latency.quantile(0.99)),
+      baseline_generator_cores: round(cpu.generatorCores),
+      baseline_server_cores: roundOrNull(cpu.serverCores),
+      baseline_machine_cores: roundOrNull(cpu.machineCores),
+    };
+  } finally {
+    await pool.close();
+    await server.close();
+  }
+}

@@ -1,0 +1,76 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+/** Linux reports process times in clock ticks; 100 per second on every mainstream kernel config. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+interface ProcStat {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly cpuSeconds: number;
+}
+
+async function readStat(pid: number): Promise<ProcStat | undefined> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  // The command name (field 2) may hold spaces and parentheses: split after its closing one.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // Now fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+  const ppid = Number(fields[1]);
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? { pid, ppid, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND } : undefined;
+}
+
+interface TreeCpu {
+  /** The process itself (for the API: its one event loop plus V8's and libuv's helper threads). */
+  readonly ownSeconds: number;
+  /** With all its live descendants (the API's PostgreSQL server and backends). */
+  readonly treeSeconds: number;
+}
+
+/** CPU seconds used so far by a process and by its process tree. Linux only: null elsewhere. */
+export async function processTreeCpuSeconds(rootPid: number): Promise<TreeCpu | null> {
+  const entries = await readdir('/proc').catch(() => undefined);
+  if (!entries) return null;
+  const stats = (await Promise.all(entries.filter((e) => /^\d+$/.test(e)).map((e) => readStat(Number(e))))).filter((s): s is ProcStat => s !== undefined);
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  const root = stats.find((s) => s.pid === rootPid);
+  if (!root) return null;
+  let total = 0;
+  const stack = [root];
+  for (let stat = stack.pop(); stat; stat = stack.pop()) {
+    total += stat.cpuSeconds;
+    stack.push(...(children.get(stat.pid) ?? []));
+  }
+  return { ownSeconds: root.cpuSeconds, treeSeconds: total };
+}
+
+/** CPU seconds the whole machine spent busy so far (all cores; /proc/stat minus idle and iowait). */
+async function machineBusySeconds(): Promise<number | null> {
+  const text = await readFile('/proc/stat', 'utf8').catch(() => undefined);
+  const fields = text?.split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number);
+  if (!fields || fields.length < 5) return null;
+  // user nice system idle iowait irq softirq steal (guest time is already inside user).
+  const busy = fields.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+  return busy / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Measures a span: call the returned function at its end for cores used on average (1 = one core busy). */
+export async function startCpuSpan(rootPid: number): Promise<() => Promise<{ generatorCores: number; serverCores: number | null; serverProcessCores: number | null; machineCores: number | null }>> {
+  const startedMs = performance.now();
+  const generatorStart = process.cpuUsage();
+  const serverStart = await processTreeCpuSeconds(rootPid);
+  const machineStart = await machineBusySeconds();
+  return async () => {
+    const seconds = (performance.now() - startedMs) / 1000;
+    const generator = process.cpuUsage(generatorStart);
+    const serverEnd = await processTreeCpuSeconds(rootPid);
+    const machineEnd = await machineBusySeconds();
+    return {
+      generatorCores: (generator.user + generator.system) / 1e6 / seconds,
+      serverCores: serverStart === null || serverEnd === null ? null : (serverEnd.treeSeconds - serverStart.treeSeconds) / seconds,
+      serverProcessCores: serverStart === null || serverEnd === null ? null : (serverEnd.ownSeconds - serverStart.ownSeconds) / seconds,
+      machineCores: machineStart === null || machineEnd === null ? null : (machineEnd - machineStart) / seconds,
+    };
+  };
+}

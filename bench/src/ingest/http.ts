@@ -1,0 +1,60 @@
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+/** Per-request limits: a request slower than this counts as an error, so every run ends. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * A keep-alive pool to one loopback origin. No pipelining: one request per
+ * connection at a time, as agents behave (each holds its own connection).
+ */
+export function createPool(origin: string, connections: number): Pool {
+  const { hostname } = new URL(origin);
+  if (hostname !== '127.0.0.1') throw new Error(`the bench only sends traffic to 127.0.0.1, not ${hostname}`);
+  return new Pool(origin, {
+    connections,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+    keepAliveMaxTimeout: 60_000,
+    headersTimeout: REQUEST_TIMEOUT_MS,
+    bodyTimeout: REQUEST_TIMEOUT_MS,
+    connectTimeout: REQUEST_TIMEOUT_MS,
+  });
+}
+
+export interface Timed {
+  /** 0 when the request failed without a response (connection error, timeout). */
+  readonly statusCode: number;
+  /** From handing the request to the pool until the whole response body was read. */
+  readonly latencyMs: number;
+}
+
+export interface PreparedRequest {
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** POSTs and reads the response to its end; never throws (failures are statusCode 0). */
+export async function timedPost(pool: Pool, request: PreparedRequest): Promise<Timed> {
+  const startMs = performance.now();
+  try {
+    const response = await pool.request({ method: 'POST', path: request.path, headers: request.headers, body: request.body });
+    await response.body.dump();
+    return { statusCode: response.statusCode, latencyMs: performance.now() - startMs };
+  } catch {
+    return { statusCode: 0, latencyMs: performance.now() - startMs };
+  }
+}
+
+/** A JSON call for setup (enrollment, login): throws with the status and the API's message unless 2xx. */
+export async function postJson<T>(pool: Pool, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ body: T; headers: Record<string, string | string[] | undefined> }> {
+  const response = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await response.body.text();
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    const error = new Error(`POST ${path} answered ${response.statusCode}: ${text.slice(0, 300)}`) as Error & { statusCode?: number };
+    error.statusCode = response.statusCode;
+    throw error;
+  }
+  return { body: JSON.parse(text) as T, headers: response.headers };
+}

@@ -1,0 +1,89 @@
+import type { Pool } from 'undici';
+import type { ApiProcess } from './api-process';
+import type { IngestArgs } from './args';
+import { startCpuSpan } from './cpu';
+import type { Fleet } from './fleet';
+import { round, roundOrNull } from './latency';
+import { runOpenLoop } from './open-loop';
+
+/** The latency a heartbeat may take and still count as "held" (find-max). */
+export const P99_LIMIT_MS = 100;
+export const INTERVAL_MS = 1000;
+
+export interface FleetFigures {
+  readonly nodes: number;
+  /** 2xx answers per second in the measured window (offered: nodes per second). */
+  readonly heartbeats_per_s: number;
+  readonly p50_ms: number | null;
+  readonly p99_ms: number | null;
+  readonly max_ms: number | null;
+  readonly errors: number;
+  readonly non_2xx: number;
+  readonly skipped: number;
+  readonly statuses?: Readonly<Record<number, number>>;
+  readonly scheduler_lag_p99_ms: number | null;
+  /** Cores busy on average: the load generator, and the API with its PostgreSQL. */
+  readonly generator_cores: number;
+  readonly server_cores: number | null;
+  /** The API's Node process alone: near 1 means its event loop is the limit. */
+  readonly api_process_cores: number | null;
+  /**
+   * Cores busy on the whole machine (kernel included). Well above
+   * generator + server means something else ran meanwhile: the figures are
+   * then noisy.
+   */
+  readonly machine_cores: number | null;
+}
+
+export const holds = (f: FleetFigures) => f.p99_ms !== null && f.p99_ms < P99_LIMIT_MS && f.errors === 0 && f.non_2xx === 0 && f.skipped === 0;
+
+export async function measureFleet(pool: Pool, fleet: Fleet, api: ApiProcess, args: IngestArgs, nodes: number): Promise<FleetFigures> {
+  await fleet.grow(nodes);
+  const endCpuSpan = await startCpuSpan(api.pid);
+  const result = await runOpenLoop(pool, fleet.agents.slice(0, nodes), { warmupMs: args.warmupSeconds * 1000, durationMs: args.durationSeconds * 1000, intervalMs: INTERVAL_MS });
+  const cpu = await endCpuSpan();
+  return {
+    nodes,
+    heartbeats_per_s: round(result.ok / args.durationSeconds, 1),
+    p50_ms: roundOrNull(result.latency.quantile(0.5)),
+    p99_ms: roundOrNull(result.latency.quantile(0.99)),
+    max_ms: roundOrNull(result.latency.max()),
+    errors: result.errors,
+    non_2xx: result.non2xx,
+    skipped: result.skipped,
+    ...(result.non2xx > 0 ? { statuses: result.statuses } : {}),
+    scheduler_lag_p99_ms: roundOrNull(result.schedulerLag.quantile(0.99)),
+    generator_cores: round(cpu.generatorCores),
+    server_cores: roundOrNull(cpu.serverCores),
+    api_process_cores: roundOrNull(cpu.serverProcessCores),
+    machine_cores: roundOrNull(cpu.machineCores),
+  };
+}
+
+/**
+ * Fleet sizes step, 2·step, … up to maxNodes until one does not hold; then
+ * halves the gap between the last that held and the first that did not until
+ * it is at most step/4 (two more runs), for a finer answer than the step.
+ */
+export async function findMax(pool: Pool, fleet: Fleet, api: ApiProcess, args: IngestArgs, known: FleetFigures, log: (line: string) => void) {
+  const steps: FleetFigures[] = [];
+  const run = async (nodes: number) => {
+    const figures = nodes === known.nodes ? known : await measureFleet(pool, fleet, api, args, nodes);
+    steps.push(figures);
+    log(`find-max: ${nodes} nodes → ${figures.heartbeats_per_s} heartbeats/s, p99 ${figures.p99_ms} ms, errors ${figures.errors}, non-2xx ${figures.non_2xx}, skipped ${figures.skipped}`);
+    return holds(figures);
+  };
+  let maxHeld: number | null = null;
+  let firstFailed: number | null = null;
+  for (let nodes = args.stepNodes; nodes <= args.maxNodes && firstFailed === null; nodes += args.stepNodes) {
+    if (await run(nodes)) maxHeld = nodes;
+    else firstFailed = nodes;
+  }
+  const resolution = Math.max(1, Math.floor(args.stepNodes / 4));
+  while (firstFailed !== null && firstFailed - (maxHeld ?? 0) > resolution) {
+    const nodes = Math.round(((maxHeld ?? 0) + firstFailed) / 2);
+    if (await run(nodes)) maxHeld = nodes;
+    else firstFailed = nodes;
+  }
+  return { maxHeld, steps };
+}

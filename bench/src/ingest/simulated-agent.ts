@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { PreparedRequest } from './http';
+
+export type KongRole = 'traditional' | 'control_plane' | 'data_plane';
+
+/** Where a node's connections point (a database registered in the API, or a stand-in). */
+export interface DatabaseTarget {
+  readonly host: string;
+  readonly readerHost: string;
+  readonly port: number;
+  readonly region: string;
+}
+
+export interface Enrolled {
+  readonly nodeId: string;
+  readonly credential: string;
+}
+
+interface ConnectionCounters {
+  attempts: number;
+  established: number;
+  invalidToken: number;
+  notAuthorized: number;
+  throttled: number;
+  other: number;
+}
+
+const AGENT_VERSION = '0.1.0';
+const KONG_VERSION = '3.9.1.0';
+/** Chance that a second which opened connections saw one fail to authenticate (~0.5 % of heartbeats). */
+const AUTH_FAILURE_PROBABILITY_WHEN_OPENING = 0.025;
+
+const newCounters = (): ConnectionCounters => ({ attempts: 0, established: 0, invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0 });
+
+/** Kong's pools are mostly steady: most seconds open nothing, some open a few connections. */
+function advance(counters: ConnectionCounters): boolean {
+  const roll = Math.random();
+  const opened = roll < 0.8 ? 0 : roll < 0.95 ? 1 : 1 + Math.floor(Math.random() * 4);
+  counters.attempts += opened;
+  if (opened > 0 && Math.random() < AUTH_FAILURE_PROBABILITY_WHEN_OPENING) {
+    const kind = Math.random();
+    if (kind < 0.5) counters.throttled += 1;
+    else if (kind < 0.75) counters.invalidToken += 1;
+    else if (kind < 0.9) counters.notAuthorized += 1;
+    else counters.other += 1;
+    counters.established += opened - 1;
+    return true;
+  }
+  counters.established += opened;
+  return false;
+}
+
+const countersJson = (c: ConnectionCounters): string =>
+  `{"attempts":${c.attempts},"established":${c.established},"authFailures":{"invalidToken":${c.invalidToken},"notAuthorized":${c.notAuthorized},"throttled":${c.throttled},"other":${c.other}}}`;
+
+/**
+ * One simulated Kong node's agent: a stable identity and config, counters that
+ * only grow, seq +1 per heartbeat. Everything that does not change between
+ * heartbeats is serialised once; a heartbeat splices in seq, time, status and
+ * counters.
+ */
+export class SimulatedAgent {
+  readonly hostname: string;
+  readonly role: KongRole;
+  private readonly bootId = randomBytes(12).toString('hex');
+  private seq = 0;
+  private readonly rw = newCounters();
+  private readonly ro: ConnectionCounters | null;
+  private readonly middleJson: string;
+  private readonly tailJson: string;
+  private path = '';
+  private headers: Record<string, string> = {};
+  isInFlight = false;
+
+  constructor(index: number, database: DatabaseTarget) {
+    this.hostname = `kong-bench-${String(index).padStart(5, '0')}`;
+    this.role = index % 10 === 0 ? 'control_plane' : 'traditional';
+    const hasReplica = index % 3 === 0;
+    this.ro = hasReplica ? newCounters() : null;
+    const endpoint = (host: string) => ({ host, port: database.port, database: 'kong', user: 'kong', iam: false, ssl: true, sslVerify: true, region: database.region });
+    const body = { workers: 4, poolSize: 30, stage: 'password', rw: endpoint(database.host), ro: hasReplica ? endpoint(database.readerHost) : null };
+    const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    this.middleJson = `,"intervalMs":1000,"agentVersion":"${AGENT_VERSION}","kongVersion":"${KONG_VERSION}","role":"${this.role}"`;
+    this.tailJson = `,"config":${JSON.stringify({ hash, ...body })},"findings":[]}`;
+  }
+
+  enrollBody(): { hostname: string; kongVersion: string; role: KongRole; agentVersion: string } {
+    return { hostname: this.hostname, kongVersion: KONG_VERSION, role: this.role, agentVersion: AGENT_VERSION };
+  }
+
+  enrolled({ nodeId, credential }: Enrolled): void {
+    this.path = `/api/v1/nodes/${nodeId}/heartbeat`;
+    this.headers = { authorization: `Bearer ${credential}`, 'content-type': 'application/json' };
+  }
+
+  get isEnrolled(): boolean {
+    return this.path !== '';
+  }
+
+  /** The next heartbeat (advances counters and seq). */
+  nextHeartbeat(): PreparedRequest {
+    const hasFailed = advance(this.rw);
+    const hasReadFailed = this.ro ? advance(this.ro) : false;
+    const status = hasFailed || hasReadFailed ? 'degraded' : 'ok';
+    const counters = `{"rw":${countersJson(this.rw)},"ro":${this.ro ? countersJson(this.ro) : 'null'}}`;
+    const body = `{"bootId":"${this.bootId}","seq":${this.seq},"sentAt":"${new Date().toISOString()}"${this.middleJson},"status":"${status}","counters":${counters}${this.tailJson}`;
+    this.seq += 1;
+    return { path: this.path, headers: this.headers, body };
+  }
+}
