@@ -5,11 +5,16 @@ import type { Config } from './config';
 import { readMigrations, type Migration } from './db/migrations';
 import { createLogger } from './logger';
 import { agentsRoutes } from './modules/agents/agents-routes';
+import { alarmsRoutes } from './modules/alarms/alarms-routes';
 import { apiTokensRoutes } from './modules/api-tokens/api-tokens-routes';
 import { auditRoutes } from './modules/audit/audit-routes';
 import { authRoutes } from './modules/auth/auth-routes';
+import { databasesRoutes } from './modules/databases/databases-routes';
 import { enrollmentTokensRoutes } from './modules/enrollment/enrollment-routes';
 import { healthRoutes } from './modules/health/health-routes';
+import { heartbeatsRoutes } from './modules/heartbeats/heartbeats-routes';
+import { nodesRoutes } from './modules/nodes/nodes-routes';
+import { ratesRoutes } from './modules/rates/rates-routes';
 import { ensureFirstAdmin, type FirstAdmin } from './modules/users/ensure-first-admin';
 import { usersRoutes } from './modules/users/users-routes';
 import authPlugin from './plugins/auth';
@@ -42,6 +47,8 @@ export interface AppDeps {
   readonly logStream?: DestinationStream;
   /** Told once when the first admin is created, to show its generated password to a human. */
   readonly onFirstAdmin?: (admin: FirstAdmin) => void;
+  /** The fleet domain's clock (heartbeat receive times, rates, alarms); tests drive it. Default Date.now. */
+  readonly nowMs?: () => number;
 }
 
 /** Builds the whole API without listening: tests use `app.inject()`, server.ts calls `listen()`. */
@@ -72,7 +79,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(eventsPlugin, { databaseUrl: config.databaseUrl, keepAliveMs: deps.sseKeepAliveMs ?? 15_000 });
   await app.register(webPlugin);
 
-  const services = createServices(app, config);
+  const services = createServices(app, config, deps.nowMs);
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api/v1/auth', auth: services.auth, loginAttemptsPerMinute: config.loginAttemptsPerMinute });
   await app.register(usersRoutes, { prefix: '/api/v1/users', users: services.users });
@@ -80,6 +87,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(enrollmentTokensRoutes, { prefix: '/api/v1/enrollment-tokens', enrollment: services.enrollment });
   await app.register(agentsRoutes, { prefix: '/api/v1/agents', enrollment: services.enrollment });
   await app.register(auditRoutes, { prefix: '/api/v1/audit', audit: services.repositories.audit });
+  await app.register(databasesRoutes, { prefix: '/api/v1/databases', databases: services.databases });
+  await app.register(nodesRoutes, { prefix: '/api/v1/nodes', nodes: services.nodes });
+  await app.register(heartbeatsRoutes, { prefix: '/api/v1/nodes', heartbeats: services.fleet.heartbeats });
+  await app.register(ratesRoutes, { prefix: '/api/v1', rates: services.rates });
+  await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });
   registerWorkers(app, services);
 
   app.addHook('onReady', async () => {

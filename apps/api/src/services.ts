@@ -1,12 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from './app';
-import { createAuditRepository } from './modules/audit/audit-repository';
+import { createAlarmEvaluator } from './modules/alarms/alarm-evaluator';
+import { createAlarmsRepository } from './modules/alarms/alarms-repository';
+import { createAlarmsService } from './modules/alarms/alarms-service';
 import { createApiTokensRepository } from './modules/api-tokens/api-tokens-repository';
 import { createApiTokensService } from './modules/api-tokens/api-tokens-service';
+import { createAuditRepository } from './modules/audit/audit-repository';
 import { createAuthService } from './modules/auth/auth-service';
 import { createSessionsRepository } from './modules/auth/sessions-repository';
+import { createDatabasesRepository } from './modules/databases/databases-repository';
+import { createDatabasesService } from './modules/databases/databases-service';
 import { createEnrollmentRepository } from './modules/enrollment/enrollment-repository';
 import { createEnrollmentService } from './modules/enrollment/enrollment-service';
+import { createFleet } from './modules/heartbeats/create-fleet';
+import { createNodeStateRepository } from './modules/nodes/node-state-repository';
+import { createNodesRepository } from './modules/nodes/nodes-repository';
+import { createNodesService } from './modules/nodes/nodes-service';
+import { createRatePersister } from './modules/rates/rate-persister';
+import { createRateSamplesRepository } from './modules/rates/rate-samples-repository';
+import { createRatesService } from './modules/rates/rates-service';
+import { createRatesTick } from './modules/rates/rates-tick';
 import { createUsersRepository } from './modules/users/users-repository';
 import { createUsersService } from './modules/users/users-service';
 
@@ -15,7 +28,7 @@ import { createUsersService } from './modules/users/users-service';
  * over repositories. Routes receive the services they need as plugin
  * options; services never see the request.
  */
-export function createServices(app: FastifyInstance, config: AppConfig) {
+export function createServices(app: FastifyInstance, config: AppConfig, nowMs: () => number = Date.now) {
   const { prisma } = app;
   const repositories = {
     audit: createAuditRepository(prisma),
@@ -23,14 +36,30 @@ export function createServices(app: FastifyInstance, config: AppConfig) {
     sessions: createSessionsRepository(prisma),
     apiTokens: createApiTokensRepository(prisma),
     enrollment: createEnrollmentRepository(prisma),
+    databases: createDatabasesRepository(prisma, app.pg),
+    nodes: createNodesRepository(prisma),
+    nodeStates: createNodeStateRepository(app.pg),
+    rateSamples: createRateSamplesRepository(app.pg),
+    alarms: createAlarmsRepository(prisma, app.pg),
   };
   const { audit, users, sessions } = repositories;
+  const fleet = createFleet(app, config.databaseUrl, repositories, nowMs);
+  const { directory, registry, memory } = fleet;
+  const rates = createRatesService({ memory, samples: repositories.rateSamples, directory, registry, nowMs });
   return {
     repositories,
+    fleet,
+    rates,
     auth: createAuthService({ prisma, users, sessions, audit, sessionTtlHours: config.sessionTtlHours }),
     users: createUsersService({ prisma, users, audit, events: app.events }),
     apiTokens: createApiTokensService({ prisma, tokens: repositories.apiTokens, audit }),
     enrollment: createEnrollmentService({ prisma, enrollment: repositories.enrollment, audit, events: app.events }),
+    databases: createDatabasesService({ prisma, databases: repositories.databases, audit, events: app.events, rates: memory, onChanged: fleet.databasesChanged, nowMs }),
+    nodes: createNodesService({ nodes: repositories.nodes, registry, audit, rates, nowMs }),
+    alarms: createAlarmsService({ prisma, alarms: repositories.alarms, audit, events: app.events, nowMs }),
+    evaluateAlarms: createAlarmEvaluator({ prisma, alarms: repositories.alarms, audit, events: app.events, directory, registry, nodeStates: repositories.nodeStates, fleet: memory.fleet, startedAtMs: memory.startedAtMs, nowMs }),
+    persistRates: createRatePersister({ memory, samples: repositories.rateSamples, directory, nowMs }),
+    tickRates: createRatesTick({ directory, fleet: memory.fleet, events: app.events, nowMs }),
   };
 }
 

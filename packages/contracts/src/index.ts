@@ -10,3 +10,8 @@ export * from './api-tokens';
 export * from './enrollment';
 export * from './audit';
 export * from './events';
+export * from './heartbeat';
+export * from './rates';
+export * from './databases';
+export * from './nodes';
+export * from './alarms';

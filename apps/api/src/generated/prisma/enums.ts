@@ -45,6 +45,15 @@ export const TransitionStatus = {
 export type TransitionStatus = (typeof TransitionStatus)[keyof typeof TransitionStatus]
 
 
+export const ReportedStatus = {
+  ok: 'ok',
+  degraded: 'degraded',
+  error: 'error'
+} as const
+
+export type ReportedStatus = (typeof ReportedStatus)[keyof typeof ReportedStatus]
+
+
 export const SeriesKind = {
   node: 'node',
   database: 'database'

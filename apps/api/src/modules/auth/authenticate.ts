@@ -1,4 +1,5 @@
 import { AGENT_CREDENTIAL_PREFIX, API_TOKEN_PREFIX, ENROLLMENT_TOKEN_PREFIX } from '@iamroll/contracts';
+import { AgentCredentialCache } from './agent-credential-cache';
 import type { CredentialsRepository } from './credentials-repository';
 import type { Principal, RouteAuth } from './principal';
 import { hashToken, isSameSecret } from './secrets';
@@ -24,15 +25,16 @@ export interface CredentialSources {
 export function createAuthenticator(deps: AuthenticatorDeps) {
   const nowMs = deps.nowMs ?? Date.now;
   const isStale = (lastUsedAt: Date | null) => !lastUsedAt || nowMs() - lastUsedAt.getTime() > TOUCH_INTERVAL_MS;
+  // Agents call every second: their credentials come from memory (rechecked in batches, lastUsedAt written in batches).
+  const agents = new AgentCredentialCache(deps.credentials, nowMs);
 
   async function fromBearer(token: string, auth: RouteAuth): Promise<Principal | null> {
     if (auth === 'enrollment' && deps.bootstrapEnrollmentToken && isSameSecret(token, deps.bootstrapEnrollmentToken)) {
       return { kind: 'enrollment', tokenId: null, tokenName: 'IAMROLL_ENROLLMENT_TOKEN' };
     }
     if (token.startsWith(AGENT_CREDENTIAL_PREFIX)) {
-      const row = await deps.credentials.findAgentCredential(hashToken(token));
+      const row = await agents.find(hashToken(token));
       if (!row) return null;
-      if (isStale(row.lastUsedAt)) await deps.credentials.touchAgentCredential(row.credentialId);
       return { kind: 'agent', nodeId: row.nodeId, credentialId: row.credentialId, hostname: row.hostname };
     }
     if (token.startsWith(ENROLLMENT_TOKEN_PREFIX)) {

@@ -63,6 +63,17 @@ export function createCredentialsRepository(pool: pg.Pool) {
         [tokenHash],
       ),
 
+    /** Rechecks many cached agent credentials with one query: those still valid come back. */
+    findAgentCredentials: async (tokenHashes: readonly string[]): Promise<(AgentCredentialRow & { tokenHash: string })[]> =>
+      (
+        await pool.query<AgentCredentialRow & { tokenHash: string }>(
+          `SELECT c.token_hash AS "tokenHash", c.id AS "credentialId", c.node_id AS "nodeId", n.hostname, c.last_used_at AS "lastUsedAt"
+             FROM agent_credentials c JOIN nodes n ON n.id = c.node_id
+            WHERE c.token_hash = ANY($1::text[]) AND c.revoked_at IS NULL`,
+          [tokenHashes],
+        )
+      ).rows,
+
     findEnrollmentToken: (tokenHash: string) =>
       one<EnrollmentTokenRow>(
         `SELECT id AS "tokenId", name AS "tokenName" FROM enrollment_tokens
@@ -76,6 +87,10 @@ export function createCredentialsRepository(pool: pg.Pool) {
 
     touchAgentCredential: async (credentialId: string): Promise<void> => {
       await pool.query('UPDATE agent_credentials SET last_used_at = now() WHERE id = $1', [credentialId]);
+    },
+
+    touchAgentCredentials: async (credentialIds: readonly string[]): Promise<void> => {
+      await pool.query('UPDATE agent_credentials SET last_used_at = now() WHERE id = ANY($1::uuid[])', [credentialIds]);
     },
   };
 }

@@ -1458,6 +1458,9 @@ export const NodeScalarFieldEnum = {
   desiredStage: 'desiredStage',
   status: 'status',
   statusReason: 'statusReason',
+  reportedStatus: 'reportedStatus',
+  statusMessage: 'statusMessage',
+  heartbeatIntervalMs: 'heartbeatIntervalMs',
   configHash: 'configHash',
   agentVersion: 'agentVersion',
   lastSeenAt: 'lastSeenAt',
@@ -1790,6 +1793,20 @@ export type EnumTransitionStatusFieldRefInput<$PrismaModel> = FieldRefInputType<
  * Reference to a field of type 'TransitionStatus[]'
  */
 export type ListEnumTransitionStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TransitionStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'ReportedStatus'
+ */
+export type EnumReportedStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ReportedStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'ReportedStatus[]'
+ */
+export type ListEnumReportedStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ReportedStatus[]'>
     
 
 

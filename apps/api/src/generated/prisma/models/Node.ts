@@ -27,12 +27,14 @@ export type AggregateNode = {
 }
 
 export type NodeAvgAggregateOutputType = {
+  heartbeatIntervalMs: number | null
   workers: number | null
   poolSize: number | null
   lastSeq: number | null
 }
 
 export type NodeSumAggregateOutputType = {
+  heartbeatIntervalMs: number | null
   workers: number | null
   poolSize: number | null
   lastSeq: number | null
@@ -51,6 +53,9 @@ export type NodeMinAggregateOutputType = {
   desiredStage: $Enums.NodeStage | null
   status: $Enums.TransitionStatus | null
   statusReason: string | null
+  reportedStatus: $Enums.ReportedStatus | null
+  statusMessage: string | null
+  heartbeatIntervalMs: number | null
   configHash: string | null
   agentVersion: string | null
   lastSeenAt: Date | null
@@ -75,6 +80,9 @@ export type NodeMaxAggregateOutputType = {
   desiredStage: $Enums.NodeStage | null
   status: $Enums.TransitionStatus | null
   statusReason: string | null
+  reportedStatus: $Enums.ReportedStatus | null
+  statusMessage: string | null
+  heartbeatIntervalMs: number | null
   configHash: string | null
   agentVersion: string | null
   lastSeenAt: Date | null
@@ -99,6 +107,9 @@ export type NodeCountAggregateOutputType = {
   desiredStage: number
   status: number
   statusReason: number
+  reportedStatus: number
+  statusMessage: number
+  heartbeatIntervalMs: number
   configHash: number
   agentVersion: number
   lastSeenAt: number
@@ -116,12 +127,14 @@ export type NodeCountAggregateOutputType = {
 
 
 export type NodeAvgAggregateInputType = {
+  heartbeatIntervalMs?: true
   workers?: true
   poolSize?: true
   lastSeq?: true
 }
 
 export type NodeSumAggregateInputType = {
+  heartbeatIntervalMs?: true
   workers?: true
   poolSize?: true
   lastSeq?: true
@@ -140,6 +153,9 @@ export type NodeMinAggregateInputType = {
   desiredStage?: true
   status?: true
   statusReason?: true
+  reportedStatus?: true
+  statusMessage?: true
+  heartbeatIntervalMs?: true
   configHash?: true
   agentVersion?: true
   lastSeenAt?: true
@@ -164,6 +180,9 @@ export type NodeMaxAggregateInputType = {
   desiredStage?: true
   status?: true
   statusReason?: true
+  reportedStatus?: true
+  statusMessage?: true
+  heartbeatIntervalMs?: true
   configHash?: true
   agentVersion?: true
   lastSeenAt?: true
@@ -188,6 +207,9 @@ export type NodeCountAggregateInputType = {
   desiredStage?: true
   status?: true
   statusReason?: true
+  reportedStatus?: true
+  statusMessage?: true
+  heartbeatIntervalMs?: true
   configHash?: true
   agentVersion?: true
   lastSeenAt?: true
@@ -302,6 +324,9 @@ export type NodeGroupByOutputType = {
   desiredStage: $Enums.NodeStage
   status: $Enums.TransitionStatus
   statusReason: string | null
+  reportedStatus: $Enums.ReportedStatus | null
+  statusMessage: string | null
+  heartbeatIntervalMs: number | null
   configHash: string | null
   agentVersion: string | null
   lastSeenAt: Date | null
@@ -352,6 +377,9 @@ export type NodeWhereInput = {
   desiredStage?: Prisma.EnumNodeStageFilter<"Node"> | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFilter<"Node"> | $Enums.TransitionStatus
   statusReason?: Prisma.StringNullableFilter<"Node"> | string | null
+  reportedStatus?: Prisma.EnumReportedStatusNullableFilter<"Node"> | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.StringNullableFilter<"Node"> | string | null
+  heartbeatIntervalMs?: Prisma.IntNullableFilter<"Node"> | number | null
   configHash?: Prisma.StringNullableFilter<"Node"> | string | null
   agentVersion?: Prisma.StringNullableFilter<"Node"> | string | null
   lastSeenAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
@@ -383,6 +411,9 @@ export type NodeOrderByWithRelationInput = {
   desiredStage?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusReason?: Prisma.SortOrderInput | Prisma.SortOrder
+  reportedStatus?: Prisma.SortOrderInput | Prisma.SortOrder
+  statusMessage?: Prisma.SortOrderInput | Prisma.SortOrder
+  heartbeatIntervalMs?: Prisma.SortOrderInput | Prisma.SortOrder
   configHash?: Prisma.SortOrderInput | Prisma.SortOrder
   agentVersion?: Prisma.SortOrderInput | Prisma.SortOrder
   lastSeenAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -417,6 +448,9 @@ export type NodeWhereUniqueInput = Prisma.AtLeast<{
   desiredStage?: Prisma.EnumNodeStageFilter<"Node"> | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFilter<"Node"> | $Enums.TransitionStatus
   statusReason?: Prisma.StringNullableFilter<"Node"> | string | null
+  reportedStatus?: Prisma.EnumReportedStatusNullableFilter<"Node"> | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.StringNullableFilter<"Node"> | string | null
+  heartbeatIntervalMs?: Prisma.IntNullableFilter<"Node"> | number | null
   configHash?: Prisma.StringNullableFilter<"Node"> | string | null
   agentVersion?: Prisma.StringNullableFilter<"Node"> | string | null
   lastSeenAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
@@ -448,6 +482,9 @@ export type NodeOrderByWithAggregationInput = {
   desiredStage?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusReason?: Prisma.SortOrderInput | Prisma.SortOrder
+  reportedStatus?: Prisma.SortOrderInput | Prisma.SortOrder
+  statusMessage?: Prisma.SortOrderInput | Prisma.SortOrder
+  heartbeatIntervalMs?: Prisma.SortOrderInput | Prisma.SortOrder
   configHash?: Prisma.SortOrderInput | Prisma.SortOrder
   agentVersion?: Prisma.SortOrderInput | Prisma.SortOrder
   lastSeenAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -483,6 +520,9 @@ export type NodeScalarWhereWithAggregatesInput = {
   desiredStage?: Prisma.EnumNodeStageWithAggregatesFilter<"Node"> | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusWithAggregatesFilter<"Node"> | $Enums.TransitionStatus
   statusReason?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
+  reportedStatus?: Prisma.EnumReportedStatusNullableWithAggregatesFilter<"Node"> | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
+  heartbeatIntervalMs?: Prisma.IntNullableWithAggregatesFilter<"Node"> | number | null
   configHash?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
   agentVersion?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
   lastSeenAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Node"> | Date | string | null
@@ -508,6 +548,9 @@ export type NodeCreateInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -539,6 +582,9 @@ export type NodeUncheckedCreateInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -566,6 +612,9 @@ export type NodeUpdateInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -597,6 +646,9 @@ export type NodeUncheckedUpdateInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -626,6 +678,9 @@ export type NodeCreateManyInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -651,6 +706,9 @@ export type NodeUpdateManyMutationInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -678,6 +736,9 @@ export type NodeUncheckedUpdateManyInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -715,6 +776,9 @@ export type NodeCountOrderByAggregateInput = {
   desiredStage?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusReason?: Prisma.SortOrder
+  reportedStatus?: Prisma.SortOrder
+  statusMessage?: Prisma.SortOrder
+  heartbeatIntervalMs?: Prisma.SortOrder
   configHash?: Prisma.SortOrder
   agentVersion?: Prisma.SortOrder
   lastSeenAt?: Prisma.SortOrder
@@ -730,6 +794,7 @@ export type NodeCountOrderByAggregateInput = {
 }
 
 export type NodeAvgOrderByAggregateInput = {
+  heartbeatIntervalMs?: Prisma.SortOrder
   workers?: Prisma.SortOrder
   poolSize?: Prisma.SortOrder
   lastSeq?: Prisma.SortOrder
@@ -748,6 +813,9 @@ export type NodeMaxOrderByAggregateInput = {
   desiredStage?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusReason?: Prisma.SortOrder
+  reportedStatus?: Prisma.SortOrder
+  statusMessage?: Prisma.SortOrder
+  heartbeatIntervalMs?: Prisma.SortOrder
   configHash?: Prisma.SortOrder
   agentVersion?: Prisma.SortOrder
   lastSeenAt?: Prisma.SortOrder
@@ -772,6 +840,9 @@ export type NodeMinOrderByAggregateInput = {
   desiredStage?: Prisma.SortOrder
   status?: Prisma.SortOrder
   statusReason?: Prisma.SortOrder
+  reportedStatus?: Prisma.SortOrder
+  statusMessage?: Prisma.SortOrder
+  heartbeatIntervalMs?: Prisma.SortOrder
   configHash?: Prisma.SortOrder
   agentVersion?: Prisma.SortOrder
   lastSeenAt?: Prisma.SortOrder
@@ -784,6 +855,7 @@ export type NodeMinOrderByAggregateInput = {
 }
 
 export type NodeSumOrderByAggregateInput = {
+  heartbeatIntervalMs?: Prisma.SortOrder
   workers?: Prisma.SortOrder
   poolSize?: Prisma.SortOrder
   lastSeq?: Prisma.SortOrder
@@ -902,8 +974,8 @@ export type EnumTransitionStatusFieldUpdateOperationsInput = {
   set?: $Enums.TransitionStatus
 }
 
-export type NullableDateTimeFieldUpdateOperationsInput = {
-  set?: Date | string | null
+export type NullableEnumReportedStatusFieldUpdateOperationsInput = {
+  set?: $Enums.ReportedStatus | null
 }
 
 export type NullableIntFieldUpdateOperationsInput = {
@@ -912,6 +984,10 @@ export type NullableIntFieldUpdateOperationsInput = {
   decrement?: number
   multiply?: number
   divide?: number
+}
+
+export type NullableDateTimeFieldUpdateOperationsInput = {
+  set?: Date | string | null
 }
 
 export type NodeCreateNestedOneWithoutRolloutNodesInput = {
@@ -953,6 +1029,9 @@ export type NodeCreateWithoutRwDatabaseInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -982,6 +1061,9 @@ export type NodeUncheckedCreateWithoutRwDatabaseInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1019,6 +1101,9 @@ export type NodeCreateWithoutRoDatabaseInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1048,6 +1133,9 @@ export type NodeUncheckedCreateWithoutRoDatabaseInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1106,6 +1194,9 @@ export type NodeScalarWhereInput = {
   desiredStage?: Prisma.EnumNodeStageFilter<"Node"> | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFilter<"Node"> | $Enums.TransitionStatus
   statusReason?: Prisma.StringNullableFilter<"Node"> | string | null
+  reportedStatus?: Prisma.EnumReportedStatusNullableFilter<"Node"> | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.StringNullableFilter<"Node"> | string | null
+  heartbeatIntervalMs?: Prisma.IntNullableFilter<"Node"> | number | null
   configHash?: Prisma.StringNullableFilter<"Node"> | string | null
   agentVersion?: Prisma.StringNullableFilter<"Node"> | string | null
   lastSeenAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
@@ -1147,6 +1238,9 @@ export type NodeCreateWithoutRolloutNodesInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1177,6 +1271,9 @@ export type NodeUncheckedCreateWithoutRolloutNodesInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1219,6 +1316,9 @@ export type NodeUpdateWithoutRolloutNodesInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1249,6 +1349,9 @@ export type NodeUncheckedUpdateWithoutRolloutNodesInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1275,6 +1378,9 @@ export type NodeCreateWithoutCredentialsInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1305,6 +1411,9 @@ export type NodeUncheckedCreateWithoutCredentialsInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1347,6 +1456,9 @@ export type NodeUpdateWithoutCredentialsInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1377,6 +1489,9 @@ export type NodeUncheckedUpdateWithoutCredentialsInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1404,6 +1519,9 @@ export type NodeCreateManyRwDatabaseInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1430,6 +1548,9 @@ export type NodeCreateManyRoDatabaseInput = {
   desiredStage?: $Enums.NodeStage
   status?: $Enums.TransitionStatus
   statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
   configHash?: string | null
   agentVersion?: string | null
   lastSeenAt?: Date | string | null
@@ -1455,6 +1576,9 @@ export type NodeUpdateWithoutRwDatabaseInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1484,6 +1608,9 @@ export type NodeUncheckedUpdateWithoutRwDatabaseInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1512,6 +1639,9 @@ export type NodeUncheckedUpdateManyWithoutRwDatabaseInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1537,6 +1667,9 @@ export type NodeUpdateWithoutRoDatabaseInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1566,6 +1699,9 @@ export type NodeUncheckedUpdateWithoutRoDatabaseInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1594,6 +1730,9 @@ export type NodeUncheckedUpdateManyWithoutRoDatabaseInput = {
   desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
   status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
   statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1661,6 +1800,9 @@ export type NodeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   desiredStage?: boolean
   status?: boolean
   statusReason?: boolean
+  reportedStatus?: boolean
+  statusMessage?: boolean
+  heartbeatIntervalMs?: boolean
   configHash?: boolean
   agentVersion?: boolean
   lastSeenAt?: boolean
@@ -1693,6 +1835,9 @@ export type NodeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   desiredStage?: boolean
   status?: boolean
   statusReason?: boolean
+  reportedStatus?: boolean
+  statusMessage?: boolean
+  heartbeatIntervalMs?: boolean
   configHash?: boolean
   agentVersion?: boolean
   lastSeenAt?: boolean
@@ -1722,6 +1867,9 @@ export type NodeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   desiredStage?: boolean
   status?: boolean
   statusReason?: boolean
+  reportedStatus?: boolean
+  statusMessage?: boolean
+  heartbeatIntervalMs?: boolean
   configHash?: boolean
   agentVersion?: boolean
   lastSeenAt?: boolean
@@ -1751,6 +1899,9 @@ export type NodeSelectScalar = {
   desiredStage?: boolean
   status?: boolean
   statusReason?: boolean
+  reportedStatus?: boolean
+  statusMessage?: boolean
+  heartbeatIntervalMs?: boolean
   configHash?: boolean
   agentVersion?: boolean
   lastSeenAt?: boolean
@@ -1765,7 +1916,7 @@ export type NodeSelectScalar = {
   updatedAt?: boolean
 }
 
-export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt", ExtArgs["result"]["node"]>
+export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt", ExtArgs["result"]["node"]>
 export type NodeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
@@ -1815,6 +1966,18 @@ export type $NodePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     desiredStage: $Enums.NodeStage
     status: $Enums.TransitionStatus
     statusReason: string | null
+    /**
+     * The agent's own health report; null until the first heartbeat.
+     */
+    reportedStatus: $Enums.ReportedStatus | null
+    /**
+     * The agent's explanation of reportedStatus (checked for secrets, ≤ 500 characters).
+     */
+    statusMessage: string | null
+    /**
+     * The agent's heartbeat interval: three of them without one makes the node stale.
+     */
+    heartbeatIntervalMs: number | null
     configHash: string | null
     agentVersion: string | null
     lastSeenAt: Date | null
@@ -2278,6 +2441,9 @@ export interface NodeFieldRefs {
   readonly desiredStage: Prisma.FieldRef<"Node", 'NodeStage'>
   readonly status: Prisma.FieldRef<"Node", 'TransitionStatus'>
   readonly statusReason: Prisma.FieldRef<"Node", 'String'>
+  readonly reportedStatus: Prisma.FieldRef<"Node", 'ReportedStatus'>
+  readonly statusMessage: Prisma.FieldRef<"Node", 'String'>
+  readonly heartbeatIntervalMs: Prisma.FieldRef<"Node", 'Int'>
   readonly configHash: Prisma.FieldRef<"Node", 'String'>
   readonly agentVersion: Prisma.FieldRef<"Node", 'String'>
   readonly lastSeenAt: Prisma.FieldRef<"Node", 'DateTime'>

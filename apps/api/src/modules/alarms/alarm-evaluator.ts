@@ -1,0 +1,164 @@
+import {
+  databaseFigures,
+  DEFAULT_ALARM_OPTIONS,
+  diffAlarms,
+  evaluateAlarms,
+  nodeFigures,
+  type DesiredAlarm,
+  type FleetRates,
+  type NodeAlarmInput,
+} from '@iamroll/core/rates';
+import type { PrismaClient } from '../../db/prisma-client';
+import type { EventBus } from '../../plugins/event-bus';
+import type { AuditRepository } from '../audit/audit-repository';
+import { SYSTEM_ACTOR } from '../auth/principal';
+import type { DatabaseDirectory } from '../databases/database-directory';
+import type { NodeRegistry } from '../nodes/node-registry';
+import type { NodeStateRepository } from '../nodes/node-state-repository';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../nodes/node-view';
+import { toAlarmView } from './alarm-view';
+import { holdDuringStartup } from './startup-hold';
+import type { AlarmsRepository } from './alarms-repository';
+
+export interface AlarmEvaluatorDeps {
+  readonly prisma: PrismaClient;
+  readonly alarms: AlarmsRepository;
+  readonly audit: AuditRepository;
+  readonly events: EventBus;
+  readonly directory: DatabaseDirectory;
+  readonly registry: NodeRegistry;
+  readonly nodeStates: NodeStateRepository;
+  readonly fleet: FleetRates;
+  /** When this process's in-memory rates begin (see startup-hold.ts). */
+  readonly startedAtMs: number;
+  readonly nowMs: () => number;
+}
+
+const NO_FAILURES = { invalidToken: 0, notAuthorized: 0, other: 0 } as const;
+/** Open alarms' figures (message, value) are rewritten every this many passes, not every second. */
+const REFRESH_EVERY_PASSES = 10;
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}
+
+/**
+ * One pass of alarm evaluation (the leader runs it every second): figures from
+ * FleetRates, which holds every process's heartbeats, → core's evaluateAlarms →
+ * diff against the unresolved rows → open and resolve rows, each with its audit
+ * entry and event in one transaction. Level-triggered: a pass recomputes
+ * everything, so two leaders overlapping for an instant open nothing twice (the
+ * partial unique index on key) and resolve nothing twice. Right after the process
+ * starts, what it cannot judge yet is left as it is (startup-hold.ts).
+ */
+export function createAlarmEvaluator({ prisma, alarms, audit, events, directory, registry, nodeStates, fleet, startedAtMs, nowMs }: AlarmEvaluatorDeps) {
+  let passes = 0;
+
+  /** Also collects the nodes this process has not heard from since it started, and every node's interval. */
+  function nodeInputs(now: number, unheard: Map<string, number>, intervals: Map<string, number>): NodeAlarmInput[] {
+    const inputs: NodeAlarmInput[] = [];
+    for (const entry of registry.all()) {
+      const figures = nodeFigures(fleet, entry.id, now);
+      // The persisted last_seen_at covers nodes this process has not heard since it started.
+      const lastHeartbeatAtMs = Math.max(figures?.lastHeartbeatAtMs ?? 0, entry.lastSeenMs ?? 0) || undefined;
+      const heartbeatIntervalMs = figures?.heartbeatIntervalMs ?? entry.persisted.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+      if ((lastHeartbeatAtMs ?? 0) < startedAtMs) unheard.set(entry.id, heartbeatIntervalMs);
+      intervals.set(entry.id, heartbeatIntervalMs);
+      inputs.push({
+        nodeId: entry.id,
+        name: entry.hostname,
+        lastHeartbeatAtMs,
+        heartbeatIntervalMs,
+        heartbeatStreakStartMs: figures?.heartbeatStreakStartMs,
+        authFailuresInWindow: figures?.authFailuresInWindow ?? NO_FAILURES,
+        lastAuthFailureAtMs: figures?.lastAuthFailureAtMs,
+      });
+    }
+    return inputs;
+  }
+
+  /**
+   * Before calling a node silent, asks PostgreSQL: another process may have heard it while
+   * this one missed the forwarded heartbeats (its listener reconnecting). Keeps the others.
+   */
+  async function confirmSilent(toOpen: DesiredAlarm[], now: number, intervals: ReadonlyMap<string, number>): Promise<DesiredAlarm[]> {
+    const stale = toOpen.filter((alarm) => alarm.kind === 'node-stale');
+    if (stale.length === 0) return toOpen;
+    const lastSeen = await nodeStates.lastSeen(stale.map((alarm) => alarm.subject.id));
+    return toOpen.filter((alarm) => {
+      if (alarm.kind !== 'node-stale') return true;
+      const seenMs = lastSeen.get(alarm.subject.id);
+      const entry = registry.get(alarm.subject.id);
+      if (seenMs !== undefined && entry) entry.lastSeenMs = Math.max(entry.lastSeenMs ?? 0, seenMs);
+      const intervalMs = intervals.get(alarm.subject.id) ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+      return seenMs === undefined || now - seenMs > DEFAULT_ALARM_OPTIONS.staleAfterIntervals * intervalMs;
+    });
+  }
+
+  async function open(alarm: DesiredAlarm, now: number): Promise<void> {
+    try {
+      await prisma.$transaction(async (tx) => {
+        const row = await alarms.create(
+          { key: alarm.key, kind: alarm.kind, severity: alarm.severity, subjectType: alarm.subject.type, subjectId: alarm.subject.id, message: alarm.message, value: alarm.value, openedAt: new Date(now) },
+          tx,
+        );
+        await audit.record(
+          {
+            actor: SYSTEM_ACTOR,
+            action: 'alarm.open',
+            subjectType: alarm.subject.type,
+            subjectId: alarm.subject.id,
+            data: { alarmId: row.id, key: alarm.key, kind: alarm.kind, severity: alarm.severity, message: alarm.message, value: alarm.value, threshold: alarm.threshold },
+          },
+          tx,
+        );
+        await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('alarm.opened', toAlarmView(row))})`;
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error; // another leader opened it first
+    }
+  }
+
+  async function resolve(key: string, now: number): Promise<void> {
+    await prisma.$transaction(async (tx) => {
+      const row = await alarms.resolve(key, new Date(now), tx);
+      if (!row) return;
+      await audit.record(
+        { actor: SYSTEM_ACTOR, action: 'alarm.resolve', subjectType: row.subjectType, subjectId: row.subjectId ?? undefined, data: { alarmId: row.id, key, kind: row.kind } },
+        tx,
+      );
+      await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('alarm.resolved', toAlarmView(row))})`;
+    });
+  }
+
+  return async function evaluate(): Promise<void> {
+    const now = nowMs();
+    const unresolved = await alarms.unresolved();
+    const openAlarmKeys = new Set(unresolved.keys());
+    const databases = [...directory.all()].map((database) => ({
+      databaseId: database.id,
+      name: database.identifier,
+      budgetPerSecond: database.budgetPerSecond,
+      warningUtilisation: database.warningThreshold,
+      ...databaseFigures(fleet, database.id, now),
+    }));
+    const unheardNodes = new Map<string, number>();
+    const intervals = new Map<string, number>();
+    const desired = evaluateAlarms({ databases, nodes: nodeInputs(now, unheardNodes, intervals), openAlarmKeys }, now);
+    const diff = diffAlarms(desired, openAlarmKeys);
+    const { toKeep } = diff;
+    const held = holdDuringStartup(diff, { nowMs: now, startedAtMs, unheardNodes });
+    const toOpen = await confirmSilent(held.toOpen, now, intervals);
+    const { toResolve } = held;
+    for (const alarm of toOpen) await open(alarm, now);
+    for (const key of toResolve) await resolve(key, now);
+    passes += 1;
+    if (passes % REFRESH_EVERY_PASSES === 0) {
+      const updates = toKeep.flatMap((alarm) => {
+        const current = unresolved.get(alarm.key);
+        return current && (current.message !== alarm.message || current.value !== alarm.value) ? [{ id: current.id, message: alarm.message, value: alarm.value }] : [];
+      });
+      await alarms.refresh(updates);
+    }
+  };
+}

@@ -1,0 +1,72 @@
+import type { AlarmsQuery } from '@iamroll/contracts';
+import type pg from 'pg';
+import type { Db, Prisma, PrismaClient } from '../../db/prisma-client';
+
+export type AlarmRow = Prisma.AlarmGetPayload<object>;
+
+export interface NewAlarm {
+  readonly key: string;
+  readonly kind: string;
+  readonly severity: 'warning' | 'critical';
+  readonly subjectType: string;
+  readonly subjectId: string;
+  readonly message: string;
+  readonly value: number;
+  readonly openedAt: Date;
+}
+
+function whereOf(state: AlarmsQuery['state']): Prisma.AlarmWhereInput {
+  switch (state ?? 'all') {
+    case 'open':
+      return { resolvedAt: null, acknowledgedAt: null };
+    case 'acknowledged':
+      return { resolvedAt: null, acknowledgedAt: { not: null } };
+    case 'resolved':
+      return { resolvedAt: { not: null } };
+    case 'all':
+      return {};
+  }
+}
+
+export function createAlarmsRepository(prisma: PrismaClient, pool: pg.Pool) {
+  return {
+    list: async (query: AlarmsQuery, db: Db = prisma) => {
+      const where = whereOf(query.state);
+      const [rows, total] = await Promise.all([
+        db.alarm.findMany({ where, orderBy: [{ openedAt: 'desc' }, { id: 'asc' }], skip: query.offset, take: query.limit }),
+        db.alarm.count({ where }),
+      ]);
+      return { rows, total };
+    },
+    findById: (id: string, db: Db = prisma) => db.alarm.findUnique({ where: { id } }),
+    /** Unresolved alarms by key (at most one per key: a partial unique index). */
+    async unresolved(): Promise<Map<string, { id: string; message: string; value: number | null }>> {
+      const { rows } = await pool.query<{ id: string; key: string; message: string; value: number | null }>(
+        'SELECT id, key, message, value FROM alarms WHERE resolved_at IS NULL',
+      );
+      return new Map(rows.map((row) => [row.key, row]));
+    },
+    /** Throws P2002 when another process opened the same key first. */
+    create: (alarm: NewAlarm, db: Db = prisma) => db.alarm.create({ data: alarm }),
+    /** Null when it was resolved meanwhile (by another leader). */
+    resolve: async (key: string, at: Date, db: Db = prisma): Promise<AlarmRow | null> => {
+      const current = await db.alarm.findFirst({ where: { key, resolvedAt: null } });
+      if (!current) return null;
+      const { count } = await db.alarm.updateMany({ where: { id: current.id, resolvedAt: null }, data: { resolvedAt: at } });
+      return count === 1 ? { ...current, resolvedAt: at } : null;
+    },
+    acknowledge: (id: string, by: string, at: Date, db: Db = prisma) => db.alarm.update({ where: { id }, data: { acknowledgedAt: at, acknowledgedBy: by } }),
+    /** Current figures of alarms that stay open (not audited: the condition is the same). */
+    async refresh(updates: readonly { id: string; message: string; value: number }[]): Promise<void> {
+      if (updates.length === 0) return;
+      await pool.query(
+        `UPDATE alarms a SET message = u.message, value = u.value
+           FROM unnest($1::uuid[], $2::text[], $3::float8[]) AS u(id, message, value)
+          WHERE a.id = u.id AND a.resolved_at IS NULL`,
+        [updates.map((u) => u.id), updates.map((u) => u.message), updates.map((u) => u.value)],
+      );
+    },
+  };
+}
+
+export type AlarmsRepository = ReturnType<typeof createAlarmsRepository>;

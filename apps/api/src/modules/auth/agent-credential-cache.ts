@@ -1,0 +1,111 @@
+import type { AgentCredentialRow, CredentialsRepository } from './credentials-repository';
+
+/**
+ * Agents authenticate every second: a credential is answered from memory
+ * (keyed by its sha256) and rechecked against the database every this many
+ * milliseconds. A revoked credential (or a deleted node) is refused within
+ * about this long, and at most twice it if the database does not answer.
+ */
+export const AGENT_CREDENTIAL_CACHE_MS = 5_000;
+/** Credentials due for a recheck within this window share one query. */
+const RECHECK_BATCH_MS = 100;
+/** lastUsedAt is informational: written at most this often per credential, batched. */
+const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_BATCH_MS = 1_000;
+const MAX_ENTRIES = 100_000;
+
+type Source = Pick<CredentialsRepository, 'findAgentCredential' | 'findAgentCredentials' | 'touchAgentCredentials'>;
+
+interface Entry {
+  row: AgentCredentialRow;
+  checkedAtMs: number;
+}
+
+/**
+ * Stale-while-revalidate for agent credentials: a fresh entry answers at once;
+ * a stale one (older than the TTL) still answers, while a batched query
+ * rechecks every stale credential together; one past twice the TTL (rechecks
+ * failing) is looked up again before answering. So a fleet of thousands costs
+ * a few queries a second, not one per agent every few seconds, and no
+ * heartbeat waits behind the pool for its credential. Unknown credentials are
+ * never cached (each costs a query, as before).
+ */
+export class AgentCredentialCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #toRecheck = new Set<string>();
+  readonly #toTouch = new Set<string>();
+  #recheckTimer: NodeJS.Timeout | undefined;
+  #touchTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly source: Source,
+    private readonly nowMs: () => number,
+    private readonly ttlMs = AGENT_CREDENTIAL_CACHE_MS,
+  ) {}
+
+  async find(tokenHash: string): Promise<AgentCredentialRow | null> {
+    const now = this.nowMs();
+    const entry = this.#entries.get(tokenHash);
+    if (entry) {
+      const ageMs = now - entry.checkedAtMs;
+      if (ageMs < 2 * this.ttlMs) {
+        if (ageMs >= this.ttlMs) this.#scheduleRecheck(tokenHash);
+        return this.#used(entry);
+      }
+      this.#entries.delete(tokenHash);
+    }
+    const row = await this.source.findAgentCredential(tokenHash);
+    if (!row) return null;
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    const fresh = { row, checkedAtMs: this.nowMs() };
+    this.#entries.set(tokenHash, fresh);
+    return this.#used(fresh);
+  }
+
+  #used(entry: Entry): AgentCredentialRow {
+    const { row } = entry;
+    const now = this.nowMs();
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+      entry.row = { ...row, lastUsedAt: new Date(now) };
+      this.#toTouch.add(row.credentialId);
+      if (!this.#touchTimer) this.#touchTimer = setTimeout(() => void this.#touch(), TOUCH_BATCH_MS).unref();
+    }
+    return entry.row;
+  }
+
+  #scheduleRecheck(tokenHash: string): void {
+    this.#toRecheck.add(tokenHash);
+    if (!this.#recheckTimer) this.#recheckTimer = setTimeout(() => void this.#recheck(), RECHECK_BATCH_MS).unref();
+  }
+
+  async #recheck(): Promise<void> {
+    const hashes = [...this.#toRecheck];
+    this.#toRecheck.clear();
+    try {
+      const valid = new Map((await this.source.findAgentCredentials(hashes)).map(({ tokenHash, ...row }) => [tokenHash, row]));
+      const checkedAtMs = this.nowMs();
+      for (const tokenHash of hashes) {
+        const row = valid.get(tokenHash);
+        const entry = this.#entries.get(tokenHash);
+        if (!row) this.#entries.delete(tokenHash);
+        else if (entry) entry.checkedAtMs = checkedAtMs;
+      }
+    } catch {
+      // The entries stay stale; past twice the TTL each is looked up on its own again.
+    } finally {
+      this.#recheckTimer = undefined;
+    }
+  }
+
+  async #touch(): Promise<void> {
+    const ids = [...this.#toTouch];
+    this.#toTouch.clear();
+    try {
+      await this.source.touchAgentCredentials(ids);
+    } catch {
+      // Informational only: the next use past the interval writes it again.
+    } finally {
+      this.#touchTimer = undefined;
+    }
+  }
+}

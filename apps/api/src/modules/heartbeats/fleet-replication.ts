@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { isHeartbeatRecord, type HeartbeatRecord } from './heartbeat-record';
+
+/** Separate from `iamroll_events`: this traffic is for API processes, never for SSE clients. */
+export const FLEET_CHANNEL = 'iamroll_fleet';
+
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_PAYLOAD_BYTES = 7_900;
+const ORIGIN_LENGTH = 12;
+
+export interface ReplicationLogger {
+  warn(object: object, message: string): void;
+}
+
+/**
+ * Forwards every heartbeat this process accepts to the other API processes,
+ * so each one holds the whole fleet's rates (and the leader evaluates alarms on
+ * all of it) wherever a node's heartbeats land. Records are queued and sent
+ * every `flushMs` as JSON arrays chunked under NOTIFY's 8000-byte limit, all
+ * chunks in one statement. A process skips its own notifications by their
+ * origin prefix before parsing. `signal()` tells the others to reload what
+ * they cache (registered databases). At-most-once: records sent while a listener
+ * reconnects are lost to it (its rates dip; its alarms use the persisted
+ * last_seen_at, so no node goes falsely stale).
+ */
+export class FleetReplication {
+  readonly #origin = randomBytes(ORIGIN_LENGTH / 2).toString('hex');
+  #queue: string[] = [];
+  #client: pg.Client | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #isStopped = false;
+  #delivery: Promise<void> = Promise.resolve();
+  #sent = 0;
+  #received = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+    private readonly log: ReplicationLogger,
+    private readonly onRecords: (records: HeartbeatRecord[]) => Promise<void> | void,
+    /** Told of `signal(kind)` sent by another process (e.g. `databases`: reload them). */
+    private readonly onSignal: (kind: string) => void = () => undefined,
+    private readonly flushMs = 250,
+  ) {}
+
+  /** Records sent, and received from other processes and applied, since start. */
+  get counts(): { readonly sent: number; readonly received: number } {
+    return { sent: this.#sent, received: this.#received };
+  }
+
+  get isListening(): boolean {
+    return this.#client !== null;
+  }
+
+  enqueue(record: HeartbeatRecord): void {
+    this.#queue.push(JSON.stringify(record));
+  }
+
+  async start(): Promise<void> {
+    await this.#listen().catch((error: unknown) => this.#retryLater(error));
+    this.#schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.#isStopped = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#retryTimer);
+    await this.flush().catch(() => undefined);
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => undefined);
+    await this.#delivery;
+  }
+
+  /** Tells the other processes something changed that they hold in memory (not this one: it knows). */
+  async signal(kind: string): Promise<void> {
+    await this.pool.query('SELECT pg_notify($1, $2)', [FLEET_CHANNEL, `${this.#origin}!${kind}`]);
+  }
+
+  /** Sends what is queued now. */
+  async flush(): Promise<void> {
+    if (this.#queue.length === 0) return;
+    const records = this.#queue;
+    this.#queue = [];
+    const payloads: string[] = [];
+    let chunk: string[] = [];
+    let bytes = ORIGIN_LENGTH + 2;
+    for (const record of records) {
+      // Records are ASCII (uuids, numbers, printable boot ids), so length is bytes.
+      if (chunk.length > 0 && bytes + record.length + 1 > MAX_PAYLOAD_BYTES) {
+        payloads.push(`${this.#origin}[${chunk.join(',')}]`);
+        chunk = [];
+        bytes = ORIGIN_LENGTH + 2;
+      }
+      chunk.push(record);
+      bytes += record.length + 1;
+    }
+    if (chunk.length > 0) payloads.push(`${this.#origin}[${chunk.join(',')}]`);
+    await this.pool.query(`SELECT pg_notify('${FLEET_CHANNEL}', p) FROM unnest($1::text[]) AS p`, [payloads]);
+    this.#sent += records.length;
+  }
+
+  /** Resolves once every notification received so far has been handed over. */
+  settled(): Promise<void> {
+    return this.#delivery;
+  }
+
+  #schedule(): void {
+    if (this.#isStopped) return;
+    this.#timer = setTimeout(() => {
+      void this.flush()
+        .catch((error: unknown) => this.log.warn({ err: error }, 'forwarding heartbeats to other API processes failed'))
+        .finally(() => this.#schedule());
+    }, this.flushMs).unref();
+  }
+
+  async #listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'iamroll-fleet' });
+    client.on('notification', (message) => {
+      if (message.channel === FLEET_CHANNEL && message.payload && !message.payload.startsWith(this.#origin)) this.#receive(message.payload);
+    });
+    client.on('error', (error) => {
+      if (this.#client === client) this.#client = null;
+      void client.end().catch(() => undefined);
+      this.#retryLater(error);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${FLEET_CHANNEL}`);
+    if (this.#isStopped) {
+      await client.end();
+      return;
+    }
+    this.#client = client;
+  }
+
+  #retryLater(error: unknown): void {
+    if (this.#isStopped) return;
+    this.log.warn({ err: error }, 'fleet replication listener failed; retrying (heartbeats forwarded meanwhile are missed)');
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => void this.#listen().catch((next: unknown) => this.#retryLater(next)), 1_000).unref();
+  }
+
+  #receive(payload: string): void {
+    if (payload[ORIGIN_LENGTH] === '!') {
+      this.onSignal(payload.slice(ORIGIN_LENGTH + 1));
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload.slice(ORIGIN_LENGTH));
+    } catch {
+      this.log.warn({}, 'ignored a malformed fleet notification');
+      return;
+    }
+    const records = Array.isArray(parsed) ? parsed.filter(isHeartbeatRecord) : [];
+    // In arrival order: a node's heartbeats must reach FleetRates oldest first.
+    this.#delivery = this.#delivery
+      .then(() => this.onRecords(records))
+      .then(() => void (this.#received += records.length))
+      .catch((error: unknown) => this.log.warn({ err: error }, 'applying forwarded heartbeats failed'));
+  }
+}

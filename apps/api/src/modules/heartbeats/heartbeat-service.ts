@@ -1,0 +1,103 @@
+import type { ConnectionConfig, Finding, HeartbeatBody, HeartbeatReply } from '@iamroll/contracts';
+import type { FleetRates, NodeRoutes } from '@iamroll/core/rates';
+import { AppError } from '../../errors';
+import type { DatabaseDirectory, DatabaseEntry } from '../databases/database-directory';
+import { detailsOf, reportOf } from '../nodes/node-report';
+import type { NodeRegistry } from '../nodes/node-registry';
+import { decodeRecord, encodeRecord, snapshotOf, type HeartbeatRecord } from './heartbeat-record';
+import { findSecret } from './secret-scan';
+
+export interface HeartbeatServiceDeps {
+  readonly registry: NodeRegistry;
+  readonly directory: DatabaseDirectory;
+  readonly fleet: FleetRates;
+  /** Hands each accepted heartbeat to the other API processes. */
+  readonly forward: (record: HeartbeatRecord) => void;
+  readonly nowMs: () => number;
+  /** What the reply tells agents (default 1000 ms). */
+  readonly replyIntervalMs?: number;
+}
+
+const KIND_KEYS = { rw: 'pg_host', ro: 'pg_ro_host' } as const;
+
+/** The controller's own finding when an endpoint matches no registered database (its budget goes untracked). */
+function unknownDatabase(kind: 'rw' | 'ro', connection: ConnectionConfig): Finding {
+  return {
+    rule: 'controller/unknown-database',
+    severity: 'warning',
+    key: KIND_KEYS[kind],
+    message: `${kind === 'rw' ? 'The read-write' : 'The read-only'} endpoint ${connection.host}:${connection.port} matches no registered database, so its IAM rate budget is not tracked.`,
+    fix: `Register it with this host and port: POST /api/v1/databases (admin), or Databases → Add in the dashboard.`,
+  };
+}
+
+/**
+ * The heartbeat hot path: no query per request. The node comes from the in-memory
+ * registry, its database from the directory, its counters go into FleetRates, and
+ * what must reach PostgreSQL waits in the registry for NodeSync's next batch.
+ */
+export function createHeartbeatService({ registry, directory, fleet, forward, nowMs, replyIntervalMs = 1_000 }: HeartbeatServiceDeps) {
+  const match = (connection: ConnectionConfig | null): DatabaseEntry | undefined => (connection ? directory.match(connection.host, connection.port) : undefined);
+
+  return {
+    async receive(credentialNodeId: string, nodeId: string, body: HeartbeatBody): Promise<HeartbeatReply> {
+      if (credentialNodeId !== nodeId) throw AppError.forbidden("This agent credential belongs to another node: send heartbeats to your own node's URL.");
+      const secret = findSecret(body);
+      if (secret) {
+        throw new AppError(
+          'validation',
+          `${secret.path} looks like it contains ${secret.looksLike}. Agents must never send secrets: remove it (nothing from this heartbeat was stored).`,
+          [{ path: secret.path, message: `looks like ${secret.looksLike}` }],
+        );
+      }
+      const entry = registry.get(nodeId) ?? (await registry.ensure(nodeId));
+      if (!entry) throw AppError.notFound('The node');
+
+      const receivedAtMs = nowMs();
+      const { config } = body;
+      const rw = match(config.rw);
+      const ro = match(config.ro);
+      const routes: NodeRoutes = {
+        ...(rw && config.rw ? { rw: { databaseId: rw.id, isIam: config.rw.iam } } : {}),
+        ...(ro && config.ro ? { ro: { databaseId: ro.id, isIam: config.ro.iam } } : {}),
+        heartbeatIntervalMs: body.intervalMs,
+      };
+      registry.route(entry, routes);
+      const snapshot = snapshotOf(body);
+      const delta = fleet.ingestHeartbeat(nodeId, snapshot, receivedAtMs);
+      entry.lastSeenMs = Math.max(entry.lastSeenMs ?? receivedAtMs, receivedAtMs);
+
+      // A late heartbeat (older seq or boot) says nothing newer about the node: rates and state ignore it.
+      if (delta.status !== 'out-of-order') {
+        const findings = [...body.findings];
+        if (body.role !== 'data_plane') {
+          if (config.rw && !rw) findings.push(unknownDatabase('rw', config.rw));
+          if (config.ro && !ro) findings.push(unknownDatabase('ro', config.ro));
+        }
+        entry.report = reportOf(body, rw?.id ?? null, ro?.id ?? null);
+        entry.details = detailsOf(config, findings);
+        // The last accepted snapshot (a retried duplicate changes only the time).
+        entry.liveness = { lastSeenMs: receivedAtMs, snapshot: fleet.node(nodeId)?.last ?? snapshot };
+        registry.touched.add(entry);
+        forward(encodeRecord(nodeId, receivedAtMs, snapshot, body, routes));
+      }
+      return { desiredStage: entry.desiredStage, intervalMs: replyIntervalMs, serverTime: new Date(receivedAtMs).toISOString() };
+    },
+
+    /** Heartbeats other API processes received: into this process's rates, in their order. */
+    async applyForwarded(records: readonly HeartbeatRecord[]): Promise<void> {
+      const unknown = records.filter((record) => !registry.get(record[0]));
+      if (unknown.length > 0) await Promise.all(unknown.map((record) => registry.ensure(record[0])));
+      for (const record of records) {
+        const { nodeId, receivedAtMs, snapshot, routes } = decodeRecord(record);
+        const entry = registry.get(nodeId);
+        if (!entry) continue;
+        registry.route(entry, routes);
+        fleet.ingestHeartbeat(nodeId, snapshot, receivedAtMs);
+        entry.lastSeenMs = Math.max(entry.lastSeenMs ?? receivedAtMs, receivedAtMs);
+      }
+    },
+  };
+}
+
+export type HeartbeatService = ReturnType<typeof createHeartbeatService>;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { findSecret, secretIn } from './secret-scan';
+
+describe('secret scan', () => {
+  it.each([
+    ['AKIAIOSFODNN7EXAMPLE', 'an AWS access key id'],
+    ['using ASIAY34FZKBOKMUTVV7A for STS', 'an AWS access key id'],
+    ['db.example.com:5432/?Action=connect&DBUser=kong&X-Amz-Signature=abc', 'a signed RDS IAM token or presigned URL'],
+    ['header X-Amz-Security-Token=IQoJb3JpZ2luX2Vj', 'a signed RDS IAM token or presigned URL'],
+    ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'an AWS secret access key'],
+    ['secret key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'an AWS secret access key'],
+    ['pg_password = hunter2', 'a password or secret'],
+    ['login failed with password: "s3cr3t!"', 'a password or secret'],
+    ['postgres://kong:hunter2@db.example.com:5432/kong', 'a URL with a password'],
+    ['agent uses iamagent_AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'an iamroll token'],
+    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload', 'a bearer token'],
+    ['token=abcdefghijklmnop1234', 'a token'],
+    ['Server=db;Uid=kong;PWD=Tr0ub4dor', 'a password or secret'],
+    ['-----BEGIN RSA PRIVATE KEY-----', 'a private key'],
+  ])('flags %s', (text, looksLike) => {
+    expect(secretIn(text)).toBe(looksLike);
+  });
+
+  it.each([
+    'kong-db.abc123xyz.us-east-1.rds.amazonaws.com',
+    '3.9.1.0',
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    'Remove pg_password: with pg_iam_auth = on Kong replaces it with a token.',
+    'pg_password = <unset>',
+    'set pg_password = ${KONG_PG_PASSWORD}',
+    'pg_iam_auth_assume_role_arn = arn:aws:iam::123456789012:role/kong-rds',
+    'IAM token: expired 3 s ago',
+    'token cache hit rate 98%',
+    'pg_iam_auth',
+    'boot-7f3a9c2e-1b4d',
+    'pwd: /etc/kong',
+    'password authentication failed for user "kong"',
+  ])('lets %s through', (text) => {
+    expect(secretIn(text)).toBeUndefined();
+  });
+
+  it('names the field, never the value', () => {
+    const hit = findSecret({ status: 'ok', findings: [{ message: 'fine' }, { message: 'fix: pg_password=hunter2' }] });
+    expect(hit).toEqual({ path: 'body.findings.1.message', looksLike: 'a password or secret' });
+  });
+});

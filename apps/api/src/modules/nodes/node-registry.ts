@@ -1,0 +1,183 @@
+import type { NodeStage } from '@iamroll/contracts';
+import { ZERO_KIND_COUNTERS, type CounterSnapshot, type FleetRates, type KindCounters, type NodeRoutes } from '@iamroll/core/rates';
+import type { NodeDetails, NodeReport } from './node-report';
+import type { NodeRefreshRow, NodeStateRepository, NodeStateRow } from './node-state-repository';
+
+/** What the next liveness write carries (the newest accepted heartbeat). */
+export interface PendingLiveness {
+  readonly lastSeenMs: number;
+  readonly snapshot: CounterSnapshot;
+}
+
+/** One node in memory: what PostgreSQL holds (as far as this process knows) and what its agent reports. */
+export interface NodeEntry {
+  readonly id: string;
+  hostname: string;
+  desiredStage: NodeStage;
+  /** The row's report columns as of `persistedUpdatedMs`. */
+  persisted: NodeReport;
+  persistedUpdatedMs: number;
+  /** The details last written by this process; undefined when unknown (another writer came in between). */
+  persistedDetailsJson: string | undefined;
+  /** The newest report a heartbeat to this process carried (undefined: none yet). */
+  report: NodeReport | undefined;
+  details: NodeDetails | undefined;
+  liveness: PendingLiveness | undefined;
+  /** The newest heartbeat any process received (memory; the row trails it by up to a flush). */
+  lastSeenMs: number | undefined;
+  /** The FleetRates routes last set, as a comparable string. */
+  routeKey: string | undefined;
+}
+
+function reportOfRow(row: NodeRefreshRow): NodeReport {
+  return {
+    role: row.role,
+    kongVersion: row.kongVersion,
+    agentVersion: row.agentVersion,
+    stage: row.stage,
+    rwAuthMode: row.rwAuthMode,
+    roAuthMode: row.roAuthMode,
+    rwDatabaseId: row.rwDatabaseId,
+    roDatabaseId: row.roDatabaseId,
+    reportedStatus: row.reportedStatus,
+    statusMessage: row.statusMessage,
+    heartbeatIntervalMs: row.heartbeatIntervalMs,
+    configHash: row.configHash,
+    workers: row.workers,
+    poolSize: row.poolSize,
+  };
+}
+
+function isKindCounters(value: unknown): value is KindCounters {
+  return typeof value === 'object' && value !== null && typeof (value as KindCounters).attempts === 'number' && typeof (value as KindCounters).authFailures === 'object';
+}
+
+/** The snapshot persisted with the node's last heartbeat, if the row has one. */
+function persistedSnapshot(row: NodeStateRow): CounterSnapshot | undefined {
+  const counters = row.lastCounters as { rw?: unknown; ro?: unknown; sentAtMs?: unknown } | null;
+  if (row.bootId === null || row.lastSeq === null || !counters || !isKindCounters(counters.rw) || typeof counters.sentAtMs !== 'number') return undefined;
+  return { bootId: row.bootId, seq: row.lastSeq, sentAtMs: counters.sentAtMs, rw: counters.rw, ro: isKindCounters(counters.ro) ? counters.ro : ZERO_KIND_COUNTERS };
+}
+
+export function routeKeyOf(routes: NodeRoutes): string {
+  return `${routes.rw?.databaseId ?? ''}|${routes.rw?.isIam ? 1 : 0}|${routes.ro?.databaseId ?? ''}|${routes.ro?.isIam ? 1 : 0}|${routes.heartbeatIntervalMs ?? ''}`;
+}
+
+/**
+ * Every node of the fleet in memory, so a heartbeat needs no query: loaded whole at
+ * start, kept current by the sync loop (rows written since the last look) and loaded
+ * on demand for a node this process has not seen yet. Loading the fleet at start also
+ * seeds FleetRates with each node's persisted counters and routes, so after a restart
+ * the next heartbeat is diffed against the last one stored (no counts lost, none
+ * doubled), and a node silent since before the restart still goes stale.
+ */
+export class NodeRegistry {
+  readonly #entries = new Map<string, NodeEntry>();
+  /** Nodes with a report or liveness waiting for the next flush. */
+  readonly touched = new Set<NodeEntry>();
+  #pending = new Map<string, Promise<NodeEntry | undefined>>();
+  #batch: { ids: Set<string>; run: Promise<void> } | undefined;
+
+  constructor(
+    private readonly states: NodeStateRepository,
+    private readonly fleet: FleetRates,
+  ) {}
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(id: string): NodeEntry | undefined {
+    return this.#entries.get(id);
+  }
+
+  all(): IterableIterator<NodeEntry> {
+    return this.#entries.values();
+  }
+
+  /** The node, loading it when this process has not seen it (concurrent asks share one query). */
+  ensure(id: string): Promise<NodeEntry | undefined> {
+    const entry = this.#entries.get(id);
+    if (entry) return Promise.resolve(entry);
+    let pending = this.#pending.get(id);
+    if (!pending) {
+      pending = this.#load(id).finally(() => this.#pending.delete(id));
+      this.#pending.set(id, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * At start, before any heartbeat: seeds FleetRates from each row's persisted snapshot.
+   * Only here: a node loaded later may have heartbeats in flight from other processes
+   * that are older than its row, and a seed newer than them would swallow their counts.
+   */
+  async loadAll(): Promise<void> {
+    for (const row of await this.states.load()) this.apply(row, true);
+  }
+
+  /** Takes a row read from PostgreSQL; a row older than what this process knows changes nothing. */
+  apply(row: NodeRefreshRow | NodeStateRow, isSeeding = false): NodeEntry {
+    const entry = this.#entries.get(row.id);
+    if (!entry) return this.#add(row, isSeeding);
+    entry.desiredStage = row.desiredStage;
+    entry.hostname = row.hostname;
+    if (row.lastSeenMs !== null) entry.lastSeenMs = Math.max(entry.lastSeenMs ?? 0, row.lastSeenMs);
+    if (row.updatedMs > entry.persistedUpdatedMs) {
+      entry.persisted = reportOfRow(row);
+      entry.persistedUpdatedMs = row.updatedMs;
+      entry.persistedDetailsJson = undefined;
+    }
+    return entry;
+  }
+
+  /** Sets the node's FleetRates routes when they changed (a string compare per heartbeat). */
+  route(entry: NodeEntry, routes: NodeRoutes): void {
+    const key = routeKeyOf(routes);
+    if (key === entry.routeKey) return;
+    entry.routeKey = key;
+    this.fleet.setRoutes(entry.id, routes);
+  }
+
+  #add(row: NodeRefreshRow | NodeStateRow, isSeeding: boolean): NodeEntry {
+    const entry: NodeEntry = {
+      id: row.id,
+      hostname: row.hostname,
+      desiredStage: row.desiredStage,
+      persisted: reportOfRow(row),
+      persistedUpdatedMs: row.updatedMs,
+      persistedDetailsJson: undefined,
+      report: undefined,
+      details: undefined,
+      liveness: undefined,
+      lastSeenMs: row.lastSeenMs ?? undefined,
+      routeKey: undefined,
+    };
+    this.#entries.set(row.id, entry);
+    if (isSeeding && this.fleet.node(row.id) === undefined) {
+      this.route(entry, {
+        ...(row.rwDatabaseId ? { rw: { databaseId: row.rwDatabaseId, isIam: row.rwAuthMode === 'iam' } } : {}),
+        ...(row.roDatabaseId ? { ro: { databaseId: row.roDatabaseId, isIam: row.roAuthMode === 'iam' } } : {}),
+        ...(row.heartbeatIntervalMs ? { heartbeatIntervalMs: row.heartbeatIntervalMs } : {}),
+      });
+      const snapshot = 'lastCounters' in row ? persistedSnapshot(row) : undefined;
+      if (snapshot && row.lastSeenMs !== null) this.fleet.ingestHeartbeat(row.id, snapshot, row.lastSeenMs);
+    }
+    return entry;
+  }
+
+  /** Ids asked for in the same tick are loaded with one query. */
+  async #load(id: string): Promise<NodeEntry | undefined> {
+    if (!this.#batch) {
+      const ids = new Set<string>();
+      const run = Promise.resolve().then(async () => {
+        this.#batch = undefined;
+        for (const row of await this.states.load([...ids])) this.apply(row);
+      });
+      this.#batch = { ids, run };
+    }
+    this.#batch.ids.add(id);
+    await this.#batch.run;
+    return this.#entries.get(id);
+  }
+}

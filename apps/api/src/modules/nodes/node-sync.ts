@@ -1,0 +1,130 @@
+import type { EventBus } from '../../plugins/event-bus';
+import { isSameReport, notableChanges } from './node-report';
+import type { NodeEntry, NodeRegistry } from './node-registry';
+import type { LivenessWrite, NodeStateRepository, ReportWrite } from './node-state-repository';
+
+export interface NodeSyncLogger {
+  warn(object: object, message: string): void;
+}
+
+/** Rows written this long before the newest one seen are read again (clock skew between writers). */
+const WATERMARK_MARGIN_MS = 5_000;
+
+/**
+ * Keeps the registry and the nodes table in step, once a second on every API
+ * process (not only the leader: each writes what its own heartbeats said):
+ * 1. flush: one UPDATE for the reports that changed (with their audit entries
+ *    and `node.updated` events, in one transaction) and one for liveness
+ *    (last_seen_at, counters) of every node heard from;
+ * 2. refresh: rows changed since the last look (desired stages set by the
+ *    rollout engine, reports written by other processes, new nodes).
+ */
+export class NodeSync {
+  #timer: NodeJS.Timeout | undefined;
+  #current: Promise<void> | undefined;
+  #isStopped = false;
+  #watermarkMs = 0;
+
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly states: NodeStateRepository,
+    private readonly events: EventBus,
+    private readonly log: NodeSyncLogger,
+    private readonly intervalMs = 1_000,
+  ) {}
+
+  start(): void {
+    for (const entry of this.registry.all()) this.#watermarkMs = Math.max(this.#watermarkMs, entry.persistedUpdatedMs);
+    this.#schedule();
+  }
+
+  /** Flushes what is pending, then stops. */
+  async stop(): Promise<void> {
+    this.#isStopped = true;
+    clearTimeout(this.#timer);
+    await this.#current;
+    await this.flush().catch((error: unknown) => this.log.warn({ err: error }, 'final node flush failed'));
+  }
+
+  /** One pass now (tests; also what the timer runs). */
+  async tick(): Promise<void> {
+    await this.#current;
+    this.#current = (async () => {
+      await this.flush();
+      await this.refresh();
+    })();
+    try {
+      await this.#current;
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  #schedule(): void {
+    if (this.#isStopped) return;
+    this.#timer = setTimeout(() => {
+      void this.tick()
+        .catch((error: unknown) => this.log.warn({ err: error }, 'node sync failed; retrying'))
+        .finally(() => this.#schedule());
+    }, this.intervalMs).unref();
+  }
+
+  async flush(): Promise<void> {
+    const touched = [...this.registry.touched];
+    this.registry.touched.clear();
+    if (touched.length === 0) return;
+    try {
+      await this.#writeReports(touched);
+      await this.#writeLiveness(touched);
+    } catch (error) {
+      for (const entry of touched) this.registry.touched.add(entry);
+      throw error;
+    }
+  }
+
+  async refresh(): Promise<void> {
+    const rows = await this.states.changedSince(this.#watermarkMs - WATERMARK_MARGIN_MS);
+    for (const row of rows) {
+      this.registry.apply(row);
+      this.#watermarkMs = Math.max(this.#watermarkMs, row.updatedMs);
+    }
+  }
+
+  async #writeReports(touched: readonly NodeEntry[]): Promise<void> {
+    const writes: ReportWrite[] = [];
+    for (const entry of touched) {
+      const { report, details } = entry;
+      if (!report) continue;
+      const detailsJson = details && details.json !== entry.persistedDetailsJson ? details.json : null;
+      if (detailsJson === null && isSameReport(report, entry.persisted)) continue;
+      writes.push({ id: entry.id, hostname: entry.hostname, report, detailsJson, changes: notableChanges(entry.persisted, report) });
+    }
+    if (writes.length === 0) return;
+    const notifications = writes
+      .filter((write) => Object.keys(write.changes).length > 0)
+      .map((write) => this.events.payload('node.updated', { id: write.id, hostname: write.hostname, changes: write.changes }));
+    const updatedMs = await this.states.writeReports(writes, notifications);
+    for (const write of writes) {
+      const entry = this.registry.get(write.id);
+      if (!entry) continue;
+      entry.persisted = write.report;
+      entry.persistedUpdatedMs = updatedMs.get(write.id) ?? entry.persistedUpdatedMs;
+      if (write.detailsJson !== null) entry.persistedDetailsJson = write.detailsJson;
+      this.#watermarkMs = Math.max(this.#watermarkMs, entry.persistedUpdatedMs);
+    }
+  }
+
+  async #writeLiveness(touched: readonly NodeEntry[]): Promise<void> {
+    const written: [NodeEntry, NonNullable<NodeEntry['liveness']>][] = [];
+    const writes: LivenessWrite[] = [];
+    for (const entry of touched) {
+      const liveness = entry.liveness;
+      if (!liveness) continue;
+      written.push([entry, liveness]);
+      writes.push({ id: entry.id, lastSeenMs: liveness.lastSeenMs, snapshot: liveness.snapshot });
+    }
+    await this.states.writeLiveness(writes);
+    // A heartbeat that arrived during the write stays pending for the next flush.
+    for (const [entry, liveness] of written) if (entry.liveness === liveness) entry.liveness = undefined;
+  }
+}

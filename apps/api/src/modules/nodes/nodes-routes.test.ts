@@ -1,0 +1,121 @@
+import type { ErrorBody, NodeDetail, NodeList } from '@iamroll/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
+import { createTestApp, eventually, type TestApp } from '../../test/test-app';
+import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
+
+describe('GET /api/v1/nodes', () => {
+  let postgres: TestPostgres;
+  let t: TestApp;
+  let databaseId: string;
+  const ids = new Map<string, string>();
+  const clock = manualClock();
+
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+    databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'fleet-db' });
+    const beats = {
+      alpha: heartbeatBody({ seq: 1, iam: true }),
+      bravo: heartbeatBody({ seq: 1 }, { role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice' }),
+      charlie: heartbeatBody({ seq: 1 }, { role: 'data_plane' }),
+      delta: heartbeatBody({ seq: 1, host: 'somewhere-else.example.com' }, { status: 'error' }),
+      echo: undefined,
+    };
+    for (const [hostname, body] of Object.entries(beats)) {
+      const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, hostname);
+      ids.set(hostname, node.nodeId);
+      if (body) expect((await beat(t.app, node.nodeId, node.credential, body)).statusCode).toBe(200);
+    }
+    await eventually(async () => (await list('status=error')).total === 1 && (await list('stage=rw_iam')).total === 1);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await postgres?.stop();
+  });
+
+  async function list(query = ''): Promise<NodeList> {
+    const response = await t.app.inject({ method: 'GET', url: `/api/v1/nodes?${query}`, headers: (await t.admin()).headers });
+    if (response.statusCode !== 200) throw new Error(`${query}: ${response.statusCode} ${response.body}`);
+    return response.json<NodeList>();
+  }
+  const hostnames = async (query = '') => (await list(query)).items.map((node) => node.hostname);
+
+  it('answers exactly {items, total}, sorted by hostname by default', async () => {
+    const page = await list();
+    expect(Object.keys(page).sort()).toEqual(['items', 'total']);
+    expect(page.total).toBe(5);
+    expect(page.items.map((node) => node.hostname)).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+  });
+
+  it('pages with limit and offset, total counting every match', async () => {
+    const page = await list('limit=2&offset=1');
+    expect(page.total).toBe(5);
+    expect(page.items.map((node) => node.hostname)).toEqual(['bravo', 'charlie']);
+    expect((await list('limit=2&offset=10')).items).toEqual([]);
+  });
+
+  it('sorts by the field and order asked for, nodes never seen last', async () => {
+    expect(await hostnames('sort=hostname&order=desc')).toEqual(['echo', 'delta', 'charlie', 'bravo', 'alpha']);
+    expect((await hostnames('sort=lastSeenAt&order=desc')).at(-1)).toBe('echo');
+    expect((await hostnames('sort=stage&order=desc'))[0]).toBe('alpha');
+    expect((await hostnames('sort=status')).at(-1)).toBe('echo');
+  });
+
+  it('filters by text, stage, role, status and database', async () => {
+    expect(await hostnames('q=ALP')).toEqual(['alpha']);
+    expect(await hostnames(`q=${ids.get('delta')}`)).toEqual(['delta']);
+    expect(await hostnames('stage=rw_iam')).toEqual(['alpha']);
+    expect(await hostnames('role=data_plane')).toEqual(['charlie']);
+    expect(await hostnames('status=degraded')).toEqual(['bravo']);
+    expect(await hostnames(`databaseId=${databaseId}`)).toEqual(['alpha', 'bravo', 'charlie']);
+    expect(await hostnames('role=control_plane&status=ok')).toEqual([]);
+  });
+
+  it('shows each node as operators need it', async () => {
+    const byName = new Map((await list()).items.map((node) => [node.hostname, node]));
+    expect(byName.get('alpha')).toMatchObject({
+      rwDatabase: { id: databaseId, identifier: 'fleet-db' },
+      roDatabase: null,
+      rwAuthMode: 'iam',
+      roAuthMode: null,
+      stage: 'rw_iam',
+      desiredStage: 'password',
+      transition: 'idle',
+      status: 'ok',
+      kongVersion: '3.9.1.0',
+      agentVersion: '0.1.0',
+      lastSeenAt: new Date(clock.now()).toISOString(),
+      isStale: false,
+      isIamApplicable: true,
+    });
+    expect(byName.get('bravo')).toMatchObject({ role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice', isIamApplicable: true });
+    expect(byName.get('charlie')).toMatchObject({ role: 'data_plane', isIamApplicable: false });
+    expect(byName.get('delta')).toMatchObject({ rwDatabase: null, findingCounts: { error: 0, warning: 1, info: 0 } });
+    expect(byName.get('echo')).toMatchObject({ status: null, lastSeenAt: null, isStale: false, configHash: null });
+  });
+
+  it('refuses a limit over 500 and unknown sort fields, naming the parameter', async () => {
+    const tooMany = await t.app.inject({ method: 'GET', url: '/api/v1/nodes?limit=501', headers: (await t.admin()).headers });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json<ErrorBody>().error.fields?.[0]?.path).toBe('query.limit');
+    const badSort = await t.app.inject({ method: 'GET', url: '/api/v1/nodes?sort=password', headers: (await t.admin()).headers });
+    expect(badSort.json<ErrorBody>().error.fields?.[0]?.path).toBe('query.sort');
+  });
+
+  it('details one node: findings, config, the last five minutes of its rate, its audit trail', async () => {
+    const response = await t.app.inject({ method: 'GET', url: `/api/v1/nodes/${ids.get('delta')}`, headers: (await t.sessionAs('viewer')).headers });
+    expect(response.statusCode).toBe(200);
+    const detail = response.json<NodeDetail>();
+    expect(detail.node.hostname).toBe('delta');
+    expect(detail.findings).toEqual([expect.objectContaining({ rule: 'controller/unknown-database', key: 'pg_host' })]);
+    expect(detail.config?.rw?.host).toBe('somewhere-else.example.com');
+    expect(detail.rates.resolution).toBe(1);
+    expect(detail.rates.points).toHaveLength(300);
+    expect(detail.recentEvents.map((event) => event.action)).toEqual(['node.report', 'node.enroll']);
+    const missing = await t.app.inject({ method: 'GET', url: '/api/v1/nodes/00000000-0000-4000-8000-000000000000', headers: (await t.admin()).headers });
+    expect(missing.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,127 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp } from './common';
+import { KongRole } from './enrollment';
+
+// `POST /api/v1/nodes/{id}/heartbeat`: what an agent sends every interval and what it gets
+// back. Counters are monotonic totals since the agent's boot (never deltas), so a lost
+// heartbeat loses no counts. Nothing here may carry a secret: the controller rejects
+// strings that look like passwords, tokens or AWS keys (400 naming the field).
+
+/** How far a node has moved: both connections on passwords, read-only on IAM, both on IAM. */
+export const NodeStage = Type.Enum(['password', 'ro_iam', 'rw_iam']);
+export type NodeStage = Static<typeof NodeStage>;
+
+/** The agent's own view of its node. */
+export const ReportedStatus = Type.Enum(['ok', 'degraded', 'error']);
+export type ReportedStatus = Static<typeof ReportedStatus>;
+
+export const FindingSeverity = Type.Enum(['error', 'warning', 'info']);
+export type FindingSeverity = Static<typeof FindingSeverity>;
+
+const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+export const AuthFailureCounters = Type.Object(
+  { invalidToken: Count, notAuthorized: Count, throttled: Count, other: Count },
+  { additionalProperties: false },
+);
+export type AuthFailureCounters = Static<typeof AuthFailureCounters>;
+
+/** Totals for one connection kind since the agent booted. */
+export const KindCounters = Type.Object(
+  {
+    /** New connections attempted: each one is an authentication RDS counts against its IAM budget. */
+    attempts: Count,
+    established: Count,
+    authFailures: AuthFailureCounters,
+  },
+  { additionalProperties: false },
+);
+export type KindCounters = Static<typeof KindCounters>;
+
+export const HeartbeatCounters = Type.Object(
+  { rw: KindCounters, ro: Type.Union([KindCounters, Type.Null()]) },
+  { additionalProperties: false },
+);
+export type HeartbeatCounters = Static<typeof HeartbeatCounters>;
+
+/** One of Kong's PostgreSQL connections as its effective settings say (pg_* or pg_ro_*). No password. */
+export const ConnectionConfig = Type.Object(
+  {
+    host: Type.String({ minLength: 1, maxLength: 255 }),
+    port: Type.Integer({ minimum: 1, maximum: 65_535 }),
+    database: Type.String({ minLength: 1, maxLength: 255 }),
+    user: Type.String({ minLength: 1, maxLength: 255 }),
+    /** pg_iam_auth / pg_ro_iam_auth as Kong reads it. */
+    iam: Type.Boolean(),
+    ssl: Type.Boolean(),
+    sslVerify: Type.Boolean(),
+    /** The signing region Kong derives from the host; null when it cannot (IP address, custom DNS name). */
+    region: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type ConnectionConfig = Static<typeof ConnectionConfig>;
+
+export const HeartbeatConfig = Type.Object(
+  {
+    /** sha256 (hex) of the node's effective IAM-relevant settings: findings and config are stored only when it changes. */
+    hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    /** nginx worker processes; with poolSize this bounds the node's connection burst. */
+    workers: Type.Integer({ minimum: 1, maximum: 4_096 }),
+    poolSize: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    /** The stage the node's configuration is on now. */
+    stage: NodeStage,
+    /** Null only for a node without a database (`database = off`). */
+    rw: Type.Union([ConnectionConfig, Type.Null()]),
+    /** Null unless pg_ro_host is set. */
+    ro: Type.Union([ConnectionConfig, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type HeartbeatConfig = Static<typeof HeartbeatConfig>;
+
+/** A lint or preflight result, with the exact fix. */
+export const Finding = Type.Object(
+  {
+    rule: Type.String({ minLength: 1, maxLength: 100 }),
+    severity: FindingSeverity,
+    /** The kong.conf key it is about (may be empty). */
+    key: Type.String({ maxLength: 100 }),
+    message: Type.String({ minLength: 1, maxLength: 1_000 }),
+    fix: Type.String({ maxLength: 1_000 }),
+  },
+  { additionalProperties: false },
+);
+export type Finding = Static<typeof Finding>;
+
+export const HeartbeatBody = Type.Object(
+  {
+    /** Changes whenever the agent (and so its counters) starts again. */
+    bootId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[!-~]+$' }),
+    /** +1 per heartbeat within a boot; a repeated seq is a retry, an older one is late. */
+    seq: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+    /** The agent's clock: used for durations between two heartbeats of one boot. */
+    sentAt: Timestamp,
+    /** The agent's heartbeat interval: three missed ones make the node stale. */
+    intervalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+    agentVersion: Type.String({ minLength: 1, maxLength: 64 }),
+    kongVersion: Type.String({ minLength: 1, maxLength: 64 }),
+    role: KongRole,
+    status: ReportedStatus,
+    statusMessage: Type.Optional(Type.String({ maxLength: 500 })),
+    counters: HeartbeatCounters,
+    config: HeartbeatConfig,
+    findings: Type.Array(Finding, { maxItems: 200 }),
+  },
+  { additionalProperties: false },
+);
+export type HeartbeatBody = Static<typeof HeartbeatBody>;
+
+export const HeartbeatReply = Type.Object({
+  /** The stage the controller wants the node on: apply it when it differs from config.stage. */
+  desiredStage: NodeStage,
+  /** When to send the next heartbeat. */
+  intervalMs: Type.Integer({ minimum: 1 }),
+  serverTime: Timestamp,
+});
+export type HeartbeatReply = Static<typeof HeartbeatReply>;

@@ -1,0 +1,85 @@
+import { Type, type Static } from 'typebox';
+import { AuditEventView } from './audit';
+import { Timestamp, Uuid } from './common';
+import { KongRole } from './enrollment';
+import { Finding, HeartbeatConfig, NodeStage, ReportedStatus } from './heartbeat';
+import { RateSeries } from './rates';
+
+export const AuthMode = Type.Enum(['password', 'iam']);
+export type AuthMode = Static<typeof AuthMode>;
+
+/** Where a node is in a switch of its stage (the rollout engine sets it). */
+export const TransitionStatus = Type.Enum(['idle', 'switching', 'reverting', 'failed']);
+export type TransitionStatus = Static<typeof TransitionStatus>;
+
+export const DatabaseRef = Type.Object({ id: Uuid, identifier: Type.String() });
+export type DatabaseRef = Static<typeof DatabaseRef>;
+
+export const NodeView = Type.Object({
+  id: Uuid,
+  hostname: Type.String(),
+  kongVersion: Type.Union([Type.String(), Type.Null()]),
+  role: KongRole,
+  agentVersion: Type.Union([Type.String(), Type.Null()]),
+  /** The registered database the read-write connection's host and port match; null when none does. */
+  rwDatabase: Type.Union([DatabaseRef, Type.Null()]),
+  roDatabase: Type.Union([DatabaseRef, Type.Null()]),
+  rwAuthMode: AuthMode,
+  /** Null when the node has no separate read-only connection. */
+  roAuthMode: Type.Union([AuthMode, Type.Null()]),
+  /** The stage the node's configuration is on (reported). */
+  stage: NodeStage,
+  /** The stage the controller wants (sent back in every heartbeat reply). */
+  desiredStage: NodeStage,
+  transition: TransitionStatus,
+  transitionReason: Type.Union([Type.String(), Type.Null()]),
+  /** The agent's own health report; null before the first heartbeat. */
+  status: Type.Union([ReportedStatus, Type.Null()]),
+  statusMessage: Type.Union([Type.String(), Type.Null()]),
+  configHash: Type.Union([Type.String(), Type.Null()]),
+  lastSeenAt: Type.Union([Timestamp, Type.Null()]),
+  heartbeatIntervalMs: Type.Integer(),
+  /** No heartbeat for three intervals (false before the first one). */
+  isStale: Type.Boolean(),
+  /** False for data planes and DB-less nodes: they never connect to PostgreSQL. */
+  isIamApplicable: Type.Boolean(),
+  findingCounts: Type.Object({ error: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
+  createdAt: Timestamp,
+});
+export type NodeView = Static<typeof NodeView>;
+
+export const NodeList = Type.Object({ items: Type.Array(NodeView), total: Type.Integer({ minimum: 0 }) });
+export type NodeList = Static<typeof NodeList>;
+
+export const NodeSortField = Type.Enum(['hostname', 'lastSeenAt', 'stage', 'status', 'role', 'kongVersion', 'createdAt']);
+export type NodeSortField = Static<typeof NodeSortField>;
+
+export const NodesQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+    sort: Type.Optional(NodeSortField),
+    order: Type.Optional(Type.Enum(['asc', 'desc'])),
+    /** Part of the hostname (case-insensitive), or a node id. */
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    stage: Type.Optional(NodeStage),
+    role: Type.Optional(KongRole),
+    /** Nodes whose read-write or read-only connection goes to this database. */
+    databaseId: Type.Optional(Uuid),
+    status: Type.Optional(ReportedStatus),
+  },
+  { additionalProperties: false },
+);
+export type NodesQuery = Static<typeof NodesQuery>;
+
+export const NodeDetail = Type.Object({
+  node: NodeView,
+  findings: Type.Array(Finding),
+  /** The effective settings the agent last reported (no secrets); null before the first heartbeat. */
+  config: Type.Union([HeartbeatConfig, Type.Null()]),
+  /** New connections per second over the last 5 minutes, 1 s resolution. */
+  rates: RateSeries,
+  /** The newest audit entries about this node. */
+  recentEvents: Type.Array(AuditEventView),
+});
+export type NodeDetail = Static<typeof NodeDetail>;
