@@ -35,6 +35,8 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
   #client: pg.Client | null = null;
   #isLeader = false;
   #isStopped = false;
+  /** Until then this process does not compete for the lock (see #yieldAfterFailure). */
+  #quietUntilMs = 0;
   #timer: NodeJS.Timeout | undefined;
   #abort = new AbortController();
   readonly #workers: LeaderWorker[] = [];
@@ -78,13 +80,14 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
       const client = await this.#connection();
       if (this.#isLeader) {
         await client.query('SELECT 1'); // notices a dead connection even when the server could not say so
-      } else {
+      } else if (Date.now() >= this.#quietUntilMs) {
         const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK_KEY.toString()]);
         if (rows[0]?.locked && !this.#isStopped) this.#becomeLeader();
       }
     } catch (error) {
       this.log.warn({ err: error }, 'leader election: database connection failed; retrying');
       this.#dropConnection();
+      this.#yieldAfterFailure();
       await this.#loseLeadership('its database connection failed');
     }
     if (!this.#isStopped) this.#timer = setTimeout(() => void this.#tick(), this.retryMs).unref();
@@ -97,11 +100,21 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
       // The server closed the session (restart, pg_terminate_backend): the lock is gone with it.
       this.log.warn({ err: error }, 'leader election: lock connection lost');
       if (this.#client === client) this.#dropConnection();
+      this.#yieldAfterFailure();
       void this.#loseLeadership('its lock connection was lost');
     });
     await client.connect();
     this.#client = client;
     return client;
+  }
+
+  /**
+   * A leader whose connection just failed stays out of the race for two retry
+   * intervals: a healthy follower takes over instead of the flapping process
+   * grabbing the lock straight back as soon as it reconnects.
+   */
+  #yieldAfterFailure(): void {
+    if (this.#isLeader) this.#quietUntilMs = Date.now() + 2 * this.retryMs;
   }
 
   #dropConnection(): void {
