@@ -1,22 +1,10 @@
 import type { ApiTokenList, CreatedApiToken, UserView } from '@iamroll/contracts';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/use-test-app';
 
 describe('API tokens', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres);
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
-  });
+  const t = useTestApp();
 
   const createToken = async (payload: Record<string, unknown>) =>
     t.app.inject({ method: 'POST', url: '/api/v1/api-tokens', headers: (await t.admin()).headers, payload });

@@ -1,21 +1,9 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/use-test-app';
 
 describe('health and readiness', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres);
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
-  });
+  const t = useTestApp();
 
   it('answer liveness without authentication', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/health' });

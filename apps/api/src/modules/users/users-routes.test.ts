@@ -1,21 +1,9 @@
 import type { ErrorBody, UserList, UserView } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/use-test-app';
 
 describe('users (admin)', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres);
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
-  });
+  const t = useTestApp();
 
   const createUser = async (payload: Record<string, unknown>) =>
     t.app.inject({ method: 'POST', url: '/api/v1/users', headers: (await t.admin()).headers, payload });
