@@ -5,6 +5,7 @@ import { createTokenBucketGate, RDS_IAM_AUTH_BUDGET_PER_SECOND, type BudgetGate 
 import { CONNECT_FAILURE_CAUSES, classifyConnectFailure, isRetryableConnectFailure, type ConnectFailureCause } from './classify';
 import { SlidingRate } from './sliding-rate';
 import { buildSslOptions, type IamTlsOptions } from './tls';
+import { keepConnectionAfterStatementErrors } from './keep-after-error';
 
 /** pg-pool settings that stay the caller's (connection and auth settings are the pool's). */
 export type IamPoolPgOptions = Omit<
@@ -56,6 +57,8 @@ export interface IamPoolCounters {
   readonly gateWaitMs: number;
   /** Gate waits that reached the connect deadline. */
   readonly gateTimeouts: number;
+  /** Connections kept through a statement error that pg-pool would have destroyed (each one an IAM login saved). */
+  readonly keptAfterStatementError: number;
   /** New connection attempts per second over the last 1 s and 10 s. */
   readonly attemptsPerSecond: { readonly last1s: number; readonly last10s: number };
 }
@@ -93,6 +96,7 @@ interface Shared {
     gateWaits: number;
     gateWaitMs: number;
     gateTimeouts: number;
+    keptAfterStatementError: number;
     failures: Record<ConnectFailureCause, number>;
   };
   emit: <K extends keyof IamPoolEventMap>(event: K, ...args: IamPoolEventMap[K]) => void;
@@ -123,6 +127,7 @@ export class IamPool extends pg.Pool {
         gateWaits: 0,
         gateWaitMs: 0,
         gateTimeouts: 0,
+        keptAfterStatementError: 0,
         failures: Object.fromEntries(CONNECT_FAILURE_CAUSES.map((c) => [c, 0])) as Record<ConnectFailureCause, number>,
       },
       emit: () => undefined,
@@ -162,6 +167,7 @@ export class IamPool extends pg.Pool {
       gateWaits: counts.gateWaits,
       gateWaitMs: counts.gateWaitMs,
       gateTimeouts: counts.gateTimeouts,
+      keptAfterStatementError: counts.keptAfterStatementError,
       attemptsPerSecond: { last1s: rate.perSecond(1000), last10s: rate.perSecond(10_000) },
     };
   }
@@ -222,6 +228,9 @@ export class IamPool extends pg.Pool {
       );
       attempt.then(
         (client) => {
+          keepConnectionAfterStatementErrors(client, () => {
+            this.#shared.counts.keptAfterStatementError += 1;
+          });
           if (isLate) return client.release();
           clearTimeout(timer);
           resolve(client);

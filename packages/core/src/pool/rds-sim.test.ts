@@ -108,4 +108,24 @@ describe('IAM pool against the RDS simulator', () => {
     expect(pool.iamCounters.throttled).toBeGreaterThan(0);
     expect(pool.iamCounters.retries).toBe(pool.iamCounters.throttled);
   }, 15_000);
+
+  it('keeps its connection through a SQL error instead of paying another IAM login', async () => {
+    const pool = simPool({ pg: { max: 1 } });
+    await pool.query('SELECT 1');
+    await expect(pool.query('SELECT 1 / 0')).rejects.toMatchObject({ code: '22012' });
+    await pool.query('SELECT 1');
+    expect(pool.iamCounters.established).toBe(1);
+    expect(pool.iamCounters.keptAfterStatementError).toBe(1);
+  });
+
+  it('still destroys a connection released inside a failed transaction', async () => {
+    const pool = simPool({ pg: { max: 1 } });
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    const failure = await client.query('SELECT 1 / 0').catch((error: unknown) => error as Error);
+    client.release(failure as Error);
+    await pool.query('SELECT 1');
+    expect(pool.iamCounters.established).toBe(2);
+    expect(pool.iamCounters.keptAfterStatementError).toBe(0);
+  });
 });
