@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AuditEventView } from './audit';
-import { Timestamp, Uuid } from './common';
+import { Reason, Timestamp, Uuid } from './common';
 import { KongRole } from './enrollment';
 import { Finding, HeartbeatConfig, NodeStage, ReportedStatus } from './heartbeat';
 import { RateSeries } from './rates';
@@ -45,6 +45,8 @@ export const NodeView = Type.Object({
   isIamApplicable: Type.Boolean(),
   findingCounts: Type.Object({ error: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
   createdAt: Timestamp,
+  /** Set once an admin decommissioned the node (listed only with `includeDecommissioned=true`). */
+  decommissionedAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type NodeView = Static<typeof NodeView>;
 
@@ -53,6 +55,10 @@ export type NodeList = Static<typeof NodeList>;
 
 export const NodeSortField = Type.Enum(['hostname', 'lastSeenAt', 'stage', 'status', 'role', 'kongVersion', 'createdAt']);
 export type NodeSortField = Static<typeof NodeSortField>;
+
+/** The agent's reported status, or `stale`: no heartbeat for three intervals (the view's `isStale`). */
+export const NodeStatusFilter = Type.Enum(['ok', 'degraded', 'error', 'stale']);
+export type NodeStatusFilter = Static<typeof NodeStatusFilter>;
 
 export const NodesQuery = Type.Object(
   {
@@ -66,7 +72,9 @@ export const NodesQuery = Type.Object(
     role: Type.Optional(KongRole),
     /** Nodes whose read-write or read-only connection goes to this database. */
     databaseId: Type.Optional(Uuid),
-    status: Type.Optional(ReportedStatus),
+    status: Type.Optional(NodeStatusFilter),
+    /** Decommissioned nodes are left out unless this is true. */
+    includeDecommissioned: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -83,3 +91,6 @@ export const NodeDetail = Type.Object({
   recentEvents: Type.Array(AuditEventView),
 });
 export type NodeDetail = Static<typeof NodeDetail>;
+
+export const DecommissionNodeBody = Type.Object({ reason: Reason }, { additionalProperties: false });
+export type DecommissionNodeBody = Static<typeof DecommissionNodeBody>;

@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Options for setting and clearing the session cookie (login/logout). */
     sessionCookie: { readonly name: string; readonly options: CookieSerializeOptions };
+    /** This process's cache of agent credentials (a decommissioned node's are dropped at once). */
+    agentCredentials: { forgetNode(nodeId: string): void };
   }
 }
 
@@ -66,6 +68,7 @@ export default fp<AuthPluginOptions>(
       name: SESSION_COOKIE,
       options: { path: '/', httpOnly: true, sameSite: 'strict', secure: options.isCookieSecure },
     });
+    app.decorate('agentCredentials', { forgetNode: (nodeId: string) => authenticator.forgetAgentNode(nodeId) });
     app.decorateRequest('principal', null);
 
     app.addHook('onRoute', (route) => {

@@ -95,6 +95,19 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
     });
   }
 
+  /**
+   * A node decommissioned on another process may still be in this one's memory for an
+   * instant (the signal is on its way): never open an alarm about it, and drop it now.
+   */
+  async function withoutDecommissioned(toOpen: DesiredAlarm[]): Promise<DesiredAlarm[]> {
+    const nodeIds = [...new Set(toOpen.filter((alarm) => alarm.subject.type === 'node').map((alarm) => alarm.subject.id))];
+    if (nodeIds.length === 0) return toOpen;
+    const gone = await nodeStates.decommissionedAmong(nodeIds);
+    if (gone.size === 0) return toOpen;
+    for (const id of gone) registry.remove(id);
+    return toOpen.filter((alarm) => !(alarm.subject.type === 'node' && gone.has(alarm.subject.id)));
+  }
+
   async function open(alarm: DesiredAlarm, now: number): Promise<void> {
     try {
       await prisma.$transaction(async (tx) => {
@@ -148,7 +161,7 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
     const diff = diffAlarms(desired, openAlarmKeys);
     const { toKeep } = diff;
     const held = holdDuringStartup(diff, { nowMs: now, startedAtMs, unheardNodes });
-    const toOpen = await confirmSilent(held.toOpen, now, intervals);
+    const toOpen = await withoutDecommissioned(await confirmSilent(held.toOpen, now, intervals));
     const { toResolve } = held;
     for (const alarm of toOpen) await open(alarm, now);
     for (const key of toResolve) await resolve(key, now);

@@ -55,6 +55,13 @@ export function createAlarmsRepository(prisma: PrismaClient, pool: pg.Pool) {
       const { count } = await db.alarm.updateMany({ where: { id: current.id, resolvedAt: null }, data: { resolvedAt: at } });
       return count === 1 ? { ...current, resolvedAt: at } : null;
     },
+    /** Resolves every unresolved alarm about this subject (a decommissioned node's); returns them resolved. */
+    resolveForSubject: async (subjectType: string, subjectId: string, at: Date, db: Db = prisma): Promise<AlarmRow[]> => {
+      const current = await db.alarm.findMany({ where: { subjectType, subjectId, resolvedAt: null } });
+      if (current.length === 0) return [];
+      await db.alarm.updateMany({ where: { id: { in: current.map((row) => row.id) }, resolvedAt: null }, data: { resolvedAt: at } });
+      return current.map((row) => ({ ...row, resolvedAt: at }));
+    },
     acknowledge: (id: string, by: string, at: Date, db: Db = prisma) => db.alarm.update({ where: { id }, data: { acknowledgedAt: at, acknowledgedBy: by } }),
     /** Current figures of alarms that stay open (not audited: the condition is the same). */
     async refresh(updates: readonly { id: string; message: string; value: number }[]): Promise<void> {

@@ -34,6 +34,8 @@ export class AgentCredentialCache {
   readonly #entries = new Map<string, Entry>();
   readonly #toRecheck = new Set<string>();
   readonly #toTouch = new Set<string>();
+  /** Decommissioned nodes: never cached again (a lookup that began before the revocation committed may still answer). */
+  readonly #forgottenNodes = new Set<string>();
   #recheckTimer: NodeJS.Timeout | undefined;
   #touchTimer: NodeJS.Timeout | undefined;
 
@@ -55,11 +57,24 @@ export class AgentCredentialCache {
       this.#entries.delete(tokenHash);
     }
     const row = await this.source.findAgentCredential(tokenHash);
-    if (!row) return null;
+    if (!row || this.#forgottenNodes.has(row.nodeId)) return null;
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
     const fresh = { row, checkedAtMs: this.nowMs() };
     this.#entries.set(tokenHash, fresh);
     return this.#used(fresh);
+  }
+
+  /**
+   * Drops a decommissioned node's credentials now (they were revoked in the database), so
+   * its next request is refused at once instead of within the recheck window.
+   */
+  forgetNode(nodeId: string): void {
+    this.#forgottenNodes.add(nodeId);
+    for (const [tokenHash, entry] of this.#entries) {
+      if (entry.row.nodeId !== nodeId) continue;
+      this.#entries.delete(tokenHash);
+      this.#toRecheck.delete(tokenHash);
+    }
   }
 
   #used(entry: Entry): AgentCredentialRow {

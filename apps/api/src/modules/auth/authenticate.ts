@@ -51,6 +51,9 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
   }
 
   return {
+    /** A decommissioned node's agent credentials: refused from now on by this process. */
+    forgetAgentNode: (nodeId: string) => agents.forgetNode(nodeId),
+
     async authenticate(sources: CredentialSources, auth: RouteAuth): Promise<Principal | null> {
       if (sources.authorization !== undefined) {
         const match = /^Bearer +(\S+)$/i.exec(sources.authorization.trim());

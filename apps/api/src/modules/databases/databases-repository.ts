@@ -39,16 +39,16 @@ export function createDatabasesRepository(prisma: PrismaClient, pool: pg.Pool) {
       return rows;
     },
 
-    /** Nodes per database and connection kind, by the auth mode they use now. */
+    /** Nodes per database and connection kind, by the auth mode they use now (decommissioned ones left out). */
     async nodeCounts(databaseIds: readonly string[]): Promise<Map<string, DatabaseNodeCounts>> {
       const counts = new Map<string, DatabaseNodeCounts>(databaseIds.map((id) => [id, ZERO_COUNTS()]));
       if (databaseIds.length === 0) return counts;
       const { rows } = await pool.query<{ databaseId: string; kind: 'rw' | 'ro'; mode: 'password' | 'iam'; nodes: number; total: number }>(
         `SELECT rw_database_id AS "databaseId", 'rw' AS kind, rw_auth_mode::text AS mode, count(*)::int AS nodes
-           FROM nodes WHERE rw_database_id = ANY($1::uuid[]) GROUP BY 1, 3
+           FROM nodes WHERE rw_database_id = ANY($1::uuid[]) AND decommissioned_at IS NULL GROUP BY 1, 3
          UNION ALL
          SELECT ro_database_id, 'ro', ro_auth_mode::text, count(*)::int
-           FROM nodes WHERE ro_database_id = ANY($1::uuid[]) AND ro_auth_mode IS NOT NULL GROUP BY 1, 3`,
+           FROM nodes WHERE ro_database_id = ANY($1::uuid[]) AND ro_auth_mode IS NOT NULL AND decommissioned_at IS NULL GROUP BY 1, 3`,
         [databaseIds],
       );
       for (const row of rows) {
@@ -58,7 +58,7 @@ export function createDatabasesRepository(prisma: PrismaClient, pool: pg.Pool) {
       const { rows: totals } = await pool.query<{ databaseId: string; total: number }>(
         `SELECT d.id AS "databaseId", count(n.id)::int AS total
            FROM unnest($1::uuid[]) AS d(id)
-           JOIN nodes n ON n.rw_database_id = d.id OR n.ro_database_id = d.id
+           JOIN nodes n ON (n.rw_database_id = d.id OR n.ro_database_id = d.id) AND n.decommissioned_at IS NULL
           GROUP BY d.id`,
         [databaseIds],
       );

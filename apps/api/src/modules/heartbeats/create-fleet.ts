@@ -11,6 +11,8 @@ import { createHeartbeatService } from './heartbeat-service';
 
 const DIRECTORY_REFRESH_MS = 30_000;
 const DATABASES_CHANGED = 'databases';
+/** Signal `node-decommissioned:<id>`: the other processes drop the node too. */
+const NODE_DECOMMISSIONED = 'node-decommissioned:';
 
 /** What an operator checks when rates look wrong across processes. */
 function registerFleetMetrics(metrics: Registry, registry: NodeRegistry, replication: FleetReplication): void {
@@ -48,7 +50,12 @@ export function createFleet(
   // The callbacks run only once started (onReady), when `heartbeats` exists.
   const replication = new FleetReplication(app.pg, databaseUrl, app.log, (records) => heartbeats.applyForwarded(records), (kind) => {
     if (kind === DATABASES_CHANGED) void reloadDirectory();
+    else if (kind.startsWith(NODE_DECOMMISSIONED)) dropNode(kind.slice(NODE_DECOMMISSIONED.length));
   });
+  const dropNode = (nodeId: string) => {
+    registry.remove(nodeId);
+    app.agentCredentials.forgetNode(nodeId);
+  };
   const heartbeats = createHeartbeatService({ registry, directory, fleet: memory.fleet, forward: (record) => replication.enqueue(record), nowMs });
   registerFleetMetrics(app.metrics, registry, replication);
 
@@ -83,7 +90,12 @@ export function createFleet(
     await directory.refresh();
     await replication.signal(DATABASES_CHANGED);
   };
-  return { memory, directory, registry, sync, replication, heartbeats, loaded, databasesChanged };
+  /** After a node is decommissioned (committed): this process drops it now, the others on the signal. */
+  const nodeDecommissioned = async (nodeId: string) => {
+    dropNode(nodeId);
+    await replication.signal(`${NODE_DECOMMISSIONED}${nodeId}`);
+  };
+  return { memory, directory, registry, sync, replication, heartbeats, loaded, databasesChanged, nodeDecommissioned };
 }
 
 export type Fleet = ReturnType<typeof createFleet>;

@@ -131,6 +131,19 @@ export class NodeRegistry {
     return entry;
   }
 
+  /**
+   * A decommissioned node leaves memory and FleetRates (its database rates no longer
+   * include it from now on); its heartbeats, here or forwarded, find no node anymore.
+   */
+  remove(id: string): boolean {
+    const entry = this.#entries.get(id);
+    this.fleet.removeNode(id);
+    if (!entry) return false;
+    this.#entries.delete(id);
+    this.touched.delete(entry);
+    return true;
+  }
+
   /** Sets the node's FleetRates routes when they changed (a string compare per heartbeat). */
   route(entry: NodeEntry, routes: NodeRoutes): void {
     const key = routeKeyOf(routes);

@@ -32,6 +32,9 @@ export interface NodeStateRow {
 /** What the once-a-second refresh reads: no counters (only a start seeds FleetRates from them). */
 export type NodeRefreshRow = Omit<NodeStateRow, 'bootId' | 'lastSeq' | 'lastCounters'>;
 
+/** A changed row as the refresh sees it: decommissioned ones leave the registry. */
+export type NodeChangeRow = NodeRefreshRow & { readonly isDecommissioned: boolean };
+
 const REFRESH_COLUMNS = `id, hostname, role::text, kong_version AS "kongVersion", agent_version AS "agentVersion", stage::text,
   desired_stage::text AS "desiredStage", rw_auth_mode::text AS "rwAuthMode", ro_auth_mode::text AS "roAuthMode",
   rw_database_id AS "rwDatabaseId", ro_database_id AS "roDatabaseId", reported_status::text AS "reportedStatus",
@@ -68,8 +71,8 @@ export function createNodeStateRepository(pool: pg.Pool) {
   return {
     async load(ids?: readonly string[]): Promise<NodeStateRow[]> {
       const { rows } = ids
-        ? await pool.query<NodeStateRow>(`SELECT ${STATE_COLUMNS} FROM nodes WHERE id = ANY($1::uuid[])`, [ids])
-        : await pool.query<NodeStateRow>(`SELECT ${STATE_COLUMNS} FROM nodes`);
+        ? await pool.query<NodeStateRow>(`SELECT ${STATE_COLUMNS} FROM nodes WHERE id = ANY($1::uuid[]) AND decommissioned_at IS NULL`, [ids])
+        : await pool.query<NodeStateRow>(`SELECT ${STATE_COLUMNS} FROM nodes WHERE decommissioned_at IS NULL`);
       return rows;
     },
 
@@ -82,9 +85,18 @@ export function createNodeStateRepository(pool: pg.Pool) {
       return new Map(rows.flatMap((row) => (row.lastSeenMs === null ? [] : [[row.id, row.lastSeenMs] as const])));
     },
 
-    /** Nodes written since `sinceMs` (by any process, or by the rollout engine setting desired stages). */
-    async changedSince(sinceMs: number): Promise<NodeRefreshRow[]> {
-      const { rows } = await pool.query<NodeRefreshRow>(`SELECT ${REFRESH_COLUMNS} FROM nodes WHERE updated_at >= to_timestamp($1 / 1000.0)`, [sinceMs]);
+    /** Which of these nodes are decommissioned. */
+    async decommissionedAmong(ids: readonly string[]): Promise<Set<string>> {
+      const { rows } = await pool.query<{ id: string }>('SELECT id FROM nodes WHERE id = ANY($1::uuid[]) AND decommissioned_at IS NOT NULL', [ids]);
+      return new Set(rows.map((row) => row.id));
+    },
+
+    /** Nodes written since `sinceMs` (by any process, by the rollout engine setting desired stages, or decommissioned). */
+    async changedSince(sinceMs: number): Promise<NodeChangeRow[]> {
+      const { rows } = await pool.query<NodeChangeRow>(
+        `SELECT ${REFRESH_COLUMNS}, decommissioned_at IS NOT NULL AS "isDecommissioned" FROM nodes WHERE updated_at >= to_timestamp($1 / 1000.0)`,
+        [sinceMs],
+      );
       return rows;
     },
 

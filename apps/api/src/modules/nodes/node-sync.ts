@@ -85,7 +85,9 @@ export class NodeSync {
   async refresh(): Promise<void> {
     const rows = await this.states.changedSince(this.#watermarkMs - WATERMARK_MARGIN_MS);
     for (const row of rows) {
-      this.registry.apply(row);
+      // A safety net for a missed decommission signal (the listener was reconnecting).
+      if (row.isDecommissioned) this.registry.remove(row.id);
+      else this.registry.apply(row);
       this.#watermarkMs = Math.max(this.#watermarkMs, row.updatedMs);
     }
   }

@@ -50,5 +50,6 @@ export function toNodeView(row: NodeViewRow, nowMs: number, memoryLastSeenMs: nu
     isIamApplicable: row.role !== 'data_plane' && !(config !== null && config.rw === null),
     findingCounts,
     createdAt: row.createdAt.toISOString(),
+    decommissionedAt: row.decommissionedAt?.toISOString() ?? null,
   };
 }

@@ -1,5 +1,7 @@
 import type { NodesQuery } from '@iamroll/contracts';
+import type pg from 'pg';
 import type { Db, Prisma, PrismaClient } from '../../db/prisma-client';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, STALE_AFTER_INTERVALS } from './node-view';
 
 const DATABASE_REF = { select: { id: true, identifier: true } } as const;
 
@@ -23,6 +25,7 @@ export const NODE_VIEW_SELECT = {
   effectiveConfig: true,
   lintFindings: true,
   createdAt: true,
+  decommissionedAt: true,
   rwDatabase: DATABASE_REF,
   roDatabase: DATABASE_REF,
 } as const satisfies Prisma.NodeSelect;
@@ -31,12 +34,15 @@ export type NodeViewRow = Prisma.NodeGetPayload<{ select: typeof NODE_VIEW_SELEC
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function whereOf(query: NodesQuery): Prisma.NodeWhereInput {
+/** `staleIds`: for `status=stale`, the nodes found stale (see `staleIds` below). */
+function whereOf(query: NodesQuery, staleIds: readonly string[] | undefined): Prisma.NodeWhereInput {
   const and: Prisma.NodeWhereInput[] = [];
+  if (!query.includeDecommissioned) and.push({ decommissionedAt: null });
   if (query.q) and.push({ OR: [{ hostname: { contains: query.q, mode: 'insensitive' } }, ...(UUID.test(query.q) ? [{ id: query.q.toLowerCase() }] : [])] });
   if (query.stage) and.push({ stage: query.stage });
   if (query.role) and.push({ role: query.role });
-  if (query.status) and.push({ reportedStatus: query.status });
+  if (query.status === 'stale') and.push({ id: { in: [...(staleIds ?? [])] } });
+  else if (query.status) and.push({ reportedStatus: query.status });
   if (query.databaseId) and.push({ OR: [{ rwDatabaseId: query.databaseId }, { roDatabaseId: query.databaseId }] });
   return and.length > 0 ? { AND: and } : {};
 }
@@ -66,10 +72,29 @@ function orderOf(query: NodesQuery): Prisma.NodeOrderByWithRelationInput[] {
   return [first, { id: 'asc' }];
 }
 
-export function createNodesRepository(prisma: PrismaClient) {
+/** The newest heartbeat this process knows of per node (the row trails it by up to a flush). */
+export interface MemoryLastSeen {
+  readonly ids: readonly string[];
+  readonly lastSeenMs: readonly number[];
+}
+
+export function createNodesRepository(prisma: PrismaClient, pool: pg.Pool) {
   return {
-    list: async (query: NodesQuery, db: Db = prisma) => {
-      const where = whereOf(query);
+    /**
+     * Nodes without a heartbeat for three intervals at `nowMs`, by the same rule as the view's
+     * `isStale`: the newer of the row's last_seen_at and what memory knows, against the row's interval.
+     */
+    async staleIds(nowMs: number, memory: MemoryLastSeen): Promise<string[]> {
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT n.id FROM nodes n LEFT JOIN unnest($2::uuid[], $3::float8[]) AS m(id, seen_ms) ON m.id = n.id
+          WHERE GREATEST((extract(epoch FROM n.last_seen_at) * 1000)::float8, m.seen_ms)
+                < $1::float8 - $4::float8 * COALESCE(n.heartbeat_interval_ms, $5::int)`,
+        [nowMs, memory.ids, memory.lastSeenMs, STALE_AFTER_INTERVALS, DEFAULT_HEARTBEAT_INTERVAL_MS],
+      );
+      return rows.map((row) => row.id);
+    },
+    list: async (query: NodesQuery, staleIds?: readonly string[], db: Db = prisma) => {
+      const where = whereOf(query, staleIds);
       const [rows, total] = await Promise.all([
         db.node.findMany({ where, orderBy: orderOf(query), skip: query.offset, take: query.limit, select: NODE_VIEW_SELECT }),
         db.node.count({ where }),
@@ -77,6 +102,17 @@ export function createNodesRepository(prisma: PrismaClient) {
       return { rows, total };
     },
     findById: (id: string, db: Db = prisma) => db.node.findUnique({ where: { id }, select: NODE_VIEW_SELECT }),
+    /** Marks the node decommissioned unless it already is (null then: another request came first). */
+    decommission: async (id: string, by: string, at: Date, db: Db = prisma) => {
+      const { count } = await db.node.updateMany({ where: { id, decommissionedAt: null }, data: { decommissionedAt: at, decommissionedBy: by, updatedAt: new Date() } });
+      return count === 1 ? db.node.findUnique({ where: { id }, select: NODE_VIEW_SELECT }) : null;
+    },
+    /** Revokes every valid agent credential of the node; returns their ids. */
+    revokeCredentials: async (nodeId: string, at: Date, db: Db = prisma) => {
+      const credentials = await db.agentCredential.findMany({ where: { nodeId, revokedAt: null }, select: { id: true } });
+      if (credentials.length > 0) await db.agentCredential.updateMany({ where: { id: { in: credentials.map((c) => c.id) } }, data: { revokedAt: at } });
+      return credentials.map((c) => c.id);
+    },
   };
 }
 

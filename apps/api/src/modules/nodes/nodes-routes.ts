@@ -1,6 +1,8 @@
-import { IdParams, NodeDetail, NodeList, NodesQuery } from '@iamroll/contracts';
+import { DecommissionNodeBody, IdParams, NodeDetail, NodeList, NodesQuery, NodeView } from '@iamroll/contracts';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { userPrincipalOf } from '../../http/principal';
 import { errorResponses } from '../../http/responses';
+import { actorOf } from '../auth/principal';
 import type { NodesService } from './nodes-service';
 
 export interface NodesRoutesOptions {
@@ -14,7 +16,8 @@ export const nodesRoutes: FastifyPluginCallbackTypebox<NodesRoutesOptions> = (ap
       config: { auth: 'viewer' },
       schema: {
         summary: 'List nodes (filter, sort, page)',
-        description: '`q` matches part of the hostname or a whole node id; `databaseId` matches the read-write or read-only database.',
+        description:
+          '`q` matches part of the hostname or a whole node id; `databaseId` matches the read-write or read-only database; `status=stale`: no heartbeat for three intervals (as `isStale`). Decommissioned nodes only with `includeDecommissioned=true`.',
         tags: ['nodes'],
         querystring: NodesQuery,
         response: { 200: NodeList, ...errorResponses },
@@ -35,6 +38,22 @@ export const nodesRoutes: FastifyPluginCallbackTypebox<NodesRoutesOptions> = (ap
       },
     },
     (request) => nodes.get(request.params.id),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        summary: 'Decommission a node: revoke its agent credentials, resolve its alarms, drop it from the fleet (the row stays, marked)',
+        description: '404 for an unknown node, 409 when it is already decommissioned. Its heartbeats are refused (401) from then on.',
+        tags: ['nodes'],
+        params: IdParams,
+        body: DecommissionNodeBody,
+        response: { 200: NodeView, ...errorResponses },
+      },
+    },
+    (request) => nodes.decommission(actorOf(userPrincipalOf(request)), request.params.id, request.body),
   );
   done();
 };

@@ -1,6 +1,11 @@
-import type { NodeDetail, NodeList, NodesQuery } from '@iamroll/contracts';
+import type { DecommissionNodeBody, NodeDetail, NodeList, NodesQuery, NodeView } from '@iamroll/contracts';
+import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
+import type { EventBus } from '../../plugins/event-bus';
+import { toAlarmView } from '../alarms/alarm-view';
+import type { AlarmsRepository } from '../alarms/alarms-repository';
 import type { AuditRepository } from '../audit/audit-repository';
+import type { Actor } from '../auth/principal';
 import type { RatesService } from '../rates/rates-service';
 import type { NodeRegistry } from './node-registry';
 import { configOf, findingsOf, toNodeView } from './node-view';
@@ -10,18 +15,36 @@ const RECENT_RATES_SECONDS = 300;
 const RECENT_EVENTS = 20;
 
 export interface NodesServiceDeps {
+  readonly prisma: PrismaClient;
   readonly nodes: NodesRepository;
+  readonly alarms: AlarmsRepository;
   readonly registry: NodeRegistry;
   readonly audit: AuditRepository;
+  readonly events: EventBus;
   readonly rates: RatesService;
+  /** After the decommission committed: drop the node from memory here and on every other process. */
+  readonly onDecommissioned: (nodeId: string) => Promise<void>;
   readonly nowMs: () => number;
 }
 
-export function createNodesService({ nodes, registry, audit, rates, nowMs }: NodesServiceDeps) {
+export function createNodesService({ prisma, nodes, alarms, registry, audit, events, rates, onDecommissioned, nowMs }: NodesServiceDeps) {
+  /** What memory knows of last heartbeats, which the rows trail by up to a flush. */
+  function memoryLastSeen() {
+    const ids: string[] = [];
+    const lastSeenMs: number[] = [];
+    for (const entry of registry.all()) {
+      if (entry.lastSeenMs === undefined) continue;
+      ids.push(entry.id);
+      lastSeenMs.push(entry.lastSeenMs);
+    }
+    return { ids, lastSeenMs };
+  }
+
   return {
     async list(query: NodesQuery): Promise<NodeList> {
-      const { rows, total } = await nodes.list(query);
       const now = nowMs();
+      const staleIds = query.status === 'stale' ? await nodes.staleIds(now, memoryLastSeen()) : undefined;
+      const { rows, total } = await nodes.list(query, staleIds);
       return { items: rows.map((row) => toNodeView(row, now, registry.get(row.id)?.lastSeenMs)), total };
     },
 
@@ -36,6 +59,37 @@ export function createNodesService({ nodes, registry, audit, rates, nowMs }: Nod
         rates: rates.recentNodeSeconds(id, RECENT_RATES_SECONDS),
         recentEvents: events.items,
       };
+    },
+
+    /**
+     * Takes a node out of the fleet for good (soft delete): its agent credentials are
+     * revoked, its open alarms resolved, the row marked, with audit entries and events
+     * in one transaction; then every API process drops it from memory and FleetRates.
+     */
+    async decommission(actor: Actor, id: string, body: DecommissionNodeBody): Promise<NodeView> {
+      const at = new Date(nowMs());
+      const by = actor.actorName ?? actor.actorId ?? actor.actorType;
+      const row = await prisma.$transaction(async (tx) => {
+        const current = await nodes.findById(id, tx);
+        if (!current) throw AppError.notFound('The node');
+        if (current.decommissionedAt) throw AppError.conflict(`The node ${current.hostname} was already decommissioned at ${current.decommissionedAt.toISOString()}.`);
+        const decommissioned = await nodes.decommission(id, by, at, tx);
+        if (!decommissioned) throw AppError.conflict(`The node ${current.hostname} was already decommissioned.`);
+        const credentialIds = await nodes.revokeCredentials(id, at, tx);
+        const resolved = await alarms.resolveForSubject('node', id, at, tx);
+        await audit.record(
+          { actor, action: 'node.decommission', subjectType: 'node', subjectId: id, reason: body.reason, data: { hostname: current.hostname, revokedCredentials: credentialIds.length, resolvedAlarms: resolved.length } },
+          tx,
+        );
+        for (const alarm of resolved) {
+          await audit.record({ actor, action: 'alarm.resolve', subjectType: alarm.subjectType, subjectId: alarm.subjectId ?? undefined, reason: body.reason, data: { alarmId: alarm.id, key: alarm.key, kind: alarm.kind } }, tx);
+          await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('alarm.resolved', toAlarmView(alarm))})`;
+        }
+        await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('node.decommissioned', { id, hostname: current.hostname, by })})`;
+        return decommissioned;
+      });
+      await onDecommissioned(id);
+      return toNodeView(row, nowMs(), undefined);
     },
   };
 }

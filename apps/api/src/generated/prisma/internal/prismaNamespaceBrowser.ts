@@ -124,7 +124,9 @@ export const NodeScalarFieldEnum = {
   lastSeq: 'lastSeq',
   lastCounters: 'lastCounters',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  decommissionedAt: 'decommissionedAt',
+  decommissionedBy: 'decommissionedBy'
 } as const
 
 export type NodeScalarFieldEnum = (typeof NodeScalarFieldEnum)[keyof typeof NodeScalarFieldEnum]

@@ -65,6 +65,8 @@ export type NodeMinAggregateOutputType = {
   lastSeq: number | null
   createdAt: Date | null
   updatedAt: Date | null
+  decommissionedAt: Date | null
+  decommissionedBy: string | null
 }
 
 export type NodeMaxAggregateOutputType = {
@@ -92,6 +94,8 @@ export type NodeMaxAggregateOutputType = {
   lastSeq: number | null
   createdAt: Date | null
   updatedAt: Date | null
+  decommissionedAt: Date | null
+  decommissionedBy: string | null
 }
 
 export type NodeCountAggregateOutputType = {
@@ -122,6 +126,8 @@ export type NodeCountAggregateOutputType = {
   lastCounters: number
   createdAt: number
   updatedAt: number
+  decommissionedAt: number
+  decommissionedBy: number
   _all: number
 }
 
@@ -165,6 +171,8 @@ export type NodeMinAggregateInputType = {
   lastSeq?: true
   createdAt?: true
   updatedAt?: true
+  decommissionedAt?: true
+  decommissionedBy?: true
 }
 
 export type NodeMaxAggregateInputType = {
@@ -192,6 +200,8 @@ export type NodeMaxAggregateInputType = {
   lastSeq?: true
   createdAt?: true
   updatedAt?: true
+  decommissionedAt?: true
+  decommissionedBy?: true
 }
 
 export type NodeCountAggregateInputType = {
@@ -222,6 +232,8 @@ export type NodeCountAggregateInputType = {
   lastCounters?: true
   createdAt?: true
   updatedAt?: true
+  decommissionedAt?: true
+  decommissionedBy?: true
   _all?: true
 }
 
@@ -339,6 +351,8 @@ export type NodeGroupByOutputType = {
   lastCounters: runtime.JsonValue
   createdAt: Date
   updatedAt: Date
+  decommissionedAt: Date | null
+  decommissionedBy: string | null
   _count: NodeCountAggregateOutputType | null
   _avg: NodeAvgAggregateOutputType | null
   _sum: NodeSumAggregateOutputType | null
@@ -392,6 +406,8 @@ export type NodeWhereInput = {
   lastCounters?: Prisma.JsonFilter<"Node">
   createdAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
+  decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
+  decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
   rwDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
@@ -426,6 +442,8 @@ export type NodeOrderByWithRelationInput = {
   lastCounters?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  decommissionedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  decommissionedBy?: Prisma.SortOrderInput | Prisma.SortOrder
   rwDatabase?: Prisma.DatabaseOrderByWithRelationInput
   roDatabase?: Prisma.DatabaseOrderByWithRelationInput
   credentials?: Prisma.AgentCredentialOrderByRelationAggregateInput
@@ -463,6 +481,8 @@ export type NodeWhereUniqueInput = Prisma.AtLeast<{
   lastCounters?: Prisma.JsonFilter<"Node">
   createdAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
+  decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
+  decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
   rwDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
@@ -497,6 +517,8 @@ export type NodeOrderByWithAggregationInput = {
   lastCounters?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  decommissionedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  decommissionedBy?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.NodeCountOrderByAggregateInput
   _avg?: Prisma.NodeAvgOrderByAggregateInput
   _max?: Prisma.NodeMaxOrderByAggregateInput
@@ -535,6 +557,8 @@ export type NodeScalarWhereWithAggregatesInput = {
   lastCounters?: Prisma.JsonWithAggregatesFilter<"Node">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Node"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Node"> | Date | string
+  decommissionedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Node"> | Date | string | null
+  decommissionedBy?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
 }
 
 export type NodeCreateInput = {
@@ -563,6 +587,8 @@ export type NodeCreateInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -597,6 +623,8 @@ export type NodeUncheckedCreateInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -627,6 +655,8 @@ export type NodeUpdateInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -661,6 +691,8 @@ export type NodeUncheckedUpdateInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -693,6 +725,8 @@ export type NodeCreateManyInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
 }
 
 export type NodeUpdateManyMutationInput = {
@@ -721,6 +755,8 @@ export type NodeUpdateManyMutationInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeUncheckedUpdateManyInput = {
@@ -751,6 +787,8 @@ export type NodeUncheckedUpdateManyInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeListRelationFilter = {
@@ -791,6 +829,8 @@ export type NodeCountOrderByAggregateInput = {
   lastCounters?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  decommissionedAt?: Prisma.SortOrder
+  decommissionedBy?: Prisma.SortOrder
 }
 
 export type NodeAvgOrderByAggregateInput = {
@@ -825,6 +865,8 @@ export type NodeMaxOrderByAggregateInput = {
   lastSeq?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  decommissionedAt?: Prisma.SortOrder
+  decommissionedBy?: Prisma.SortOrder
 }
 
 export type NodeMinOrderByAggregateInput = {
@@ -852,6 +894,8 @@ export type NodeMinOrderByAggregateInput = {
   lastSeq?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  decommissionedAt?: Prisma.SortOrder
+  decommissionedBy?: Prisma.SortOrder
 }
 
 export type NodeSumOrderByAggregateInput = {
@@ -1044,6 +1088,8 @@ export type NodeCreateWithoutRwDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1076,6 +1122,8 @@ export type NodeUncheckedCreateWithoutRwDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -1116,6 +1164,8 @@ export type NodeCreateWithoutRoDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1148,6 +1198,8 @@ export type NodeUncheckedCreateWithoutRoDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -1209,6 +1261,8 @@ export type NodeScalarWhereInput = {
   lastCounters?: Prisma.JsonFilter<"Node">
   createdAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
+  decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
+  decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
 }
 
 export type NodeUpsertWithWhereUniqueWithoutRoDatabaseInput = {
@@ -1253,6 +1307,8 @@ export type NodeCreateWithoutRolloutNodesInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -1286,6 +1342,8 @@ export type NodeUncheckedCreateWithoutRolloutNodesInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
 }
 
@@ -1331,6 +1389,8 @@ export type NodeUpdateWithoutRolloutNodesInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -1364,6 +1424,8 @@ export type NodeUncheckedUpdateWithoutRolloutNodesInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
 }
 
@@ -1393,6 +1455,8 @@ export type NodeCreateWithoutCredentialsInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1426,6 +1490,8 @@ export type NodeUncheckedCreateWithoutCredentialsInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
 
@@ -1471,6 +1537,8 @@ export type NodeUpdateWithoutCredentialsInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1504,6 +1572,8 @@ export type NodeUncheckedUpdateWithoutCredentialsInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
 
@@ -1534,6 +1604,8 @@ export type NodeCreateManyRwDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
 }
 
 export type NodeCreateManyRoDatabaseInput = {
@@ -1563,6 +1635,8 @@ export type NodeCreateManyRoDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
 }
 
 export type NodeUpdateWithoutRwDatabaseInput = {
@@ -1591,6 +1665,8 @@ export type NodeUpdateWithoutRwDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1623,6 +1699,8 @@ export type NodeUncheckedUpdateWithoutRwDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -1654,6 +1732,8 @@ export type NodeUncheckedUpdateManyWithoutRwDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeUpdateWithoutRoDatabaseInput = {
@@ -1682,6 +1762,8 @@ export type NodeUpdateWithoutRoDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1714,6 +1796,8 @@ export type NodeUncheckedUpdateWithoutRoDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -1745,6 +1829,8 @@ export type NodeUncheckedUpdateManyWithoutRoDatabaseInput = {
   lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -1815,6 +1901,8 @@ export type NodeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   lastCounters?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  decommissionedAt?: boolean
+  decommissionedBy?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
   credentials?: boolean | Prisma.Node$credentialsArgs<ExtArgs>
@@ -1850,6 +1938,8 @@ export type NodeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   lastCounters?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  decommissionedAt?: boolean
+  decommissionedBy?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
@@ -1882,6 +1972,8 @@ export type NodeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   lastCounters?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  decommissionedAt?: boolean
+  decommissionedBy?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
@@ -1914,9 +2006,11 @@ export type NodeSelectScalar = {
   lastCounters?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  decommissionedAt?: boolean
+  decommissionedBy?: boolean
 }
 
-export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt", ExtArgs["result"]["node"]>
+export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt" | "decommissionedAt" | "decommissionedBy", ExtArgs["result"]["node"]>
 export type NodeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
@@ -2002,6 +2096,14 @@ export type $NodePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     lastCounters: runtime.JsonValue
     createdAt: Date
     updatedAt: Date
+    /**
+     * Set when an admin decommissions the node (soft delete): its credentials are revoked and it leaves the fleet.
+     */
+    decommissionedAt: Date | null
+    /**
+     * Who decommissioned it (as alarms' acknowledgedBy: the actor's name).
+     */
+    decommissionedBy: string | null
   }, ExtArgs["result"]["node"]>
   composites: {}
 }
@@ -2456,6 +2558,8 @@ export interface NodeFieldRefs {
   readonly lastCounters: Prisma.FieldRef<"Node", 'Json'>
   readonly createdAt: Prisma.FieldRef<"Node", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Node", 'DateTime'>
+  readonly decommissionedAt: Prisma.FieldRef<"Node", 'DateTime'>
+  readonly decommissionedBy: Prisma.FieldRef<"Node", 'String'>
 }
     
 
