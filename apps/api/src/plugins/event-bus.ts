@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerEvent } from '@iamroll/contracts';
-import pg from 'pg';
+import type pg from 'pg';
+import { ChannelListener } from '../db/channel-listener';
 
 export const EVENTS_CHANNEL = 'iamroll_events';
 
@@ -28,19 +29,27 @@ interface Envelope {
 export class EventBus {
   readonly #listeners = new Set<Listener>();
   readonly #origin = randomUUID();
-  #client: pg.Client | null = null;
-  #isStopped = false;
-  #retryTimer: NodeJS.Timeout | undefined;
+  readonly #listener: ChannelListener;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly connectionString: string,
+    connectionString: string,
     private readonly log: EventBusLogger,
-    private readonly retryMs = 1000,
-  ) {}
+    retryMs = 1000,
+  ) {
+    this.#listener = new ChannelListener({
+      connectionString,
+      channel: EVENTS_CHANNEL,
+      applicationName: 'iamroll-events',
+      onPayload: (payload) => this.#deliver(payload),
+      log,
+      lossNote: 'events published meanwhile are missed',
+      retryMs,
+    });
+  }
 
   get isListening(): boolean {
-    return this.#client !== null;
+    return this.#listener.isListening;
   }
 
   get subscriberCount(): number {
@@ -67,42 +76,12 @@ export class EventBus {
   }
 
   async start(): Promise<void> {
-    await this.#listen().catch((error: unknown) => this.#retryLater(error));
+    await this.#listener.start();
   }
 
   async stop(): Promise<void> {
-    this.#isStopped = true;
-    clearTimeout(this.#retryTimer);
-    const client = this.#client;
-    this.#client = null;
-    await client?.end().catch(() => undefined);
+    await this.#listener.stop();
     this.#listeners.clear();
-  }
-
-  async #listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'iamroll-events' });
-    client.on('notification', (message) => {
-      if (message.channel === EVENTS_CHANNEL && message.payload) this.#deliver(message.payload);
-    });
-    client.on('error', (error) => {
-      if (this.#client === client) this.#client = null;
-      void client.end().catch(() => undefined);
-      this.#retryLater(error);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    if (this.#isStopped) {
-      await client.end();
-      return;
-    }
-    this.#client = client;
-  }
-
-  #retryLater(error: unknown): void {
-    if (this.#isStopped) return;
-    this.log.warn({ err: error }, 'event listener connection failed; retrying (events published meanwhile are missed)');
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => void this.start(), this.retryMs).unref();
   }
 
   #deliver(payload: string): void {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { ChannelListener } from '../../db/channel-listener';
 import { isHeartbeatRecord, type HeartbeatRecord } from './heartbeat-record';
 
 /** Separate from `iamroll_events`: this traffic is for API processes, never for SSE clients. */
@@ -27,9 +28,8 @@ export interface ReplicationLogger {
 export class FleetReplication {
   readonly #origin = randomBytes(ORIGIN_LENGTH / 2).toString('hex');
   #queue: string[] = [];
-  #client: pg.Client | null = null;
+  readonly #listener: ChannelListener;
   #timer: NodeJS.Timeout | undefined;
-  #retryTimer: NodeJS.Timeout | undefined;
   #isStopped = false;
   #delivery: Promise<void> = Promise.resolve();
   #sent = 0;
@@ -37,13 +37,25 @@ export class FleetReplication {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly connectionString: string,
+    connectionString: string,
     private readonly log: ReplicationLogger,
     private readonly onRecords: (records: HeartbeatRecord[]) => Promise<void> | void,
     /** Told of `signal(kind)` sent by another process (e.g. `databases`: reload them). */
     private readonly onSignal: (kind: string) => void = () => undefined,
     private readonly flushMs = 250,
-  ) {}
+  ) {
+    this.#listener = new ChannelListener({
+      connectionString,
+      channel: FLEET_CHANNEL,
+      applicationName: 'iamroll-fleet',
+      // Skip our own notifications by their origin prefix before parsing anything.
+      onPayload: (payload) => {
+        if (!payload.startsWith(this.#origin)) this.#receive(payload);
+      },
+      log,
+      lossNote: 'heartbeats forwarded meanwhile are missed',
+    });
+  }
 
   /** Records sent, and received from other processes and applied, since start. */
   get counts(): { readonly sent: number; readonly received: number } {
@@ -51,7 +63,7 @@ export class FleetReplication {
   }
 
   get isListening(): boolean {
-    return this.#client !== null;
+    return this.#listener.isListening;
   }
 
   enqueue(record: HeartbeatRecord): void {
@@ -59,18 +71,15 @@ export class FleetReplication {
   }
 
   async start(): Promise<void> {
-    await this.#listen().catch((error: unknown) => this.#retryLater(error));
+    await this.#listener.start();
     this.#schedule();
   }
 
   async stop(): Promise<void> {
     this.#isStopped = true;
     clearTimeout(this.#timer);
-    clearTimeout(this.#retryTimer);
     await this.flush().catch(() => undefined);
-    const client = this.#client;
-    this.#client = null;
-    await client?.end().catch(() => undefined);
+    await this.#listener.stop();
     await this.#delivery;
   }
 
@@ -114,32 +123,6 @@ export class FleetReplication {
         .catch((error: unknown) => this.log.warn({ err: error }, 'forwarding heartbeats to other API processes failed'))
         .finally(() => this.#schedule());
     }, this.flushMs).unref();
-  }
-
-  async #listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'iamroll-fleet' });
-    client.on('notification', (message) => {
-      if (message.channel === FLEET_CHANNEL && message.payload && !message.payload.startsWith(this.#origin)) this.#receive(message.payload);
-    });
-    client.on('error', (error) => {
-      if (this.#client === client) this.#client = null;
-      void client.end().catch(() => undefined);
-      this.#retryLater(error);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${FLEET_CHANNEL}`);
-    if (this.#isStopped) {
-      await client.end();
-      return;
-    }
-    this.#client = client;
-  }
-
-  #retryLater(error: unknown): void {
-    if (this.#isStopped) return;
-    this.log.warn({ err: error }, 'fleet replication listener failed; retrying (heartbeats forwarded meanwhile are missed)');
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => void this.#listen().catch((next: unknown) => this.#retryLater(next)), 1_000).unref();
   }
 
   #receive(payload: string): void {
