@@ -36,6 +36,3 @@ export type CreateApiTokenBody = Static<typeof CreateApiTokenBody>;
 /** The only response that carries the token itself: store it now. */
 export const CreatedApiToken = Type.Object({ token: Type.String(), apiToken: ApiTokenView });
 export type CreatedApiToken = Static<typeof CreatedApiToken>;
-
-export const RevokeBody = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
-export type RevokeBody = Static<typeof RevokeBody>;

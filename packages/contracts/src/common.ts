@@ -60,5 +60,9 @@ export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Ar
 /** Free-text justification recorded in the audit log with the action. */
 export const Reason = Type.String({ minLength: 1, maxLength: 500 });
 
+/** Body of every revoke: the optional reason goes to the audit log. */
+export const RevokeBody = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
+export type RevokeBody = Static<typeof RevokeBody>;
+
 export const OkResponse = Type.Object({ ok: Type.Literal(true) });
 export type OkResponse = Static<typeof OkResponse>;

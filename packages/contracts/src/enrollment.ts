@@ -55,8 +55,6 @@ export type EnrollBody = Static<typeof EnrollBody>;
 export const EnrollResponse = Type.Object({ nodeId: Uuid, credential: Type.String() });
 export type EnrollResponse = Static<typeof EnrollResponse>;
 
-export const RevokeEnrollmentTokenBody = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
-
 /** `GET /api/v1/agents/me`: lets an agent check its credential. */
 export const AgentIdentity = Type.Object({ nodeId: Uuid, hostname: Type.String() });
 export type AgentIdentity = Static<typeof AgentIdentity>;

@@ -14,6 +14,11 @@ export interface EventBusLogger {
 
 type Listener = (event: ServerEvent) => void;
 
+/** A Prisma transaction client, or anything else that runs a tagged raw statement. */
+export interface RawExecutor {
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+}
+
 interface Envelope {
   readonly origin: string;
   readonly event: ServerEvent;
@@ -56,12 +61,17 @@ export class EventBus {
     return this.#listeners.size;
   }
 
-  /** Call after the change is committed (or use `notifySql` inside the transaction: delivered on commit). */
+  /** Call after the change is committed (or use `notifyIn` inside the transaction: delivered on commit). */
   async publish(type: string, data: Record<string, unknown> = {}): Promise<void> {
     await this.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, this.payload(type, data)]);
   }
 
-  /** The payload for `SELECT pg_notify('iamroll_events', $payload)` in a transaction, e.g. with Prisma's $executeRaw. */
+  /** Sends the event from inside a transaction: PostgreSQL delivers it on commit, and never on rollback. */
+  async notifyIn(tx: RawExecutor, type: string, data: Record<string, unknown> = {}): Promise<void> {
+    await tx.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, ${this.payload(type, data)})`;
+  }
+
+  /** The payload for `SELECT pg_notify('iamroll_events', $payload)` (see notifyIn, and batched sends). */
   payload(type: string, data: Record<string, unknown> = {}): string {
     const event: ServerEvent = { type, at: new Date().toISOString(), data };
     const text = JSON.stringify({ origin: this.#origin, event } satisfies Envelope);

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
+import { SESSION_COOKIE } from '../modules/auth/authenticate';
 
 export interface OpenApiOptions {
   readonly version: string;
@@ -26,7 +27,7 @@ export default fp<OpenApiOptions>(
         },
         components: {
           securitySchemes: {
-            session: { type: 'apiKey', in: 'cookie', name: 'iamroll_session' },
+            session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
             apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (`iam_…`).' },
             agent: { type: 'http', scheme: 'bearer', description: 'An agent credential (`iamagent_…`), agent routes only.' },
             enrollment: { type: 'http', scheme: 'bearer', description: 'An enrollment token (`iamenroll_…` or IAMROLL_ENROLLMENT_TOKEN).' },

@@ -2,6 +2,7 @@ import type { Role } from '@iamroll/contracts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppConfig, type AppDeps } from '../app';
 import type { TestDatabase, TestPostgres } from './test-postgres';
+import { SESSION_COOKIE } from '../modules/auth/authenticate';
 
 export const TEST_ADMIN_PASSWORD = 'admin-password-for-tests';
 export const TEST_USER_PASSWORD = 'user-password-for-tests';
@@ -92,7 +93,7 @@ export async function createTestAppOn(database: TestDatabase, overrides: Partial
 
 /** `iamroll_session=…` from a login response's Set-Cookie. */
 export function sessionCookieOf(response: LightMyRequestResponse): string {
-  const cookie = response.cookies.find((c) => c.name === 'iamroll_session');
+  const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE);
   if (!cookie) throw new Error('no session cookie in the response');
   return `${cookie.name}=${cookie.value}`;
 }

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { parseListenPort } from '../options';
 import type * as ApiConfig from '@iamroll/api/config';
 import type { Config } from '@iamroll/api/config';
 import { CliError, type CliIo } from '../io';
@@ -6,12 +7,6 @@ import { CliError, type CliIo } from '../io';
 interface ServeFlags {
   readonly host?: string;
   readonly port?: number;
-}
-
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('expected a TCP port (0-65535; 0 = any free port)');
-  return port;
 }
 
 type ConfigModule = typeof ApiConfig;
@@ -75,7 +70,7 @@ export function register(program: Command, io: CliIo): void {
     .command('serve')
     .description('Run the controller: the HTTP API agents and the dashboard talk to, on PostgreSQL (DATABASE_URL, or an embedded one).')
     .option('--host <host>', 'interface to listen on (default: IAMROLL_HOST, else 127.0.0.1)')
-    .option('--port <port>', 'TCP port to listen on (default: IAMROLL_PORT, else 8080; 0 = any free port)', parsePort)
+    .option('--port <port>', 'TCP port to listen on (default: IAMROLL_PORT, else 8080; 0 = any free port)', parseListenPort)
     .addHelpText('after', () => `${environmentHelp()}\nPrints the URL, and on the very first start the generated admin password (once). Logs go to stdout as JSON lines unless IAMROLL_LOG_FILE is set.\n`)
     .action(async (flags: ServeFlags) => runController(io, flags, { isLoggingToFile: false }));
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RdsSim } from '@iamroll/rds-sim';
 import { CliError, type CliIo } from '../io';
+import { parseListenPort } from '../options';
 
 interface SimFlags {
   readonly port: number;
@@ -32,12 +33,6 @@ export interface SimReady {
   readonly authRatePerSecond: number;
   readonly metricsUrl: string;
   readonly psql: string;
-}
-
-function parsePortOrZero(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('expected a TCP port (0-65535; 0 = any free port)');
-  return port;
 }
 
 function parseRate(value: string): number {
@@ -119,12 +114,12 @@ export function register(program: Command, io: CliIo, untilStopped: () => Promis
         'throttles like RDS, and CloudWatch-named counters are served at /metrics. Backed by an embedded PostgreSQL ' +
         '(kept in --data-dir). Runs until Ctrl-C or SIGTERM.',
     )
-    .option('--port <port>', 'listening port on 127.0.0.1 (0 = any free port)', parsePortOrZero, 15432)
+    .option('--port <port>', 'listening port on 127.0.0.1 (0 = any free port)', parseListenPort, 15432)
     .option('--rate <n>', 'IAM authentications per second the instance admits before throttling', parseRate, 200)
     .option('--endpoint-host <name>', 'endpoint name tokens must be signed for (default sim-1.abcdefghijkl.<region>.rds.amazonaws.com)')
     .option('--region <region>', 'region tokens must be signed for', 'us-east-1')
     .option('--data-dir <dir>', 'where the embedded PostgreSQL and the CA file live', '.data/sim')
-    .option('--metrics-port <port>', 'port of the loopback metrics endpoint (0 = any free port)', parsePortOrZero, 0)
+    .option('--metrics-port <port>', 'port of the loopback metrics endpoint (0 = any free port)', parseListenPort, 0)
     .option('--json', 'print one JSON line (the endpoint, CA file, credentials, metrics URL) instead of text')
     .action(async (flags: SimFlags) => {
       const dataDir = resolve(io.cwd, flags.dataDir);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io';
-import { parsePort, runController } from './serve';
+import { parseListenPort } from '../options';
+import { runController } from './serve';
 
 interface StartFlags {
   readonly host?: string;
@@ -12,7 +13,7 @@ export function register(program: Command, io: CliIo): void {
     .command('start')
     .description('Try iamroll: start the controller with an embedded PostgreSQL and open the dashboard URL it prints.')
     .option('--host <host>', 'interface to listen on (default: IAMROLL_HOST, else 127.0.0.1)')
-    .option('--port <port>', 'TCP port to listen on (default: IAMROLL_PORT, else 8080)', parsePort)
+    .option('--port <port>', 'TCP port to listen on (default: IAMROLL_PORT, else 8080)', parseListenPort)
     .addHelpText('after', '\nLike `iamroll serve`, but logs go to .data/api/api.log (IAMROLL_LOG_FILE overrides) so the terminal stays readable.\n')
     .action(async (flags: StartFlags) =>
       runController(io, flags, {

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { parsePort } from '../options';
 import type { TokenProvider, TokenTarget } from '@iamroll/core/token';
 import { CliError, ExitCode, type CliIo } from '../io';
 
@@ -11,12 +12,6 @@ export interface TokenFlags {
   readonly assumeRoleArn?: string;
   readonly roleSessionName?: string;
   readonly stsEndpointUrl?: string;
-}
-
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new InvalidArgumentError('expected a TCP port (1-65535)');
-  return port;
 }
 
 export function addTokenOptions(command: Command): Command {

@@ -1,5 +1,5 @@
 import { dbUserProblem, quoteIdentifier, sqlNameProblem } from './identifiers';
-import { partitionOfRegion } from './region';
+import { isAwsRegionName, partitionOfRegion } from './region';
 
 // What must exist on the AWS and PostgreSQL side before a node can log in with IAM:
 //  - an IAM policy allowing rds-db:connect on
@@ -35,13 +35,12 @@ export type PolicyResult =
   | { readonly ok: true; readonly policy: IamPolicyDocument; readonly sql: string }
   | { readonly ok: false; readonly errors: readonly string[] };
 
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const ACCOUNT = /^\d{12}$/;
 const RESOURCE_ID = /^(?:db|cluster)-[A-Za-z0-9]+$/;
 
 function inputErrors(input: PolicyInput): string[] {
   const errors: string[] = [];
-  if (!REGION.test(input.region)) errors.push(`--region ${JSON.stringify(input.region)} is not an AWS region name (e.g. us-east-1).`);
+  if (!isAwsRegionName(input.region)) errors.push(`--region ${JSON.stringify(input.region)} is not an AWS region name (e.g. us-east-1).`);
   if (!ACCOUNT.test(input.accountId)) errors.push(`--account ${JSON.stringify(input.accountId)} is not a 12-digit AWS account id.`);
   if (!RESOURCE_ID.test(input.resourceId)) {
     errors.push(`--resource-id ${JSON.stringify(input.resourceId)} is not a DbiResourceId: use the instance's resource id (db-…, shown as "Resource ID" in the RDS console, or DbiResourceId in describe-db-instances; for Aurora the cluster's cluster-… id), not its name.`);

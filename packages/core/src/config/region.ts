@@ -35,8 +35,16 @@ export function isIpAddress(host: string): boolean {
 
 /** DNS suffixes of the AWS partitions: aws and aws-us-gov, aws-cn, and the iso partitions. */
 const PARTITION_SUFFIXES = ['amazonaws.com', 'amazonaws.com.cn', 'c2s.ic.gov', 'sc2s.sgov.gov', 'cloud.adc-e.uk', 'csp.hci.ic.gov'];
+/** An AWS region name such as us-east-1, cn-north-1 or us-gov-west-1. */
+const REGION_NAME = String.raw`[a-z]{2}(?:-[a-z]+)+-\d+`;
+const REGION_NAME_ONLY = new RegExp(`^${REGION_NAME}$`);
+
+export function isAwsRegionName(text: string): boolean {
+  return REGION_NAME_ONLY.test(text);
+}
+
 const ANY_RDS_REGION = new RegExp(
-  String.raw`^(?:[a-z0-9-]+\.)+([a-z]{2}(?:-[a-z]+)+-\d+)\.rds\.(?:` +
+  String.raw`^(?:[a-z0-9-]+\.)+(${REGION_NAME})\.rds\.(?:` +
     PARTITION_SUFFIXES.map((suffix) => suffix.replaceAll('.', String.raw`\.`)).join('|') +
     ')$',
 );

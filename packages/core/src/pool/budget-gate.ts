@@ -4,7 +4,7 @@
 // the local token bucket without the pool noticing.
 
 /** AWS's guidance: IAM database authentication for fewer than 200 new connections per second. */
-export const RDS_IAM_AUTH_BUDGET_PER_SECOND = 200;
+export { RDS_IAM_BUDGET_PER_SECOND as RDS_IAM_AUTH_BUDGET_PER_SECOND } from '../rates/budget';
 
 export interface BudgetGate {
   /**

@@ -172,6 +172,10 @@ export class IamPool extends pg.Pool {
     };
   }
 
+  readonly #countKept = (): void => {
+    this.#shared.counts.keptAfterStatementError += 1;
+  };
+
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: ConnectCallback): void;
   override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
@@ -228,9 +232,7 @@ export class IamPool extends pg.Pool {
       );
       attempt.then(
         (client) => {
-          keepConnectionAfterStatementErrors(client, () => {
-            this.#shared.counts.keptAfterStatementError += 1;
-          });
+          keepConnectionAfterStatementErrors(client, this.#countKept);
           if (isLate) return client.release();
           clearTimeout(timer);
           resolve(client);

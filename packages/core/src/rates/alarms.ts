@@ -1,6 +1,8 @@
 import { formatCauses, formatDuration, formatPercent, formatRate, plural } from './alarm-messages';
 import { utilisation } from './budget';
-import type { NonThrottleCause } from './fleet-state';
+import { nonThrottleFailures } from './counter-delta';
+import { DEFAULT_WINDOW_SECONDS } from './fleet-figures';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, type NonThrottleCause } from './fleet-state';
 
 // evaluateAlarms: the alarm set that should be open now, from figures and the keys open
 // now. Pure and level-triggered: the caller diffs the result against its open alarms.
@@ -57,12 +59,12 @@ export interface AlarmOptions {
 export const DEFAULT_WARNING_UTILISATION = 0.8;
 
 export const DEFAULT_ALARM_OPTIONS: AlarmOptions = Object.freeze({
-  windowSeconds: 10,
+  windowSeconds: DEFAULT_WINDOW_SECONDS,
   resolveRatio: 0.9,
   clearAfterMs: 60_000,
   staleAfterIntervals: 3,
   staleRecoveryIntervals: 3,
-  defaultHeartbeatIntervalMs: 1_000,
+  defaultHeartbeatIntervalMs: DEFAULT_HEARTBEAT_INTERVAL_MS,
 });
 
 export interface AlarmInputs {
@@ -147,7 +149,7 @@ function crosses(rate: number, bar: number, isOpen: boolean): boolean {
 
 function authFailureAlarm(input: NodeAlarmInput, nowMs: number, options: AlarmOptions, isOpen: boolean): DesiredAlarm | undefined {
   const counts = input.authFailuresInWindow;
-  const inWindow = counts.invalidToken + counts.notAuthorized + counts.other;
+  const inWindow = nonThrottleFailures(counts);
   const last = input.lastAuthFailureAtMs;
   const isHeld = isOpen && last !== undefined && nowMs - last < options.clearAfterMs;
   if (inWindow === 0 && !isHeld) return undefined;

@@ -150,6 +150,6 @@ function restarted(previous: CounterSnapshot, current: CounterSnapshot): Counter
 }
 
 /** Authentication failures the operator must act on: every cause but throttling. */
-export function nonThrottleFailures(failures: AuthFailureCounts): number {
+export function nonThrottleFailures(failures: Readonly<Record<Exclude<AuthFailureCause, 'throttled'>, number>>): number {
   return failures.invalidToken + failures.notAuthorized + failures.other;
 }

@@ -40,19 +40,8 @@ function sortedRows(byStart: Map<number, { sum: number; max: number; count: numb
 
 /** Rolls per-second points (any order) into rows of `bucketMs`, sorted by start. */
 export function rollUpSeconds(points: readonly SecondPoint[], bucketMs: number): BucketRow[] {
-  assertBucketMs(bucketMs);
-  const byStart = new Map<number, { sum: number; max: number; count: number }>();
-  for (const point of points) {
-    const start = bucketStartOf(point.timeMs, bucketMs);
-    const row = byStart.get(start);
-    if (row === undefined) byStart.set(start, { sum: point.count, max: point.count, count: 1 });
-    else {
-      row.sum += point.count;
-      row.max = Math.max(row.max, point.count);
-      row.count += 1;
-    }
-  }
-  return sortedRows(byStart);
+  // A second is a one-second row whose sum and max are its count.
+  return rollUpRows(points.map((point) => ({ bucketStartMs: point.timeMs, sum: point.count, max: point.count, count: 1 })), bucketMs);
 }
 
 /** Rolls rows into wider rows (10 s → 1 min); `bucketMs` should be a multiple of theirs. */

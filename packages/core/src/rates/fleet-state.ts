@@ -1,4 +1,4 @@
-import type { ConnectionKind, CounterSnapshot } from './counter-delta';
+import { AUTH_FAILURE_CAUSES, type AuthFailureCause, type ConnectionKind, type CounterSnapshot } from './counter-delta';
 import { SecondSeries } from './second-series';
 
 // The state FleetRates keeps per node and per database, and how it starts.
@@ -37,8 +37,8 @@ export interface KindState {
   peakEstablishedPerSecond: number;
 }
 
-export type NonThrottleCause = 'invalidToken' | 'notAuthorized' | 'other';
-export const NON_THROTTLE_CAUSES: readonly NonThrottleCause[] = ['invalidToken', 'notAuthorized', 'other'];
+export type NonThrottleCause = Exclude<AuthFailureCause, 'throttled'>;
+export const NON_THROTTLE_CAUSES: readonly NonThrottleCause[] = AUTH_FAILURE_CAUSES.filter((cause): cause is NonThrottleCause => cause !== 'throttled');
 
 export interface NodeState {
   /** The last accepted snapshot: the next one is diffed against it. */

@@ -5,6 +5,10 @@ export type TokenFailureCause = 'region' | 'credentials' | 'assume_role' | 'sign
 
 export const TOKEN_FAILURE_CAUSES: readonly TokenFailureCause[] = ['region', 'credentials', 'assume_role', 'signing'];
 
+export function zeroFailureCounts(): Record<TokenFailureCause, number> {
+  return Object.fromEntries(TOKEN_FAILURE_CAUSES.map((cause) => [cause, 0])) as Record<TokenFailureCause, number>;
+}
+
 /**
  * A token could not be produced. The message says what to do and is redacted:
  * it never carries a token, a secret key or a session token.

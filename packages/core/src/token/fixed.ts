@@ -1,3 +1,4 @@
+import { zeroFailureCounts } from './errors';
 import type { TokenCounters, TokenProvider, TokenTarget } from './types';
 
 /** For tests: the same token (or one computed from the target) every time, no AWS. */
@@ -5,7 +6,7 @@ export function createFixedTokenProvider(token: string | ((target: TokenTarget) 
   let signed = 0;
   return {
     get counters(): TokenCounters {
-      return { signed, cacheHits: 0, failures: { region: 0, credentials: 0, assume_role: 0, signing: 0 } };
+      return { signed, cacheHits: 0, failures: zeroFailureCounts() };
     },
     getToken(target: TokenTarget): Promise<string> {
       signed += 1;

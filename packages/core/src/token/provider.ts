@@ -7,7 +7,7 @@ import {
   type AwsCredentialIdentityProvider,
   type CredentialSource,
 } from './credentials';
-import { describeError, TokenError, type TokenFailureCause } from './errors';
+import { describeError, TokenError, zeroFailureCounts, type TokenFailureCause } from './errors';
 import { resolveSigningRegion } from './region';
 import type { TokenCounters, TokenProvider, TokenTarget } from './types';
 
@@ -52,7 +52,7 @@ export function createIamTokenProvider(options: IamTokenProviderOptions = {}): T
   const roleProviders = new Map<string, AwsCredentialIdentityProvider>();
   const cache = new Map<string, CacheEntry>();
   const inFlight = new Map<string, Promise<string>>();
-  const counts = { signed: 0, cacheHits: 0, failures: { region: 0, credentials: 0, assume_role: 0, signing: 0 } };
+  const counts = { signed: 0, cacheHits: 0, failures: zeroFailureCounts() };
 
   const base = (): CredentialSource => (baseCredentials ??= defaultCredentialProvider());
 

@@ -1,10 +1,8 @@
-import { rdsRegionByAwsNaming } from '../config/region';
+import { isAwsRegionName, rdsRegionByAwsNaming } from '../config/region';
 import { TokenError } from './errors';
 
 // Kong takes the signing region from the database hostname, never from AWS_REGION.
 // The naming rule itself lives in config/region.ts beside Kong's narrower patterns.
-
-const REGION_ONLY = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /** The region an RDS endpoint name signs in, or undefined for IPs and custom names. */
 export function regionFromRdsHost(host: string): string | undefined {
@@ -18,7 +16,7 @@ export function regionFromRdsHost(host: string): string | undefined {
 export function resolveSigningRegion(host: string, explicitRegion?: string): string {
   if (explicitRegion !== undefined && explicitRegion !== '') {
     const region = explicitRegion.trim().toLowerCase();
-    if (!REGION_ONLY.test(region)) {
+    if (!isAwsRegionName(region)) {
       throw new TokenError('region', `"${explicitRegion}" is not an AWS region name (expected e.g. us-east-1)`);
     }
     return region;

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { backendKeyData } from '../protocol/backend-messages';
 import { PacketReader } from '../protocol/packet-reader';
 import type { SessionContext } from './context';
-import { connectTcp, endSoon, refuse } from './streams';
+import { connectTcp, endSoon, pamFailed, refuse } from './streams';
 
 /** Upstream startup messages are small; anything larger is not PostgreSQL. */
 const MAX_UPSTREAM_STARTUP_MESSAGE_BYTES = 1 << 20;
@@ -62,7 +62,7 @@ export async function relayToUpstream(request: RelayRequest, ctx: SessionContext
     if (type === 'R' && isIam && !isAuthenticated) {
       if (message.readInt32BE(5) !== 0) {
         ctx.iamLoginBroken(login, 'upstream asked the IAM user for credentials: its pg_hba.conf needs `host all +rds_iam 127.0.0.1/32 trust` first');
-        refuse(client, { sqlState: '28P01', message: `PAM authentication failed for user "${request.user}"`, routine: 'auth_failed' });
+        refuse(client, pamFailed(request.user));
         upstream.destroy();
         return;
       }

@@ -6,18 +6,12 @@ import { PacketReader, ProtocolViolation } from '../protocol/packet-reader';
 import { parseStartupPacket } from '../protocol/startup-packet';
 import type { SessionContext } from './context';
 import { relayToUpstream } from './relay';
-import { clientAddressOf, connectTcp, destroyOnError, refuse, upgradeToTls } from './streams';
+import { clientAddressOf, connectTcp, destroyOnError, pamFailed, refuse, upgradeToTls } from './streams';
 
 /** PostgreSQL's (and RDS's) default authentication_timeout. */
 const AUTHENTICATION_TIMEOUT_MS = 60_000;
 /** PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH: a token with a session token is ~1–2 kB. */
 const MAX_PASSWORD_MESSAGE_BYTES = 65_535;
-/** What the client sees for any IAM failure; the precise reason stays in the simulator. */
-const pamFailed = (user: string): { sqlState: string; message: string; routine: string } => ({
-  sqlState: '28P01',
-  message: `PAM authentication failed for user "${user}"`,
-  routine: 'auth_failed',
-});
 export const THROTTLING_DETAIL = 'The IAM authentication failed because of too many competing requests.';
 
 interface Opened {

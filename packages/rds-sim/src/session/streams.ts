@@ -54,3 +54,8 @@ export function clientAddressOf(socket: Socket): string {
   const address = socket.remoteAddress ?? 'unknown';
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
+
+/** What the client sees for any IAM failure, like RDS; the precise reason stays in the simulator. */
+export function pamFailed(user: string): { sqlState: string; message: string; routine: string } {
+  return { sqlState: '28P01', message: `PAM authentication failed for user "${user}"`, routine: 'auth_failed' };
+}

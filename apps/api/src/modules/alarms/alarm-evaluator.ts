@@ -19,6 +19,7 @@ import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../nodes/node-view';
 import { toAlarmView } from './alarm-view';
 import { holdDuringStartup } from './startup-hold';
 import type { AlarmsRepository } from './alarms-repository';
+import { isUniqueViolation } from '../../db/prisma-client';
 
 export interface AlarmEvaluatorDeps {
   readonly prisma: PrismaClient;
@@ -37,10 +38,6 @@ export interface AlarmEvaluatorDeps {
 const NO_FAILURES = { invalidToken: 0, notAuthorized: 0, other: 0 } as const;
 /** Open alarms' figures (message, value) are rewritten every this many passes, not every second. */
 const REFRESH_EVERY_PASSES = 10;
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 /**
  * One pass of alarm evaluation (the leader runs it every second): figures from
@@ -125,7 +122,7 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
           },
           tx,
         );
-        await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('alarm.opened', toAlarmView(row))})`;
+        await events.notifyIn(tx, 'alarm.opened', toAlarmView(row));
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error; // another leader opened it first
@@ -140,7 +137,7 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
         { actor: SYSTEM_ACTOR, action: 'alarm.resolve', subjectType: row.subjectType, subjectId: row.subjectId ?? undefined, data: { alarmId: row.id, key, kind: row.kind } },
         tx,
       );
-      await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('alarm.resolved', toAlarmView(row))})`;
+      await events.notifyIn(tx, 'alarm.resolved', toAlarmView(row));
     });
   }
 

@@ -34,7 +34,7 @@ export function createAlarmsService({ prisma, alarms, audit, events, nowMs }: Al
           tx,
         );
         const alarmView = toAlarmView(updated);
-        await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('alarm.acknowledged', alarmView)})`;
+        await events.notifyIn(tx, 'alarm.acknowledged', alarmView);
         return alarmView;
       });
       if (view) return view;

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
 import type { AuditRepository } from '../audit/audit-repository';
 import type { Actor } from '../auth/principal';
-import { hashToken, newToken, tokenHint } from '../auth/secrets';
+import { issueToken } from '../auth/secrets';
 import type { ApiTokenRow, ApiTokensRepository } from './api-tokens-repository';
 
 /** Never the hash: a token's secret exists only in the one creation response. */
@@ -31,11 +31,11 @@ export function createApiTokensService(deps: { prisma: PrismaClient; tokens: Api
 
     /** `userId` is whose behalf the token acts on (its creator). */
     async create(actor: Actor, userId: string, body: CreateApiTokenBody): Promise<CreatedApiToken> {
-      const token = newToken(API_TOKEN_PREFIX);
+      const { token, tokenHash, prefix } = issueToken(API_TOKEN_PREFIX);
       const expiresAt = body.expiresInDays ? new Date(now().getTime() + body.expiresInDays * 86_400_000) : null;
       const row = await prisma.$transaction(async (tx) => {
         const created = await tokens.create(
-          { name: body.name, tokenHash: hashToken(token), prefix: tokenHint(token, API_TOKEN_PREFIX), role: body.role, userId, expiresAt },
+          { name: body.name, tokenHash, prefix, role: body.role, userId, expiresAt },
           tx,
         );
         await audit.record(

@@ -9,8 +9,12 @@ import type { AgentCredentialRow, CredentialsRepository } from './credentials-re
 export const AGENT_CREDENTIAL_CACHE_MS = 5_000;
 /** Credentials due for a recheck within this window share one query. */
 const RECHECK_BATCH_MS = 100;
-/** lastUsedAt is informational: written at most this often per credential, batched. */
+/** lastUsedAt is informational: write it at most this often per credential, not on every call. */
 const TOUCH_INTERVAL_MS = 60_000;
+
+export function isTouchDue(lastUsedAt: Date | null, nowMs: number): boolean {
+  return !lastUsedAt || nowMs - lastUsedAt.getTime() > TOUCH_INTERVAL_MS;
+}
 const TOUCH_BATCH_MS = 1_000;
 const MAX_ENTRIES = 100_000;
 
@@ -80,7 +84,7 @@ export class AgentCredentialCache {
   #used(entry: Entry): AgentCredentialRow {
     const { row } = entry;
     const now = this.nowMs();
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    if (isTouchDue(row.lastUsedAt, now)) {
       entry.row = { ...row, lastUsedAt: new Date(now) };
       this.#toTouch.add(row.credentialId);
       if (!this.#touchTimer) this.#touchTimer = setTimeout(() => void this.#touch(), TOUCH_BATCH_MS).unref();

@@ -1,13 +1,10 @@
 import { AGENT_CREDENTIAL_PREFIX, API_TOKEN_PREFIX, ENROLLMENT_TOKEN_PREFIX } from '@iamroll/contracts';
-import { AgentCredentialCache } from './agent-credential-cache';
+import { AgentCredentialCache, isTouchDue } from './agent-credential-cache';
 import type { CredentialsRepository } from './credentials-repository';
 import type { Principal, RouteAuth } from './principal';
 import { hashToken, isSameSecret } from './secrets';
 
 export const SESSION_COOKIE = 'iamroll_session';
-
-/** lastUsedAt is informational: write it at most this often per credential, not on every heartbeat. */
-const TOUCH_INTERVAL_MS = 60_000;
 
 export interface AuthenticatorDeps {
   readonly credentials: CredentialsRepository;
@@ -24,7 +21,6 @@ export interface CredentialSources {
 /** Finds who is calling from the Authorization header or the session cookie; null when nobody valid. */
 export function createAuthenticator(deps: AuthenticatorDeps) {
   const nowMs = deps.nowMs ?? Date.now;
-  const isStale = (lastUsedAt: Date | null) => !lastUsedAt || nowMs() - lastUsedAt.getTime() > TOUCH_INTERVAL_MS;
   // Agents call every second: their credentials come from memory (rechecked in batches, lastUsedAt written in batches).
   const agents = new AgentCredentialCache(deps.credentials, nowMs);
 
@@ -44,7 +40,7 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
     if (token.startsWith(API_TOKEN_PREFIX)) {
       const row = await deps.credentials.findApiToken(hashToken(token));
       if (!row) return null;
-      if (isStale(row.lastUsedAt)) await deps.credentials.touchApiToken(row.tokenId);
+      if (isTouchDue(row.lastUsedAt, nowMs())) await deps.credentials.touchApiToken(row.tokenId);
       return { kind: 'token', tokenId: row.tokenId, tokenName: row.tokenName, userId: row.userId, role: row.role };
     }
     return null;

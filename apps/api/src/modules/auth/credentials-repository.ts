@@ -85,10 +85,6 @@ export function createCredentialsRepository(pool: pg.Pool) {
       await pool.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [tokenId]);
     },
 
-    touchAgentCredential: async (credentialId: string): Promise<void> => {
-      await pool.query('UPDATE agent_credentials SET last_used_at = now() WHERE id = $1', [credentialId]);
-    },
-
     touchAgentCredentials: async (credentialIds: readonly string[]): Promise<void> => {
       await pool.query('UPDATE agent_credentials SET last_used_at = now() WHERE id = ANY($1::uuid[])', [credentialIds]);
     },

@@ -45,8 +45,3 @@ export function actorOf(principal: Principal): Actor {
       return { actorType: 'system', actorId: principal.tokenId, actorName: `enrollment token ${principal.tokenName}` };
   }
 }
-
-/** The user a principal acts for (tokens act for their creator); null for agents and enrollment. */
-export function userIdOf(principal: Principal): string | null {
-  return principal.kind === 'user' || principal.kind === 'token' ? principal.userId : null;
-}

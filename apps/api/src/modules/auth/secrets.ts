@@ -18,6 +18,12 @@ export function tokenHint(token: string, prefix: string): string {
   return token.slice(0, prefix.length + 6);
 }
 
+/** A new token as shown once to its owner, with what is stored of it: the hash and a hint. */
+export function issueToken(prefix: string): { readonly token: string; readonly tokenHash: string; readonly prefix: string } {
+  const token = newToken(prefix);
+  return { token, tokenHash: hashToken(token), prefix: tokenHint(token, prefix) };
+}
+
 /** Constant-time comparison of two strings of any length. */
 export function isSameSecret(a: string, b: string): boolean {
   const left = createHash('sha256').update(a).digest();

@@ -7,6 +7,7 @@ import type { AuditRepository } from '../audit/audit-repository';
 import type { Actor } from '../auth/principal';
 import type { RatesMemory } from '../rates/rates-memory';
 import type { DatabaseRow, DatabasesRepository } from './databases-repository';
+import { isUniqueViolation } from '../../db/prisma-client';
 
 const HOUR_MS = 3_600_000;
 
@@ -19,10 +20,6 @@ export interface DatabasesServiceDeps {
   /** Reloads every process's in-memory directory (heartbeats match endpoints there). */
   readonly onChanged: () => Promise<void>;
   readonly nowMs: () => number;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 export function createDatabasesService({ prisma, databases, audit, events, rates, onChanged, nowMs }: DatabasesServiceDeps) {

@@ -1,22 +1,10 @@
 import type { CreatedEnrollmentToken, EnrollmentTokenList } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { useTestApp } from '../../test/use-test-app';
 
 describe('enrollment', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
-  });
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN });
 
   const createEnrollmentToken = async (payload: Record<string, unknown>) =>
     (await t.app.inject({ method: 'POST', url: '/api/v1/enrollment-tokens', headers: (await t.admin()).headers, payload })).json<CreatedEnrollmentToken>();

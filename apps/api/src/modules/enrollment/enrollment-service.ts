@@ -14,7 +14,7 @@ import { AppError } from '../../errors';
 import type { EventBus } from '../../plugins/event-bus';
 import type { AuditRepository } from '../audit/audit-repository';
 import { actorOf, type Actor, type Principal } from '../auth/principal';
-import { hashToken, newToken, tokenHint } from '../auth/secrets';
+import { hashToken, issueToken, newToken } from '../auth/secrets';
 import type { EnrollmentRepository, EnrollmentTokenRow } from './enrollment-repository';
 
 function toView(row: EnrollmentTokenRow): EnrollmentTokenView {
@@ -46,11 +46,11 @@ export function createEnrollmentService({ prisma, enrollment, audit, events, now
     },
 
     async createToken(actor: Actor, userId: string, body: CreateEnrollmentTokenBody): Promise<CreatedEnrollmentToken> {
-      const token = newToken(ENROLLMENT_TOKEN_PREFIX);
+      const { token, tokenHash, prefix } = issueToken(ENROLLMENT_TOKEN_PREFIX);
       const expiresAt = new Date(now().getTime() + body.expiresInHours * 3_600_000);
       const row = await prisma.$transaction(async (tx) => {
         const created = await enrollment.create(
-          { name: body.name, tokenHash: hashToken(token), prefix: tokenHint(token, ENROLLMENT_TOKEN_PREFIX), createdById: userId, expiresAt, usesLeft: body.uses },
+          { name: body.name, tokenHash, prefix, createdById: userId, expiresAt, usesLeft: body.uses },
           tx,
         );
         await audit.record(

@@ -62,9 +62,6 @@ export class FleetReplication {
     return { sent: this.#sent, received: this.#received };
   }
 
-  get isListening(): boolean {
-    return this.#listener.isListening;
-  }
 
   enqueue(record: HeartbeatRecord): void {
     this.#queue.push(JSON.stringify(record));
@@ -111,10 +108,6 @@ export class FleetReplication {
     this.#sent += records.length;
   }
 
-  /** Resolves once every notification received so far has been handed over. */
-  settled(): Promise<void> {
-    return this.#delivery;
-  }
 
   #schedule(): void {
     if (this.#isStopped) return;

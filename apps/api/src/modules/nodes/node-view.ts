@@ -1,10 +1,10 @@
 import type { Finding, FindingSeverity, HeartbeatConfig, NodeView } from '@iamroll/contracts';
+import { DEFAULT_ALARM_OPTIONS, DEFAULT_HEARTBEAT_INTERVAL_MS } from '@iamroll/core/rates';
 import type { NodeViewRow } from './nodes-repository';
 
-/** Agents heartbeat every second unless they say otherwise. */
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
-/** A node is stale after this many intervals without a heartbeat (as the stale alarm says). */
-export const STALE_AFTER_INTERVALS = 3;
+export { DEFAULT_HEARTBEAT_INTERVAL_MS };
+/** A node is stale after this many intervals without a heartbeat: the stale alarm's own rule. */
+export const STALE_AFTER_INTERVALS = DEFAULT_ALARM_OPTIONS.staleAfterIntervals;
 
 export function findingsOf(row: Pick<NodeViewRow, 'lintFindings'>): Finding[] {
   return Array.isArray(row.lintFindings) ? (row.lintFindings as unknown as Finding[]) : [];

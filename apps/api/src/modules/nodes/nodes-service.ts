@@ -83,9 +83,9 @@ export function createNodesService({ prisma, nodes, alarms, registry, audit, eve
         );
         for (const alarm of resolved) {
           await audit.record({ actor, action: 'alarm.resolve', subjectType: alarm.subjectType, subjectId: alarm.subjectId ?? undefined, reason: body.reason, data: { alarmId: alarm.id, key: alarm.key, kind: alarm.kind } }, tx);
-          await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('alarm.resolved', toAlarmView(alarm))})`;
+          await events.notifyIn(tx, 'alarm.resolved', toAlarmView(alarm));
         }
-        await tx.$executeRaw`SELECT pg_notify('iamroll_events', ${events.payload('node.decommissioned', { id, hostname: current.hostname, by })})`;
+        await events.notifyIn(tx, 'node.decommissioned', { id, hostname: current.hostname, by });
         return decommissioned;
       });
       await onDecommissioned(id);

@@ -7,16 +7,13 @@ import { hashPassword } from '../auth/passwords';
 import type { Actor } from '../auth/principal';
 import { toUserView } from './user-view';
 import type { UsersRepository } from './users-repository';
+import { isUniqueViolation } from '../../db/prisma-client';
 
 export interface UsersServiceDeps {
   readonly prisma: PrismaClient;
   readonly users: UsersRepository;
   readonly audit: AuditRepository;
   readonly events: EventBus;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 export function createUsersService({ prisma, users, audit, events }: UsersServiceDeps) {

@@ -2,6 +2,7 @@ import { isExplicit, valueOf, type LoadedConf } from '../../load';
 import { luaToNumber } from '../../lua';
 import { groupByOrigin } from '../context';
 import type { LintRule } from '../types';
+import { RDS_IAM_BUDGET_PER_SECOND } from '../../../rates/budget';
 
 // Every new PostgreSQL connection is one IAM login (pooled connections do not
 // re-authenticate). AWS recommends IAM database authentication only below 200 new IAM
@@ -10,7 +11,6 @@ import type { LintRule } from '../types';
 // (default lua_socket_pool_size, 30), and nginx_worker_processes = auto is one worker
 // per CPU core. A restart of many nodes at once opens all of them together.
 
-const IAM_LOGINS_PER_SECOND = 200;
 
 /** nginx_main_worker_processes wins; Kong copies nginx_worker_processes into it when only that one is set. */
 function workerSetting(conf: LoadedConf): { key: string; value: string } {
@@ -35,15 +35,15 @@ export const poolBurst: LintRule = {
         : `${workers.key} = ${workers.value} (one worker per CPU core) × ${pool} (${group.key}): e.g. ${4 * pool} ${group.label} connections for a 4-core node${each}`;
       const fleet = perNode === null
         ? ''
-        : perNode >= IAM_LOGINS_PER_SECOND
+        : perNode >= RDS_IAM_BUDGET_PER_SECOND
           ? ' One node alone can exceed that.'
-          : ` About ${Math.floor(IAM_LOGINS_PER_SECOND / perNode)} nodes starting in the same second reach it.`;
+          : ` About ${Math.floor(RDS_IAM_BUDGET_PER_SECOND / perNode)} nodes starting in the same second reach it.`;
       return {
         rule: 'iam-pool-burst',
         severity: 'info' as const,
         key: group.key,
-        message: `Each new connection is one IAM login: ${estimate}. AWS recommends staying under ${IAM_LOGINS_PER_SECOND} new IAM connections per second per DB instance (more are throttled, the limit cannot be raised).${fleet} This is an estimate: without pg_backlog, Kong does not cap open connections at the pool size.`,
-        fix: 'Restart or roll nodes in batches small enough to stay under 200 new logins per second; set nginx_worker_processes to a fixed number, and consider RDS Proxy if the fleet needs more.',
+        message: `Each new connection is one IAM login: ${estimate}. AWS recommends staying under ${RDS_IAM_BUDGET_PER_SECOND} new IAM connections per second per DB instance (more are throttled, the limit cannot be raised).${fleet} This is an estimate: without pg_backlog, Kong does not cap open connections at the pool size.`,
+        fix: `Restart or roll nodes in batches small enough to stay under ${RDS_IAM_BUDGET_PER_SECOND} new logins per second; set nginx_worker_processes to a fixed number, and consider RDS Proxy if the fleet needs more.`,
       };
     });
   },
