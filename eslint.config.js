@@ -4,7 +4,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.tsbuild/**', '**/dist/**', '.data/**', '**/coverage/**', 'prisma/generated/**', '**/generated/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/.tsbuild/**',
+      '**/dist/**',
+      '.data/**',
+      '**/coverage/**',
+      'prisma/generated/**',
+      '**/generated/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -21,7 +33,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs', '**/vitest.config.ts', '**/playwright.config.ts', '**/prisma.config.ts', '**/vite.config.ts'],
+    files: [
+      '**/*.js',
+      '**/*.mjs',
+      '**/vitest.config.ts',
+      '**/playwright.config.ts',
+      '**/prisma.config.ts',
+      '**/vite.config.ts',
+    ],
     ...tseslint.configs.disableTypeChecked,
   },
   {

@@ -8,10 +8,10 @@ const log = readFileSync(join(outDir, 'test.log'), 'utf8');
 let passed = 0;
 let failed = 0;
 
-// Lint and type check are gates before the suites: one test each.
+// Format check, lint and type check are gates before the suites: one test each.
 const vitestPath = join(outDir, 'vitest.json');
 if (existsSync(vitestPath)) {
-  passed += 2; // lint and type check passed, or Vitest would not have run
+  passed += 3; // format check, lint and type check passed, or Vitest would not have run
   const report = JSON.parse(readFileSync(vitestPath, 'utf8'));
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
@@ -21,7 +21,11 @@ if (existsSync(vitestPath)) {
   }
 } else {
   failed += 1;
-  const gate = /error TS\d+/.test(log) ? 'type check' : 'lint';
+  const gate = /error TS\d+/.test(log)
+    ? 'type check'
+    : /Code style issues|prettier --write/.test(log)
+      ? 'format check'
+      : 'lint';
   console.log(`${gate} failed before the test suites ran: see the output above`);
 }
 

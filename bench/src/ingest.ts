@@ -22,7 +22,9 @@ export async function ingest(argv: readonly string[]): Promise<void> {
 
   log(`baseline: bare Fastify, ${args.baselineConcurrency} callers, ${args.baselineSeconds} s…`);
   const baseline: BaselineFigures = await measureBaseline(args);
-  log(`baseline: ${baseline.baseline_rps} req/s, p99 ${baseline.baseline_p99_ms} ms (cores: load generator ${baseline.baseline_generator_cores}, server ${baseline.baseline_server_cores}, whole machine ${baseline.baseline_machine_cores})`);
+  log(
+    `baseline: ${baseline.baseline_rps} req/s, p99 ${baseline.baseline_p99_ms} ms (cores: load generator ${baseline.baseline_generator_cores}, server ${baseline.baseline_server_cores}, whole machine ${baseline.baseline_machine_cores})`,
+  );
 
   log('starting the API (embedded PostgreSQL, fresh data dir)…');
   const api = await startApiProcess({ dbPoolSize: args.dbPoolSize, cpuProfileDir: args.apiCpuProfileDir });

@@ -46,7 +46,12 @@ async function measure(
     try {
       await (await peer.connect(0)).close();
     } catch (error) {
-      return { refill_s: null, throttled: null, failed: null, skipped: `cannot connect to the simulator: ${(error as Error).message}` };
+      return {
+        refill_s: null,
+        throttled: null,
+        failed: null,
+        skipped: `cannot connect to the simulator: ${(error as Error).message}`,
+      };
     }
     await letBudgetRefill();
     const throttledBefore = await sim.throttled();
@@ -69,7 +74,12 @@ async function measure(
 export async function storm(argv: readonly string[]): Promise<void> {
   const args = parseStormArgs(argv);
   const workers = Math.ceil(args.connections / args.perWorker);
-  const fleet: FleetShape = { workers, perWorker: args.perWorker, budgetPerSecond: args.budgetPerSecond, deadlineSeconds: args.deadlineSeconds };
+  const fleet: FleetShape = {
+    workers,
+    perWorker: args.perWorker,
+    budgetPerSecond: args.budgetPerSecond,
+    deadlineSeconds: args.deadlineSeconds,
+  };
   // Slot i belongs to worker ⌊i / perWorker⌋: each worker pool needs perWorker connections.
   const slots = Array.from({ length: args.connections }, (_, i) => Math.floor(i / args.perWorker));
   const wanted = (name: string) => args.peers === undefined || args.peers.includes(name);
@@ -84,7 +94,8 @@ export async function storm(argv: readonly string[]): Promise<void> {
       lastGrantSeconds = round((ownPeer.lastAttemptMs() - outcome.startMs) / 1000);
     });
     if (wanted('pg_pool_token')) peers.pg_pool_token = await measure(sim, pgPoolPeer(sim, fleet), slots, args);
-    if (wanted('aws_advanced_nodejs_wrapper')) peers.aws_advanced_nodejs_wrapper = await measure(sim, await awsWrapperPeer(sim), slots, args);
+    if (wanted('aws_advanced_nodejs_wrapper'))
+      peers.aws_advanced_nodejs_wrapper = await measure(sim, await awsWrapperPeer(sim), slots, args);
   } finally {
     await sim.close();
   }
@@ -102,7 +113,16 @@ export async function storm(argv: readonly string[]): Promise<void> {
     p99_up_s: own.p99_up_s,
     /** When the gate let the last connection start: the rest of refill_s is connection latency. */
     gate_last_grant_s: lastGrantSeconds,
-    fleet: { worker_pools: workers, connections_per_worker: args.perWorker, gate: { rate_per_s: ownPeer.gate.ratePerSecond, burst: ownPeer.gate.burst, max_per_1s: ownPeer.gate.maxPerSecond }, naive_caller_retry_ms: NAIVE_CALLER_RETRY_MS },
+    fleet: {
+      worker_pools: workers,
+      connections_per_worker: args.perWorker,
+      gate: {
+        rate_per_s: ownPeer.gate.ratePerSecond,
+        burst: ownPeer.gate.burst,
+        max_per_1s: ownPeer.gate.maxPerSecond,
+      },
+      naive_caller_retry_ms: NAIVE_CALLER_RETRY_MS,
+    },
     peers,
   };
   process.stdout.write(args.isJson ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);

@@ -2,7 +2,14 @@ import type { Role } from '@iamroll/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from './test/agent';
-import { createTestApp, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD, testConfig, type TestApp, type TestSession } from './test/test-app';
+import {
+  createTestApp,
+  TEST_ADMIN_PASSWORD,
+  TEST_USER_PASSWORD,
+  testConfig,
+  type TestApp,
+  type TestSession,
+} from './test/test-app';
 import { startTestPostgres, type TestPostgres } from './test/test-postgres';
 
 interface Operation {
@@ -29,11 +36,17 @@ describe('access control on every route', () => {
     for (const role of ROLES) sessions.set(role, await t.sessionAs(role));
     agentCredential = (await enrollNode(t.app)).credential;
     // The routes come from the app itself (its OpenAPI document), so new routes are covered without editing this test.
-    const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, Record<string, { 'x-iamroll-auth'?: string }>> }>();
+    const spec = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{
+      paths: Record<string, Record<string, { 'x-iamroll-auth'?: string }>>;
+    }>();
     operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
       Object.entries(methods)
         .filter(([method]) => method !== 'head')
-        .map(([method, operation]) => ({ method: method.toUpperCase(), url: path.replace(/\{[^}]+\}/g, SOME_ID), auth: operation['x-iamroll-auth'] ?? 'undeclared' })),
+        .map(([method, operation]) => ({
+          method: method.toUpperCase(),
+          url: path.replace(/\{[^}]+\}/g, SOME_ID),
+          auth: operation['x-iamroll-auth'] ?? 'undeclared',
+        })),
     );
   }, 60_000);
 
@@ -48,7 +61,12 @@ describe('access control on every route', () => {
   };
 
   const call = (operation: Operation, headers: Record<string, string>) =>
-    t.app.inject({ method: operation.method as 'GET', url: operation.url, headers, ...(operation.method === 'GET' ? {} : { payload: {} }) });
+    t.app.inject({
+      method: operation.method as 'GET',
+      url: operation.url,
+      headers,
+      ...(operation.method === 'GET' ? {} : { payload: {} }),
+    });
 
   it('finds every /api route, each with a declared auth', () => {
     const apiOperations = operations.filter((op) => op.url.startsWith('/api/'));
@@ -99,7 +117,9 @@ describe('access control on every route', () => {
   it('refuses an /api route that declares no auth, as soon as it is added', async () => {
     const app = await buildApp(testConfig(t.database.url), { isMigrating: false });
     try {
-      expect(() => app.get('/api/v1/forgotten', () => ({ open: true }))).toThrow(/GET \/api\/v1\/forgotten declares no auth/);
+      expect(() => app.get('/api/v1/forgotten', () => ({ open: true }))).toThrow(
+        /GET \/api\/v1\/forgotten declares no auth/,
+      );
       // Routes outside /api (the dashboard's static files) need no declaration.
       expect(() => app.get('/assets/app.js', () => '')).not.toThrow();
     } finally {

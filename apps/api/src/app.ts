@@ -54,7 +54,11 @@ export interface AppDeps {
 /** Builds the whole API without listening: tests use `app.inject()`, server.ts calls `listen()`. */
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   // Typed as Fastify's logger (pino's minus a few members) so the instance type stays the default one.
-  const logger: FastifyBaseLogger = createLogger({ level: config.logLevel, file: config.logFile, ...(deps.logStream ? { stream: deps.logStream } : {}) });
+  const logger: FastifyBaseLogger = createLogger({
+    level: config.logLevel,
+    file: config.logFile,
+    ...(deps.logStream ? { stream: deps.logStream } : {}),
+  });
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.isProxyTrusted,
@@ -64,14 +68,25 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onResponse', (request, reply, next) => {
-    request.log.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    request.log.debug(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
     next();
   });
 
   const migrations = deps.migrations ?? (await readMigrations());
   await app.register(errorsPlugin);
-  await app.register(prismaPlugin, { databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, migrations, isMigrating: deps.isMigrating ?? true });
-  await app.register(authPlugin, { isCookieSecure: config.isCookieSecure, bootstrapEnrollmentToken: config.enrollmentToken });
+  await app.register(prismaPlugin, {
+    databaseUrl: config.databaseUrl,
+    poolSize: config.dbPoolSize,
+    migrations,
+    isMigrating: deps.isMigrating ?? true,
+  });
+  await app.register(authPlugin, {
+    isCookieSecure: config.isCookieSecure,
+    bootstrapEnrollmentToken: config.enrollmentToken,
+  });
   await app.register(securityPlugin);
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(metricsPlugin);
@@ -81,7 +96,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   const services = createServices(app, config, deps.nowMs);
   await app.register(healthRoutes, { prefix: '/api' });
-  await app.register(authRoutes, { prefix: '/api/v1/auth', auth: services.auth, loginAttemptsPerMinute: config.loginAttemptsPerMinute });
+  await app.register(authRoutes, {
+    prefix: '/api/v1/auth',
+    auth: services.auth,
+    loginAttemptsPerMinute: config.loginAttemptsPerMinute,
+  });
   await app.register(usersRoutes, { prefix: '/api/v1/users', users: services.users });
   await app.register(apiTokensRoutes, { prefix: '/api/v1/api-tokens', apiTokens: services.apiTokens });
   await app.register(enrollmentTokensRoutes, { prefix: '/api/v1/enrollment-tokens', enrollment: services.enrollment });

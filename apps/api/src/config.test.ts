@@ -24,13 +24,20 @@ describe('loadConfig', () => {
 
   it('makes cookies secure behind an https public URL unless told otherwise', () => {
     expect(loadConfig({ IAMROLL_PUBLIC_URL: 'https://iamroll.example.com' }).isCookieSecure).toBe(true);
-    expect(loadConfig({ IAMROLL_PUBLIC_URL: 'https://x.example', IAMROLL_SECURE_COOKIES: 'false' }).isCookieSecure).toBe(false);
+    expect(
+      loadConfig({ IAMROLL_PUBLIC_URL: 'https://x.example', IAMROLL_SECURE_COOKIES: 'false' }).isCookieSecure,
+    ).toBe(false);
   });
 
   it('reports every problem at once, without echoing secret values', () => {
     let error: unknown;
     try {
-      loadConfig({ IAMROLL_PORT: '99999', LOG_LEVEL: 'loud', IAMROLL_ADMIN_PASSWORD: 'short', DATABASE_URL: 'mysql://x' });
+      loadConfig({
+        IAMROLL_PORT: '99999',
+        LOG_LEVEL: 'loud',
+        IAMROLL_ADMIN_PASSWORD: 'short',
+        DATABASE_URL: 'mysql://x',
+      });
     } catch (caught) {
       error = caught;
     }

@@ -9,26 +9,69 @@ const Port = Type.Integer({ minimum: 0, maximum: 65535 });
  */
 export const EnvSchema = Type.Object({
   DATABASE_URL: Type.Optional(
-    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL to use. Unset: an embedded PostgreSQL with its data under IAMROLL_DATA_DIR.' }),
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'PostgreSQL to use. Unset: an embedded PostgreSQL with its data under IAMROLL_DATA_DIR.',
+    }),
   ),
-  IAMROLL_DATA_DIR: Type.String({ minLength: 1, default: '.data/api', description: 'Where the embedded PostgreSQL keeps its data.' }),
+  IAMROLL_DATA_DIR: Type.String({
+    minLength: 1,
+    default: '.data/api',
+    description: 'Where the embedded PostgreSQL keeps its data.',
+  }),
   IAMROLL_HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on.' }),
   IAMROLL_PORT: Type.Integer({ ...Port, default: 8080, description: 'TCP port to listen on (0 picks a free one).' }),
   IAMROLL_PUBLIC_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'The URL users reach the dashboard at; https:// makes cookies Secure.' }),
+    Type.String({
+      pattern: '^https?://',
+      description: 'The URL users reach the dashboard at; https:// makes cookies Secure.',
+    }),
   ),
-  IAMROLL_SECURE_COOKIES: Type.Optional(Type.Boolean({ description: 'Force the Secure cookie flag on or off (default: on when IAMROLL_PUBLIC_URL is https).' })),
-  IAMROLL_TRUST_PROXY: Type.Boolean({ default: false, description: 'Trust X-Forwarded-* headers (behind a load balancer) for client IPs.' }),
+  IAMROLL_SECURE_COOKIES: Type.Optional(
+    Type.Boolean({
+      description: 'Force the Secure cookie flag on or off (default: on when IAMROLL_PUBLIC_URL is https).',
+    }),
+  ),
+  IAMROLL_TRUST_PROXY: Type.Boolean({
+    default: false,
+    description: 'Trust X-Forwarded-* headers (behind a load balancer) for client IPs.',
+  }),
   IAMROLL_ADMIN_PASSWORD: Type.Optional(
-    Type.String({ minLength: 12, maxLength: 256, description: 'Password of the first `admin` user, created when no user exists. Unset: generated and printed once.' }),
+    Type.String({
+      minLength: 12,
+      maxLength: 256,
+      description:
+        'Password of the first `admin` user, created when no user exists. Unset: generated and printed once.',
+    }),
   ),
   IAMROLL_ENROLLMENT_TOKEN: Type.Optional(
-    Type.String({ minLength: 24, maxLength: 256, description: 'A bootstrap enrollment token agents may use, besides the ones created in the API.' }),
+    Type.String({
+      minLength: 24,
+      maxLength: 256,
+      description: 'A bootstrap enrollment token agents may use, besides the ones created in the API.',
+    }),
   ),
-  IAMROLL_SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 12, description: 'How long a login lasts.' }),
-  IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Login attempts allowed per client IP and username per minute.' }),
-  IAMROLL_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'Connections in the API pool (Prisma and raw SQL share it).' }),
-  IAMROLL_LOG_FILE: Type.Optional(Type.String({ minLength: 1, description: 'Write logs to this file instead of stdout.' })),
+  IAMROLL_SESSION_TTL_HOURS: Type.Integer({
+    minimum: 1,
+    maximum: 24 * 30,
+    default: 12,
+    description: 'How long a login lasts.',
+  }),
+  IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 10,
+    description: 'Login attempts allowed per client IP and username per minute.',
+  }),
+  IAMROLL_DB_POOL_SIZE: Type.Integer({
+    minimum: 1,
+    maximum: 100,
+    default: 10,
+    description: 'Connections in the API pool (Prisma and raw SQL share it).',
+  }),
+  IAMROLL_LOG_FILE: Type.Optional(
+    Type.String({ minLength: 1, description: 'Write logs to this file instead of stdout.' }),
+  ),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 });
 export type Env = Static<typeof EnvSchema>;

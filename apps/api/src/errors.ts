@@ -20,7 +20,6 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
  * tokens, passwords or connection strings.
  */
 export class AppError extends Error {
-
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -9,9 +9,18 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
-  ...['password', 'newPassword', 'currentPassword', 'passwordHash', 'token', 'tokenHash', 'credential', 'csrfToken', 'databaseUrl', 'connectionString'].flatMap(
-    (field) => [field, `*.${field}`, `*.*.${field}`],
-  ),
+  ...[
+    'password',
+    'newPassword',
+    'currentPassword',
+    'passwordHash',
+    'token',
+    'tokenHash',
+    'credential',
+    'csrfToken',
+    'databaseUrl',
+    'connectionString',
+  ].flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
 
 export interface LoggerOptions {
@@ -22,6 +31,11 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.stream ?? (options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(1));
-  return pino({ level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'iamroll-api' } }, destination);
+  const destination =
+    options.stream ??
+    (options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(1));
+  return pino(
+    { level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'iamroll-api' } },
+    destination,
+  );
 }

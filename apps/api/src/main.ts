@@ -7,6 +7,8 @@ try {
   const server = await startServer({ config: loadConfig(process.env), stdout: (text) => process.stdout.write(text) });
   await server.closed;
 } catch (error) {
-  process.stderr.write(`iamroll api: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `iamroll api: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 }

@@ -34,7 +34,12 @@ describe('startServer', () => {
     const config = { ...testConfig(database.url, { adminPassword: undefined, logLevel: 'debug' }) };
     let printed = '';
     const log = logSink();
-    const server = await startServer({ config, stdout: (text) => (printed += text), isHandlingSignals: false, logStream: log.stream });
+    const server = await startServer({
+      config,
+      stdout: (text) => (printed += text),
+      isHandlingSignals: false,
+      logStream: log.stream,
+    });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect(printed).toContain(`Dashboard:  ${server.url}`);
@@ -56,7 +61,12 @@ describe('startServer', () => {
     }
 
     let printedAgain = '';
-    const again = await startServer({ config, stdout: (text) => (printedAgain += text), isHandlingSignals: false, logStream: logSink().stream });
+    const again = await startServer({
+      config,
+      stdout: (text) => (printedAgain += text),
+      isHandlingSignals: false,
+      logStream: logSink().stream,
+    });
     await again.close();
     expect(printedAgain).not.toMatch(/password:/);
   }, 60_000);
@@ -67,7 +77,12 @@ describe('startServer', () => {
     try {
       const config = { ...testConfig('unused', { dataDir: join(root, 'api') }), databaseUrl: undefined };
       let printed = '';
-      const server = await startServer({ config, stdout: (text) => (printed += text), isHandlingSignals: false, logStream: logSink().stream });
+      const server = await startServer({
+        config,
+        stdout: (text) => (printed += text),
+        isHandlingSignals: false,
+        logStream: logSink().stream,
+      });
       expect(printed).toContain('embedded PostgreSQL');
       const ready = await fetch(`${server.url}api/ready`);
       expect(ready.status).toBe(200);

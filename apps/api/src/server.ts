@@ -45,7 +45,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let firstAdmin: FirstAdmin | undefined;
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...config, databaseUrl }, { onFirstAdmin: (admin) => (firstAdmin = admin), ...(options.logStream ? { logStream: options.logStream } : {}) });
+    app = await buildApp(
+      { ...config, databaseUrl },
+      { onFirstAdmin: (admin) => (firstAdmin = admin), ...(options.logStream ? { logStream: options.logStream } : {}) },
+    );
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await embedded?.stop();
@@ -53,7 +56,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const { port } = app.server.address() as AddressInfo;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const shownHost =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? '127.0.0.1'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
   const url = config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : `http://${shownHost}:${port}/`;
   stdout(banner(url, firstAdmin, config.logFile));
 
@@ -101,7 +109,10 @@ function banner(url: string, admin: FirstAdmin | undefined, logFile: string | un
       '',
     );
   } else if (admin) {
-    lines.push(`  First start: user "${admin.username}" was created with the password from IAMROLL_ADMIN_PASSWORD.`, '');
+    lines.push(
+      `  First start: user "${admin.username}" was created with the password from IAMROLL_ADMIN_PASSWORD.`,
+      '',
+    );
   }
   if (logFile) lines.push(`  Logs: ${logFile}`);
   lines.push('  Stop with Ctrl+C.', '');

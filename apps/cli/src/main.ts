@@ -4,7 +4,9 @@ import { preloadCommand, registerCommands } from './commands/index';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('iamroll')
-    .description('Move a Kong Gateway fleet from password to AWS IAM authentication on Amazon RDS PostgreSQL, in stages, inside the IAM rate budget.')
+    .description(
+      'Move a Kong Gateway fleet from password to AWS IAM authentication on Amazon RDS PostgreSQL, in stages, inside the IAM rate budget.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -12,7 +14,10 @@ export function buildProgram(io: CliIo): Command {
   registerCommands(program, io);
   // Subcommands inherit neither exitOverride nor output settings: apply them to all.
   for (const command of program.commands) {
-    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError('(run with --help for usage)');
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+      .showHelpAfterError('(run with --help for usage)');
   }
   return program;
 }

@@ -31,7 +31,10 @@ async function waitUntilReady(origin: string, isAlive: () => boolean): Promise<v
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (!isAlive()) throw new Error('the API process exited before it was ready');
-    const status = await fetch(`${origin}/api/ready`).then((r) => r.status, () => 0);
+    const status = await fetch(`${origin}/api/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     await sleep(READY_POLL_MS);
   }
@@ -44,7 +47,9 @@ async function waitUntilReady(origin: string, isAlive: () => boolean): Promise<v
  * waits for /api/ready. Secrets are generated per run and live only in the
  * child's environment and this process.
  */
-export async function startApiProcess(options: { readonly dbPoolSize?: number | undefined; readonly cpuProfileDir?: string | undefined } = {}): Promise<ApiProcess> {
+export async function startApiProcess(
+  options: { readonly dbPoolSize?: number | undefined; readonly cpuProfileDir?: string | undefined } = {},
+): Promise<ApiProcess> {
   const root = await mkdtemp(join(tmpdir(), 'iamroll-bench-ingest-'));
   await chmod(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must enter it
   const logFile = join(root, 'api.log');
@@ -77,7 +82,16 @@ export async function startApiProcess(options: { readonly dbPoolSize?: number | 
   // PostgreSQL deletes postmaster.pid last when it stops: wait for that before deleting its files.
   const removeData = async () => {
     const pidFile = join(root, 'data', 'pg', 'postmaster.pid');
-    for (let waitedMs = 0; waitedMs < PG_STOP_WAIT_MS && (await access(pidFile).then(() => true, () => false)); waitedMs += 250) await sleep(250);
+    for (
+      let waitedMs = 0;
+      waitedMs < PG_STOP_WAIT_MS &&
+      (await access(pidFile).then(
+        () => true,
+        () => false,
+      ));
+      waitedMs += 250
+    )
+      await sleep(250);
     await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   const forget = onCleanup(removeData);

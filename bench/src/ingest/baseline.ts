@@ -33,7 +33,11 @@ export async function measureBaseline(args: IngestArgs): Promise<BaselineFigures
     agent.enrolled({ nodeId: '00000000-0000-4000-8000-000000000000', credential: 'iamagent_baseline' });
     const nextRequest = () => ({ ...agent.nextHeartbeat(), path: '/' });
     const endCpuSpan = await startCpuSpan(server.pid);
-    const result = await runClosedLoop(pool, nextRequest, { concurrency: args.baselineConcurrency, warmupMs: BASELINE_WARMUP_MS, durationMs: args.baselineSeconds * 1000 });
+    const result = await runClosedLoop(pool, nextRequest, {
+      concurrency: args.baselineConcurrency,
+      warmupMs: BASELINE_WARMUP_MS,
+      durationMs: args.baselineSeconds * 1000,
+    });
     const cpu = await endCpuSpan();
     if (result.ok === 0) throw new Error('the baseline server answered no request');
     return {

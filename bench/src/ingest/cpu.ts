@@ -31,7 +31,9 @@ interface TreeCpu {
 export async function processTreeCpuSeconds(rootPid: number): Promise<TreeCpu | null> {
   const entries = await readdir('/proc').catch(() => undefined);
   if (!entries) return null;
-  const stats = (await Promise.all(entries.filter((e) => /^\d+$/.test(e)).map((e) => readStat(Number(e))))).filter((s): s is ProcStat => s !== undefined);
+  const stats = (await Promise.all(entries.filter((e) => /^\d+$/.test(e)).map((e) => readStat(Number(e))))).filter(
+    (s): s is ProcStat => s !== undefined,
+  );
   const children = new Map<number, ProcStat[]>();
   for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
   const root = stats.find((s) => s.pid === rootPid);
@@ -56,7 +58,14 @@ async function machineBusySeconds(): Promise<number | null> {
 }
 
 /** Measures a span: call the returned function at its end for cores used on average (1 = one core busy). */
-export async function startCpuSpan(rootPid: number): Promise<() => Promise<{ generatorCores: number; serverCores: number | null; serverProcessCores: number | null; machineCores: number | null }>> {
+export async function startCpuSpan(rootPid: number): Promise<
+  () => Promise<{
+    generatorCores: number;
+    serverCores: number | null;
+    serverProcessCores: number | null;
+    machineCores: number | null;
+  }>
+> {
   const startedMs = performance.now();
   const generatorStart = process.cpuUsage();
   const serverStart = await processTreeCpuSeconds(rootPid);
@@ -68,8 +77,10 @@ export async function startCpuSpan(rootPid: number): Promise<() => Promise<{ gen
     const machineEnd = await machineBusySeconds();
     return {
       generatorCores: (generator.user + generator.system) / 1e6 / seconds,
-      serverCores: serverStart === null || serverEnd === null ? null : (serverEnd.treeSeconds - serverStart.treeSeconds) / seconds,
-      serverProcessCores: serverStart === null || serverEnd === null ? null : (serverEnd.ownSeconds - serverStart.ownSeconds) / seconds,
+      serverCores:
+        serverStart === null || serverEnd === null ? null : (serverEnd.treeSeconds - serverStart.treeSeconds) / seconds,
+      serverProcessCores:
+        serverStart === null || serverEnd === null ? null : (serverEnd.ownSeconds - serverStart.ownSeconds) / seconds,
       machineCores: machineStart === null || machineEnd === null ? null : (machineEnd - machineStart) / seconds,
     };
   };

@@ -39,7 +39,12 @@ export interface PreparedRequest {
 export async function timedPost(pool: Pool, request: PreparedRequest): Promise<Timed> {
   const startMs = performance.now();
   try {
-    const response = await pool.request({ method: 'POST', path: request.path, headers: request.headers, body: request.body });
+    const response = await pool.request({
+      method: 'POST',
+      path: request.path,
+      headers: request.headers,
+      body: request.body,
+    });
     await response.body.dump();
     return { statusCode: response.statusCode, latencyMs: performance.now() - startMs };
   } catch {
@@ -48,11 +53,23 @@ export async function timedPost(pool: Pool, request: PreparedRequest): Promise<T
 }
 
 /** A JSON call for setup (enrollment, login): throws with the status and the API's message unless 2xx. */
-export async function postJson<T>(pool: Pool, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ body: T; headers: Record<string, string | string[] | undefined> }> {
-  const response = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function postJson<T>(
+  pool: Pool,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ body: T; headers: Record<string, string | string[] | undefined> }> {
+  const response = await pool.request({
+    method: 'POST',
+    path,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await response.body.text();
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    const error = new Error(`POST ${path} answered ${response.statusCode}: ${text.slice(0, 300)}`) as Error & { statusCode?: number };
+    const error = new Error(`POST ${path} answered ${response.statusCode}: ${text.slice(0, 300)}`) as Error & {
+      statusCode?: number;
+    };
     error.statusCode = response.statusCode;
     throw error;
   }

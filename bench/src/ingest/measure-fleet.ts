@@ -35,12 +35,23 @@ export interface FleetFigures {
   readonly machine_cores: number | null;
 }
 
-export const holds = (f: FleetFigures) => f.p99_ms !== null && f.p99_ms < P99_LIMIT_MS && f.errors === 0 && f.non_2xx === 0 && f.skipped === 0;
+export const holds = (f: FleetFigures) =>
+  f.p99_ms !== null && f.p99_ms < P99_LIMIT_MS && f.errors === 0 && f.non_2xx === 0 && f.skipped === 0;
 
-export async function measureFleet(pool: Pool, fleet: Fleet, api: ApiProcess, args: IngestArgs, nodes: number): Promise<FleetFigures> {
+export async function measureFleet(
+  pool: Pool,
+  fleet: Fleet,
+  api: ApiProcess,
+  args: IngestArgs,
+  nodes: number,
+): Promise<FleetFigures> {
   await fleet.grow(nodes);
   const endCpuSpan = await startCpuSpan(api.pid);
-  const result = await runOpenLoop(pool, fleet.agents.slice(0, nodes), { warmupMs: args.warmupSeconds * 1000, durationMs: args.durationSeconds * 1000, intervalMs: INTERVAL_MS });
+  const result = await runOpenLoop(pool, fleet.agents.slice(0, nodes), {
+    warmupMs: args.warmupSeconds * 1000,
+    durationMs: args.durationSeconds * 1000,
+    intervalMs: INTERVAL_MS,
+  });
   const cpu = await endCpuSpan();
   return {
     nodes,
@@ -65,12 +76,21 @@ export async function measureFleet(pool: Pool, fleet: Fleet, api: ApiProcess, ar
  * halves the gap between the last that held and the first that did not until
  * it is at most step/4 (two more runs), for a finer answer than the step.
  */
-export async function findMax(pool: Pool, fleet: Fleet, api: ApiProcess, args: IngestArgs, known: FleetFigures, log: (line: string) => void) {
+export async function findMax(
+  pool: Pool,
+  fleet: Fleet,
+  api: ApiProcess,
+  args: IngestArgs,
+  known: FleetFigures,
+  log: (line: string) => void,
+) {
   const steps: FleetFigures[] = [];
   const run = async (nodes: number) => {
     const figures = nodes === known.nodes ? known : await measureFleet(pool, fleet, api, args, nodes);
     steps.push(figures);
-    log(`find-max: ${nodes} nodes → ${figures.heartbeats_per_s} heartbeats/s, p99 ${figures.p99_ms} ms, errors ${figures.errors}, non-2xx ${figures.non_2xx}, skipped ${figures.skipped}`);
+    log(
+      `find-max: ${nodes} nodes → ${figures.heartbeats_per_s} heartbeats/s, p99 ${figures.p99_ms} ms, errors ${figures.errors}, non-2xx ${figures.non_2xx}, skipped ${figures.skipped}`,
+    );
     return holds(figures);
   };
   let maxHeld: number | null = null;

@@ -41,7 +41,11 @@ const TICK_MS = 1;
  * 1,000 agents as with 10,000 (no timer per agent). Sends go out whatever
  * the server's latency, so a slow server meets its real offered load.
  */
-export async function runOpenLoop(pool: Pool, agents: readonly SimulatedAgent[], options: OpenLoopOptions): Promise<OpenLoopResult> {
+export async function runOpenLoop(
+  pool: Pool,
+  agents: readonly SimulatedAgent[],
+  options: OpenLoopOptions,
+): Promise<OpenLoopResult> {
   const nodes = agents.length;
   const spacingMs = options.intervalMs / nodes;
   const windowStartMs = options.warmupMs;

@@ -10,12 +10,21 @@ export async function checkHeartbeatEndpoint(pool: Pool, fleet: Fleet): Promise<
   const agent = fleet.agents[0];
   if (!agent) throw new Error('no agent to probe with');
   const request = agent.nextHeartbeat();
-  const response = await pool.request({ method: 'POST', path: request.path, headers: request.headers, body: request.body });
+  const response = await pool.request({
+    method: 'POST',
+    path: request.path,
+    headers: request.headers,
+    body: request.body,
+  });
   const text = await response.body.text();
   if (response.statusCode === 404) {
-    throw new Error(`the API has no heartbeat endpoint yet: POST ${request.path.replace(/nodes\/[^/]+/, 'nodes/{id}')} answered 404 (${text.slice(0, 200)})`);
+    throw new Error(
+      `the API has no heartbeat endpoint yet: POST ${request.path.replace(/nodes\/[^/]+/, 'nodes/{id}')} answered 404 (${text.slice(0, 200)})`,
+    );
   }
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    throw new Error(`the API refused a heartbeat: ${response.statusCode} ${text.slice(0, 500)}\nbody sent: ${request.body}`);
+    throw new Error(
+      `the API refused a heartbeat: ${response.statusCode} ${text.slice(0, 500)}\nbody sent: ${request.body}`,
+    );
   }
 }

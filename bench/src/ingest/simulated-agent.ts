@@ -30,7 +30,14 @@ const KONG_VERSION = '3.9.1.0';
 /** Chance that a second which opened connections saw one fail to authenticate (~0.5 % of heartbeats). */
 const AUTH_FAILURE_PROBABILITY_WHEN_OPENING = 0.025;
 
-const newCounters = (): ConnectionCounters => ({ attempts: 0, established: 0, invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0 });
+const newCounters = (): ConnectionCounters => ({
+  attempts: 0,
+  established: 0,
+  invalidToken: 0,
+  notAuthorized: 0,
+  throttled: 0,
+  other: 0,
+});
 
 /** Kong's pools are mostly steady: most seconds open nothing, some open a few connections. */
 function advance(counters: ConnectionCounters): boolean {
@@ -77,8 +84,23 @@ export class SimulatedAgent {
     this.role = index % 10 === 0 ? 'control_plane' : 'traditional';
     const hasReplica = index % 3 === 0;
     this.ro = hasReplica ? newCounters() : null;
-    const endpoint = (host: string) => ({ host, port: database.port, database: 'kong', user: 'kong', iam: false, ssl: true, sslVerify: true, region: database.region });
-    const body = { workers: 4, poolSize: 30, stage: 'password', rw: endpoint(database.host), ro: hasReplica ? endpoint(database.readerHost) : null };
+    const endpoint = (host: string) => ({
+      host,
+      port: database.port,
+      database: 'kong',
+      user: 'kong',
+      iam: false,
+      ssl: true,
+      sslVerify: true,
+      region: database.region,
+    });
+    const body = {
+      workers: 4,
+      poolSize: 30,
+      stage: 'password',
+      rw: endpoint(database.host),
+      ro: hasReplica ? endpoint(database.readerHost) : null,
+    };
     const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     this.middleJson = `,"intervalMs":1000,"agentVersion":"${AGENT_VERSION}","kongVersion":"${KONG_VERSION}","role":"${this.role}"`;
     this.tailJson = `,"config":${JSON.stringify({ hash, ...body })},"findings":[]}`;

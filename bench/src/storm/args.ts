@@ -14,7 +14,8 @@ export interface StormArgs {
   readonly peers: readonly string[] | undefined;
 }
 
-const USAGE = 'usage: npm run bench -- storm [--json] [--connections N] [--budget B] [--per-worker K] [--deadline-s S] [--peer NAME]...';
+const USAGE =
+  'usage: npm run bench -- storm [--json] [--connections N] [--budget B] [--per-worker K] [--deadline-s S] [--peer NAME]...';
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -37,7 +37,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * fails retries after the peer's caller delay until the deadline. All held
  * connections are closed after the last one is up.
  */
-export async function runStorm(peer: StormPeer, slots: readonly number[], deadlineSeconds: number): Promise<StormOutcome> {
+export async function runStorm(
+  peer: StormPeer,
+  slots: readonly number[],
+  deadlineSeconds: number,
+): Promise<StormOutcome> {
   const startMs = performance.now();
   const deadlineMs = startMs + deadlineSeconds * 1000;
   const held: Held[] = [];
@@ -54,7 +58,8 @@ export async function runStorm(peer: StormPeer, slots: readonly number[], deadli
         return true;
       } catch {
         clientFailures += 1;
-        if (peer.callerRetryDelayMs === undefined || performance.now() + peer.callerRetryDelayMs >= deadlineMs) return false;
+        if (peer.callerRetryDelayMs === undefined || performance.now() + peer.callerRetryDelayMs >= deadlineMs)
+          return false;
         await sleep(peer.callerRetryDelayMs);
       }
     }

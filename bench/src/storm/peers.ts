@@ -122,7 +122,9 @@ export async function awsWrapperPeer(sim: SimInfo): Promise<StormPeer> {
   });
   let AwsPGClient: AwsPgClientClass;
   try {
-    ({ AwsPGClient } = (await import('aws-advanced-nodejs-wrapper/pg')) as unknown as { AwsPGClient: AwsPgClientClass });
+    ({ AwsPGClient } = (await import('aws-advanced-nodejs-wrapper/pg')) as unknown as {
+      AwsPGClient: AwsPgClientClass;
+    });
   } catch (error) {
     return skipped(`aws-advanced-nodejs-wrapper is not installed: ${(error as Error).message}`);
   }

@@ -10,11 +10,17 @@ export interface SimInfo {
   readonly caPem: string;
   readonly iamUser: string;
   readonly database: string;
-  readonly credentials: ReadonlyArray<{ readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }>;
+  readonly credentials: ReadonlyArray<{
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  }>;
 }
 
 export type ToChild = { readonly kind: 'throttled'; readonly id: number } | { readonly kind: 'close' };
-export type ToParent = { readonly kind: 'ready'; readonly info: SimInfo } | { readonly kind: 'throttled'; readonly id: number; readonly value: number };
+export type ToParent =
+  | { readonly kind: 'ready'; readonly info: SimInfo }
+  | { readonly kind: 'throttled'; readonly id: number; readonly value: number };
 
 export interface RemoteSim extends SimInfo {
   /** IamDbAuthConnectionFailureThrottling since the simulator started. */
@@ -24,11 +30,17 @@ export interface RemoteSim extends SimInfo {
 
 /** Starts the simulator in a child process (inherits tsx's loader through execArgv). */
 export async function startRemoteSim(authRatePerSecond: number): Promise<RemoteSim> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./sim-process.ts', import.meta.url)), [String(authRatePerSecond)], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    fileURLToPath(new URL('./sim-process.ts', import.meta.url)),
+    [String(authRatePerSecond)],
+    {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   const info = await new Promise<SimInfo>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the simulator process exited (${code ?? 'signal'}) before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the simulator process exited (${code ?? 'signal'}) before it was ready`)),
+    );
     child.on('message', (message: ToParent) => {
       if (message.kind === 'ready') resolve(message.info);
     });

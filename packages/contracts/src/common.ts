@@ -55,7 +55,8 @@ export const PageQuery = Type.Object(
 export type PageQuery = Static<typeof PageQuery>;
 
 /** A page of a list: `total` counts all matching items, not only this page. */
-export const Page = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), total: Type.Integer({ minimum: 0 }) });
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), total: Type.Integer({ minimum: 0 }) });
 
 /** Free-text justification recorded in the audit log with the action. */
 export const Reason = Type.String({ minLength: 1, maxLength: 500 });

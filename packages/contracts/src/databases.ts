@@ -30,7 +30,11 @@ export const CreateDatabaseBody = Type.Object(
 export type CreateDatabaseBody = Static<typeof CreateDatabaseBody>;
 
 export const UpdateDatabaseBody = Type.Object(
-  { budgetPerSecond: Type.Optional(BudgetPerSecond), warningThreshold: Type.Optional(WarningThreshold), reason: Type.Optional(Reason) },
+  {
+    budgetPerSecond: Type.Optional(BudgetPerSecond),
+    warningThreshold: Type.Optional(WarningThreshold),
+    reason: Type.Optional(Reason),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateDatabaseBody = Static<typeof UpdateDatabaseBody>;
@@ -38,7 +42,11 @@ export type UpdateDatabaseBody = Static<typeof UpdateDatabaseBody>;
 const AuthModeCounts = Type.Object({ password: Type.Integer({ minimum: 0 }), iam: Type.Integer({ minimum: 0 }) });
 
 /** Nodes whose read-write / read-only connection goes to this database, by the auth mode they use now. */
-export const DatabaseNodeCounts = Type.Object({ total: Type.Integer({ minimum: 0 }), rw: AuthModeCounts, ro: AuthModeCounts });
+export const DatabaseNodeCounts = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  rw: AuthModeCounts,
+  ro: AuthModeCounts,
+});
 export type DatabaseNodeCounts = Static<typeof DatabaseNodeCounts>;
 
 export const DatabaseView = Type.Object({

@@ -2,8 +2,21 @@ import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { HeartbeatBody, HeartbeatReply } from './heartbeat';
 
-const counters = { attempts: 0, established: 0, authFailures: { invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0 } };
-const connection = { host: 'kong.abc.us-east-1.rds.amazonaws.com', port: 5432, database: 'kong', user: 'kong', iam: false, ssl: true, sslVerify: true, region: 'us-east-1' };
+const counters = {
+  attempts: 0,
+  established: 0,
+  authFailures: { invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0 },
+};
+const connection = {
+  host: 'kong.abc.us-east-1.rds.amazonaws.com',
+  port: 5432,
+  database: 'kong',
+  user: 'kong',
+  iam: false,
+  ssl: true,
+  sslVerify: true,
+  region: 'us-east-1',
+};
 /** The example agents and the ingest bench are written against. */
 const example = {
   bootId: 'boot-7f3a9c2e',
@@ -16,7 +29,14 @@ const example = {
   status: 'ok',
   statusMessage: 'optional',
   counters: { rw: counters, ro: null },
-  config: { hash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', workers: 4, poolSize: 30, stage: 'password', rw: connection, ro: null },
+  config: {
+    hash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    workers: 4,
+    poolSize: 30,
+    stage: 'password',
+    rw: connection,
+    ro: null,
+  },
   findings: [{ rule: 'iam/password-set', severity: 'warning', key: 'pg_password', message: 'm', fix: 'f' }],
 };
 
@@ -24,13 +44,26 @@ describe('heartbeat contract', () => {
   it('accepts the documented example, with or without a read-only connection and status message', () => {
     expect(Value.Check(HeartbeatBody, example)).toBe(true);
     const { statusMessage: _omitted, ...withoutMessage } = example;
-    expect(Value.Check(HeartbeatBody, { ...withoutMessage, counters: { rw: counters, ro: counters }, config: { ...example.config, ro: { ...connection, region: null } } })).toBe(true);
+    expect(
+      Value.Check(HeartbeatBody, {
+        ...withoutMessage,
+        counters: { rw: counters, ro: counters },
+        config: { ...example.config, ro: { ...connection, region: null } },
+      }),
+    ).toBe(true);
   });
 
   it('refuses unknown fields at every level', () => {
     expect(Value.Check(HeartbeatBody, { ...example, extra: 1 })).toBe(false);
-    expect(Value.Check(HeartbeatBody, { ...example, config: { ...example.config, rw: { ...connection, password: 'x' } } })).toBe(false);
-    expect(Value.Check(HeartbeatBody, { ...example, counters: { rw: { ...counters, authFailures: { ...counters.authFailures, timeout: 1 } }, ro: null } })).toBe(false);
+    expect(
+      Value.Check(HeartbeatBody, { ...example, config: { ...example.config, rw: { ...connection, password: 'x' } } }),
+    ).toBe(false);
+    expect(
+      Value.Check(HeartbeatBody, {
+        ...example,
+        counters: { rw: { ...counters, authFailures: { ...counters.authFailures, timeout: 1 } }, ro: null },
+      }),
+    ).toBe(false);
   });
 
   it('holds fields to their ranges', () => {
@@ -42,6 +75,8 @@ describe('heartbeat contract', () => {
   });
 
   it('types the reply', () => {
-    expect(Value.Check(HeartbeatReply, { desiredStage: 'ro_iam', intervalMs: 1000, serverTime: '2026-11-29T07:00:00.123Z' })).toBe(true);
+    expect(
+      Value.Check(HeartbeatReply, { desiredStage: 'ro_iam', intervalMs: 1000, serverTime: '2026-11-29T07:00:00.123Z' }),
+    ).toBe(true);
   });
 });

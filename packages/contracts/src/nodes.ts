@@ -53,7 +53,15 @@ export type NodeView = Static<typeof NodeView>;
 export const NodeList = Type.Object({ items: Type.Array(NodeView), total: Type.Integer({ minimum: 0 }) });
 export type NodeList = Static<typeof NodeList>;
 
-export const NodeSortField = Type.Enum(['hostname', 'lastSeenAt', 'stage', 'status', 'role', 'kongVersion', 'createdAt']);
+export const NodeSortField = Type.Enum([
+  'hostname',
+  'lastSeenAt',
+  'stage',
+  'status',
+  'role',
+  'kongVersion',
+  'createdAt',
+]);
 export type NodeSortField = Static<typeof NodeSortField>;
 
 /** The agent's reported status, or `stale`: no heartbeat for three intervals (the view's `isStale`). */

@@ -44,6 +44,8 @@ export type RateSeries = Static<typeof RateSeries>;
 export const RatesTickData = Type.Object({
   /** Epoch milliseconds of the evaluation. */
   t: Type.Integer(),
-  databases: Type.Array(Type.Object({ id: Type.String(), ratePerSecond: Type.Number(), budgetPerSecond: Type.Integer() })),
+  databases: Type.Array(
+    Type.Object({ id: Type.String(), ratePerSecond: Type.Number(), budgetPerSecond: Type.Integer() }),
+  ),
 });
 export type RatesTickData = Static<typeof RatesTickData>;

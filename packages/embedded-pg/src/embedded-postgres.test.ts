@@ -29,7 +29,13 @@ describe('startEmbeddedPg', () => {
   });
 
   it('refuses a wrong password', async () => {
-    const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', password: 'wrong', database: 'postgres' });
+    const client = new pg.Client({
+      host: server.host,
+      port: server.port,
+      user: 'postgres',
+      password: 'wrong',
+      database: 'postgres',
+    });
     await expect(client.connect()).rejects.toThrow(/password authentication failed/);
   });
 

@@ -10,7 +10,10 @@ const temporary: SimCredential = {
   secretAccessKey: 'c2ltdWxhdG9yLXRlbXBvcmFyeS1zZWNyZXQta2V5',
   sessionToken: 'IQoJb3JpZ2luX2VjSIMULATED//session+token==',
 };
-const longTerm: SimCredential = { accessKeyId: 'AKIASIMLONGTERM00001', secretAccessKey: 'bG9uZy10ZXJtLXNpbXVsYXRvci1zZWNyZXQta2V5' };
+const longTerm: SimCredential = {
+  accessKeyId: 'AKIASIMLONGTERM00001',
+  secretAccessKey: 'bG9uZy10ZXJtLXNpbXVsYXRvci1zZWNyZXQta2V5',
+};
 const PAM_FAILED = 'PAM authentication failed for user "kong_iam"';
 
 describe('IAM logins at a simulated RDS instance: tokens, failures and counters', () => {
@@ -43,15 +46,27 @@ describe('IAM logins at a simulated RDS instance: tokens, failures and counters'
 
   it('lets an IAM user in with a token from @aws-sdk/rds-signer, over TLS verified for the endpoint name', async () => {
     const client = await connectIam(sim);
-    const { rows } = await client.query<{ user: string; db: string }>('SELECT current_user AS user, current_database() AS db');
+    const { rows } = await client.query<{ user: string; db: string }>(
+      'SELECT current_user AS user, current_database() AS db',
+    );
     await client.end();
     expect(rows[0]).toEqual({ user: 'kong_iam', db: 'kong' });
   });
 
   it.each([
-    ['a tampered signature', async (s: RdsSim) => (await signToken(s)).replace(/X-Amz-Signature=(.)/, (_m, c: string) => `X-Amz-Signature=${c === 'a' ? 'b' : 'a'}`)],
+    [
+      'a tampered signature',
+      async (s: RdsSim) =>
+        (await signToken(s)).replace(
+          /X-Amz-Signature=(.)/,
+          (_m, c: string) => `X-Amz-Signature=${c === 'a' ? 'b' : 'a'}`,
+        ),
+    ],
     ['a token for another user', (s: RdsSim) => signToken(s, { username: 'kong_iam_b' })],
-    ['a token for another host', (s: RdsSim) => signToken(s, { hostname: 'sim-9.abcdefghijkl.us-east-1.rds.amazonaws.com' })],
+    [
+      'a token for another host',
+      (s: RdsSim) => signToken(s, { hostname: 'sim-9.abcdefghijkl.us-east-1.rds.amazonaws.com' }),
+    ],
     ['a token for another port', (s: RdsSim) => signToken(s, { port: s.endpointPort + 1 })],
     ['a token for another region', (s: RdsSim) => signToken(s, { region: 'eu-west-1' })],
     ['a plain password', () => Promise.resolve('kong-password')],
@@ -60,7 +75,12 @@ describe('IAM logins at a simulated RDS instance: tokens, failures and counters'
     let error: Awaited<ReturnType<typeof loginError>> | undefined;
     const moved = await countersMovedBy(async () => (error = await loginError(clientConfig(sim, { password }))));
     expect(error).toMatchObject({ severity: 'FATAL', code: '28P01', message: PAM_FAILED });
-    expect(moved).toMatchObject({ IamDbAuthConnectionRequests: 1, IamDbAuthConnectionFailure: 1, IamDbAuthConnectionFailureInvalidToken: 1, IamDbAuthConnectionSuccess: 0 });
+    expect(moved).toMatchObject({
+      IamDbAuthConnectionRequests: 1,
+      IamDbAuthConnectionFailure: 1,
+      IamDbAuthConnectionFailureInvalidToken: 1,
+      IamDbAuthConnectionSuccess: 0,
+    });
   });
 
   it('refuses an expired token (the instance clock is 15 minutes and a second past its date)', async () => {
@@ -80,7 +100,10 @@ describe('IAM logins at a simulated RDS instance: tokens, failures and counters'
     let error: Awaited<ReturnType<typeof loginError>> | undefined;
     const moved = await countersMovedBy(async () => (error = await loginError(clientConfig(sim, { password }))));
     expect(error).toMatchObject({ code: '28P01', message: PAM_FAILED });
-    expect(moved).toMatchObject({ IamDbAuthConnectionFailure: 1, IamDbAuthConnectionFailureInsufficientPermissions: 1 });
+    expect(moved).toMatchObject({
+      IamDbAuthConnectionFailure: 1,
+      IamDbAuthConnectionFailureInsufficientPermissions: 1,
+    });
   });
 
   it('accepts temporary (session-token) credentials', async () => {
@@ -96,9 +119,15 @@ describe('IAM logins at a simulated RDS instance: tokens, failures and counters'
   it('relays the upstream refusal of a missing database after a valid token (counted as a success)', async () => {
     let error: Awaited<ReturnType<typeof loginError>> | undefined;
     const password = await signToken(sim);
-    const moved = await countersMovedBy(async () => (error = await loginError(clientConfig(sim, { password, database: 'nope' }))));
+    const moved = await countersMovedBy(
+      async () => (error = await loginError(clientConfig(sim, { password, database: 'nope' }))),
+    );
     expect(error).toMatchObject({ code: '3D000', message: 'database "nope" does not exist' });
-    expect(moved).toMatchObject({ IamDbAuthConnectionRequests: 1, IamDbAuthConnectionSuccess: 1, IamDbAuthConnectionFailure: 0 });
+    expect(moved).toMatchObject({
+      IamDbAuthConnectionRequests: 1,
+      IamDbAuthConnectionSuccess: 1,
+      IamDbAuthConnectionFailure: 0,
+    });
   });
 
   it('decides IAM-only logins by rds_iam membership in the database, like RDS', async () => {
@@ -116,7 +145,11 @@ describe('IAM logins at a simulated RDS instance: tokens, failures and counters'
     const moved = await countersMovedBy(async () => {
       for (let i = 0; i < 3; i += 1) await (await connectIam(sim)).end();
     });
-    expect(moved).toMatchObject({ IamDbAuthConnectionRequests: 3, IamDbAuthConnectionSuccess: 3, IamDbAuthConnectionFailure: 0 });
+    expect(moved).toMatchObject({
+      IamDbAuthConnectionRequests: 3,
+      IamDbAuthConnectionSuccess: 3,
+      IamDbAuthConnectionFailure: 0,
+    });
     const { perSecond, totals } = sim.counters();
     const windowSuccesses = perSecond.reduce((sum, second) => sum + second.IamDbAuthConnectionSuccess, 0);
     expect(windowSuccesses).toBeGreaterThanOrEqual(3);
@@ -131,7 +164,9 @@ describe('IAM logins at a simulated RDS instance: tokens, failures and counters'
     const during = sim.counters();
     await client.end();
     expect(during.totals.DatabaseConnections).toBe(1);
-    expect(during.newConnectionsByClientAddress['127.0.0.1']).toBe((before.newConnectionsByClientAddress['127.0.0.1'] ?? 0) + 1);
+    expect(during.newConnectionsByClientAddress['127.0.0.1']).toBe(
+      (before.newConnectionsByClientAddress['127.0.0.1'] ?? 0) + 1,
+    );
     await vi.waitFor(() => expect(sim.counters().totals.DatabaseConnections).toBe(0));
   });
 

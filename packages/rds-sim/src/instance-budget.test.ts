@@ -60,7 +60,11 @@ describe('the IAM authentication budget of a simulated instance', () => {
     expect(admitted).toHaveLength(5);
     expect(refused).toHaveLength(15);
     for (const error of refused) {
-      expect(error).toMatchObject({ code: '28P01', message: `PAM authentication failed for user "${first.iamUser}"`, detail: THROTTLING_DETAIL });
+      expect(error).toMatchObject({
+        code: '28P01',
+        message: `PAM authentication failed for user "${first.iamUser}"`,
+        detail: THROTTLING_DETAIL,
+      });
     }
     const after = first.counters().totals;
     expect(after.IamDbAuthConnectionRequests - before.IamDbAuthConnectionRequests).toBe(20);
@@ -74,7 +78,12 @@ describe('the IAM authentication budget of a simulated instance', () => {
     const { admitted } = await burst(first, 8);
     await endAll(admitted);
     const current = first.counters().perSecond.at(-1);
-    expect(current).toMatchObject({ epochSecond: Math.floor(nowMs / 1000), IamDbAuthConnectionRequests: 8, IamDbAuthConnectionSuccess: 5, IamDbAuthConnectionFailureThrottling: 3 });
+    expect(current).toMatchObject({
+      epochSecond: Math.floor(nowMs / 1000),
+      IamDbAuthConnectionRequests: 8,
+      IamDbAuthConnectionSuccess: 5,
+      IamDbAuthConnectionFailureThrottling: 3,
+    });
   });
 
   it('applies a rate changed at runtime', async () => {
@@ -101,7 +110,10 @@ describe('the IAM authentication budget of a simulated instance', () => {
     nowMs += 10_000;
     const tls13 = async (sim: RdsSim): Promise<string> => {
       const base = clientConfig(sim, { password: await signToken(sim) });
-      const client = new pg.Client({ ...base, ssl: { ca: sim.caPem, servername: sim.endpointHost, minVersion: 'TLSv1.3' } });
+      const client = new pg.Client({
+        ...base,
+        ssl: { ca: sim.caPem, servername: sim.endpointHost, minVersion: 'TLSv1.3' },
+      });
       client.on('error', () => undefined);
       return client.connect().then(
         () => client.end().then(() => 'connected'),

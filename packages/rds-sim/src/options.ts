@@ -47,7 +47,9 @@ export interface RdsSimOptions {
 
 let instancesStarted = 0;
 
-export interface ResolvedOptions extends Required<Omit<RdsSimOptions, 'upstream' | 'dataDir' | 'endpointPort' | 'caFile' | 'onLog' | 'passwordUsers'>> {
+export interface ResolvedOptions extends Required<
+  Omit<RdsSimOptions, 'upstream' | 'dataDir' | 'endpointPort' | 'caFile' | 'onLog' | 'passwordUsers'>
+> {
   readonly passwordUsers: readonly PasswordUser[];
   readonly upstream: UpstreamAdmin | undefined;
   readonly dataDir: string | undefined;
@@ -71,7 +73,9 @@ export function resolveOptions(options: RdsSimOptions): ResolvedOptions {
     authRatePerSecond: options.authRatePerSecond ?? 200,
     credentials: options.credentials ?? [generateCredential()],
     iamUsers: options.iamUsers ?? ['kong_iam'],
-    passwordUsers: (options.passwordUsers ?? ['kong']).map((p) => (typeof p === 'string' ? { user: p, password: randomBytes(12).toString('base64url') } : p)),
+    passwordUsers: (options.passwordUsers ?? ['kong']).map((p) =>
+      typeof p === 'string' ? { user: p, password: randomBytes(12).toString('base64url') } : p,
+    ),
     database: options.database ?? 'kong',
     maxTlsVersion: options.maxTlsVersion ?? 'TLSv1.2',
     caFile: options.caFile,
@@ -86,17 +90,22 @@ export function resolveOptions(options: RdsSimOptions): ResolvedOptions {
 
 function validate(o: ResolvedOptions): string[] {
   const problems: string[] = [];
-  const isPort = (port: number | undefined): boolean => port === undefined || (Number.isInteger(port) && port >= 0 && port <= 65_535);
+  const isPort = (port: number | undefined): boolean =>
+    port === undefined || (Number.isInteger(port) && port >= 0 && port <= 65_535);
   if (!isPort(o.port) || !isPort(o.metricsPort)) problems.push('port and metricsPort must be integers 0..65535');
-  if (o.endpointPort !== undefined && !(isPort(o.endpointPort) && o.endpointPort > 0)) problems.push('endpointPort must be 1..65535');
-  if (!(Number.isFinite(o.authRatePerSecond) && o.authRatePerSecond >= 0)) problems.push('authRatePerSecond must be a number ≥ 0');
+  if (o.endpointPort !== undefined && !(isPort(o.endpointPort) && o.endpointPort > 0))
+    problems.push('endpointPort must be 1..65535');
+  if (!(Number.isFinite(o.authRatePerSecond) && o.authRatePerSecond >= 0))
+    problems.push('authRatePerSecond must be a number ≥ 0');
   if (o.iamUsers.length === 0) problems.push('iamUsers needs at least one user');
   if (o.credentials.length === 0) problems.push('credentials needs at least one access key');
   const passwordNames = new Set(o.passwordUsers.map((p) => p.user));
   const overlap = o.iamUsers.filter((user) => passwordNames.has(user));
   if (overlap.length > 0) problems.push(`users cannot be both IAM and password users: ${overlap.join(', ')}`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(o.region)) problems.push(`region "${o.region}" does not look like an AWS region (us-east-1)`);
-  if (isIP(o.endpointHost)) problems.push('endpointHost must be a DNS name: RDS tokens cannot be signed for an IP address');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(o.region))
+    problems.push(`region "${o.region}" does not look like an AWS region (us-east-1)`);
+  if (isIP(o.endpointHost))
+    problems.push('endpointHost must be a DNS name: RDS tokens cannot be signed for an IP address');
   return problems;
 }
 

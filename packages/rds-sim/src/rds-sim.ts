@@ -69,7 +69,11 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
     const scratch = await needsScratchDir(o, closers);
     const upstream = await openUpstream(o, scratch, closers);
     const iamUser = o.iamUsers[0] ?? 'kong_iam';
-    await prepareUpstream(upstream.admin, { iamUsers: o.iamUsers, passwordUsers: o.passwordUsers, database: o.database });
+    await prepareUpstream(upstream.admin, {
+      iamUsers: o.iamUsers,
+      passwordUsers: o.passwordUsers,
+      database: o.database,
+    });
     if (upstream.dataDir) await installIamTrustRule(upstream.dataDir, upstream.admin);
     await assertIamTrustRule(upstream.admin, iamUser, o.database);
 
@@ -77,7 +81,12 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
     pool.on('error', () => undefined); // an idle admin connection dropping is not fatal
     closers.push(() => pool.end());
 
-    const tls = await createTlsMaterial([o.endpointHost, 'localhost', '127.0.0.1', ...(o.host === '0.0.0.0' ? [] : [o.host])]);
+    const tls = await createTlsMaterial([
+      o.endpointHost,
+      'localhost',
+      '127.0.0.1',
+      ...(o.host === '0.0.0.0' ? [] : [o.host]),
+    ]);
     const caFile = o.caFile ?? join(scratch ?? tmpdir(), 'ca.pem');
     await writeFile(caFile, tls.caPem, { mode: 0o644 });
 
@@ -107,7 +116,12 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
       log: o.onLog,
     });
     const ctx: SessionContext = {
-      secureContext: createSecureContext({ key: tls.privateKeyPem, cert: tls.certificatePem, minVersion: 'TLSv1.2', maxVersion: o.maxTlsVersion }),
+      secureContext: createSecureContext({
+        key: tls.privateKeyPem,
+        cert: tls.certificatePem,
+        minVersion: 'TLSv1.2',
+        maxVersion: o.maxTlsVersion,
+      }),
       upstream: { host: upstream.admin.host, port: upstream.admin.port },
       counters,
       cancelKeys: new CancelKeys(),
@@ -162,7 +176,10 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
 }
 
 /** A temporary directory for the CA file and/or an embedded cluster, removed on close. */
-async function needsScratchDir(o: ResolvedOptions, closers: Array<() => Promise<unknown>>): Promise<string | undefined> {
+async function needsScratchDir(
+  o: ResolvedOptions,
+  closers: Array<() => Promise<unknown>>,
+): Promise<string | undefined> {
   const needsOne = o.caFile === undefined || (o.upstream === undefined && o.dataDir === undefined);
   if (!needsOne) return undefined;
   const dir = await mkdtemp(join(tmpdir(), 'iamroll-rds-sim-'));
@@ -186,5 +203,8 @@ async function openUpstream(
     maxConnections: EMBEDDED_MAX_CONNECTIONS,
   });
   closers.push(() => embedded.stop());
-  return { admin: { host: embedded.host, port: embedded.port, user: embedded.user, password: embedded.password }, dataDir: embedded.dataDir };
+  return {
+    admin: { host: embedded.host, port: embedded.port, user: embedded.user, password: embedded.password },
+    dataDir: embedded.dataDir,
+  };
 }

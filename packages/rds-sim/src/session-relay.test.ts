@@ -72,7 +72,10 @@ describe('sessions through a simulated RDS instance: TLS, relay, password users,
 
   it('refuses TLS 1.3 by default', async () => {
     const base = clientConfig(sim, { password: await signToken(sim) });
-    const error = await loginError({ ...base, ssl: { ca: sim.caPem, servername: sim.endpointHost, minVersion: 'TLSv1.3' } });
+    const error = await loginError({
+      ...base,
+      ssl: { ca: sim.caPem, servername: sim.endpointHost, minVersion: 'TLSv1.3' },
+    });
     expect(error.message).toMatch(/protocol version|unsupported protocol/i);
   });
 
@@ -85,7 +88,8 @@ describe('sessions through a simulated RDS instance: TLS, relay, password users,
   it('answers GSSENCRequest with N, then still negotiates TLS', async () => {
     const socket = connect(sim.port, sim.host);
     await once(socket, 'connect');
-    const request = (code: number): Buffer => Buffer.from([0, 0, 0, 8, code >>> 24, (code >>> 16) & 0xff, (code >>> 8) & 0xff, code & 0xff]);
+    const request = (code: number): Buffer =>
+      Buffer.from([0, 0, 0, 8, code >>> 24, (code >>> 16) & 0xff, (code >>> 8) & 0xff, code & 0xff]);
     socket.write(request(80877104));
     const [gss] = (await once(socket, 'data')) as [Buffer];
     socket.write(serialize.requestSsl());
@@ -107,7 +111,9 @@ describe('sessions through a simulated RDS instance: TLS, relay, password users,
     const admin = new pg.Client({ ...sim.upstream, database: 'postgres' });
     await admin.connect();
     await vi.waitFor(async () => {
-      const running = await admin.query("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'");
+      const running = await admin.query(
+        "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'",
+      );
       expect(running.rowCount).toBe(1);
     });
     await admin.end();

@@ -48,7 +48,10 @@ export class ChannelListener {
 
   async #listen(): Promise<void> {
     const { channel } = this.options;
-    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: this.options.applicationName });
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      application_name: this.options.applicationName,
+    });
     client.on('notification', (message) => {
       if (message.channel === channel && message.payload) this.options.onPayload(message.payload);
     });
@@ -68,7 +71,10 @@ export class ChannelListener {
 
   #retryLater(error: unknown): void {
     if (this.#isStopped) return;
-    this.options.log.warn({ err: error, channel: this.options.channel }, `${this.options.channel} listener failed; retrying (${this.options.lossNote})`);
+    this.options.log.warn(
+      { err: error, channel: this.options.channel },
+      `${this.options.channel} listener failed; retrying (${this.options.lossNote})`,
+    );
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => void this.start(), this.options.retryMs ?? 1_000).unref();
   }

@@ -11,7 +11,12 @@ describe('the committed Prisma client', () => {
     const generated = await readFile(CLASS_FILE, 'utf8');
     const line = generated.split('\n').find((text) => text.trimStart().startsWith('"inlineSchema":'));
     expect(line, 'no inlineSchema in the generated client').toBeDefined();
-    const inlineSchema = JSON.parse(line!.trim().replace(/^"inlineSchema":\s*/, '').replace(/,$/, '')) as string;
+    const inlineSchema = JSON.parse(
+      line!
+        .trim()
+        .replace(/^"inlineSchema":\s*/, '')
+        .replace(/,$/, ''),
+    ) as string;
     expect(inlineSchema).toBe(await readFile(SCHEMA_PATH, 'utf8'));
   });
 });

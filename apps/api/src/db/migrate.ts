@@ -48,7 +48,11 @@ export class MigrationError extends Error {
  * transaction: a failing migration leaves no half-applied schema. (Hence no
  * `CREATE INDEX CONCURRENTLY` in migrations.) Returns the names applied.
  */
-export async function applyMigrations(pool: pg.Pool, migrations: readonly Migration[], log: MigrationLogger): Promise<string[]> {
+export async function applyMigrations(
+  pool: pg.Pool,
+  migrations: readonly Migration[],
+  log: MigrationLogger,
+): Promise<string[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -63,7 +67,11 @@ export async function applyMigrations(pool: pg.Pool, migrations: readonly Migrat
   }
 }
 
-async function applyPending(client: pg.PoolClient, migrations: readonly Migration[], log: MigrationLogger): Promise<string[]> {
+async function applyPending(
+  client: pg.PoolClient,
+  migrations: readonly Migration[],
+  log: MigrationLogger,
+): Promise<string[]> {
   const { rows } = await client.query<MigrationRow>(
     'SELECT migration_name, checksum, finished_at, logs FROM "_prisma_migrations" WHERE rolled_back_at IS NULL ORDER BY started_at',
   );
@@ -78,14 +86,22 @@ async function applyPending(client: pg.PoolClient, migrations: readonly Migratio
   const applied = new Map(rows.map((row) => [row.migration_name, row]));
   const known = new Set(migrations.map((migration) => migration.name));
   for (const name of applied.keys()) {
-    if (!known.has(name)) log.warn({ migration: name }, 'the database has a migration this version does not know: is a newer iamroll running against it?');
+    if (!known.has(name))
+      log.warn(
+        { migration: name },
+        'the database has a migration this version does not know: is a newer iamroll running against it?',
+      );
   }
 
   const done: string[] = [];
   for (const migration of migrations) {
     const row = applied.get(migration.name);
     if (row) {
-      if (row.checksum !== migration.checksum) log.warn({ migration: migration.name }, 'an applied migration was edited since; the database keeps the old version');
+      if (row.checksum !== migration.checksum)
+        log.warn(
+          { migration: migration.name },
+          'an applied migration was edited since; the database keeps the old version',
+        );
       continue;
     }
     await applyOne(client, migration);
@@ -97,11 +113,10 @@ async function applyPending(client: pg.PoolClient, migrations: readonly Migratio
 
 async function applyOne(client: pg.PoolClient, migration: Migration): Promise<void> {
   const id = randomUUID();
-  await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)', [
-    id,
-    migration.checksum,
-    migration.name,
-  ]);
+  await client.query(
+    'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
+    [id, migration.checksum, migration.name],
+  );
   try {
     // No parameters: pg uses the simple query protocol, which accepts many statements.
     await client.query(migration.sql);
@@ -110,12 +125,19 @@ async function applyOne(client: pg.PoolClient, migration: Migration): Promise<vo
     await client.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, reason]);
     throw new MigrationError(`migration ${migration.name} failed: ${reason}`);
   }
-  await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+  await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
+    id,
+  ]);
 }
 
 /** Names of migrations not (successfully) applied yet; all of them when the table is missing. */
-export async function pendingMigrations(db: pg.Pool | pg.PoolClient, migrations: readonly Migration[]): Promise<string[]> {
-  const { rows: tables } = await db.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+export async function pendingMigrations(
+  db: pg.Pool | pg.PoolClient,
+  migrations: readonly Migration[],
+): Promise<string[]> {
+  const { rows: tables } = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`,
+  );
   if (!tables[0]?.present) return migrations.map((migration) => migration.name);
   const { rows } = await db.query<{ migration_name: string }>(
     'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',

@@ -34,11 +34,20 @@ export async function createMigration(options: NewMigrationOptions): Promise<str
     await server.ensureDatabase('shadow');
     const pool = new pg.Pool({ connectionString: server.connectionString('shadow'), max: 1 });
     try {
-      await applyMigrations(pool, await readMigrations(migrationsDir), { info: () => undefined, warn: () => undefined });
+      await applyMigrations(pool, await readMigrations(migrationsDir), {
+        info: () => undefined,
+        warn: () => undefined,
+      });
     } finally {
       await pool.end();
     }
-    const target = { host: server.host, port: server.port, user: server.user, password: server.password, database: 'shadow' };
+    const target = {
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      password: server.password,
+      database: 'shadow',
+    };
     const { script } = await diffDatabaseToSchema(target, options.schemaPath ?? SCHEMA_PATH);
     if (!script) return null;
     const dir = join(migrationsDir, `${migrationTimestamp(options.now ?? new Date())}_${options.name}`);

@@ -16,7 +16,24 @@ export function createPrismaClient(pool: pg.Pool): PrismaClient {
 export { PrismaClient };
 
 /** A Prisma client or an interactive transaction: what repository methods accept. */
-export type Db = Pick<PrismaClient, 'user' | 'session' | 'apiToken' | 'enrollmentToken' | 'agentCredential' | 'auditEvent' | 'node' | 'database' | 'rateSample' | 'alarm' | 'rollout' | 'rolloutStep' | 'rolloutNode' | '$executeRaw' | '$queryRaw'>;
+export type Db = Pick<
+  PrismaClient,
+  | 'user'
+  | 'session'
+  | 'apiToken'
+  | 'enrollmentToken'
+  | 'agentCredential'
+  | 'auditEvent'
+  | 'node'
+  | 'database'
+  | 'rateSample'
+  | 'alarm'
+  | 'rollout'
+  | 'rolloutStep'
+  | 'rolloutNode'
+  | '$executeRaw'
+  | '$queryRaw'
+>;
 
 /** Prisma's code for a unique constraint violation (P2002). */
 export function isUniqueViolation(error: unknown): boolean {

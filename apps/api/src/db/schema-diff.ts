@@ -8,7 +8,13 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { ColumnTypeEnum, bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlQuery, type SqlResultSet } from '@prisma/driver-adapter-utils';
+import {
+  ColumnTypeEnum,
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlQuery,
+  type SqlResultSet,
+} from '@prisma/driver-adapter-utils';
 import type * as SchemaEngineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine as SchemaEngineType } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
@@ -115,7 +121,9 @@ let wasmModule: Promise<WasmModule> | undefined;
 function loadWasm(): Promise<WasmModule> {
   wasmModule ??= (async () => {
     const globals = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
-    globals.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (message) => console.error(`schema engine panic: ${message}`) };
+    globals.PRISMA_WASM_PANIC_REGISTRY ??= {
+      set_message: (message) => console.error(`schema engine panic: ${message}`),
+    };
     const bindingsPath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const bindings = (await import(bindingsPath)) as WasmModule & { __wbg_set_wasm(exports: unknown): void };
     const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };

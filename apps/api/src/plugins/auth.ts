@@ -75,11 +75,17 @@ export default fp<AuthPluginOptions>(
       if (!route.url.startsWith('/api/')) return;
       const auth = route.config?.auth;
       if (!auth) {
-        throw new Error(`${String(route.method)} ${route.url} declares no auth: add config: { auth: 'public' | 'viewer' | 'operator' | 'admin' | 'agent' | 'enrollment' }`);
+        throw new Error(
+          `${String(route.method)} ${route.url} declares no auth: add config: { auth: 'public' | 'viewer' | 'operator' | 'admin' | 'agent' | 'enrollment' }`,
+        );
       }
       // Document it: OpenAPI `security`, and the exact requirement as `x-iamroll-auth`.
       const security = SECURITY_BY_AUTH[auth].map((entry) => ({ ...entry }));
-      const documented: FastifySchema & Record<`x-${string}`, unknown> = { ...route.schema, 'x-iamroll-auth': auth, ...(security.length > 0 ? { security } : {}) };
+      const documented: FastifySchema & Record<`x-${string}`, unknown> = {
+        ...route.schema,
+        'x-iamroll-auth': auth,
+        ...(security.length > 0 ? { security } : {}),
+      };
       route.schema = documented;
     });
 

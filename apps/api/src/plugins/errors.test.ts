@@ -39,7 +39,11 @@ describe('errors plugin', () => {
 
   it('names nested fields in validation errors', async () => {
     const app = await appWith((a) => {
-      a.post('/nested', { schema: { body: Type.Object({ spec: Type.Object({ waves: Type.Array(Type.Integer({ minimum: 1 })) }) }) } }, () => ({}));
+      a.post(
+        '/nested',
+        { schema: { body: Type.Object({ spec: Type.Object({ waves: Type.Array(Type.Integer({ minimum: 1 })) }) }) } },
+        () => ({}),
+      );
     });
     const response = await app.inject({ method: 'POST', url: '/nested', payload: { spec: { waves: [1, 0] } } });
     expect(response.statusCode).toBe(400);
@@ -50,7 +54,12 @@ describe('errors plugin', () => {
     const app = await appWith((a) => {
       a.post('/json', () => ({}));
     });
-    const response = await app.inject({ method: 'POST', url: '/json', headers: { 'content-type': 'application/x-unknown' }, payload: 'x' });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/json',
+      headers: { 'content-type': 'application/x-unknown' },
+      payload: 'x',
+    });
     expect(response.statusCode).toBe(415);
     expect(response.json<{ error: { code: string } }>().error.code).toBe('validation');
   });
@@ -59,6 +68,9 @@ describe('errors plugin', () => {
     const app = await appWith(() => undefined);
     const response = await app.inject({ method: 'GET', url: '/api/v1/nope?x=1' });
     expect(response.statusCode).toBe(404);
-    expect(response.json().error).toEqual({ code: 'not_found', message: 'There is no GET /api/v1/nope. The API is described at /docs.' });
+    expect(response.json().error).toEqual({
+      code: 'not_found',
+      message: 'There is no GET /api/v1/nope. The API is described at /docs.',
+    });
   });
 });

@@ -5,7 +5,12 @@ import { AppError } from '../errors';
 
 type ValidationIssue = NonNullable<FastifyError['validation']>[number];
 
-const PART_NAMES: Readonly<Record<string, string>> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+const PART_NAMES: Readonly<Record<string, string>> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'params',
+  headers: 'headers',
+};
 
 /** `body.username`, `query.limit`: where the problem is, in the terms a client uses. */
 function fieldPath(context: string | undefined, issue: ValidationIssue): string {
@@ -24,22 +29,40 @@ function fieldMessage(issue: ValidationIssue): string {
 }
 
 export function validationFields(error: FastifyError): FieldError[] {
-  const fields = (error.validation ?? []).map((issue) => ({ path: fieldPath(error.validationContext, issue), message: fieldMessage(issue) }));
+  const fields = (error.validation ?? []).map((issue) => ({
+    path: fieldPath(error.validationContext, issue),
+    message: fieldMessage(issue),
+  }));
   // allErrors reports e.g. each branch of a union; one line per field and message is enough.
-  return fields.filter((field, index) => fields.findIndex((other) => other.path === field.path && other.message === field.message) === index);
+  return fields.filter(
+    (field, index) =>
+      fields.findIndex((other) => other.path === field.path && other.message === field.message) === index,
+  );
 }
 
 function body(error: AppError): ErrorBody {
-  return { error: { code: error.code, message: error.message, ...(error.fields ? { fields: [...error.fields] } : {}) } };
+  return {
+    error: { code: error.code, message: error.message, ...(error.fields ? { fields: [...error.fields] } : {}) },
+  };
 }
 
-const CODE_BY_CLIENT_STATUS: Readonly<Record<number, ErrorCode>> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited' };
+const CODE_BY_CLIENT_STATUS: Readonly<Record<number, ErrorCode>> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+};
 
 function toAppError(error: FastifyError, request: FastifyRequest): AppError {
   if (error instanceof AppError) return error;
   if (error.validation) {
     const fields = validationFields(error);
-    return new AppError('validation', `The request is invalid: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}.`, fields);
+    return new AppError(
+      'validation',
+      `The request is invalid: ${fields.map((f) => `${f.path} ${f.message}`).join('; ')}.`,
+      fields,
+    );
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -47,7 +70,10 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
     return new AppError(CODE_BY_CLIENT_STATUS[status] ?? 'validation', error.message, undefined, status);
   }
   request.log.error({ err: error }, 'request failed');
-  return new AppError('internal', `Something went wrong on the server. Its log has the details (request ${request.id}).`);
+  return new AppError(
+    'internal',
+    `Something went wrong on the server. Its log has the details (request ${request.id}).`,
+  );
 }
 
 /**
@@ -63,7 +89,10 @@ export default fp(
     });
 
     app.setNotFoundHandler((request, reply) => {
-      const appError = new AppError('not_found', `There is no ${request.method} ${request.url.split('?')[0]}. The API is described at /docs.`);
+      const appError = new AppError(
+        'not_found',
+        `There is no ${request.method} ${request.url.split('?')[0]}. The API is described at /docs.`,
+      );
       return reply.status(404).send(body(appError));
     });
     done();

@@ -76,7 +76,10 @@ export class EventBus {
     const event: ServerEvent = { type, at: new Date().toISOString(), data };
     const text = JSON.stringify({ origin: this.#origin, event } satisfies Envelope);
     if (Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES) return text;
-    return JSON.stringify({ origin: this.#origin, event: { ...event, data: { isTruncated: true } } } satisfies Envelope);
+    return JSON.stringify({
+      origin: this.#origin,
+      event: { ...event, data: { isTruncated: true } },
+    } satisfies Envelope);
   }
 
   /** Returns the unsubscribe function. */

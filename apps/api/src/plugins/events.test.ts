@@ -44,8 +44,15 @@ describe('events across API processes', () => {
     const stop = b.app.events.subscribe((event) => seen.push(event));
     try {
       const admin = await a.admin();
-      const created = await a.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { username: 'evented', password: 'a long enough password', role: 'viewer' } });
-      await eventually(() => seen.some((event) => event.type === 'user.created' && event.data.id === created.json().id));
+      const created = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: admin.headers,
+        payload: { username: 'evented', password: 'a long enough password', role: 'viewer' },
+      });
+      await eventually(() =>
+        seen.some((event) => event.type === 'user.created' && event.data.id === created.json().id),
+      );
     } finally {
       stop();
     }
@@ -54,16 +61,22 @@ describe('events across API processes', () => {
   it('keeps listening after its connection is killed', async () => {
     const admin = new pg.Client({ connectionString: a.database.url });
     await admin.connect();
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'iamroll-events' AND datname = current_database()`);
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'iamroll-events' AND datname = current_database()`,
+    );
     await admin.end();
     const seen: ServerEvent[] = [];
     const stop = b.app.events.subscribe((event) => seen.push(event));
     try {
       // Events sent while reconnecting are lost (at-most-once); keep sending until one arrives.
-      await eventually(async () => {
-        await a.app.events.publish('test.after-reconnect');
-        return seen.length > 0;
-      }, 10_000, 200);
+      await eventually(
+        async () => {
+          await a.app.events.publish('test.after-reconnect');
+          return seen.length > 0;
+        },
+        10_000,
+        200,
+      );
     } finally {
       stop();
     }
@@ -73,7 +86,13 @@ describe('events across API processes', () => {
     const address = await b.app.listen({ host: '127.0.0.1', port: 0 });
     const session = await b.admin();
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      httpRequest(`${address}/api/v1/events`, { headers: { cookie: session.cookie, accept: 'text/event-stream' } }, resolve).on('error', reject).end();
+      httpRequest(
+        `${address}/api/v1/events`,
+        { headers: { cookie: session.cookie, accept: 'text/event-stream' } },
+        resolve,
+      )
+        .on('error', reject)
+        .end();
     });
     let text = '';
     response.setEncoding('utf8');
@@ -86,7 +105,12 @@ describe('events across API processes', () => {
       await eventually(() => text.includes('event: test.streamed'));
       const frame = text.split('\n\n').find((part) => part.includes('event: test.streamed'))!;
       expect(frame).toMatch(/^id: \d+$/m);
-      const data = JSON.parse(frame.split('\n').find((line) => line.startsWith('data: '))!.slice(6));
+      const data = JSON.parse(
+        frame
+          .split('\n')
+          .find((line) => line.startsWith('data: '))!
+          .slice(6),
+      );
       expect(data).toMatchObject({ type: 'test.streamed', data: { hello: 'browser' } });
       await eventually(() => text.includes(': keep-alive'));
     } finally {

@@ -38,7 +38,8 @@ export default fp<EventsPluginOptions>(
         config: { auth: 'viewer' },
         schema: {
           summary: 'Live events (text/event-stream)',
-          description: 'Server-Sent Events: `event:` is the event type, `data:` a ServerEvent as JSON; `: keep-alive` comments in between.',
+          description:
+            'Server-Sent Events: `event:` is the event type, `data:` a ServerEvent as JSON; `: keep-alive` comments in between.',
           tags: ['events'],
         },
       },

@@ -56,7 +56,8 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
 
   /** Runs `fn` every `intervalMs` (first run at once) while this process leads; never two runs of one worker at a time. */
   run(name: string, intervalMs: number, fn: (signal: AbortSignal) => Promise<void>): void {
-    if (this.#workers.some((worker) => worker.name === name)) throw new Error(`a leader worker named ${name} is already registered`);
+    if (this.#workers.some((worker) => worker.name === name))
+      throw new Error(`a leader worker named ${name} is already registered`);
     const worker = { name, intervalMs, fn };
     this.#workers.push(worker);
     if (this.#isLeader) this.#startWorker(worker);
@@ -81,7 +82,9 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
       if (this.#isLeader) {
         await client.query('SELECT 1'); // notices a dead connection even when the server could not say so
       } else if (Date.now() >= this.#quietUntilMs) {
-        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK_KEY.toString()]);
+        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+          LEADER_LOCK_KEY.toString(),
+        ]);
         if (rows[0]?.locked && !this.#isStopped) this.#becomeLeader();
       }
     } catch (error) {
@@ -153,7 +156,9 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
     this.#running.set(worker.name, state);
     const runOnce = async (): Promise<void> => {
       if (signal.aborted) return;
-      state.current = worker.fn(signal).catch((error: unknown) => this.log.error({ err: error, worker: worker.name }, 'leader worker failed'));
+      state.current = worker
+        .fn(signal)
+        .catch((error: unknown) => this.log.error({ err: error, worker: worker.name }, 'leader worker failed'));
       await state.current;
       if (!signal.aborted) state.timer = setTimeout(() => void runOnce(), worker.intervalMs).unref();
     };

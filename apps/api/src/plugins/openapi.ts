@@ -29,8 +29,16 @@ export default fp<OpenApiOptions>(
           securitySchemes: {
             session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
             apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (`iam_…`).' },
-            agent: { type: 'http', scheme: 'bearer', description: 'An agent credential (`iamagent_…`), agent routes only.' },
-            enrollment: { type: 'http', scheme: 'bearer', description: 'An enrollment token (`iamenroll_…` or IAMROLL_ENROLLMENT_TOKEN).' },
+            agent: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'An agent credential (`iamagent_…`), agent routes only.',
+            },
+            enrollment: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'An enrollment token (`iamenroll_…` or IAMROLL_ENROLLMENT_TOKEN).',
+            },
           },
         },
       },

@@ -26,7 +26,11 @@ export interface PrismaPluginOptions {
 
 export default fp<PrismaPluginOptions>(
   async (app, options) => {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize, application_name: 'iamroll-api' });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize,
+      application_name: 'iamroll-api',
+    });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', (error) => app.log.warn({ err: error }, 'an idle database connection failed'));
     try {

@@ -18,7 +18,9 @@ const PLACEHOLDER = `<!doctype html>
 /** `/`: a placeholder until the dashboard (apps/web) is served here. */
 export default fp(
   (app, _options, done) => {
-    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER));
+    app.get('/', { schema: { hide: true } }, (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(PLACEHOLDER),
+    );
     done();
   },
   { name: 'web', fastify: '5.x' },

@@ -51,20 +51,29 @@ export interface TestApp {
 let userCounter = 0;
 
 /** A ready app on its own fresh database. Close it in afterAll/afterEach. */
-export async function createTestApp(postgres: TestPostgres, overrides: Partial<AppConfig> = {}, deps: AppDeps = {}): Promise<TestApp> {
+export async function createTestApp(
+  postgres: TestPostgres,
+  overrides: Partial<AppConfig> = {},
+  deps: AppDeps = {},
+): Promise<TestApp> {
   const database = await postgres.createDatabase();
   return createTestAppOn(database, overrides, deps);
 }
 
 /** An app on an existing database (several apps sharing one database, as several API processes would). */
-export async function createTestAppOn(database: TestDatabase, overrides: Partial<AppConfig> = {}, deps: AppDeps = {}): Promise<TestApp> {
+export async function createTestAppOn(
+  database: TestDatabase,
+  overrides: Partial<AppConfig> = {},
+  deps: AppDeps = {},
+): Promise<TestApp> {
   const app = await buildApp(testConfig(database.url, overrides), deps);
   await app.ready();
   let adminSession: TestSession | undefined;
 
   const login = async (username: string, password: string): Promise<TestSession> => {
     const response = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
-    if (response.statusCode !== 200) throw new Error(`login as ${username} failed: ${response.statusCode} ${response.body}`);
+    if (response.statusCode !== 200)
+      throw new Error(`login as ${username} failed: ${response.statusCode} ${response.body}`);
     const cookie = sessionCookieOf(response);
     const body = response.json<{ user: TestSession['user']; csrfToken: string }>();
     return { user: body.user, cookie, csrfToken: body.csrfToken, headers: { cookie, 'x-csrf-token': body.csrfToken } };
@@ -84,7 +93,8 @@ export async function createTestAppOn(database: TestDatabase, overrides: Partial
         headers: (await admin()).headers,
         payload: { username, password: TEST_USER_PASSWORD, role },
       });
-      if (created.statusCode !== 201) throw new Error(`creating ${username} failed: ${created.statusCode} ${created.body}`);
+      if (created.statusCode !== 201)
+        throw new Error(`creating ${username} failed: ${created.statusCode} ${created.body}`);
       return login(username, TEST_USER_PASSWORD);
     },
     close: () => app.close(),
@@ -99,7 +109,11 @@ export function sessionCookieOf(response: LightMyRequestResponse): string {
 }
 
 /** Polls until `check` holds (or fails after timeoutMs): for things that happen "within seconds". */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, intervalMs = 50): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  intervalMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);

@@ -8,7 +8,10 @@ import { startTestPostgres, type TestPostgres } from './test-postgres';
  * started before the file's tests and stopped after them. Returns a TestApp
  * that forwards to the live one, so tests read `t.app.inject(...)`.
  */
-export function useTestApp(overrides: Partial<AppConfig> = {}, deps: AppDeps = {}): TestApp & { readonly postgres: TestPostgres } {
+export function useTestApp(
+  overrides: Partial<AppConfig> = {},
+  deps: AppDeps = {},
+): TestApp & { readonly postgres: TestPostgres } {
   let postgres: TestPostgres | undefined;
   let current: TestApp | undefined;
   const live = (): TestApp => {

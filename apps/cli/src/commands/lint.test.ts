@@ -19,17 +19,37 @@ function file(name: string, lines: readonly string[]): string {
 function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env, cwd: dir, out: () => out, err: () => err };
+  return {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    env,
+    cwd: dir,
+    out: () => out,
+    err: () => err,
+  };
 }
 
-const SOUND = file('sound.conf', [`pg_host = ${RDS_HOST}`, 'pg_iam_auth = on', 'pg_ssl_verify = on', 'lua_ssl_trusted_certificate = /etc/kong/rds.pem', 'pg_user = kong_iam']);
-const MTLS = file('mtls.conf', [`pg_host = ${RDS_HOST}`, 'pg_iam_auth = on', 'pg_ssl_cert = /x.crt', 'pg_password = hunter2']);
+const SOUND = file('sound.conf', [
+  `pg_host = ${RDS_HOST}`,
+  'pg_iam_auth = on',
+  'pg_ssl_verify = on',
+  'lua_ssl_trusted_certificate = /etc/kong/rds.pem',
+  'pg_user = kong_iam',
+]);
+const MTLS = file('mtls.conf', [
+  `pg_host = ${RDS_HOST}`,
+  'pg_iam_auth = on',
+  'pg_ssl_cert = /x.crt',
+  'pg_password = hunter2',
+]);
 
 describe('iamroll lint', () => {
   it('exits 0 and prints a summary when there is no error finding', async () => {
     const io = captureIo();
     expect(await main(['lint', SOUND], io)).toBe(0);
-    expect(io.out()).toMatch(/read-write {2}kong\.abc123xyz\.us-east-1\.rds\.amazonaws\.com:5432 .*IAM on \(signing region us-east-1\)/);
+    expect(io.out()).toMatch(
+      /read-write {2}kong\.abc123xyz\.us-east-1\.rds\.amazonaws\.com:5432 .*IAM on \(signing region us-east-1\)/,
+    );
     expect(io.out().trimEnd().split('\n').at(-1)).toMatch(/^0 errors, 0 warnings, \d+ info in /);
   });
 
@@ -43,7 +63,10 @@ describe('iamroll lint', () => {
   it('prints exactly findings and effective settings as JSON', async () => {
     const io = captureIo();
     expect(await main(['lint', MTLS, '--format', 'json'], io)).toBe(1);
-    const report = JSON.parse(io.out()) as { findings: { rule: string; severity: string; key: string; message: string; fix: string }[]; effective: { rw: Record<string, unknown>; ro: unknown } };
+    const report = JSON.parse(io.out()) as {
+      findings: { rule: string; severity: string; key: string; message: string; fix: string }[];
+      effective: { rw: Record<string, unknown>; ro: unknown };
+    };
     expect(Object.keys(report)).toEqual(['findings', 'effective']);
     expect(Object.keys(report.effective)).toEqual(['rw', 'ro']);
     expect(report.effective.ro).toBeNull();
@@ -96,7 +119,9 @@ describe('iamroll lint', () => {
 
 describe('the iamroll binary', () => {
   const bin = resolve(import.meta.dirname, '../../bin/iamroll.js');
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('KONG_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.toUpperCase().startsWith('KONG_')),
+  );
   const cert = file('bin-mtls.conf', ['pg_iam_auth = on', 'pg_ssl_cert = /x.crt']);
 
   it('reports iam-mtls-conflict with exit 1, and exit 2 on bad usage', () => {

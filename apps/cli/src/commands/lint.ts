@@ -37,9 +37,19 @@ export async function readInputFile(io: CliIo, path: string, what: string, hint:
 
 /** kong.conf plus Kong's environment: the process environment and, if given, an env file. */
 export async function readKongInputs(io: CliIo, confPath: string, envFilePath: string | undefined): Promise<LoadInput> {
-  const confText = await readInputFile(io, confPath, 'kong.conf', "Pass the path of the node's kong.conf (Kong reads /etc/kong/kong.conf by default).");
+  const confText = await readInputFile(
+    io,
+    confPath,
+    'kong.conf',
+    "Pass the path of the node's kong.conf (Kong reads /etc/kong/kong.conf by default).",
+  );
   if (envFilePath === undefined) return { confText, env: io.env };
-  const envFileText = await readInputFile(io, envFilePath, 'env file', "Pass the file holding Kong's KONG_* variables (e.g. its systemd EnvironmentFile), or leave out --env-file.");
+  const envFileText = await readInputFile(
+    io,
+    envFilePath,
+    'env file',
+    "Pass the file holding Kong's KONG_* variables (e.g. its systemd EnvironmentFile), or leave out --env-file.",
+  );
   return { confText, env: io.env, envFileText };
 }
 
@@ -49,7 +59,9 @@ function onOff(value: boolean): string {
 
 function describeConnection(label: string, settings: ConnectionSettings | null): string {
   if (settings === null) return `${label}  none (pg_ro_host is not set: every query uses the read-write connection)`;
-  const iam = settings.iam ? `IAM on (signing region ${settings.region ?? 'not found'})` : `password ${settings.hasPassword ? 'set' : 'not set'}, IAM off`;
+  const iam = settings.iam
+    ? `IAM on (signing region ${settings.region ?? 'not found'})`
+    : `password ${settings.hasPassword ? 'set' : 'not set'}, IAM off`;
   const tls = `TLS ${onOff(settings.ssl)} (required ${onOff(settings.sslRequired)}, verify ${onOff(settings.sslVerify)}, ${settings.sslVersion ?? 'no version'})`;
   return `${label}  ${settings.host ?? '(no host)'}:${settings.port ?? '?'} database ${settings.database ?? '?'} user ${settings.user ?? '?'}; ${iam}; ${tls}`;
 }
@@ -65,11 +77,23 @@ function plural(count: number, word: string): string {
 export function register(program: Command, io: CliIo): void {
   program
     .command('lint')
-    .description('Check a node\'s Kong configuration for AWS IAM database authentication, as Kong itself reads it.')
+    .description("Check a node's Kong configuration for AWS IAM database authentication, as Kong itself reads it.")
     .argument('<kong.conf>', "path of the node's kong.conf")
-    .option('--env-file <file>', "file with the KONG_* variables Kong starts with (systemd EnvironmentFile, docker --env-file); it wins over iamroll's own environment")
-    .addOption(new Option('--format <format>', 'text: a report for people; json: {"findings": [...], "effective": {"rw": {...}, "ro": {...} | null}}').choices(['text', 'json']).default('text'))
-    .addHelpText('after', `
+    .option(
+      '--env-file <file>',
+      "file with the KONG_* variables Kong starts with (systemd EnvironmentFile, docker --env-file); it wins over iamroll's own environment",
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'text: a report for people; json: {"findings": [...], "effective": {"rw": {...}, "ro": {...} | null}}',
+      )
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      `
 Kong reads kong.conf, then KONG_<SETTING> environment variables override it. iamroll
 reads both the same way (the KONG_* variables of its own environment, or --env-file).
 
@@ -77,7 +101,8 @@ Exit status: 0 no error finding, 1 at least one error finding, 2 usage or I/O er
 
 Examples:
   iamroll lint /etc/kong/kong.conf
-  iamroll lint kong.conf --env-file /etc/kong/kong.env --format json`)
+  iamroll lint kong.conf --env-file /etc/kong/kong.env --format json`,
+    )
     .action(async (confPath: string, options: { envFile?: string; format: 'text' | 'json' }, command: Command) => {
       const input = await readKongInputs(io, confPath, options.envFile);
       const conf = loadKongConf(input);
@@ -93,9 +118,10 @@ Examples:
           ...findings.map(formatFinding),
         ];
         const counts = countBySeverity(findings);
-        const summary = findings.length === 0
-          ? `no findings in ${confPath}`
-          : `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'info')} in ${confPath}`;
+        const summary =
+          findings.length === 0
+            ? `no findings in ${confPath}`
+            : `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.info, 'info')} in ${confPath}`;
         io.stdout(`${out.join('\n')}${summary}\n`);
       }
       if (findings.some((finding) => finding.severity === 'error')) setExitCode(command, ExitCode.findings);

@@ -17,7 +17,14 @@ function file(name: string, text: string): string {
 function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env, cwd: dir, out: () => out, err: () => err };
+  return {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    env,
+    cwd: dir,
+    out: () => out,
+    err: () => err,
+  };
 }
 
 const NODE = [
@@ -35,7 +42,9 @@ describe('iamroll plan', () => {
   it('prints the new kong.conf with comments kept (--format conf)', async () => {
     const io = captureIo();
     expect(await main(['plan', NODE_FILE, '--to', 'rw_iam', '--format', 'conf'], io)).toBe(0);
-    expect(io.out()).toBe(NODE.replace('pg_user = kong   #', 'pg_user = kong_iam   #') + 'pg_iam_auth = on\npg_ro_iam_auth = on\n');
+    expect(io.out()).toBe(
+      NODE.replace('pg_user = kong   #', 'pg_user = kong_iam   #') + 'pg_iam_auth = on\npg_ro_iam_auth = on\n',
+    );
   });
 
   it('prints KONG_ lines (--format env)', async () => {
@@ -76,7 +85,9 @@ describe('iamroll plan', () => {
 
   it('exits 1 when KONG_* overrides the kong.conf edit, and 0 with --format env', async () => {
     expect(await main(['plan', SINGLE_FILE, '--to', 'rw_iam'], captureIo({ KONG_PG_USER: 'kong' }))).toBe(1);
-    expect(await main(['plan', SINGLE_FILE, '--to', 'rw_iam', '--format', 'env'], captureIo({ KONG_PG_USER: 'kong' }))).toBe(0);
+    expect(
+      await main(['plan', SINGLE_FILE, '--to', 'rw_iam', '--format', 'env'], captureIo({ KONG_PG_USER: 'kong' })),
+    ).toBe(0);
   });
 
   it('exits 2 without --to or with an unknown stage', async () => {

@@ -31,19 +31,25 @@ interface PlanOptions {
 }
 
 function describeEdit(edit: ConfEdit, format: Format): string {
-  if (format === 'env') return edit.op === 'set' ? `${envVarName(edit.key)}=${edit.value}` : `unset ${envVarName(edit.key)}`;
+  if (format === 'env')
+    return edit.op === 'set' ? `${envVarName(edit.key)}=${edit.value}` : `unset ${envVarName(edit.key)}`;
   return edit.op === 'set' ? `${edit.key} = ${edit.value}` : `remove ${edit.key} (back to Kong's default)`;
 }
 
 function report(plan: StagePlan, confPath: string, format: Format): string {
   const lines = [`plan: ${plan.from} -> ${plan.to} for ${confPath}`];
   if (plan.edits.length > 0) {
-    lines.push(`edits (${format === 'env' ? "Kong's environment" : 'kong.conf'}):`, ...plan.edits.map((edit) => `  ${describeEdit(edit, format)}`));
+    lines.push(
+      `edits (${format === 'env' ? "Kong's environment" : 'kong.conf'}):`,
+      ...plan.edits.map((edit) => `  ${describeEdit(edit, format)}`),
+    );
     lines.push('rollback (apply these to undo):', ...plan.reverse.map((edit) => `  ${describeEdit(edit, format)}`));
   }
   if (plan.notes.length > 0) lines.push('notes:', ...plan.notes.map((note) => `  - ${note}`));
   if (plan.blockers.length > 0) {
-    lines.push(`blocked: fix ${plan.blockers.length === 1 ? 'this' : `these ${plan.blockers.length} problems`} before applying:`);
+    lines.push(
+      `blocked: fix ${plan.blockers.length === 1 ? 'this' : `these ${plan.blockers.length} problems`} before applying:`,
+    );
     lines.push(...plan.blockers.map((finding) => formatFinding(finding).trimEnd()));
   }
   return `${lines.join('\n')}\n`;
@@ -57,7 +63,10 @@ function artifact(confText: string, plan: StagePlan, confPath: string, format: F
     const name = basename(confPath);
     return unifiedDiff(confText, next, { fromName: `a/${name}`, toName: `b/${name}` });
   } catch (error) {
-    throw new CliError(`cannot write the planned change: ${error instanceof Error ? error.message : String(error)}`, ExitCode.usage);
+    throw new CliError(
+      `cannot write the planned change: ${error instanceof Error ? error.message : String(error)}`,
+      ExitCode.usage,
+    );
   }
 }
 
@@ -66,12 +75,37 @@ export function register(program: Command, io: CliIo): void {
     .command('plan')
     .description('Print the exact changes that move a node to a stage of the IAM rollout, and how to roll them back.')
     .argument('<kong.conf>', "path of the node's kong.conf")
-    .addOption(new Option('--to <stage>', 'password: no IAM; ro_iam: only the read-only connection (pg_ro_host) on IAM; rw_iam: both connections on IAM').choices(IAM_STAGES).makeOptionMandatory())
-    .option('--iam-user <name>', 'the IAM-enabled database user (member of rds_iam) Kong logs in as; default <current pg_user>_iam')
-    .option('--password-user <name>', 'when leaving IAM: the password user to return to (a member of rds_iam cannot log in with a password)')
-    .option('--env-file <file>', "file with the KONG_* variables Kong starts with; it wins over iamroll's own environment")
-    .addOption(new Option('--format <format>', "conf: the whole new kong.conf (your file as-is apart from the edits, pg_password included); env: KONG_* lines for Kong's environment; diff: a unified diff of kong.conf (passwords masked)").choices(['conf', 'env', 'diff']).default('diff'))
-    .addHelpText('after', `
+    .addOption(
+      new Option(
+        '--to <stage>',
+        'password: no IAM; ro_iam: only the read-only connection (pg_ro_host) on IAM; rw_iam: both connections on IAM',
+      )
+        .choices(IAM_STAGES)
+        .makeOptionMandatory(),
+    )
+    .option(
+      '--iam-user <name>',
+      'the IAM-enabled database user (member of rds_iam) Kong logs in as; default <current pg_user>_iam',
+    )
+    .option(
+      '--password-user <name>',
+      'when leaving IAM: the password user to return to (a member of rds_iam cannot log in with a password)',
+    )
+    .option(
+      '--env-file <file>',
+      "file with the KONG_* variables Kong starts with; it wins over iamroll's own environment",
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        "conf: the whole new kong.conf (your file as-is apart from the edits, pg_password included); env: KONG_* lines for Kong's environment; diff: a unified diff of kong.conf (passwords masked)",
+      )
+        .choices(['conf', 'env', 'diff'])
+        .default('diff'),
+    )
+    .addHelpText(
+      'after',
+      `
 The password user and pg_password are never removed: a user granted rds_iam can only
 log in with IAM, so IAM uses a dedicated user and rollback switches back to the old one.
 Problems only the operator can resolve (client certificates, an IP address as pg_host,
@@ -83,7 +117,8 @@ Exit status: 0 ready to apply, 1 blocked or impossible, 2 usage or I/O error.
 Examples:
   iamroll plan /etc/kong/kong.conf --to ro_iam
   iamroll plan kong.conf --to rw_iam --iam-user kong_iam --format conf > kong.conf.new
-  iamroll plan kong.conf --to rw_iam --env-file /etc/kong/kong.env --format env`)
+  iamroll plan kong.conf --to rw_iam --env-file /etc/kong/kong.env --format env`,
+    )
     .action(async (confPath: string, options: PlanOptions, command: Command) => {
       const input = await readKongInputs(io, confPath, options.envFile);
       const plan = planStage(input, options.to, {

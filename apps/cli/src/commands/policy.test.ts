@@ -5,7 +5,14 @@ import { main } from '../main';
 function captureIo(): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, cwd: process.cwd(), out: () => out, err: () => err };
+  return {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    env: {},
+    cwd: process.cwd(),
+    out: () => out,
+    err: () => err,
+  };
 }
 
 const ARGS = ['policy', '--region', 'us-east-1', '--account', '123456789012', '--resource-id', 'db-ABCDEFGHIJKL'];
@@ -31,7 +38,12 @@ describe('iamroll policy', () => {
 
   it('exits 2 listing every invalid input', async () => {
     const io = captureIo();
-    expect(await main(['policy', '--region', 'nowhere', '--account', '12', '--resource-id', 'mydb', '--user', 'kong_iam'], io)).toBe(2);
+    expect(
+      await main(
+        ['policy', '--region', 'nowhere', '--account', '12', '--resource-id', 'mydb', '--user', 'kong_iam'],
+        io,
+      ),
+    ).toBe(2);
     expect(io.err()).toContain('--region "nowhere"');
     expect(io.err()).toContain('--account "12"');
     expect(io.err()).toContain('--resource-id "mydb"');

@@ -3,7 +3,14 @@ import type { ConnectFailureCause, IamPool } from '@iamroll/core/pool';
 import type { TokenProvider } from '@iamroll/core/token';
 import { CliError, ExitCode, type CliIo } from '../io';
 import { setExitCode } from '../main';
-import { addTokenOptions, defaultTokenProvider, isTokenError, tokenCliError, tokenTarget, type TokenFlags } from './token';
+import {
+  addTokenOptions,
+  defaultTokenProvider,
+  isTokenError,
+  tokenCliError,
+  tokenTarget,
+  type TokenFlags,
+} from './token';
 
 interface ProbeFlags extends TokenFlags {
   readonly ca: string;
@@ -35,11 +42,13 @@ const PROBE_SQL = `SELECT version() AS server_version,
   current_database() AS database`;
 
 const HINTS: Record<ConnectFailureCause, string> = {
-  throttled: 'RDS throttled the IAM login (too many competing requests): retry later, or pace reconnects under ~200/s per instance',
+  throttled:
+    'RDS throttled the IAM login (too many competing requests): retry later, or pace reconnects under ~200/s per instance',
   invalid_token:
     'the database refused the token: check the user exists and is granted rds_iam, the IAM policy allows rds-db:connect on ' +
     'arn:aws:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<user>, IAM auth is enabled on the instance, and the region',
-  not_authorized: 'the database refused this user or client: check the user, the database, and that rds_iam/pg_hba allow it',
+  not_authorized:
+    'the database refused this user or client: check the user, the database, and that rds_iam/pg_hba allow it',
   tls: 'TLS failed: pass the RDS CA bundle with --ca and the RDS endpoint name with --host (use --connect-host for a tunnel)',
   network: 'cannot reach the database: check host, port, security groups and routes',
   other: 'the connection failed',
@@ -78,7 +87,8 @@ async function probe(pool: IamPool, flags: ProbeFlags): Promise<ProbeReport> {
 }
 
 function formatText(report: ProbeReport): string {
-  const membership = report.is_rds_iam_member === null ? 'unknown (no rds_iam role here)' : report.is_rds_iam_member ? 'yes' : 'no';
+  const membership =
+    report.is_rds_iam_member === null ? 'unknown (no rds_iam role here)' : report.is_rds_iam_member ? 'yes' : 'no';
   return [
     `connected:        ${report.current_user}@${report.host}:${report.port}/${report.database} with an IAM token`,
     `server version:   ${report.server_version}`,
@@ -89,7 +99,11 @@ function formatText(report: ProbeReport): string {
   ].join('\n');
 }
 
-export function register(program: Command, io: CliIo, tokenProvider: () => TokenProvider | Promise<TokenProvider> = defaultTokenProvider): void {
+export function register(
+  program: Command,
+  io: CliIo,
+  tokenProvider: () => TokenProvider | Promise<TokenProvider> = defaultTokenProvider,
+): void {
   addTokenOptions(program.command('probe'))
     .description(
       'Connect once with an IAM token through the rate-budgeted pool (verified TLS) and report the server version, ' +
@@ -97,7 +111,10 @@ export function register(program: Command, io: CliIo, tokenProvider: () => Token
     )
     .requiredOption('--ca <file>', 'PEM CA bundle to verify the server, e.g. the RDS global-bundle.pem')
     .option('--database <name>', 'database (pg_database); default: the user name')
-    .option('--connect-host <address>', 'open TCP here instead (tunnel, simulator); the token and certificate check still use --host')
+    .option(
+      '--connect-host <address>',
+      'open TCP here instead (tunnel, simulator); the token and certificate check still use --host',
+    )
     .option('--timeout-ms <ms>', 'connect deadline in milliseconds', (v) => Number.parseInt(v, 10), 10_000)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: ProbeFlags, command: Command) => {
@@ -117,7 +134,12 @@ export function register(program: Command, io: CliIo, tokenProvider: () => Token
         user: flags.user,
         ...(flags.database ? { database: flags.database } : {}),
         tokenProvider: await tokenProvider(),
-        iam: { region: target.region, assumeRoleArn: target.assumeRoleArn, roleSessionName: target.roleSessionName, stsEndpointUrl: target.stsEndpointUrl },
+        iam: {
+          region: target.region,
+          assumeRoleArn: target.assumeRoleArn,
+          roleSessionName: target.roleSessionName,
+          stsEndpointUrl: target.stsEndpointUrl,
+        },
         tls: { ca },
         connectTimeoutMs: flags.timeoutMs,
         pg: { max: 1, application_name: 'iamroll-probe' },
@@ -132,7 +154,8 @@ export function register(program: Command, io: CliIo, tokenProvider: () => Token
         if (isTokenError(error)) throw tokenCliError(error);
         const cause = classifyConnectFailure(error);
         const message = redactSecrets(error instanceof Error ? error.message : String(error));
-        if (flags.format === 'json') io.stdout(`${JSON.stringify({ host: flags.host, port: flags.port, error: { cause, message } })}\n`);
+        if (flags.format === 'json')
+          io.stdout(`${JSON.stringify({ host: flags.host, port: flags.port, error: { cause, message } })}\n`);
         io.stderr(`iamroll: probe failed (${cause}): ${message}\n  ${HINTS[cause]}\n`);
         setExitCode(command, ExitCode.findings);
       } finally {

@@ -5,14 +5,28 @@ import { main } from '../main';
 function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { stdout: (text) => (out += text), stderr: (text) => (err += text), env, cwd: process.cwd(), out: () => out, err: () => err };
+  return {
+    stdout: (text) => (out += text),
+    stderr: (text) => (err += text),
+    env,
+    cwd: process.cwd(),
+    out: () => out,
+    err: () => err,
+  };
 }
 
 describe('iamroll serve / start', () => {
   it('documents every environment variable in --help', async () => {
     const io = captureIo();
     expect(await main(['serve', '--help'], io)).toBe(0);
-    for (const name of ['DATABASE_URL', 'IAMROLL_PORT', 'IAMROLL_ADMIN_PASSWORD', 'IAMROLL_ENROLLMENT_TOKEN', 'IAMROLL_SESSION_TTL_HOURS', 'LOG_LEVEL']) {
+    for (const name of [
+      'DATABASE_URL',
+      'IAMROLL_PORT',
+      'IAMROLL_ADMIN_PASSWORD',
+      'IAMROLL_ENROLLMENT_TOKEN',
+      'IAMROLL_SESSION_TTL_HOURS',
+      'LOG_LEVEL',
+    ]) {
       expect(io.out()).toContain(name);
     }
   });

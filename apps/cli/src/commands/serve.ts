@@ -26,7 +26,10 @@ function environmentHelp(): string {
   if (!configModule) return '';
   const lines = Object.entries(configModule.EnvSchema.properties).map(([name, schema]) => {
     const { description, default: fallback } = schema as { description?: string; default?: unknown };
-    const shown = typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean' ? ` (default ${fallback})` : '';
+    const shown =
+      typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean'
+        ? ` (default ${fallback})`
+        : '';
     return `  ${name}${shown}${description ? `\n      ${description}` : ''}`;
   });
   return `\nEnvironment:\n${lines.join('\n')}\n`;
@@ -59,7 +62,8 @@ export async function runController(io: CliIo, flags: ServeFlags, mode: Controll
   if (mode.note) io.stdout(`${mode.note}\n`);
   const server = await startServer({ config, stdout: io.stdout }).catch((error: unknown) => {
     const reason = error instanceof Error ? error.message : String(error);
-    if (/EADDRINUSE/.test(reason)) throw new CliError(`port ${config.port} on ${config.host} is taken: stop what uses it, or pass --port.`);
+    if (/EADDRINUSE/.test(reason))
+      throw new CliError(`port ${config.port} on ${config.host} is taken: stop what uses it, or pass --port.`);
     throw new CliError(`the controller did not start: ${reason}`);
   });
   await server.closed;
@@ -68,9 +72,19 @@ export async function runController(io: CliIo, flags: ServeFlags, mode: Controll
 export function register(program: Command, io: CliIo): void {
   program
     .command('serve')
-    .description('Run the controller: the HTTP API agents and the dashboard talk to, on PostgreSQL (DATABASE_URL, or an embedded one).')
+    .description(
+      'Run the controller: the HTTP API agents and the dashboard talk to, on PostgreSQL (DATABASE_URL, or an embedded one).',
+    )
     .option('--host <host>', 'interface to listen on (default: IAMROLL_HOST, else 127.0.0.1)')
-    .option('--port <port>', 'TCP port to listen on (default: IAMROLL_PORT, else 8080; 0 = any free port)', parseListenPort)
-    .addHelpText('after', () => `${environmentHelp()}\nPrints the URL, and on the very first start the generated admin password (once). Logs go to stdout as JSON lines unless IAMROLL_LOG_FILE is set.\n`)
+    .option(
+      '--port <port>',
+      'TCP port to listen on (default: IAMROLL_PORT, else 8080; 0 = any free port)',
+      parseListenPort,
+    )
+    .addHelpText(
+      'after',
+      () =>
+        `${environmentHelp()}\nPrints the URL, and on the very first start the generated admin password (once). Logs go to stdout as JSON lines unless IAMROLL_LOG_FILE is set.\n`,
+    )
     .action(async (flags: ServeFlags) => runController(io, flags, { isLoggingToFile: false }));
 }

@@ -34,11 +34,15 @@ describe('iamroll sim', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'iamroll-cli-sim-'));
     await chmod(root, 0o755); // as root the embedded PostgreSQL runs as `postgres` and must enter it
-    child = spawn(process.execPath, [BIN, 'sim', '--json', '--port', '0', '--rate', '50', '--data-dir', join(root, 'sim')], {
-      cwd: root,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [BIN, 'sim', '--json', '--port', '0', '--rate', '50', '--data-dir', join(root, 'sim')],
+      {
+        cwd: root,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     ready = JSON.parse(await firstLine(child)) as SimReady;
   }, 90_000);
 

@@ -37,7 +37,8 @@ export interface SimReady {
 
 function parseRate(value: string): number {
   const rate = Number(value);
-  if (!Number.isFinite(rate) || rate < 0) throw new InvalidArgumentError('expected IAM authentications per second (a number ≥ 0)');
+  if (!Number.isFinite(rate) || rate < 0)
+    throw new InvalidArgumentError('expected IAM authentications per second (a number ≥ 0)');
   return rate;
 }
 
@@ -72,7 +73,9 @@ export function describeReady(sim: RdsSim): SimReady {
 }
 
 function readyText(ready: SimReady): string {
-  const password = ready.passwordUser ? `\n  password user  ${ready.passwordUser.user} / ${ready.passwordUser.password} (relayed to PostgreSQL's own SCRAM)` : '';
+  const password = ready.passwordUser
+    ? `\n  password user  ${ready.passwordUser.user} / ${ready.passwordUser.password} (relayed to PostgreSQL's own SCRAM)`
+    : '';
   return [
     `RDS IAM simulator ${ready.instanceId} is ready (TLS only, max TLS 1.2, ${ready.authRatePerSecond} IAM authentications/s)`,
     `  endpoint       ${ready.endpointHost}:${ready.endpointPort}  (tokens must be signed for this name and port)`,
@@ -116,7 +119,10 @@ export function register(program: Command, io: CliIo, untilStopped: () => Promis
     )
     .option('--port <port>', 'listening port on 127.0.0.1 (0 = any free port)', parseListenPort, 15432)
     .option('--rate <n>', 'IAM authentications per second the instance admits before throttling', parseRate, 200)
-    .option('--endpoint-host <name>', 'endpoint name tokens must be signed for (default sim-1.abcdefghijkl.<region>.rds.amazonaws.com)')
+    .option(
+      '--endpoint-host <name>',
+      'endpoint name tokens must be signed for (default sim-1.abcdefghijkl.<region>.rds.amazonaws.com)',
+    )
     .option('--region <region>', 'region tokens must be signed for', 'us-east-1')
     .option('--data-dir <dir>', 'where the embedded PostgreSQL and the CA file live', '.data/sim')
     .option('--metrics-port <port>', 'port of the loopback metrics endpoint (0 = any free port)', parseListenPort, 0)

@@ -14,7 +14,10 @@ export function register(program: Command, io: CliIo): void {
     .description('Try iamroll: start the controller with an embedded PostgreSQL and open the dashboard URL it prints.')
     .option('--host <host>', 'interface to listen on (default: IAMROLL_HOST, else 127.0.0.1)')
     .option('--port <port>', 'TCP port to listen on (default: IAMROLL_PORT, else 8080)', parseListenPort)
-    .addHelpText('after', '\nLike `iamroll serve`, but logs go to .data/api/api.log (IAMROLL_LOG_FILE overrides) so the terminal stays readable.\n')
+    .addHelpText(
+      'after',
+      '\nLike `iamroll serve`, but logs go to .data/api/api.log (IAMROLL_LOG_FILE overrides) so the terminal stays readable.\n',
+    )
     .action(async (flags: StartFlags) =>
       runController(io, flags, {
         isLoggingToFile: true,

@@ -35,7 +35,9 @@ describe('iamroll token', () => {
     expect(code).toBe(0);
     expect(io.err()).toBe('');
     expect(io.out()).toMatch(
-      new RegExp(`^${HOST.replaceAll('.', '\\.')}:5432/\\?Action=connect&DBUser=kong&X-Amz-Algorithm=AWS4-HMAC-SHA256&\\S+&X-Amz-Signature=[0-9a-f]{64}&X-Amz-SignedHeaders=host\\n$`),
+      new RegExp(
+        `^${HOST.replaceAll('.', '\\.')}:5432/\\?Action=connect&DBUser=kong&X-Amz-Algorithm=AWS4-HMAC-SHA256&\\S+&X-Amz-Signature=[0-9a-f]{64}&X-Amz-SignedHeaders=host\\n$`,
+      ),
     );
   });
 
@@ -47,7 +49,10 @@ describe('iamroll token', () => {
 
   it('signs for an IP address with --region', async () => {
     const io = captureIo();
-    const code = await main(['token', '--host', '10.0.0.5', '--port', '5433', '--user', 'kong', '--region', 'us-east-2'], io);
+    const code = await main(
+      ['token', '--host', '10.0.0.5', '--port', '5433', '--user', 'kong', '--region', 'us-east-2'],
+      io,
+    );
     expect(code).toBe(0);
     expect(io.out()).toMatch(/^10\.0\.0\.5:5433\/\?.*%2Fus-east-2%2Frds-db%2F/);
   });
@@ -62,7 +67,10 @@ describe('iamroll token', () => {
 
   it('refuses --sts-endpoint-url without --assume-role-arn', async () => {
     const io = captureIo();
-    const code = await main(['token', '--host', HOST, '--user', 'kong', '--sts-endpoint-url', 'http://127.0.0.1:1'], io);
+    const code = await main(
+      ['token', '--host', HOST, '--user', 'kong', '--sts-endpoint-url', 'http://127.0.0.1:1'],
+      io,
+    );
     expect(code).toBe(2);
     expect(io.err()).toContain('--assume-role-arn');
   });
@@ -86,12 +94,26 @@ describe('iamroll token --assume-role-arn', () => {
     const io = captureIo();
     const role = 'arn:aws:iam::123456789012:role/kong-db';
     const code = await main(
-      ['token', '--host', HOST, '--user', 'kong', '--assume-role-arn', role, '--role-session-name', 'KongCP', '--sts-endpoint-url', sts.url],
+      [
+        'token',
+        '--host',
+        HOST,
+        '--user',
+        'kong',
+        '--assume-role-arn',
+        role,
+        '--role-session-name',
+        'KongCP',
+        '--sts-endpoint-url',
+        sts.url,
+      ],
       io,
     );
     expect(io.err()).toBe('');
     expect(code).toBe(0);
-    expect(sts.calls).toMatchObject([{ roleArn: role, roleSessionName: 'KongCP', signedByAccessKeyId: 'AKIAIOSFODNN7EXAMPLE' }]);
+    expect(sts.calls).toMatchObject([
+      { roleArn: role, roleSessionName: 'KongCP', signedByAccessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
+    ]);
     expect(io.out()).toContain('X-Amz-Credential=ASIASTUB1%2F');
   });
 
@@ -99,7 +121,20 @@ describe('iamroll token --assume-role-arn', () => {
     await sts.close();
     sts = await startStsStub({ isDenying: true });
     const io = captureIo();
-    const code = await main(['token', '--host', HOST, '--user', 'kong', '--assume-role-arn', 'arn:aws:iam::123456789012:role/x', '--sts-endpoint-url', sts.url], io);
+    const code = await main(
+      [
+        'token',
+        '--host',
+        HOST,
+        '--user',
+        'kong',
+        '--assume-role-arn',
+        'arn:aws:iam::123456789012:role/x',
+        '--sts-endpoint-url',
+        sts.url,
+      ],
+      io,
+    );
     expect(code).toBe(2);
     expect(io.err()).toContain('arn:aws:iam::123456789012:role/x');
     expect(io.err()).not.toContain('wJalrXUtnFEMI');

@@ -19,9 +19,16 @@ export function addTokenOptions(command: Command): Command {
     .requiredOption('--host <host>', 'RDS endpoint name, e.g. kong.abcdefghijkl.us-east-1.rds.amazonaws.com (pg_host)')
     .option('--port <port>', 'database port (pg_port)', parsePort, 5432)
     .requiredOption('--user <user>', 'database user granted rds_iam (pg_user)')
-    .option('--region <region>', 'signing region; default: taken from --host as Kong does (needed for IPs and custom DNS names)')
+    .option(
+      '--region <region>',
+      'signing region; default: taken from --host as Kong does (needed for IPs and custom DNS names)',
+    )
     .option('--assume-role-arn <arn>', 'assume this IAM role first (pg_iam_auth_assume_role_arn)')
-    .option('--role-session-name <name>', 'session name of the assumed role (pg_iam_auth_role_session_name)', 'KongPostgres')
+    .option(
+      '--role-session-name <name>',
+      'session name of the assumed role (pg_iam_auth_role_session_name)',
+      'KongPostgres',
+    )
     .option('--sts-endpoint-url <url>', 'STS endpoint for AssumeRole (pg_iam_auth_sts_endpoint_url)');
 }
 
@@ -36,7 +43,11 @@ export function tokenTarget(flags: TokenFlags, database?: string): TokenTarget {
     ...(database !== undefined ? { database } : {}),
     ...(flags.region ? { region: flags.region } : {}),
     ...(flags.assumeRoleArn
-      ? { assumeRoleArn: flags.assumeRoleArn, roleSessionName: flags.roleSessionName, ...(flags.stsEndpointUrl ? { stsEndpointUrl: flags.stsEndpointUrl } : {}) }
+      ? {
+          assumeRoleArn: flags.assumeRoleArn,
+          roleSessionName: flags.roleSessionName,
+          ...(flags.stsEndpointUrl ? { stsEndpointUrl: flags.stsEndpointUrl } : {}),
+        }
       : {}),
   };
 }
@@ -58,7 +69,11 @@ export function tokenCliError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export function register(program: Command, io: CliIo, tokenProvider: () => TokenProvider | Promise<TokenProvider> = defaultTokenProvider): void {
+export function register(
+  program: Command,
+  io: CliIo,
+  tokenProvider: () => TokenProvider | Promise<TokenProvider> = defaultTokenProvider,
+): void {
   addTokenOptions(program.command('token'))
     .description(
       'Print an RDS IAM authentication token (the PostgreSQL password) for one user, signed like Kong Gateway signs it. ' +

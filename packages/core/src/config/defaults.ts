@@ -91,14 +91,8 @@ export function keySpec(key: string): KeySpec | undefined {
 
 /** Settings iamroll knows Kong ignores, with the reason to tell the operator. */
 export const IGNORED_KEYS: ReadonlyMap<string, string> = new Map([
-  [
-    'pg_ro_ssl_cert',
-    'Kong has no read-only client certificate setting: the read-only connection uses pg_ssl_cert',
-  ],
-  [
-    'pg_ro_ssl_cert_key',
-    'Kong has no read-only client key setting: the read-only connection uses pg_ssl_cert_key',
-  ],
+  ['pg_ro_ssl_cert', 'Kong has no read-only client certificate setting: the read-only connection uses pg_ssl_cert'],
+  ['pg_ro_ssl_cert_key', 'Kong has no read-only client key setting: the read-only connection uses pg_ssl_cert_key'],
 ]);
 
 /** The environment variable Kong reads for a setting: KONG_ + the key upper-cased. */

@@ -10,12 +10,27 @@ describe('unifiedDiff', () => {
     const before = ['1', '2', '3', '4', 'pg_user = kong', '6', '7', '8', '9'].join('\n') + '\n';
     const after = before.replace('pg_user = kong', 'pg_user = kong_iam');
     expect(unifiedDiff(before, after)).toBe(
-      ['--- a/kong.conf', '+++ b/kong.conf', '@@ -2,7 +2,7 @@', ' 2', ' 3', ' 4', '-pg_user = kong', '+pg_user = kong_iam', ' 6', ' 7', ' 8', ''].join('\n'),
+      [
+        '--- a/kong.conf',
+        '+++ b/kong.conf',
+        '@@ -2,7 +2,7 @@',
+        ' 2',
+        ' 3',
+        ' 4',
+        '-pg_user = kong',
+        '+pg_user = kong_iam',
+        ' 6',
+        ' 7',
+        ' 8',
+        '',
+      ].join('\n'),
     );
   });
 
   it('shows an appended line', () => {
-    expect(unifiedDiff('a\n', 'a\nb\n', { fromName: 'x', toName: 'y' })).toBe('--- x\n+++ y\n@@ -1,1 +1,2 @@\n a\n+b\n');
+    expect(unifiedDiff('a\n', 'a\nb\n', { fromName: 'x', toName: 'y' })).toBe(
+      '--- x\n+++ y\n@@ -1,1 +1,2 @@\n a\n+b\n',
+    );
   });
 
   it('makes separate hunks for changes far apart', () => {

@@ -94,7 +94,9 @@ export function unifiedDiff(before: string, after: string, options: DiffOptions 
     const hunk = ops.slice(start, end);
     const oldCount = hunk.filter((op) => op.kind !== '+').length;
     const newCount = hunk.filter((op) => op.kind !== '-').length;
-    out.push(`@@ -${oldCount === 0 ? oldLine - 1 : oldLine},${oldCount} +${newCount === 0 ? newLine - 1 : newLine},${newCount} @@`);
+    out.push(
+      `@@ -${oldCount === 0 ? oldLine - 1 : oldLine},${oldCount} +${newCount === 0 ? newLine - 1 : newLine},${newCount} @@`,
+    );
     for (const op of hunk) out.push(`${op.kind}${op.line}`);
     i = end;
   }

@@ -5,10 +5,22 @@ import { RDS_HOST, RDS_READER, conf } from './testing';
 describe('effectiveConfig: read-write connection', () => {
   it("starts from Kong's defaults", () => {
     expect(effectiveConfig(conf([])).rw).toEqual({
-      host: '127.0.0.1', port: 5432, user: 'kong', database: 'kong',
-      ssl: false, sslRequired: false, sslVerify: false, sslVersion: 'tlsv1_2',
-      iam: false, assumeRoleArn: null, roleSessionName: 'KongPostgres', stsEndpointUrl: null,
-      hasPassword: false, region: null, iamApplicable: true, poolSize: 30,
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'kong',
+      database: 'kong',
+      ssl: false,
+      sslRequired: false,
+      sslVerify: false,
+      sslVersion: 'tlsv1_2',
+      iam: false,
+      assumeRoleArn: null,
+      roleSessionName: 'KongPostgres',
+      stsEndpointUrl: null,
+      hasPassword: false,
+      region: null,
+      iamApplicable: true,
+      poolSize: 30,
     });
   });
 
@@ -54,8 +66,25 @@ describe('effectiveConfig: read-only connection', () => {
   });
 
   it('inherits unset strings and numbers from pg_*', () => {
-    const { ro } = effectiveConfig(conf([`pg_ro_host = ${RDS_READER}`, 'pg_port = 6432', 'pg_user = app', 'pg_database = gw', 'pg_password = x', 'pg_ssl_version = tlsv1_3']));
-    expect(ro).toMatchObject({ host: RDS_READER, port: 6432, user: 'app', database: 'gw', hasPassword: true, sslVersion: 'tlsv1_3', region: 'us-east-1' });
+    const { ro } = effectiveConfig(
+      conf([
+        `pg_ro_host = ${RDS_READER}`,
+        'pg_port = 6432',
+        'pg_user = app',
+        'pg_database = gw',
+        'pg_password = x',
+        'pg_ssl_version = tlsv1_3',
+      ]),
+    );
+    expect(ro).toMatchObject({
+      host: RDS_READER,
+      port: 6432,
+      user: 'app',
+      database: 'gw',
+      hasPassword: true,
+      sslVersion: 'tlsv1_3',
+      region: 'us-east-1',
+    });
   });
 
   it('uses its own values when set', () => {
@@ -64,13 +93,17 @@ describe('effectiveConfig: read-only connection', () => {
   });
 
   it('does not inherit pg_iam_auth (pg_ro_iam_auth defaults to off)', () => {
-    const { rw, ro } = effectiveConfig(conf([`pg_host = ${RDS_HOST}`, `pg_ro_host = ${RDS_READER}`, 'pg_iam_auth = on']));
+    const { rw, ro } = effectiveConfig(
+      conf([`pg_host = ${RDS_HOST}`, `pg_ro_host = ${RDS_READER}`, 'pg_iam_auth = on']),
+    );
     expect(rw.iam).toBe(true);
     expect(ro?.iam).toBe(false);
   });
 
   it('does not inherit the booleans pg_ssl, pg_ssl_required, pg_ssl_verify (unset booleans are off)', () => {
-    const { ro } = effectiveConfig(conf([`pg_ro_host = ${RDS_READER}`, 'pg_ssl = on', 'pg_ssl_required = on', 'pg_ssl_verify = on']));
+    const { ro } = effectiveConfig(
+      conf([`pg_ro_host = ${RDS_READER}`, 'pg_ssl = on', 'pg_ssl_required = on', 'pg_ssl_verify = on']),
+    );
     expect(ro).toMatchObject({ ssl: false, sslRequired: false, sslVerify: false });
   });
 
@@ -80,12 +113,14 @@ describe('effectiveConfig: read-only connection', () => {
   });
 
   it('inherits the role ARN and STS URL but not the session name', () => {
-    const { ro } = effectiveConfig(conf([
-      `pg_ro_host = ${RDS_READER}`,
-      'pg_iam_auth_assume_role_arn = arn:aws:iam::123456789012:role/kong',
-      'pg_iam_auth_sts_endpoint_url = https://sts.us-east-1.amazonaws.com',
-      'pg_iam_auth_role_session_name = KongRW',
-    ]));
+    const { ro } = effectiveConfig(
+      conf([
+        `pg_ro_host = ${RDS_READER}`,
+        'pg_iam_auth_assume_role_arn = arn:aws:iam::123456789012:role/kong',
+        'pg_iam_auth_sts_endpoint_url = https://sts.us-east-1.amazonaws.com',
+        'pg_iam_auth_role_session_name = KongRW',
+      ]),
+    );
     expect(ro).toMatchObject({
       assumeRoleArn: 'arn:aws:iam::123456789012:role/kong',
       stsEndpointUrl: 'https://sts.us-east-1.amazonaws.com',
@@ -99,6 +134,12 @@ describe('effectiveConfig: read-only connection', () => {
 
   it('tells which setting each field came from', () => {
     const origins = connectionOrigins(conf([`pg_ro_host = ${RDS_READER}`, 'pg_ro_user = reader']), 'ro');
-    expect(origins).toMatchObject({ host: 'pg_ro_host', user: 'pg_ro_user', port: 'pg_port', hasPassword: 'pg_password', poolSize: 'lua_socket_pool_size' });
+    expect(origins).toMatchObject({
+      host: 'pg_ro_host',
+      user: 'pg_ro_user',
+      port: 'pg_port',
+      hasPassword: 'pg_password',
+      poolSize: 'lua_socket_pool_size',
+    });
   });
 });

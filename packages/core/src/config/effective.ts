@@ -59,7 +59,11 @@ export function iamApplicability(conf: LoadedConf): IamApplicability {
   const role = valueOf(conf, 'role');
   const database = valueOf(conf, 'database');
   if (role === 'data_plane') {
-    return { isApplicable: false, reason: 'role = data_plane: data planes get their configuration from the control plane and never connect to PostgreSQL' };
+    return {
+      isApplicable: false,
+      reason:
+        'role = data_plane: data planes get their configuration from the control plane and never connect to PostgreSQL',
+    };
   }
   if (database === 'off') {
     return { isApplicable: false, reason: 'database = off: a DB-less node never connects to PostgreSQL' };

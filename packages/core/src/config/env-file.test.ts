@@ -3,7 +3,11 @@ import { parseEnvFile } from './env-file';
 
 describe('parseEnvFile', () => {
   it('reads NAME=value lines with line numbers', () => {
-    expect(parseEnvFile('KONG_PG_USER=kong\n').entries.get('KONG_PG_USER')).toEqual({ name: 'KONG_PG_USER', value: 'kong', line: 1 });
+    expect(parseEnvFile('KONG_PG_USER=kong\n').entries.get('KONG_PG_USER')).toEqual({
+      name: 'KONG_PG_USER',
+      value: 'kong',
+      line: 1,
+    });
   });
 
   it('accepts an export prefix and strips one pair of matching quotes', () => {

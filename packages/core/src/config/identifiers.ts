@@ -8,7 +8,8 @@ const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@$-]*$/;
 /** Why `name` cannot be used as a database, schema or user name, or null when it can. */
 export function sqlNameProblem(name: string): string | null {
   if (name === '') return 'it is empty';
-  if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES) return `it is longer than ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL would truncate it)`;
+  if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES)
+    return `it is longer than ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL would truncate it)`;
   if (!USER_NAME.test(name)) return 'use letters, digits and _ . @ $ - (starting with a letter, digit or _)';
   return null;
 }

@@ -3,11 +3,40 @@
 // stage planner, the kong.conf / env / diff renderers and the IAM policy generator.
 // Pure functions only: no file or network access.
 
-export { parseKongConf, effectiveEntries, kongKeyName, kongValue, type ConfEntry, type ConfDiagnostic, type DiagnosticCode, type DiagnosticSeverity, type ParsedConf } from './parse';
+export {
+  parseKongConf,
+  effectiveEntries,
+  kongKeyName,
+  kongValue,
+  type ConfEntry,
+  type ConfDiagnostic,
+  type DiagnosticCode,
+  type DiagnosticSeverity,
+  type ParsedConf,
+} from './parse';
 export { parseEnvFile, type EnvFileEntry, type ParsedEnvFile } from './env-file';
-export { KONG_KEYS, IGNORED_KEYS, SENSITIVE_PLACEHOLDER, envVarName, keySpec, type KeySpec, type KeyType } from './defaults';
+export {
+  KONG_KEYS,
+  IGNORED_KEYS,
+  SENSITIVE_PLACEHOLDER,
+  envVarName,
+  keySpec,
+  type KeySpec,
+  type KeyType,
+} from './defaults';
 export { kongBoolean, isRecognizedBoolean, luaToNumber } from './lua';
-export { loadKongConf, resolved, valueOf, isExplicit, describeSource, describeKey, type LoadInput, type LoadedConf, type ResolvedValue, type ValueSource } from './load';
+export {
+  loadKongConf,
+  resolved,
+  valueOf,
+  isExplicit,
+  describeSource,
+  describeKey,
+  type LoadInput,
+  type LoadedConf,
+  type ResolvedValue,
+  type ValueSource,
+} from './load';
 export { kongSigningRegion, partitionOfRegion, isIpAddress } from './region';
 export {
   effectiveConfig,
@@ -21,10 +50,26 @@ export {
   type EffectiveConfig,
   type IamApplicability,
 } from './effective';
-export { lintKongConf, sortFindings, countBySeverity, LINT_RULES, type LintFinding, type LintRule, type LintSeverity } from './lint/index';
+export {
+  lintKongConf,
+  sortFindings,
+  countBySeverity,
+  LINT_RULES,
+  type LintFinding,
+  type LintRule,
+  type LintSeverity,
+} from './lint/index';
 export { renderConf, escapeConfValue, unwritableValueReason, maskedLines, type ConfEdit } from './render';
 export { renderEnvEdits, applyEnvEdits, quoteEnvValue } from './render-env';
 export { unifiedDiff, type DiffOptions } from './diff';
-export { planStage, currentStage, IAM_STAGES, type IamStage, type CurrentIamStage, type StagePlan, type StagePlanOptions } from './plan';
+export {
+  planStage,
+  currentStage,
+  IAM_STAGES,
+  type IamStage,
+  type CurrentIamStage,
+  type StagePlan,
+  type StagePlanOptions,
+} from './plan';
 export { buildIamPolicy, rdsDbUserArn, type IamPolicyDocument, type PolicyInput, type PolicyResult } from './policy';
 export { dbUserProblem, quoteIdentifier } from './identifiers';

@@ -19,7 +19,11 @@ describe('loadKongConf precedence', () => {
   });
 
   it('lets the env file override the process environment', () => {
-    const conf = loadKongConf({ confText: 'pg_user = alice\n', env: { KONG_PG_USER: 'bob' }, envFileText: 'KONG_PG_USER=carol\n' });
+    const conf = loadKongConf({
+      confText: 'pg_user = alice\n',
+      env: { KONG_PG_USER: 'bob' },
+      envFileText: 'KONG_PG_USER=carol\n',
+    });
     expect(resolved(conf, 'pg_user')).toEqual({ key: 'pg_user', value: 'carol', source: 'env-file:1' });
   });
 

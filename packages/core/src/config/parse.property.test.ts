@@ -17,7 +17,8 @@ describe('parseKongConf on arbitrary text', () => {
           expect(diagnostic.line).toBeGreaterThanOrEqual(1);
           expect(diagnostic.line).toBeLessThanOrEqual(parsed.lines.length);
         }
-        for (const entry of parsed.entries) expect(entry.lines.every((n) => n >= 1 && n <= parsed.lines.length)).toBe(true);
+        for (const entry of parsed.entries)
+          expect(entry.lines.every((n) => n >= 1 && n <= parsed.lines.length)).toBe(true);
       }),
       { numRuns: 400 },
     );
@@ -25,10 +26,15 @@ describe('parseKongConf on arbitrary text', () => {
 
   it('never throws while resolving settings from arbitrary text and environment', () => {
     fc.assert(
-      fc.property(confText, fc.dictionary(fc.constantFrom('KONG_PG_USER', 'KONG_PG_IAM_AUTH', 'KONG_PG_RO_HOST'), fc.string()), fc.string({ maxLength: 200 }), (text, env, envFileText) => {
-        const conf = loadKongConf({ confText: text, env, envFileText });
-        expect(conf.values.size).toBeGreaterThan(0);
-      }),
+      fc.property(
+        confText,
+        fc.dictionary(fc.constantFrom('KONG_PG_USER', 'KONG_PG_IAM_AUTH', 'KONG_PG_RO_HOST'), fc.string()),
+        fc.string({ maxLength: 200 }),
+        (text, env, envFileText) => {
+          const conf = loadKongConf({ confText: text, env, envFileText });
+          expect(conf.values.size).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -67,7 +67,9 @@ describe('parseKongConf', () => {
   });
 
   it('reports an unclosed [ line as an error (Kong cannot load the file)', () => {
-    expect(parseKongConf('[oops\n').diagnostics).toEqual([expect.objectContaining({ line: 1, severity: 'error', code: 'bad-section' })]);
+    expect(parseKongConf('[oops\n').diagnostics).toEqual([
+      expect.objectContaining({ line: 1, severity: 'error', code: 'bad-section' }),
+    ]);
   });
 
   it('reports a line without = and never repeats its text', () => {

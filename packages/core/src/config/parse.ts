@@ -34,12 +34,7 @@ export interface ConfEntry {
 export type DiagnosticSeverity = 'error' | 'warning';
 
 export type DiagnosticCode =
-  | 'no-separator'
-  | 'no-key'
-  | 'section'
-  | 'bad-section'
-  | 'dangling-continuation'
-  | 'env-syntax';
+  'no-separator' | 'no-key' | 'section' | 'bad-section' | 'dangling-continuation' | 'env-syntax';
 
 export interface ConfDiagnostic {
   /** 1-based physical line. */
@@ -144,7 +139,8 @@ export function parseKongConf(text: string): ParsedConf {
           line,
           severity: 'error',
           code: 'bad-section',
-          message: 'a line starting with "[" must be a "[section]" header; Kong fails to load the file here (pl.config raises an error)',
+          message:
+            'a line starting with "[" must be a "[section]" header; Kong fails to load the file here (pl.config raises an error)',
         });
         continue;
       }
@@ -161,12 +157,22 @@ export function parseKongConf(text: string): ParsedConf {
     const body = content.replace(LEADING_SPACE, '');
     const separator = KEY_SEPARATOR.exec(body);
     if (!separator) {
-      diagnostics.push({ line, severity: 'warning', code: 'no-separator', message: 'no "=" on this line: Kong ignores it (settings are written "key = value")' });
+      diagnostics.push({
+        line,
+        severity: 'warning',
+        code: 'no-separator',
+        message: 'no "=" on this line: Kong ignores it (settings are written "key = value")',
+      });
       continue;
     }
     const rawKey = body.slice(0, separator.index);
     if (rawKey === '') {
-      diagnostics.push({ line, severity: 'warning', code: 'no-key', message: 'nothing before "=": Kong ignores this line' });
+      diagnostics.push({
+        line,
+        severity: 'warning',
+        code: 'no-key',
+        message: 'nothing before "=": Kong ignores this line',
+      });
       continue;
     }
     const value = kongValue(body.slice(separator.index + separator[0].length));

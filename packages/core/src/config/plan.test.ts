@@ -7,7 +7,14 @@ import { renderConf } from './render';
 import { applyEnvEdits } from './render-env';
 import { RDS_HOST, RDS_READER } from './testing';
 
-const PASSWORD_NODE = [`pg_host = ${RDS_HOST}`, 'pg_user = kong   # password user', 'pg_password = hunter2', `pg_ro_host = ${RDS_READER}`, 'pg_ssl = on', ''].join('\n');
+const PASSWORD_NODE = [
+  `pg_host = ${RDS_HOST}`,
+  'pg_user = kong   # password user',
+  'pg_password = hunter2',
+  `pg_ro_host = ${RDS_READER}`,
+  'pg_ssl = on',
+  '',
+].join('\n');
 const SINGLE_NODE = [`pg_host = ${RDS_HOST}`, 'pg_password = hunter2', ''].join('\n');
 
 function effectiveAfter(text: string, env: Record<string, string> = {}) {
@@ -19,7 +26,10 @@ describe('planStage: password → ro_iam', () => {
 
   it('moves only the read-only connection to a dedicated IAM user', () => {
     expect(plan).toMatchObject({ from: 'password', to: 'ro_iam', error: null, blockers: [] });
-    expect(plan.edits).toEqual([{ op: 'set', key: 'pg_ro_user', value: 'kong_iam' }, { op: 'set', key: 'pg_ro_iam_auth', value: 'on' }]);
+    expect(plan.edits).toEqual([
+      { op: 'set', key: 'pg_ro_user', value: 'kong_iam' },
+      { op: 'set', key: 'pg_ro_iam_auth', value: 'on' },
+    ]);
   });
 
   it('gives Kong the intended connections once applied', () => {
@@ -62,7 +72,11 @@ describe('planStage: password → rw_iam', () => {
   });
 
   it('uses --iam-user when given', () => {
-    expect(planStage({ confText: SINGLE_NODE }, 'rw_iam', { iamUser: 'gateway' }).edits[0]).toEqual({ op: 'set', key: 'pg_user', value: 'gateway' });
+    expect(planStage({ confText: SINGLE_NODE }, 'rw_iam', { iamUser: 'gateway' }).edits[0]).toEqual({
+      op: 'set',
+      key: 'pg_user',
+      value: 'gateway',
+    });
   });
 
   it('plans rw_iam for a node without a read-only connection', () => {
@@ -92,7 +106,9 @@ describe('planStage: expected failures are results, not exceptions', () => {
   });
 
   it('blocks an IAM user that is the password user (rds_iam would lock it out)', () => {
-    expect(planStage({ confText: SINGLE_NODE }, 'rw_iam', { iamUser: 'kong' }).blockers.map((b) => b.rule)).toContain('plan-iam-user-is-password-user');
+    expect(planStage({ confText: SINGLE_NODE }, 'rw_iam', { iamUser: 'kong' }).blockers.map((b) => b.rule)).toContain(
+      'plan-iam-user-is-password-user',
+    );
   });
 
   it('blocks a kong.conf edit that KONG_* would override', () => {
@@ -115,9 +131,15 @@ describe('planStage: environment target', () => {
     const env = { KONG_PG_USER: 'kong' };
     const plan = planStage({ confText: SINGLE_NODE, env }, 'rw_iam', { target: 'env' });
     expect(plan.blockers).toEqual([]);
-    expect(plan.reverse).toEqual([{ op: 'unset', key: 'pg_iam_auth' }, { op: 'set', key: 'pg_user', value: 'kong' }]);
+    expect(plan.reverse).toEqual([
+      { op: 'unset', key: 'pg_iam_auth' },
+      { op: 'set', key: 'pg_user', value: 'kong' },
+    ]);
     const applied = applyEnvEdits(env, plan.edits);
-    expect(effectiveAfter(SINGLE_NODE, applied as Record<string, string>).rw).toMatchObject({ iam: true, user: 'kong_iam' });
+    expect(effectiveAfter(SINGLE_NODE, applied as Record<string, string>).rw).toMatchObject({
+      iam: true,
+      user: 'kong_iam',
+    });
   });
 });
 
@@ -135,26 +157,47 @@ describe('planStage: current stage', () => {
 
 describe('planStage round trip (property)', () => {
   const line = fc.constantFrom(
-    `pg_host = ${RDS_HOST}`, 'pg_user = app', 'pg_user = kong # c', 'pg_password = pw', `pg_ro_host = ${RDS_READER}`,
-    'pg_ro_user = reader', 'pg_ro_user = app', 'pg_iam_auth = off', 'pg_ro_iam_auth = off', 'pg_ssl = on', 'pg_ro_ssl = on', '# comment', '',
+    `pg_host = ${RDS_HOST}`,
+    'pg_user = app',
+    'pg_user = kong # c',
+    'pg_password = pw',
+    `pg_ro_host = ${RDS_READER}`,
+    'pg_ro_user = reader',
+    'pg_ro_user = app',
+    'pg_iam_auth = off',
+    'pg_ro_iam_auth = off',
+    'pg_ssl = on',
+    'pg_ro_ssl = on',
+    '# comment',
+    '',
   );
   const stage = fc.constantFrom<IamStage>('password', 'ro_iam', 'rw_iam');
-  const environment = fc.constantFrom<Record<string, string>>({}, { KONG_PG_USER: 'envuser' }, { KONG_PG_RO_IAM_AUTH: 'off', KONG_PG_RO_USER: 'r' });
+  const environment = fc.constantFrom<Record<string, string>>(
+    {},
+    { KONG_PG_USER: 'envuser' },
+    { KONG_PG_RO_IAM_AUTH: 'off', KONG_PG_RO_USER: 'r' },
+  );
 
   it('applying a plan then its reverse gives back the original effective configuration', () => {
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 10 }), stage, fc.constantFrom<'conf' | 'env'>('conf', 'env'), environment, (lines, to, target, env) => {
-        const text = lines.join('\n') + '\n';
-        const plan = planStage({ confText: text, env }, to, { target });
-        if (plan.error !== null) return;
-        if (target === 'conf') {
-          const rolledBack = renderConf(renderConf(text, plan.edits), plan.reverse);
-          expect(effectiveAfter(rolledBack, env)).toEqual(effectiveAfter(text, env));
-        } else {
-          const rolledBack = applyEnvEdits(applyEnvEdits(env, plan.edits), plan.reverse) as Record<string, string>;
-          expect(effectiveAfter(text, rolledBack)).toEqual(effectiveAfter(text, env));
-        }
-      }),
+      fc.property(
+        fc.array(line, { maxLength: 10 }),
+        stage,
+        fc.constantFrom<'conf' | 'env'>('conf', 'env'),
+        environment,
+        (lines, to, target, env) => {
+          const text = lines.join('\n') + '\n';
+          const plan = planStage({ confText: text, env }, to, { target });
+          if (plan.error !== null) return;
+          if (target === 'conf') {
+            const rolledBack = renderConf(renderConf(text, plan.edits), plan.reverse);
+            expect(effectiveAfter(rolledBack, env)).toEqual(effectiveAfter(text, env));
+          } else {
+            const rolledBack = applyEnvEdits(applyEnvEdits(env, plan.edits), plan.reverse) as Record<string, string>;
+            expect(effectiveAfter(text, rolledBack)).toEqual(effectiveAfter(text, env));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

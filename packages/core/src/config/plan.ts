@@ -59,7 +59,8 @@ function editsFor(conf: LoadedConf, desired: Desired, hasReadOnly: boolean): Con
   const setBool = (key: string, on: boolean): void => {
     if (kongBoolean(valueOf(conf, key)) !== on) edits.push({ op: 'set', key, value: on ? 'on' : 'off' });
   };
-  if (desired.rwUser !== null && valueOf(conf, 'pg_user') !== desired.rwUser) edits.push({ op: 'set', key: 'pg_user', value: desired.rwUser });
+  if (desired.rwUser !== null && valueOf(conf, 'pg_user') !== desired.rwUser)
+    edits.push({ op: 'set', key: 'pg_user', value: desired.rwUser });
   setBool('pg_iam_auth', desired.rwIam);
   if (hasReadOnly && desired.roUser !== null) {
     const roUserAfter = valueOf(conf, 'pg_ro_user') ?? desired.rwUser ?? valueOf(conf, 'pg_user');
@@ -70,7 +71,12 @@ function editsFor(conf: LoadedConf, desired: Desired, hasReadOnly: boolean): Con
   return edits;
 }
 
-function reverseEdits(conf: LoadedConf, edits: readonly ConfEdit[], target: 'conf' | 'env', originalEnv: Readonly<Record<string, string | undefined>>): ConfEdit[] {
+function reverseEdits(
+  conf: LoadedConf,
+  edits: readonly ConfEdit[],
+  target: 'conf' | 'env',
+  originalEnv: Readonly<Record<string, string | undefined>>,
+): ConfEdit[] {
   const fileEntries = effectiveEntries(conf.parsed);
   return [...edits].reverse().map((edit): ConfEdit => {
     const original = target === 'conf' ? fileEntries.get(edit.key)?.value : originalEnv[envVarName(edit.key)];
@@ -87,29 +93,48 @@ function mergedEnv(input: LoadInput, conf: LoadedConf): Record<string, string | 
 
 function envOverrideBlockers(conf: LoadedConf, edits: readonly ConfEdit[]): LintFinding[] {
   return edits
-    .filter((edit) => resolved(conf, edit.key).source !== 'default' && !resolved(conf, edit.key).source.startsWith('file'))
-    .map((edit) => blocker(
-      'plan-env-override',
-      edit.key,
-      `${describeKey(conf, edit.key)} overrides kong.conf, so editing ${edit.key} in kong.conf would change nothing.`,
-      `Apply the plan to the environment instead (--format env), or remove ${envVarName(edit.key)} from Kong's environment.`,
-    ));
+    .filter(
+      (edit) => resolved(conf, edit.key).source !== 'default' && !resolved(conf, edit.key).source.startsWith('file'),
+    )
+    .map((edit) =>
+      blocker(
+        'plan-env-override',
+        edit.key,
+        `${describeKey(conf, edit.key)} overrides kong.conf, so editing ${edit.key} in kong.conf would change nothing.`,
+        `Apply the plan to the environment instead (--format env), or remove ${envVarName(edit.key)} from Kong's environment.`,
+      ),
+    );
 }
 
 function stageNotes(conf: LoadedConf, before: EffectiveConfig, to: IamStage, desired: Desired): string[] {
   const notes: string[] = [];
-  const newIamUsers = [...new Set([desired.rwIam && !before.rw.iam ? desired.rwUser : null, desired.roIam && before.ro?.iam !== true ? desired.roUser : null])]
-    .filter((user): user is string => user !== null);
+  const newIamUsers = [
+    ...new Set([
+      desired.rwIam && !before.rw.iam ? desired.rwUser : null,
+      desired.roIam && before.ro?.iam !== true ? desired.roUser : null,
+    ]),
+  ].filter((user): user is string => user !== null);
   const passwordUser = before.rw.iam ? null : before.rw.user;
   for (const user of newIamUsers) {
-    notes.push(`Before applying: create ${user} and grant it rds_iam and Kong's privileges (iamroll policy --user ${user} prints the IAM policy and SQL).${passwordUser !== null ? ` Do not grant rds_iam to ${passwordUser}: a member of rds_iam can only log in with IAM, and rollback needs its password login.` : ''}`);
+    notes.push(
+      `Before applying: create ${user} and grant it rds_iam and Kong's privileges (iamroll policy --user ${user} prints the IAM policy and SQL).${passwordUser !== null ? ` Do not grant rds_iam to ${passwordUser}: a member of rds_iam can only log in with IAM, and rollback needs its password login.` : ''}`,
+    );
   }
   if (to !== 'password' && valueOf(conf, 'pg_password') !== null) {
-    notes.push('pg_password stays: Kong ignores it while IAM is on (the token replaces it), and rolling back needs it.');
+    notes.push(
+      'pg_password stays: Kong ignores it while IAM is on (the token replaces it), and rolling back needs it.',
+    );
   }
-  if (to === 'ro_iam') notes.push(`Only reads through pg_ro_host (${before.ro?.host ?? ''}) move to IAM; writes and migrations keep using ${desired.rwUser ?? 'pg_user'} with its password.`);
-  if (to === 'rw_iam' && before.ro !== null) notes.push('pg_ro_iam_auth is set explicitly: Kong does not carry pg_iam_auth over to the read-only connection, whatever its docs say.');
-  if (to === 'rw_iam') notes.push('Run kong migrations with this same configuration: they connect as the IAM user too.');
+  if (to === 'ro_iam')
+    notes.push(
+      `Only reads through pg_ro_host (${before.ro?.host ?? ''}) move to IAM; writes and migrations keep using ${desired.rwUser ?? 'pg_user'} with its password.`,
+    );
+  if (to === 'rw_iam' && before.ro !== null)
+    notes.push(
+      'pg_ro_iam_auth is set explicitly: Kong does not carry pg_iam_auth over to the read-only connection, whatever its docs say.',
+    );
+  if (to === 'rw_iam')
+    notes.push('Run kong migrations with this same configuration: they connect as the IAM user too.');
   return notes;
 }
 
@@ -126,16 +151,19 @@ export function planStage(input: LoadInput, to: IamStage, options: StagePlanOpti
   const badOption = optionError(options);
   if (badOption !== null) return failed(badOption);
   if (to === 'ro_iam' && before.ro === null) {
-    return failed('Stage ro_iam moves the read-only connection to IAM, but pg_ro_host is not set: Kong opens no separate read-only connection, every query goes through pg_host. Set pg_ro_host to a reader endpoint first, or plan --to rw_iam to move the only connection.');
+    return failed(
+      'Stage ro_iam moves the read-only connection to IAM, but pg_ro_host is not set: Kong opens no separate read-only connection, every query goes through pg_host. Set pg_ro_host to a reader endpoint first, or plan --to rw_iam to move the only connection.',
+    );
   }
 
   const decision = decide(before, valueOf(conf, 'pg_ro_user') !== null, to, options);
   const edits = editsFor(conf, decision.desired, before.ro !== null);
   const env = mergedEnv(input, conf);
   const reverse = reverseEdits(conf, edits, target, env);
-  const after = target === 'conf'
-    ? loadKongConf({ confText: renderConf(input.confText, edits), env: input.env, envFileText: input.envFileText })
-    : loadKongConf({ confText: input.confText, env: applyEnvEdits(env, edits) });
+  const after =
+    target === 'conf'
+      ? loadKongConf({ confText: renderConf(input.confText, edits), env: input.env, envFileText: input.envFileText })
+      : loadKongConf({ confText: input.confText, env: applyEnvEdits(env, edits) });
   const afterFindings = lintKongConf(after);
   const blockers = [
     ...userBlockers(before, decision.desired),
@@ -146,7 +174,12 @@ export function planStage(input: LoadInput, to: IamStage, options: StagePlanOpti
   // Only warnings this change introduces: the others are the node's business already.
   const existing = new Set(lintKongConf(conf).map((finding) => `${finding.rule}:${finding.key}`));
   // iam-password-ignored is deliberate here: the password stays for rollback (see the note).
-  const warnings = afterFindings.filter((finding) => finding.severity === 'warning' && finding.rule !== 'iam-password-ignored' && !existing.has(`${finding.rule}:${finding.key}`));
+  const warnings = afterFindings.filter(
+    (finding) =>
+      finding.severity === 'warning' &&
+      finding.rule !== 'iam-password-ignored' &&
+      !existing.has(`${finding.rule}:${finding.key}`),
+  );
   const notes = [
     ...(edits.length === 0 ? [`Already at ${to}: nothing to change.`] : []),
     ...decision.notes,

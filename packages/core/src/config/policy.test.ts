@@ -1,22 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { buildIamPolicy, rdsDbUserArn } from './policy';
 
-const INPUT = { region: 'us-east-1', accountId: '123456789012', resourceId: 'db-ABCDEFGHIJKLMNOP', users: ['kong_iam'] };
+const INPUT = {
+  region: 'us-east-1',
+  accountId: '123456789012',
+  resourceId: 'db-ABCDEFGHIJKLMNOP',
+  users: ['kong_iam'],
+};
 
 describe('buildIamPolicy', () => {
   it('allows rds-db:connect on one dbuser ARN per user', () => {
     const result = buildIamPolicy({ ...INPUT, users: ['kong_iam', 'kong_ro_iam'] });
     expect(result.ok && result.policy).toEqual({
       Version: '2012-10-17',
-      Statement: [{
-        Sid: 'KongRdsIamConnect',
-        Effect: 'Allow',
-        Action: 'rds-db:connect',
-        Resource: [
-          'arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOP/kong_iam',
-          'arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOP/kong_ro_iam',
-        ],
-      }],
+      Statement: [
+        {
+          Sid: 'KongRdsIamConnect',
+          Effect: 'Allow',
+          Action: 'rds-db:connect',
+          Resource: [
+            'arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOP/kong_iam',
+            'arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOP/kong_ro_iam',
+          ],
+        },
+      ],
     });
   });
 
@@ -39,7 +46,8 @@ describe('buildIamPolicy', () => {
       'GRANT ALL ON ALL SEQUENCES IN SCHEMA "public" TO "kong-iam";',
       'ALTER DEFAULT PRIVILEGES FOR ROLE "kong" IN SCHEMA "public" GRANT ALL ON TABLES TO "kong-iam";',
       'ALTER DEFAULT PRIVILEGES FOR ROLE "kong" IN SCHEMA "public" GRANT ALL ON SEQUENCES TO "kong-iam";',
-    ]) expect(sql).toContain(statement);
+    ])
+      expect(sql).toContain(statement);
   });
 
   it('warns in the SQL never to grant rds_iam to the password user', () => {
@@ -54,7 +62,12 @@ describe('buildIamPolicy', () => {
   });
 
   it('reports every invalid input at once', () => {
-    const result = buildIamPolicy({ region: 'virginia', accountId: '1234', resourceId: 'kong-db', users: ['bad user'] });
+    const result = buildIamPolicy({
+      region: 'virginia',
+      accountId: '1234',
+      resourceId: 'kong-db',
+      users: ['bad user'],
+    });
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.errors).toHaveLength(4);
   });

@@ -23,12 +23,14 @@ export interface PolicyInput {
 
 export interface IamPolicyDocument {
   readonly Version: '2012-10-17';
-  readonly Statement: readonly [{
-    readonly Sid: string;
-    readonly Effect: 'Allow';
-    readonly Action: 'rds-db:connect';
-    readonly Resource: readonly string[];
-  }];
+  readonly Statement: readonly [
+    {
+      readonly Sid: string;
+      readonly Effect: 'Allow';
+      readonly Action: 'rds-db:connect';
+      readonly Resource: readonly string[];
+    },
+  ];
 }
 
 export type PolicyResult =
@@ -40,23 +42,33 @@ const RESOURCE_ID = /^(?:db|cluster)-[A-Za-z0-9]+$/;
 
 function inputErrors(input: PolicyInput): string[] {
   const errors: string[] = [];
-  if (!isAwsRegionName(input.region)) errors.push(`--region ${JSON.stringify(input.region)} is not an AWS region name (e.g. us-east-1).`);
-  if (!ACCOUNT.test(input.accountId)) errors.push(`--account ${JSON.stringify(input.accountId)} is not a 12-digit AWS account id.`);
+  if (!isAwsRegionName(input.region))
+    errors.push(`--region ${JSON.stringify(input.region)} is not an AWS region name (e.g. us-east-1).`);
+  if (!ACCOUNT.test(input.accountId))
+    errors.push(`--account ${JSON.stringify(input.accountId)} is not a 12-digit AWS account id.`);
   if (!RESOURCE_ID.test(input.resourceId)) {
-    errors.push(`--resource-id ${JSON.stringify(input.resourceId)} is not a DbiResourceId: use the instance's resource id (db-…, shown as "Resource ID" in the RDS console, or DbiResourceId in describe-db-instances; for Aurora the cluster's cluster-… id), not its name.`);
+    errors.push(
+      `--resource-id ${JSON.stringify(input.resourceId)} is not a DbiResourceId: use the instance's resource id (db-…, shown as "Resource ID" in the RDS console, or DbiResourceId in describe-db-instances; for Aurora the cluster's cluster-… id), not its name.`,
+    );
   }
   if (input.users.length === 0) errors.push('give at least one --user (the IAM database user Kong logs in as).');
   for (const user of input.users) {
     const problem = dbUserProblem(user);
     if (problem !== null) errors.push(`--user ${JSON.stringify(user)} cannot be a database user name: ${problem}.`);
   }
-  for (const [option, name, check] of [['--database', input.database, sqlNameProblem], ['--schema', input.schema, sqlNameProblem], ['--owner', input.owner, dbUserProblem]] as const) {
+  for (const [option, name, check] of [
+    ['--database', input.database, sqlNameProblem],
+    ['--schema', input.schema, sqlNameProblem],
+    ['--owner', input.owner, dbUserProblem],
+  ] as const) {
     const problem = name === undefined ? null : check(name);
     if (problem !== null) errors.push(`${option} ${JSON.stringify(name)} is not a usable name: ${problem}.`);
   }
   const owner = input.owner ?? 'kong';
   if (input.users.includes(owner)) {
-    errors.push(`--user ${owner} is the password user that owns Kong's tables: granting it rds_iam would end its password logins. Use a dedicated IAM user such as ${owner}_iam.`);
+    errors.push(
+      `--user ${owner} is the password user that owns Kong's tables: granting it rds_iam would end its password logins. Use a dedicated IAM user such as ${owner}_iam.`,
+    );
   }
   return errors;
 }
@@ -79,9 +91,16 @@ function policySql(input: PolicyInput, users: readonly string[]): string {
   ];
   for (const user of users) {
     const quoted = quoteIdentifier(user);
-    lines.push(`CREATE USER ${quoted};`, `GRANT rds_iam TO ${quoted};`, `GRANT CONNECT ON DATABASE ${database} TO ${quoted};`);
+    lines.push(
+      `CREATE USER ${quoted};`,
+      `GRANT rds_iam TO ${quoted};`,
+      `GRANT CONNECT ON DATABASE ${database} TO ${quoted};`,
+    );
   }
-  lines.push('', `-- 2. As ${ownerName} (the owner of Kong's tables), connected to database ${input.database ?? 'kong'}:`);
+  lines.push(
+    '',
+    `-- 2. As ${ownerName} (the owner of Kong's tables), connected to database ${input.database ?? 'kong'}:`,
+  );
   for (const user of users) {
     const quoted = quoteIdentifier(user);
     lines.push(
@@ -102,12 +121,14 @@ export function buildIamPolicy(input: PolicyInput): PolicyResult {
   const users = [...new Set(input.users)];
   const policy: IamPolicyDocument = {
     Version: '2012-10-17',
-    Statement: [{
-      Sid: 'KongRdsIamConnect',
-      Effect: 'Allow',
-      Action: 'rds-db:connect',
-      Resource: users.map((user) => rdsDbUserArn(input, user)),
-    }],
+    Statement: [
+      {
+        Sid: 'KongRdsIamConnect',
+        Effect: 'Allow',
+        Action: 'rds-db:connect',
+        Resource: users.map((user) => rdsDbUserArn(input, user)),
+      },
+    ],
   };
   return { ok: true, policy, sql: policySql(input, users) };
 }

@@ -34,7 +34,14 @@ export function isIpAddress(host: string): boolean {
 }
 
 /** DNS suffixes of the AWS partitions: aws and aws-us-gov, aws-cn, and the iso partitions. */
-const PARTITION_SUFFIXES = ['amazonaws.com', 'amazonaws.com.cn', 'c2s.ic.gov', 'sc2s.sgov.gov', 'cloud.adc-e.uk', 'csp.hci.ic.gov'];
+const PARTITION_SUFFIXES = [
+  'amazonaws.com',
+  'amazonaws.com.cn',
+  'c2s.ic.gov',
+  'sc2s.sgov.gov',
+  'cloud.adc-e.uk',
+  'csp.hci.ic.gov',
+];
 /** An AWS region name such as us-east-1, cn-north-1 or us-gov-west-1. */
 const REGION_NAME = String.raw`[a-z]{2}(?:-[a-z]+)+-\d+`;
 const REGION_NAME_ONLY = new RegExp(`^${REGION_NAME}$`);

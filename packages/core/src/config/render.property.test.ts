@@ -20,7 +20,9 @@ const edit: fc.Arbitrary<ConfEdit> = fc.oneof(
 );
 
 function untouchedLines(parsed: ParsedConf, edited: ReadonlySet<string>): string[] {
-  const touched = new Set(parsed.entries.filter((e) => e.section === null && edited.has(e.key)).flatMap((e) => e.lines));
+  const touched = new Set(
+    parsed.entries.filter((e) => e.section === null && edited.has(e.key)).flatMap((e) => e.lines),
+  );
   return parsed.lines.filter((_, index) => !touched.has(index + 1));
 }
 

@@ -12,8 +12,7 @@ import { effectiveEntries, parseKongConf, type ConfEntry, type ParsedConf } from
 // A value is written with `#` escaped as `\#` (Kong turns `\#` back into `#`).
 
 export type ConfEdit =
-  | { readonly op: 'set'; readonly key: string; readonly value: string }
-  | { readonly op: 'unset'; readonly key: string };
+  { readonly op: 'set'; readonly key: string; readonly value: string } | { readonly op: 'unset'; readonly key: string };
 
 const KEY = /^[A-Za-z0-9_]+$/;
 const KEY_SEPARATOR = new RegExp(`^(${LUA_SPACE}*[^=]*?${LUA_SPACE}*=${LUA_SPACE}*)`);
@@ -34,10 +33,12 @@ export function escapeConfValue(value: string): string {
 }
 
 function assertWritable(edit: ConfEdit): void {
-  if (!KEY.test(edit.key)) throw new Error(`cannot edit kong.conf key ${JSON.stringify(edit.key)}: a setting name is letters, digits and "_"`);
+  if (!KEY.test(edit.key))
+    throw new Error(`cannot edit kong.conf key ${JSON.stringify(edit.key)}: a setting name is letters, digits and "_"`);
   if (edit.op === 'set') {
     const reason = unwritableValueReason(edit.value);
-    if (reason !== null) throw new Error(`cannot write ${edit.key} = ${JSON.stringify(edit.value)} to kong.conf: ${reason}`);
+    if (reason !== null)
+      throw new Error(`cannot write ${edit.key} = ${JSON.stringify(edit.value)} to kong.conf: ${reason}`);
   }
 }
 
@@ -80,7 +81,8 @@ function setInLines(parsed: ParsedConf, key: string, value: string): Rendered {
   }
   const added = `${key} = ${escapeConfValue(value)}${parsed.usesCrlf ? '\r' : ''}`;
   const at = parsed.firstSectionIndex ?? parsed.danglingIndex;
-  if (at !== null) return { lines: [...lines.slice(0, at), added, ...lines.slice(at)], endsWithNewline: parsed.endsWithNewline };
+  if (at !== null)
+    return { lines: [...lines.slice(0, at), added, ...lines.slice(at)], endsWithNewline: parsed.endsWithNewline };
   return { lines: [...lines, added], endsWithNewline: true };
 }
 
@@ -90,7 +92,11 @@ function replaceEntry(lines: readonly string[], entry: ConfEntry, key: string, v
   return lines.flatMap((line, index) => {
     if (first !== undefined && index === first - 1) {
       // A continued entry is rewritten on one line; a single line keeps its comment.
-      return [rest.length === 0 ? replaceValue(line, escapeConfValue(value)) : `${key} = ${escapeConfValue(value)}${line.endsWith('\r') ? '\r' : ''}`];
+      return [
+        rest.length === 0
+          ? replaceValue(line, escapeConfValue(value))
+          : `${key} = ${escapeConfValue(value)}${line.endsWith('\r') ? '\r' : ''}`,
+      ];
     }
     return dropped.has(index) ? [] : [line];
   });
@@ -98,7 +104,9 @@ function replaceEntry(lines: readonly string[], entry: ConfEntry, key: string, v
 
 function unsetInLines(parsed: ParsedConf, key: string): Rendered {
   const dropped = new Set(
-    parsed.entries.filter((entry) => entry.section === null && entry.key === key).flatMap((entry) => entry.lines.map((n) => n - 1)),
+    parsed.entries
+      .filter((entry) => entry.section === null && entry.key === key)
+      .flatMap((entry) => entry.lines.map((n) => n - 1)),
   );
   // Dropping the unterminated last line leaves the newline before it in place.
   const endsWithNewline = parsed.endsWithNewline || dropped.has(parsed.lines.length - 1);

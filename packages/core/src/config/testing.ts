@@ -6,7 +6,11 @@ export const RDS_HOST = 'kong.abc123xyz.us-east-1.rds.amazonaws.com';
 export const RDS_READER = 'kong-ro.abc123xyz.us-east-1.rds.amazonaws.com';
 
 export function conf(lines: readonly string[], env: Record<string, string> = {}, envFileText?: string): LoadedConf {
-  return loadKongConf({ confText: lines.map((line) => `${line}\n`).join(''), env, ...(envFileText === undefined ? {} : { envFileText }) });
+  return loadKongConf({
+    confText: lines.map((line) => `${line}\n`).join(''),
+    env,
+    ...(envFileText === undefined ? {} : { envFileText }),
+  });
 }
 
 export function lint(lines: readonly string[], env: Record<string, string> = {}): LintFinding[] {

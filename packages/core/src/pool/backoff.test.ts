@@ -7,12 +7,16 @@ const POLICY = { baseDelayMs: 100, maxDelayMs: 1000 };
 describe('backoffDelayMs', () => {
   it('stays within [ceiling/2, ceiling] of a doubling, capped ceiling', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, r) => {
-        const ceiling = Math.min(1000, 100 * 2 ** (retry - 1));
-        const delay = backoffDelayMs(retry, POLICY, () => r);
-        expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
-        expect(delay).toBeLessThanOrEqual(ceiling);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (retry, r) => {
+          const ceiling = Math.min(1000, 100 * 2 ** (retry - 1));
+          const delay = backoffDelayMs(retry, POLICY, () => r);
+          expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
+          expect(delay).toBeLessThanOrEqual(ceiling);
+        },
+      ),
     );
   });
 

@@ -16,7 +16,11 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseDelayMs: 500, maxDelayMs: 80
  * the maximum; the delay is uniform in [ceiling/2, ceiling], so retriers spread
  * out yet none comes straight back.
  */
-export function backoffDelayMs(retry: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retry: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   if (!Number.isInteger(retry) || retry < 1) throw new RangeError('retry counts from 1');
   const ceilingMs = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return ceilingMs / 2 + random() * (ceilingMs / 2);

@@ -43,17 +43,21 @@ describe('createTokenBucketGate', () => {
 
   it('never grants more than the rate in any one-second window, whatever the burst', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 400 }), async (ratePerSecond, burst) => {
-        vi.setSystemTime(0);
-        const gate = createTokenBucketGate({ ratePerSecond, burst });
-        const grantedAt = startMany(gate, ratePerSecond * 3);
-        await vi.advanceTimersByTimeAsync(4000);
-        expect(grantedAt).toHaveLength(ratePerSecond * 3);
-        for (const t of grantedAt) {
-          const inWindow = grantedAt.filter((u) => u >= t && u < t + 1000).length;
-          expect(inWindow).toBeLessThanOrEqual(ratePerSecond);
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 400 }),
+        async (ratePerSecond, burst) => {
+          vi.setSystemTime(0);
+          const gate = createTokenBucketGate({ ratePerSecond, burst });
+          const grantedAt = startMany(gate, ratePerSecond * 3);
+          await vi.advanceTimersByTimeAsync(4000);
+          expect(grantedAt).toHaveLength(ratePerSecond * 3);
+          for (const t of grantedAt) {
+            const inWindow = grantedAt.filter((u) => u >= t && u < t + 1000).length;
+            expect(inWindow).toBeLessThanOrEqual(ratePerSecond);
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -55,7 +55,8 @@ export function createTokenBucketGate(options: TokenBucketGateOptions): TokenBuc
   const { ratePerSecond } = options;
   const burst = options.burst ?? Math.max(1, Math.floor(ratePerSecond / 10));
   const maxPerSecond = Math.max(1, Math.floor(ratePerSecond));
-  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError('ratePerSecond must be a positive number');
+  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+    throw new RangeError('ratePerSecond must be a positive number');
   if (!(burst >= 1) || !Number.isInteger(burst)) throw new RangeError('burst must be an integer of at least 1');
   const now = options.now ?? Date.now;
   const queue: Waiter[] = [];

@@ -5,7 +5,14 @@
 
 export type ConnectFailureCause = 'throttled' | 'invalid_token' | 'not_authorized' | 'tls' | 'network' | 'other';
 
-export const CONNECT_FAILURE_CAUSES: readonly ConnectFailureCause[] = ['throttled', 'invalid_token', 'not_authorized', 'tls', 'network', 'other'];
+export const CONNECT_FAILURE_CAUSES: readonly ConnectFailureCause[] = [
+  'throttled',
+  'invalid_token',
+  'not_authorized',
+  'tls',
+  'network',
+  'other',
+];
 
 const INVALID_PASSWORD = '28P01';
 const INVALID_AUTHORIZATION = '28000';
@@ -13,9 +20,20 @@ const INSUFFICIENT_PRIVILEGE = '42501';
 const THROTTLED_TEXT = /too many competing requests|throttl/i;
 const NOT_AUTHORIZED_TEXT = /not authori[sz]ed|insufficient permission|access denied|accessdenied/i;
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 const NETWORK_TEXT = /connection terminated|timeout expired|timeout exceeded when trying to connect|socket hang up/i;
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(GET_ISSUER_CERT|VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT_LOCALLY)|HOSTNAME_MISMATCH$|ERR_OSSL_)/;
+const TLS_CODES =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(GET_ISSUER_CERT|VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT_LOCALLY)|HOSTNAME_MISMATCH$|ERR_OSSL_)/;
 const TLS_TEXT = /does not support SSL|certificate|SSL routines|TLS/i;
 
 interface ErrorFields {

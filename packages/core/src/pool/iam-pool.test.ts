@@ -34,7 +34,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(onLogin?: (password: string, index: number) => LoginReply, extra: Partial<Parameters<typeof startScriptedPgServer>[0]> = {}) {
+async function start(
+  onLogin?: (password: string, index: number) => LoginReply,
+  extra: Partial<Parameters<typeof startScriptedPgServer>[0]> = {},
+) {
   server = await startScriptedPgServer({ ...certificate, ...(onLogin ? { onLogin } : {}), ...extra });
   return server;
 }
@@ -96,7 +99,9 @@ describe('createIamPool: authentication', () => {
   it('signs for the endpoint name, not the TCP address', async () => {
     const s = await start();
     const targets: string[] = [];
-    await poolFor(s, { tokenProvider: createFixedTokenProvider((t) => (targets.push(`${t.host}:${t.port}`), TOKEN)) }).query('SELECT 1');
+    await poolFor(s, {
+      tokenProvider: createFixedTokenProvider((t) => (targets.push(`${t.host}:${t.port}`), TOKEN)),
+    }).query('SELECT 1');
     expect(targets).toEqual([`${ENDPOINT}:${s.port}`]);
   });
 
@@ -148,7 +153,10 @@ describe('createIamPool: TLS', () => {
 
   it('accepts a certificate for another name in verify-ca mode', async () => {
     const s = await start();
-    const p = poolFor(s, { host: 'other-db.abcdefghijkl.us-east-1.rds.amazonaws.com', tls: { ca: certificate.cert, mode: 'verify-ca' } });
+    const p = poolFor(s, {
+      host: 'other-db.abcdefghijkl.us-east-1.rds.amazonaws.com',
+      tls: { ca: certificate.cert, mode: 'verify-ca' },
+    });
     await expect(p.query('SELECT 1')).resolves.toBeDefined();
   });
 });
@@ -200,7 +208,12 @@ describe('createIamPool: throttling and failures', () => {
   });
 
   it('keeps the token out of a failure that echoes it', async () => {
-    const s = await start((password) => ({ kind: 'error', code: '28P01', message: `PAM authentication failed for token ${password}`, detail: password }));
+    const s = await start((password) => ({
+      kind: 'error',
+      code: '28P01',
+      message: `PAM authentication failed for token ${password}`,
+      detail: password,
+    }));
     const p = poolFor(s);
     const error = (await p.connect().catch((e: unknown) => e)) as Error & { detail?: string };
     expect(`${error.message} ${error.stack} ${error.detail}`).not.toContain('X-Amz-Signature=0123456789abcdef');
@@ -209,7 +222,10 @@ describe('createIamPool: throttling and failures', () => {
 
   it('rejects when the token provider fails, without opening a session', async () => {
     const s = await start();
-    const failing: TokenProvider = { ...createFixedTokenProvider(TOKEN), getToken: () => Promise.reject(new Error('no credentials')) };
+    const failing: TokenProvider = {
+      ...createFixedTokenProvider(TOKEN),
+      getToken: () => Promise.reject(new Error('no credentials')),
+    };
     const p = poolFor(s, { tokenProvider: failing });
     await expect(p.connect()).rejects.toThrow('no credentials');
     expect(s.logins).toHaveLength(0);
@@ -218,7 +234,10 @@ describe('createIamPool: throttling and failures', () => {
 
   it('closes the socket of a connection that failed before logging in', async () => {
     const s = await start();
-    const failing: TokenProvider = { ...createFixedTokenProvider(TOKEN), getToken: () => Promise.reject(new Error('no credentials')) };
+    const failing: TokenProvider = {
+      ...createFixedTokenProvider(TOKEN),
+      getToken: () => Promise.reject(new Error('no credentials')),
+    };
     await expect(poolFor(s, { tokenProvider: failing }).connect()).rejects.toThrow();
     await until(() => s.openConnections === 0);
   });

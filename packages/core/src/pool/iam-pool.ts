@@ -2,7 +2,12 @@ import pg from 'pg';
 import { createIamTokenProvider, redactError, type TokenProvider, type TokenTarget } from '../token/index';
 import { DEFAULT_BACKOFF, backoffDelayMs, type BackoffPolicy } from './backoff';
 import { createTokenBucketGate, RDS_IAM_AUTH_BUDGET_PER_SECOND, type BudgetGate } from './budget-gate';
-import { CONNECT_FAILURE_CAUSES, classifyConnectFailure, isRetryableConnectFailure, type ConnectFailureCause } from './classify';
+import {
+  CONNECT_FAILURE_CAUSES,
+  classifyConnectFailure,
+  isRetryableConnectFailure,
+  type ConnectFailureCause,
+} from './classify';
 import { SlidingRate } from './sliding-rate';
 import { buildSslOptions, type IamTlsOptions } from './tls';
 import { keepConnectionAfterStatementErrors } from './keep-after-error';
@@ -10,7 +15,16 @@ import { keepConnectionAfterStatementErrors } from './keep-after-error';
 /** pg-pool settings that stay the caller's (connection and auth settings are the pool's). */
 export type IamPoolPgOptions = Omit<
   pg.PoolConfig,
-  'host' | 'port' | 'user' | 'database' | 'password' | 'ssl' | 'connectionString' | 'Client' | 'connectionTimeoutMillis' | 'stream'
+  | 'host'
+  | 'port'
+  | 'user'
+  | 'database'
+  | 'password'
+  | 'ssl'
+  | 'connectionString'
+  | 'Client'
+  | 'connectionTimeoutMillis'
+  | 'stream'
 >;
 
 export interface IamPoolOptions {
@@ -81,7 +95,11 @@ type PgPoolEvent = 'error' | 'release' | 'connect' | 'acquire' | 'remove';
 type PgPoolListener<K extends PgPoolEvent> = K extends 'error' | 'release'
   ? (err: Error, client: pg.PoolClient) => void
   : (client: pg.PoolClient) => void;
-type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: boolean | Error) => void) => void;
+type ConnectCallback = (
+  err: Error | undefined,
+  client: pg.PoolClient | undefined,
+  done: (release?: boolean | Error) => void,
+) => void;
 
 /** What the pool and its clients share: counters, gate, and where events go. */
 interface Shared {
@@ -116,7 +134,10 @@ export class IamPool extends pg.Pool {
     const now = options.now ?? Date.now;
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const shared: Shared = {
-      gate: options.gate === undefined ? createTokenBucketGate({ ratePerSecond: RDS_IAM_AUTH_BUDGET_PER_SECOND }) : options.gate,
+      gate:
+        options.gate === undefined
+          ? createTokenBucketGate({ ratePerSecond: RDS_IAM_AUTH_BUDGET_PER_SECOND })
+          : options.gate,
       connectTimeoutMs,
       now,
       rate: new SlidingRate(now),
@@ -134,7 +155,13 @@ export class IamPool extends pg.Pool {
     };
     const port = options.port ?? 5432;
     const tokenProvider = options.tokenProvider ?? createIamTokenProvider();
-    const target: TokenTarget = { host: options.host, port, user: options.user, database: options.database, ...options.iam };
+    const target: TokenTarget = {
+      host: options.host,
+      port,
+      user: options.user,
+      database: options.database,
+      ...options.iam,
+    };
     super({
       ...options.pg,
       host: options.connectHost ?? options.host,
@@ -288,7 +315,10 @@ function gatedClientClass(shared: Shared): typeof pg.Client {
       const cause = classifyConnectFailure(error);
       counts.failures[cause] += 1;
       const secret = client.password;
-      const redacted = redactError(error instanceof Error ? error : new Error(String(error)), typeof secret === 'string' ? [secret] : []);
+      const redacted = redactError(
+        error instanceof Error ? error : new Error(String(error)),
+        typeof secret === 'string' ? [secret] : [],
+      );
       shared.emit('connectFailure', { cause, error: redacted });
       if (cause === 'throttled') shared.emit('throttled', redacted);
       throw redacted;

@@ -16,7 +16,12 @@ export {
   type TokenBucketGate,
   type TokenBucketGateOptions,
 } from './budget-gate';
-export { CONNECT_FAILURE_CAUSES, classifyConnectFailure, isRetryableConnectFailure, type ConnectFailureCause } from './classify';
+export {
+  CONNECT_FAILURE_CAUSES,
+  classifyConnectFailure,
+  isRetryableConnectFailure,
+  type ConnectFailureCause,
+} from './classify';
 export { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export { SlidingRate } from './sliding-rate';
 export {

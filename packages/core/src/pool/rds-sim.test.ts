@@ -9,7 +9,11 @@ import { createIamPool, type IamPool, type IamPoolOptions } from './iam-pool';
 // verification, real PostgreSQL behind it, the simulator's token-bucket budget).
 
 const LONG_TERM = generateCredential();
-const SESSION = { accessKeyId: 'ASIAIAMROLLTESTSESSION', secretAccessKey: 'c2Vzc2lvbi1zZWNyZXQta2V5LWZvci10ZXN0cy1vbmx5', sessionToken: 'IQoJb3JpZ2luX2VjEJr//////////test-session-token' };
+const SESSION = {
+  accessKeyId: 'ASIAIAMROLLTESTSESSION',
+  secretAccessKey: 'c2Vzc2lvbi1zZWNyZXQta2V5LWZvci10ZXN0cy1vbmx5',
+  sessionToken: 'IQoJb3JpZ2luX2VjEJr//////////test-session-token',
+};
 const BUDGET_PER_SECOND = 10;
 
 let sim: RdsSim;
@@ -19,7 +23,11 @@ const pools: IamPool[] = [];
 beforeAll(async () => {
   // The simulator's clock runs ahead by `offsetMs`: jumping it refills the budget
   // between tests without sleeping. Tokens are signed on real time, so they only look older.
-  sim = await startRdsSim({ credentials: [LONG_TERM, SESSION], authRatePerSecond: BUDGET_PER_SECOND, clock: () => Date.now() + offsetMs });
+  sim = await startRdsSim({
+    credentials: [LONG_TERM, SESSION],
+    authRatePerSecond: BUDGET_PER_SECOND,
+    clock: () => Date.now() + offsetMs,
+  });
 }, 60_000);
 
 afterAll(async () => {

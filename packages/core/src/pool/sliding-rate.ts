@@ -30,7 +30,8 @@ export class SlidingRate {
 
   #prune(): void {
     const since = this.now() - this.horizonMs;
-    while (this.#head < this.#timestampsMs.length && (this.#timestampsMs[this.#head] as number) <= since) this.#head += 1;
+    while (this.#head < this.#timestampsMs.length && (this.#timestampsMs[this.#head] as number) <= since)
+      this.#head += 1;
     if (this.#head > 1024 && this.#head * 2 > this.#timestampsMs.length) {
       this.#timestampsMs.splice(0, this.#head);
       this.#head = 0;

@@ -20,7 +20,9 @@ describe('readCaBundle', () => {
   });
 
   it('names the path and the fix when the file is missing', () => {
-    expect(() => readCaBundle('/nonexistent/global-bundle.pem')).toThrow(/"\/nonexistent\/global-bundle\.pem" \(ENOENT\).*global-bundle\.pem/);
+    expect(() => readCaBundle('/nonexistent/global-bundle.pem')).toThrow(
+      /"\/nonexistent\/global-bundle\.pem" \(ENOENT\).*global-bundle\.pem/,
+    );
   });
 
   it('refuses a file without a certificate', () => {

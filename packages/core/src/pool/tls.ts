@@ -33,9 +33,12 @@ export function readCaBundle(caFile: string): string {
     pem = readFileSync(caFile, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new Error(`cannot read the CA bundle "${caFile}" (${code}): download the RDS bundle (global-bundle.pem) and pass its path`, {
-      cause: error,
-    });
+    throw new Error(
+      `cannot read the CA bundle "${caFile}" (${code}): download the RDS bundle (global-bundle.pem) and pass its path`,
+      {
+        cause: error,
+      },
+    );
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new Error(`the CA bundle "${caFile}" holds no PEM certificate: pass the RDS bundle (global-bundle.pem)`);
@@ -63,7 +66,8 @@ export function buildSslOptions(endpointHost: string, options: IamTlsOptions = {
   };
   // node-postgres replaces `servername` with the TCP host when that is a DNS
   // name (a tunnel, a local alias): check the endpoint name explicitly.
-  if (mode === 'verify-full') ssl.checkServerIdentity = (_host, certificate) => checkServerIdentity(servername, certificate);
+  if (mode === 'verify-full')
+    ssl.checkServerIdentity = (_host, certificate) => checkServerIdentity(servername, certificate);
   if (mode === 'verify-ca') ssl.checkServerIdentity = () => undefined;
   return ssl;
 }

@@ -111,7 +111,12 @@ export function evaluateAlarms(inputs: AlarmInputs, nowMs: number): DesiredAlarm
 
 type IsOpen = (kind: AlarmKind, id: string) => boolean;
 
-function databaseAlarm(input: DatabaseAlarmInput, nowMs: number, options: AlarmOptions, isOpen: IsOpen): DesiredAlarm | undefined {
+function databaseAlarm(
+  input: DatabaseAlarmInput,
+  nowMs: number,
+  options: AlarmOptions,
+  isOpen: IsOpen,
+): DesiredAlarm | undefined {
   const { databaseId: id, ratePerSecond: rate, budgetPerSecond: budget } = input;
   const subject = { type: 'database', id } as const;
   const windowText = `${options.windowSeconds} s`;
@@ -122,16 +127,26 @@ function databaseAlarm(input: DatabaseAlarmInput, nowMs: number, options: AlarmO
   const criticalBar = isCriticalOpen ? budget * options.resolveRatio : budget;
   const isOverBudget = hasBudget && crosses(rate, criticalBar, isCriticalOpen);
   const hasThrottled = input.throttledInWindow > 0;
-  const lastThrottledAgoMs = input.lastThrottledAtMs === undefined ? Number.POSITIVE_INFINITY : nowMs - input.lastThrottledAtMs;
+  const lastThrottledAgoMs =
+    input.lastThrottledAtMs === undefined ? Number.POSITIVE_INFINITY : nowMs - input.lastThrottledAtMs;
   const isThrottleHeld = isCriticalOpen && lastThrottledAgoMs < options.clearAfterMs;
   if (isOverBudget || hasThrottled || isThrottleHeld) {
     let message = figures;
-    if (hasThrottled) message += `; ${plural(input.throttledInWindow, 'IAM authentication')} throttled in the last ${windowText}`;
+    if (hasThrottled)
+      message += `; ${plural(input.throttledInWindow, 'IAM authentication')} throttled in the last ${windowText}`;
     else if (isThrottleHeld) message += `; last throttled ${formatDuration(lastThrottledAgoMs)} ago`;
     if (isCriticalOpen && rate <= budget && !hasThrottled) {
       message += ` (clears below ${formatRate(criticalBar)} after ${formatDuration(options.clearAfterMs)} without throttling)`;
     }
-    return { key: alarmKey('db-rate-critical', id), kind: 'db-rate-critical', severity: 'critical', subject, message, value: rate, threshold: budget };
+    return {
+      key: alarmKey('db-rate-critical', id),
+      kind: 'db-rate-critical',
+      severity: 'critical',
+      subject,
+      message,
+      value: rate,
+      threshold: budget,
+    };
   }
 
   const threshold = budget * (input.warningUtilisation ?? DEFAULT_WARNING_UTILISATION);
@@ -139,7 +154,15 @@ function databaseAlarm(input: DatabaseAlarmInput, nowMs: number, options: AlarmO
   const warningBar = isWarningOpen ? threshold * options.resolveRatio : threshold;
   if (!hasBudget || !crosses(rate, warningBar, isWarningOpen)) return undefined;
   const message = rate > threshold ? figures : `${figures} (clears below ${formatRate(warningBar)})`;
-  return { key: alarmKey('db-rate-warning', id), kind: 'db-rate-warning', severity: 'warning', subject, message, value: rate, threshold };
+  return {
+    key: alarmKey('db-rate-warning', id),
+    kind: 'db-rate-warning',
+    severity: 'warning',
+    subject,
+    message,
+    value: rate,
+    threshold,
+  };
 }
 
 /** Opening needs the rate above the bar; staying open needs it at or above the lowered bar. */
@@ -147,7 +170,12 @@ function crosses(rate: number, bar: number, isOpen: boolean): boolean {
   return isOpen ? rate >= bar : rate > bar;
 }
 
-function authFailureAlarm(input: NodeAlarmInput, nowMs: number, options: AlarmOptions, isOpen: boolean): DesiredAlarm | undefined {
+function authFailureAlarm(
+  input: NodeAlarmInput,
+  nowMs: number,
+  options: AlarmOptions,
+  isOpen: boolean,
+): DesiredAlarm | undefined {
   const counts = input.authFailuresInWindow;
   const inWindow = nonThrottleFailures(counts);
   const last = input.lastAuthFailureAtMs;
@@ -158,17 +186,31 @@ function authFailureAlarm(input: NodeAlarmInput, nowMs: number, options: AlarmOp
     inWindow > 0
       ? `${name}: ${plural(inWindow, 'authentication failure')} in the last ${options.windowSeconds} s (${formatCauses(counts)})`
       : `${name}: last authentication failure ${formatDuration(nowMs - (last ?? nowMs))} ago (clears after ${formatDuration(options.clearAfterMs)} without one)`;
-  return { key: alarmKey('node-auth-failures', input.nodeId), kind: 'node-auth-failures', severity: 'warning', subject: { type: 'node', id: input.nodeId }, message, value: inWindow, threshold: 1 };
+  return {
+    key: alarmKey('node-auth-failures', input.nodeId),
+    kind: 'node-auth-failures',
+    severity: 'warning',
+    subject: { type: 'node', id: input.nodeId },
+    message,
+    value: inWindow,
+    threshold: 1,
+  };
 }
 
-function staleAlarm(input: NodeAlarmInput, nowMs: number, options: AlarmOptions, isOpen: boolean): DesiredAlarm | undefined {
+function staleAlarm(
+  input: NodeAlarmInput,
+  nowMs: number,
+  options: AlarmOptions,
+  isOpen: boolean,
+): DesiredAlarm | undefined {
   const last = input.lastHeartbeatAtMs;
   if (last === undefined) return undefined;
   const intervalMs = input.heartbeatIntervalMs ?? options.defaultHeartbeatIntervalMs;
   const staleAfterMs = options.staleAfterIntervals * intervalMs;
   const silentMs = Math.max(0, nowMs - last);
   const isSilent = silentMs > staleAfterMs;
-  const streakMs = input.heartbeatStreakStartMs === undefined ? Number.POSITIVE_INFINITY : nowMs - input.heartbeatStreakStartMs;
+  const streakMs =
+    input.heartbeatStreakStartMs === undefined ? Number.POSITIVE_INFINITY : nowMs - input.heartbeatStreakStartMs;
   const isRecovering = isOpen && !isSilent && streakMs < options.staleRecoveryIntervals * intervalMs;
   if (!isSilent && !isRecovering) return undefined;
   const name = input.name ?? input.nodeId;
@@ -176,7 +218,15 @@ function staleAlarm(input: NodeAlarmInput, nowMs: number, options: AlarmOptions,
   const message = isSilent
     ? `${name} silent for ${formatDuration(silentMs)} (${every})`
     : `${name} heartbeating again for ${formatDuration(streakMs)} (${every}; clears after ${formatDuration(options.staleRecoveryIntervals * intervalMs)})`;
-  return { key: alarmKey('node-stale', input.nodeId), kind: 'node-stale', severity: 'warning', subject: { type: 'node', id: input.nodeId }, message, value: silentMs / 1000, threshold: staleAfterMs / 1000 };
+  return {
+    key: alarmKey('node-stale', input.nodeId),
+    kind: 'node-stale',
+    severity: 'warning',
+    subject: { type: 'node', id: input.nodeId },
+    message,
+    value: silentMs / 1000,
+    threshold: staleAfterMs / 1000,
+  };
 }
 
 /** Compares the desired set with the keys open now. */

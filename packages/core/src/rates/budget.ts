@@ -58,7 +58,9 @@ export function expectedBurst(input: BurstInput): ExpectedBurst {
   if (!(observed > 0)) return { connectionsPerSecond: bound, source: 'pool-size' };
   if (observed >= bound) return { connectionsPerSecond: Math.ceil(observed), source: 'observed' };
   const padded = Math.ceil(observed * (input.observedMargin ?? DEFAULT_OBSERVED_BURST_MARGIN));
-  return padded >= bound ? { connectionsPerSecond: bound, source: 'pool-size' } : { connectionsPerSecond: padded, source: 'observed' };
+  return padded >= bound
+    ? { connectionsPerSecond: bound, source: 'pool-size' }
+    : { connectionsPerSecond: padded, source: 'observed' };
 }
 
 export interface ProjectionInput {
@@ -101,7 +103,10 @@ export function nodesSwitchableNow(
   }
   const next = burstsInOrderPerSecond[count];
   const isNextOversized =
-    count < maxNodes && next !== undefined && limits.targetBudgetPerSecond !== undefined && next > limits.targetBudgetPerSecond;
+    count < maxNodes &&
+    next !== undefined &&
+    limits.targetBudgetPerSecond !== undefined &&
+    next > limits.targetBudgetPerSecond;
   return { count, isNextOversized };
 }
 

@@ -12,16 +12,86 @@ describe('computeCounterDelta', () => {
     isAccepted: boolean;
     rwAttempts: number;
   }> = [
-    { name: 'the first snapshot is a zero baseline (its totals span an unknown past)', previous: undefined, current: snapshot(7, { attempts: 500 }), status: 'baseline', isAccepted: true, rwAttempts: 0 },
-    { name: 'the next seq yields the difference', previous: snapshot(1, { attempts: 10 }), current: snapshot(2, { attempts: 14 }), status: 'advanced', isAccepted: true, rwAttempts: 4 },
-    { name: 'the same seq is a duplicate with zero delta', previous: snapshot(2, { attempts: 10 }), current: snapshot(2, { attempts: 10 }), status: 'duplicate', isAccepted: false, rwAttempts: 0 },
-    { name: 'the same seq with other totals is still a duplicate', previous: snapshot(2, { attempts: 10 }), current: snapshot(2, { attempts: 99 }), status: 'duplicate', isAccepted: false, rwAttempts: 0 },
-    { name: 'an older seq is out of order and ignored', previous: snapshot(5, { attempts: 10 }), current: snapshot(4, { attempts: 8 }), status: 'out-of-order', isAccepted: false, rwAttempts: 0 },
-    { name: 'a new bootId takes the new totals as counts since the restart', previous: snapshot(900, { attempts: 5_000 }), current: snapshot(1, { attempts: 30 }, { bootId: 'boot-b', sentAtMs: 901_000 }), status: 'restarted', isAccepted: true, rwAttempts: 30 },
-    { name: 'a new bootId that grew past the old totals is still a restart', previous: snapshot(3, { attempts: 5 }), current: snapshot(1, { attempts: 40 }, { bootId: 'boot-b', sentAtMs: 9_000 }), status: 'restarted', isAccepted: true, rwAttempts: 40 },
-    { name: 'a late heartbeat from an earlier boot is out of order', previous: snapshot(1, { attempts: 30 }, { bootId: 'boot-b', sentAtMs: 901_000 }), current: snapshot(899, { attempts: 4_990 }, { sentAtMs: 899_000 }), status: 'out-of-order', isAccepted: false, rwAttempts: 0 },
-    { name: 'a counter lower than before within one boot is a reset', previous: snapshot(10, { attempts: 100 }), current: snapshot(11, { attempts: 3 }), status: 'restarted', isAccepted: true, rwAttempts: 3 },
-    { name: 'a reset seen in one counter resets the whole snapshot', previous: snapshot(10, { attempts: 100, established: 90 }, { ro: { attempts: 2 } }), current: snapshot(11, { attempts: 120, established: 1 }, { ro: { attempts: 5 } }), status: 'restarted', isAccepted: true, rwAttempts: 120 },
+    {
+      name: 'the first snapshot is a zero baseline (its totals span an unknown past)',
+      previous: undefined,
+      current: snapshot(7, { attempts: 500 }),
+      status: 'baseline',
+      isAccepted: true,
+      rwAttempts: 0,
+    },
+    {
+      name: 'the next seq yields the difference',
+      previous: snapshot(1, { attempts: 10 }),
+      current: snapshot(2, { attempts: 14 }),
+      status: 'advanced',
+      isAccepted: true,
+      rwAttempts: 4,
+    },
+    {
+      name: 'the same seq is a duplicate with zero delta',
+      previous: snapshot(2, { attempts: 10 }),
+      current: snapshot(2, { attempts: 10 }),
+      status: 'duplicate',
+      isAccepted: false,
+      rwAttempts: 0,
+    },
+    {
+      name: 'the same seq with other totals is still a duplicate',
+      previous: snapshot(2, { attempts: 10 }),
+      current: snapshot(2, { attempts: 99 }),
+      status: 'duplicate',
+      isAccepted: false,
+      rwAttempts: 0,
+    },
+    {
+      name: 'an older seq is out of order and ignored',
+      previous: snapshot(5, { attempts: 10 }),
+      current: snapshot(4, { attempts: 8 }),
+      status: 'out-of-order',
+      isAccepted: false,
+      rwAttempts: 0,
+    },
+    {
+      name: 'a new bootId takes the new totals as counts since the restart',
+      previous: snapshot(900, { attempts: 5_000 }),
+      current: snapshot(1, { attempts: 30 }, { bootId: 'boot-b', sentAtMs: 901_000 }),
+      status: 'restarted',
+      isAccepted: true,
+      rwAttempts: 30,
+    },
+    {
+      name: 'a new bootId that grew past the old totals is still a restart',
+      previous: snapshot(3, { attempts: 5 }),
+      current: snapshot(1, { attempts: 40 }, { bootId: 'boot-b', sentAtMs: 9_000 }),
+      status: 'restarted',
+      isAccepted: true,
+      rwAttempts: 40,
+    },
+    {
+      name: 'a late heartbeat from an earlier boot is out of order',
+      previous: snapshot(1, { attempts: 30 }, { bootId: 'boot-b', sentAtMs: 901_000 }),
+      current: snapshot(899, { attempts: 4_990 }, { sentAtMs: 899_000 }),
+      status: 'out-of-order',
+      isAccepted: false,
+      rwAttempts: 0,
+    },
+    {
+      name: 'a counter lower than before within one boot is a reset',
+      previous: snapshot(10, { attempts: 100 }),
+      current: snapshot(11, { attempts: 3 }),
+      status: 'restarted',
+      isAccepted: true,
+      rwAttempts: 3,
+    },
+    {
+      name: 'a reset seen in one counter resets the whole snapshot',
+      previous: snapshot(10, { attempts: 100, established: 90 }, { ro: { attempts: 2 } }),
+      current: snapshot(11, { attempts: 120, established: 1 }, { ro: { attempts: 5 } }),
+      status: 'restarted',
+      isAccepted: true,
+      rwAttempts: 120,
+    },
   ];
 
   it.each(cases)('$name', ({ previous, current, status, isAccepted, rwAttempts }) => {
@@ -38,13 +108,25 @@ describe('computeCounterDelta', () => {
   });
 
   it('reports the agent-clock time between snapshots, or 0 when the clock went back', () => {
-    expect(computeCounterDelta(snapshot(1, {}, { sentAtMs: 5_000 }), snapshot(2, {}, { sentAtMs: 6_250 })).elapsedMs).toBe(1_250);
-    expect(computeCounterDelta(snapshot(1, {}, { sentAtMs: 5_000 }), snapshot(2, {}, { sentAtMs: 4_000 })).elapsedMs).toBe(0);
+    expect(
+      computeCounterDelta(snapshot(1, {}, { sentAtMs: 5_000 }), snapshot(2, {}, { sentAtMs: 6_250 })).elapsedMs,
+    ).toBe(1_250);
+    expect(
+      computeCounterDelta(snapshot(1, {}, { sentAtMs: 5_000 }), snapshot(2, {}, { sentAtMs: 4_000 })).elapsedMs,
+    ).toBe(0);
   });
 
   it('diffs every failure cause and both connection kinds', () => {
-    const previous = snapshot(1, { attempts: 10, failures: { invalidToken: 1, throttled: 2 } }, { ro: { attempts: 4 } });
-    const current = snapshot(2, { attempts: 20, failures: { invalidToken: 3, notAuthorized: 1, throttled: 7, other: 1 } }, { ro: { attempts: 9 } });
+    const previous = snapshot(
+      1,
+      { attempts: 10, failures: { invalidToken: 1, throttled: 2 } },
+      { ro: { attempts: 4 } },
+    );
+    const current = snapshot(
+      2,
+      { attempts: 20, failures: { invalidToken: 3, notAuthorized: 1, throttled: 7, other: 1 } },
+      { ro: { attempts: 9 } },
+    );
     const delta = computeCounterDelta(previous, current);
     expect(delta.rw.authFailures).toEqual({ invalidToken: 2, notAuthorized: 1, throttled: 5, other: 1 });
     expect(delta.ro.attempts).toBe(5);
@@ -58,7 +140,11 @@ describe('computeCounterDelta', () => {
 
   it('never yields a negative delta, whatever two snapshots arrive', () => {
     const counts = fc.nat({ max: 1_000 });
-    const kind = fc.record({ attempts: counts, established: counts, failures: fc.record({ invalidToken: counts, notAuthorized: counts, throttled: counts, other: counts }) });
+    const kind = fc.record({
+      attempts: counts,
+      established: counts,
+      failures: fc.record({ invalidToken: counts, notAuthorized: counts, throttled: counts, other: counts }),
+    });
     const arbitrarySnapshot = fc
       .tuple(fc.constantFrom('a', 'b'), fc.nat({ max: 5 }), fc.nat({ max: 10_000 }), kind, kind)
       .map(([bootId, seq, sentAtMs, rw, ro]) => snapshot(seq, rw, { bootId, sentAtMs, ro }));

@@ -53,7 +53,11 @@ export interface CounterDelta {
 }
 
 const ZERO_FAILURES: AuthFailureCounts = Object.freeze({ invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0 });
-export const ZERO_KIND_COUNTERS: KindCounters = Object.freeze({ attempts: 0, established: 0, authFailures: ZERO_FAILURES });
+export const ZERO_KIND_COUNTERS: KindCounters = Object.freeze({
+  attempts: 0,
+  established: 0,
+  authFailures: ZERO_FAILURES,
+});
 
 function ignored(status: DeltaStatus, isAccepted: boolean): CounterDelta {
   return { status, isAccepted, missedHeartbeats: 0, elapsedMs: 0, rw: ZERO_KIND_COUNTERS, ro: ZERO_KIND_COUNTERS };
@@ -150,6 +154,8 @@ function restarted(previous: CounterSnapshot, current: CounterSnapshot): Counter
 }
 
 /** Authentication failures the operator must act on: every cause but throttling. */
-export function nonThrottleFailures(failures: Readonly<Record<Exclude<AuthFailureCause, 'throttled'>, number>>): number {
+export function nonThrottleFailures(
+  failures: Readonly<Record<Exclude<AuthFailureCause, 'throttled'>, number>>,
+): number {
   return failures.invalidToken + failures.notAuthorized + failures.other;
 }

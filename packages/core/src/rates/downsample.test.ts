@@ -21,12 +21,19 @@ const secondPoints = fc
   });
 
 function totals(rows: readonly BucketRow[]): { sum: number; count: number; max: number } {
-  return { sum: rows.reduce((a, r) => a + r.sum, 0), count: rows.reduce((a, r) => a + r.count, 0), max: Math.max(0, ...rows.map((r) => r.max)) };
+  return {
+    sum: rows.reduce((a, r) => a + r.sum, 0),
+    count: rows.reduce((a, r) => a + r.count, 0),
+    max: Math.max(0, ...rows.map((r) => r.max)),
+  };
 }
 
 describe('downsampling', () => {
   it('rolls seconds into 10 s rows with sum, max and count', () => {
-    const points = [0, 3, 9, 10].map((offset, i): SecondPoint => ({ timeMs: T0_MS + offset * 1_000, count: [4, 7, 1, 2][i]! }));
+    const points = [0, 3, 9, 10].map((offset, i): SecondPoint => ({
+      timeMs: T0_MS + offset * 1_000,
+      count: [4, 7, 1, 2][i]!,
+    }));
     expect(rollUpSeconds(points, TEN_SECOND_TIER.bucketMs)).toEqual([
       { bucketStartMs: T0_MS, sum: 12, max: 7, count: 3 },
       { bucketStartMs: T0_MS + 10_000, sum: 2, max: 2, count: 1 },
@@ -38,7 +45,11 @@ describe('downsampling', () => {
       fc.property(secondPoints, (points) => {
         const tenSeconds = rollUpSeconds(points, TEN_SECOND_TIER.bucketMs);
         const minutes = rollUpRows(tenSeconds, ONE_MINUTE_TIER.bucketMs);
-        const expected = { sum: points.reduce((a, p) => a + p.count, 0), count: points.length, max: Math.max(0, ...points.map((p) => p.count)) };
+        const expected = {
+          sum: points.reduce((a, p) => a + p.count, 0),
+          count: points.length,
+          max: Math.max(0, ...points.map((p) => p.count)),
+        };
         expect(totals(tenSeconds)).toEqual(expected);
         expect(totals(minutes)).toEqual(expected);
       }),
@@ -61,9 +72,19 @@ describe('downsampling', () => {
   });
 
   it.each([
-    { name: 'whole buckets that ended a settle ago', sinceMs: T0_MS, nowMs: T0_MS + 31_000, expected: { fromMs: T0_MS, toMs: T0_MS + 30_000 } },
+    {
+      name: 'whole buckets that ended a settle ago',
+      sinceMs: T0_MS,
+      nowMs: T0_MS + 31_000,
+      expected: { fromMs: T0_MS, toMs: T0_MS + 30_000 },
+    },
     { name: 'none while the last bucket is settling', sinceMs: T0_MS, nowMs: T0_MS + 10_500, expected: undefined },
-    { name: 'from the next whole bucket after an unaligned start', sinceMs: T0_MS + 4_000, nowMs: T0_MS + 31_000, expected: { fromMs: T0_MS + 10_000, toMs: T0_MS + 30_000 } },
+    {
+      name: 'from the next whole bucket after an unaligned start',
+      sinceMs: T0_MS + 4_000,
+      nowMs: T0_MS + 31_000,
+      expected: { fromMs: T0_MS + 10_000, toMs: T0_MS + 30_000 },
+    },
   ])('completedBucketRange: $name', ({ sinceMs, nowMs, expected }) => {
     expect(completedBucketRange(sinceMs, nowMs, 10_000, 1_000)).toEqual(expected);
   });

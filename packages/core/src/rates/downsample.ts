@@ -24,7 +24,8 @@ export const TEN_SECOND_TIER: DownsampleTier = Object.freeze({ bucketMs: 10_000,
 export const ONE_MINUTE_TIER: DownsampleTier = Object.freeze({ bucketMs: 60_000, retentionMs: 30 * DAY_MS });
 
 function assertBucketMs(bucketMs: number): void {
-  if (!Number.isInteger(bucketMs) || bucketMs <= 0) throw new RangeError(`bucketMs must be a positive integer, got ${bucketMs}`);
+  if (!Number.isInteger(bucketMs) || bucketMs <= 0)
+    throw new RangeError(`bucketMs must be a positive integer, got ${bucketMs}`);
 }
 
 /** The start of the bucket holding `timeMs` (buckets are aligned to the epoch). */
@@ -41,7 +42,10 @@ function sortedRows(byStart: Map<number, { sum: number; max: number; count: numb
 /** Rolls per-second points (any order) into rows of `bucketMs`, sorted by start. */
 export function rollUpSeconds(points: readonly SecondPoint[], bucketMs: number): BucketRow[] {
   // A second is a one-second row whose sum and max are its count.
-  return rollUpRows(points.map((point) => ({ bucketStartMs: point.timeMs, sum: point.count, max: point.count, count: 1 })), bucketMs);
+  return rollUpRows(
+    points.map((point) => ({ bucketStartMs: point.timeMs, sum: point.count, max: point.count, count: 1 })),
+    bucketMs,
+  );
 }
 
 /** Rolls rows into wider rows (10 s → 1 min); `bucketMs` should be a multiple of theirs. */

@@ -42,7 +42,12 @@ function eventWindow(nowMs: number, windowSeconds: number): [number, number] {
 }
 
 /** Zeros for a database nothing was routed to yet. */
-export function databaseFigures(fleet: FleetRates, databaseId: string, nowMs: number, options: FigureOptions = {}): DatabaseFigures {
+export function databaseFigures(
+  fleet: FleetRates,
+  databaseId: string,
+  nowMs: number,
+  options: FigureOptions = {},
+): DatabaseFigures {
   const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
   const settledMs = nowMs - (options.settleMs ?? DEFAULT_SETTLE_MS);
   const database = fleet.database(databaseId);
@@ -58,7 +63,12 @@ export function databaseFigures(fleet: FleetRates, databaseId: string, nowMs: nu
   };
 }
 
-export function nodeFigures(fleet: FleetRates, nodeId: string, nowMs: number, options: FigureOptions = {}): NodeFigures | undefined {
+export function nodeFigures(
+  fleet: FleetRates,
+  nodeId: string,
+  nowMs: number,
+  options: FigureOptions = {},
+): NodeFigures | undefined {
   const node = fleet.node(nodeId);
   if (node === undefined) return undefined;
   const [from, to] = eventWindow(nowMs, options.windowSeconds ?? DEFAULT_WINDOW_SECONDS);
@@ -72,6 +82,9 @@ export function nodeFigures(fleet: FleetRates, nodeId: string, nowMs: number, op
     heartbeatStreakStartMs: node.heartbeatStreakStartMs,
     authFailuresInWindow,
     lastAuthFailureAtMs: node.lastAuthFailureAtMs,
-    peakEstablishedPerSecond: { rw: node.kinds.rw.peakEstablishedPerSecond, ro: node.kinds.ro.peakEstablishedPerSecond },
+    peakEstablishedPerSecond: {
+      rw: node.kinds.rw.peakEstablishedPerSecond,
+      ro: node.kinds.ro.peakEstablishedPerSecond,
+    },
   };
 }

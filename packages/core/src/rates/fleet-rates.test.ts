@@ -57,7 +57,11 @@ describe('FleetRates', () => {
   it('puts a restart burst in the seconds since the new boot, not over the outage', () => {
     const fleet = fleetWithNode();
     fleet.ingestHeartbeat('kong-1', snapshot(50, { attempts: 900 }), T0_MS);
-    fleet.ingestHeartbeat('kong-1', snapshot(1, { attempts: 60 }, { bootId: 'boot-b', sentAtMs: 350_000 }), T0_MS + 300_000);
+    fleet.ingestHeartbeat(
+      'kong-1',
+      snapshot(1, { attempts: 60 }, { bootId: 'boot-b', sentAtMs: 350_000 }),
+      T0_MS + 300_000,
+    );
     expect(fleet.database('db-1')?.attempts.countAt(T0 + 299)).toBe(60);
   });
 
@@ -87,22 +91,38 @@ describe('FleetRates', () => {
     fleet.ingestHeartbeat('kong-1', snapshot(1), T0_MS);
     const failures = { throttled: 3, invalidToken: 2, other: 1 };
     fleet.ingestHeartbeat('kong-1', snapshot(2, { attempts: 6, failures }), T0_MS + 1_000);
-    expect(databaseFigures(fleet, 'db-1', T0_MS + 1_500)).toMatchObject({ throttledInWindow: 3, lastThrottledAtMs: T0_MS + 1_000 });
-    expect(nodeFigures(fleet, 'kong-1', T0_MS + 1_500)?.authFailuresInWindow).toEqual({ invalidToken: 2, notAuthorized: 0, other: 1 });
-    expect(nodeFigures(fleet, 'kong-1', T0_MS + 12_000)?.authFailuresInWindow).toEqual({ invalidToken: 0, notAuthorized: 0, other: 0 });
+    expect(databaseFigures(fleet, 'db-1', T0_MS + 1_500)).toMatchObject({
+      throttledInWindow: 3,
+      lastThrottledAtMs: T0_MS + 1_000,
+    });
+    expect(nodeFigures(fleet, 'kong-1', T0_MS + 1_500)?.authFailuresInWindow).toEqual({
+      invalidToken: 2,
+      notAuthorized: 0,
+      other: 1,
+    });
+    expect(nodeFigures(fleet, 'kong-1', T0_MS + 12_000)?.authFailuresInWindow).toEqual({
+      invalidToken: 0,
+      notAuthorized: 0,
+      other: 0,
+    });
   });
 
   it('averages the IAM rate over the settled window', () => {
     const fleet = fleetWithNode();
     fleet.ingestHeartbeat('kong-1', snapshot(0), T0_MS);
-    for (let seq = 1; seq <= 12; seq++) fleet.ingestHeartbeat('kong-1', snapshot(seq, { attempts: seq * 172 }), T0_MS + seq * 1_000);
+    for (let seq = 1; seq <= 12; seq++)
+      fleet.ingestHeartbeat('kong-1', snapshot(seq, { attempts: seq * 172 }), T0_MS + seq * 1_000);
     expect(databaseFigures(fleet, 'db-1', T0_MS + 12_000).ratePerSecond).toBe(172);
   });
 
   it('starts a new heartbeat streak after a silence of three intervals', () => {
     const fleet = fleetWithNode();
-    for (const atMs of [0, 1_000, 2_000, 6_000, 7_000]) fleet.ingestHeartbeat('kong-1', snapshot(atMs / 1_000 + 1), T0_MS + atMs);
-    expect(nodeFigures(fleet, 'kong-1', T0_MS + 7_000)).toMatchObject({ lastHeartbeatAtMs: T0_MS + 7_000, heartbeatStreakStartMs: T0_MS + 6_000 });
+    for (const atMs of [0, 1_000, 2_000, 6_000, 7_000])
+      fleet.ingestHeartbeat('kong-1', snapshot(atMs / 1_000 + 1), T0_MS + atMs);
+    expect(nodeFigures(fleet, 'kong-1', T0_MS + 7_000)).toMatchObject({
+      lastHeartbeatAtMs: T0_MS + 7_000,
+      heartbeatStreakStartMs: T0_MS + 6_000,
+    });
   });
 
   it('keeps peak establishment per kind for burst estimates', () => {
@@ -125,7 +145,12 @@ describe('FleetRates', () => {
       fc.property(fc.array(heartbeat, { maxLength: 60 }), (heartbeats) => {
         const fleet = new FleetRates({ capacitySeconds: 30 });
         const nodes = ['n0', 'n1', 'n2', 'n3'];
-        nodes.forEach((node, i) => fleet.setRoutes(node, { rw: { databaseId: `db-${i % 2}`, isIam: true }, ro: { databaseId: 'db-ro', isIam: i > 1 } }));
+        nodes.forEach((node, i) =>
+          fleet.setRoutes(node, {
+            rw: { databaseId: `db-${i % 2}`, isIam: true },
+            ro: { databaseId: 'db-ro', isIam: i > 1 },
+          }),
+        );
         const totals = nodes.map(() => ({ seq: 0, boot: 0, rw: 0, ro: 0 }));
         let nowMs = T0_MS;
         for (const { node, stepMs, isRestart, rw, ro } of heartbeats) {
@@ -133,7 +158,11 @@ describe('FleetRates', () => {
           const total = totals[node]!;
           if (isRestart) Object.assign(total, { boot: total.boot + 1, seq: 0, rw: 0, ro: 0 });
           Object.assign(total, { seq: total.seq + 1, rw: total.rw + rw, ro: total.ro + ro });
-          const sent = snapshot(total.seq, { attempts: total.rw }, { bootId: `b${total.boot}`, sentAtMs: nowMs, ro: { attempts: total.ro } });
+          const sent = snapshot(
+            total.seq,
+            { attempts: total.rw },
+            { bootId: `b${total.boot}`, sentAtMs: nowMs, ro: { attempts: total.ro } },
+          );
           fleet.ingestHeartbeat(nodes[node]!, sent, nowMs);
         }
         for (const databaseId of fleet.databaseIds()) {

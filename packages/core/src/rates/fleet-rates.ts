@@ -1,4 +1,11 @@
-import { CONNECTION_KINDS, computeCounterDelta, type ConnectionKind, type CounterDelta, type CounterSnapshot, type KindCounters } from './counter-delta';
+import {
+  CONNECTION_KINDS,
+  computeCounterDelta,
+  type ConnectionKind,
+  type CounterDelta,
+  type CounterSnapshot,
+  type KindCounters,
+} from './counter-delta';
 import {
   createDatabaseSeries,
   createFailureSeries,

@@ -38,7 +38,9 @@ export interface KindState {
 }
 
 export type NonThrottleCause = Exclude<AuthFailureCause, 'throttled'>;
-export const NON_THROTTLE_CAUSES: readonly NonThrottleCause[] = AUTH_FAILURE_CAUSES.filter((cause): cause is NonThrottleCause => cause !== 'throttled');
+export const NON_THROTTLE_CAUSES: readonly NonThrottleCause[] = AUTH_FAILURE_CAUSES.filter(
+  (cause): cause is NonThrottleCause => cause !== 'throttled',
+);
 
 export interface NodeState {
   /** The last accepted snapshot: the next one is diffed against it. */

@@ -3,7 +3,10 @@ import { HOUR_SECONDS, SecondSeries } from './second-series';
 
 const T0 = 1_700_000_000; // a second, far from the epoch
 
-function seriesWith(counts: ReadonlyArray<readonly [second: number, count: number]>, capacitySeconds = HOUR_SECONDS): SecondSeries {
+function seriesWith(
+  counts: ReadonlyArray<readonly [second: number, count: number]>,
+  capacitySeconds = HOUR_SECONDS,
+): SecondSeries {
   const series = new SecondSeries(capacitySeconds);
   for (const [second, count] of counts) series.addAt(second, count);
   return series;
@@ -11,7 +14,10 @@ function seriesWith(counts: ReadonlyArray<readonly [second: number, count: numbe
 
 describe('SecondSeries', () => {
   it('reads back what was added to a second, as a rate at any time inside it', () => {
-    const series = seriesWith([[T0, 3], [T0, 4]]);
+    const series = seriesWith([
+      [T0, 3],
+      [T0, 4],
+    ]);
     expect(series.countAt(T0)).toBe(7);
     expect(series.rateAt(T0 * 1_000 + 999)).toBe(7);
   });
@@ -30,7 +36,13 @@ describe('SecondSeries', () => {
   });
 
   it('zeroes every slot when time jumps more than a lap', () => {
-    const series = seriesWith([[T0, 1], [T0 + 10, 1]], 60);
+    const series = seriesWith(
+      [
+        [T0, 1],
+        [T0 + 10, 1],
+      ],
+      60,
+    );
     series.advanceTo(T0 + 500);
     expect(series.sumSeconds(T0 + 400, T0 + 501)).toBe(0);
   });
@@ -42,16 +54,29 @@ describe('SecondSeries', () => {
   });
 
   it('averages over the whole seconds before the one containing the end time', () => {
-    const series = seriesWith([[T0 - 10, 100], [T0 - 1, 50], [T0, 1_000]]);
+    const series = seriesWith([
+      [T0 - 10, 100],
+      [T0 - 1, 50],
+      [T0, 1_000],
+    ]);
     expect(series.windowAverage(T0 * 1_000 + 500, 10)).toBe(15);
   });
 
   it.each([
     { name: 'busiest second', from: T0, to: T0 + 10, expected: { timeMs: (T0 + 4) * 1_000, count: 8 } },
     { name: 'earliest of equal seconds', from: T0 + 5, to: T0 + 10, expected: { timeMs: (T0 + 6) * 1_000, count: 8 } },
-    { name: 'zero when the range holds nothing', from: T0 + 20, to: T0 + 30, expected: { timeMs: (T0 + 20) * 1_000, count: 0 } },
+    {
+      name: 'zero when the range holds nothing',
+      from: T0 + 20,
+      to: T0 + 30,
+      expected: { timeMs: (T0 + 20) * 1_000, count: 0 },
+    },
   ])('peak: $name', ({ from, to, expected }) => {
-    const series = seriesWith([[T0 + 1, 2], [T0 + 4, 8], [T0 + 6, 8]]);
+    const series = seriesWith([
+      [T0 + 1, 2],
+      [T0 + 4, 8],
+      [T0 + 6, 8],
+    ]);
     expect(series.peak(from * 1_000, to * 1_000)).toEqual(expected);
   });
 
@@ -61,7 +86,12 @@ describe('SecondSeries', () => {
   });
 
   it('range: sums, averages and peaks per step, the last step shorter', () => {
-    const series = seriesWith([[T0, 4], [T0 + 1, 2], [T0 + 3, 6], [T0 + 5, 1]]);
+    const series = seriesWith([
+      [T0, 4],
+      [T0 + 1, 2],
+      [T0 + 3, 6],
+      [T0 + 5, 1],
+    ]);
     expect(series.range(T0 * 1_000, (T0 + 5) * 1_000 + 1, 3_000)).toEqual([
       { startMs: T0 * 1_000, sum: 6, averagePerSecond: 2, peakPerSecond: 4, seconds: 3 },
       { startMs: (T0 + 3) * 1_000, sum: 6, averagePerSecond: 3, peakPerSecond: 6, seconds: 2 },

@@ -165,7 +165,13 @@ export class SecondSeries {
         if (value > peakPerSecond) peakPerSecond = value;
       }
       const seconds = Math.max(0, stepEnd - firstHeld);
-      out.push({ startMs: start * SECOND_MS, sum, averagePerSecond: seconds > 0 ? sum / seconds : 0, peakPerSecond, seconds });
+      out.push({
+        startMs: start * SECOND_MS,
+        sum,
+        averagePerSecond: seconds > 0 ? sum / seconds : 0,
+        peakPerSecond,
+        seconds,
+      });
     }
     return out;
   }

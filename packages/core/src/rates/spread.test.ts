@@ -12,11 +12,35 @@ function countsOf(series: SecondSeries, fromSecond: number, seconds: number): nu
 describe('addSpread', () => {
   const first = T0_MS / 1_000;
   it.each([
-    { name: 'inside one second lands in that second', count: 5, fromMs: T0_MS + 100, toMs: T0_MS + 900, expected: [5, 0, 0, 0] },
-    { name: 'a zero-length interval lands at its time', count: 5, fromMs: T0_MS + 2_000, toMs: T0_MS + 2_000, expected: [0, 0, 5, 0] },
+    {
+      name: 'inside one second lands in that second',
+      count: 5,
+      fromMs: T0_MS + 100,
+      toMs: T0_MS + 900,
+      expected: [5, 0, 0, 0],
+    },
+    {
+      name: 'a zero-length interval lands at its time',
+      count: 5,
+      fromMs: T0_MS + 2_000,
+      toMs: T0_MS + 2_000,
+      expected: [0, 0, 5, 0],
+    },
     { name: 'whole seconds share evenly', count: 8, fromMs: T0_MS, toMs: T0_MS + 4_000, expected: [2, 2, 2, 2] },
-    { name: 'a gap spreads over the elapsed interval', count: 30, fromMs: T0_MS, toMs: T0_MS + 3_000, expected: [10, 10, 10, 0] },
-    { name: 'partial seconds get their share of the time', count: 10, fromMs: T0_MS + 500, toMs: T0_MS + 2_500, expected: [3, 5, 2, 0] },
+    {
+      name: 'a gap spreads over the elapsed interval',
+      count: 30,
+      fromMs: T0_MS,
+      toMs: T0_MS + 3_000,
+      expected: [10, 10, 10, 0],
+    },
+    {
+      name: 'partial seconds get their share of the time',
+      count: 10,
+      fromMs: T0_MS + 500,
+      toMs: T0_MS + 2_500,
+      expected: [3, 5, 2, 0],
+    },
     { name: 'remainders are dealt, never lost', count: 1, fromMs: T0_MS, toMs: T0_MS + 3_000, expected: [0, 1, 0, 0] },
   ])('$name', ({ count, fromMs, toMs, expected }) => {
     const series = new SecondSeries();
@@ -47,12 +71,17 @@ describe('addSpread', () => {
 
   it('places exactly the count, over any interval', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 10_000 }), fc.nat({ max: 120_000 }), fc.nat({ max: 999 }), (count, durationMs, offsetMs) => {
-        const series = new SecondSeries();
-        const fromMs = T0_MS + offsetMs;
-        addSpread([series], count, fromMs, fromMs + durationMs);
-        expect(series.sumSeconds(first, first + 200)).toBe(count);
-      }),
+      fc.property(
+        fc.nat({ max: 10_000 }),
+        fc.nat({ max: 120_000 }),
+        fc.nat({ max: 999 }),
+        (count, durationMs, offsetMs) => {
+          const series = new SecondSeries();
+          const fromMs = T0_MS + offsetMs;
+          addSpread([series], count, fromMs, fromMs + durationMs);
+          expect(series.sumSeconds(first, first + 200)).toBe(count);
+        },
+      ),
     );
   });
 });

@@ -37,7 +37,12 @@ describe('assume role through a loopback STS', () => {
 
   it('passes the role ARN, Kong’s default session name and a one-hour session', async () => {
     await createIamTokenProvider({ credentials: MASTER }).getToken(target());
-    expect(sts.calls[0]).toMatchObject({ action: 'AssumeRole', roleArn: ROLE, roleSessionName: 'KongPostgres', durationSeconds: 3600 });
+    expect(sts.calls[0]).toMatchObject({
+      action: 'AssumeRole',
+      roleArn: ROLE,
+      roleSessionName: 'KongPostgres',
+      durationSeconds: 3600,
+    });
   });
 
   it('passes an explicit session name', async () => {

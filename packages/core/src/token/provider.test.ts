@@ -66,7 +66,9 @@ describe('token correctness', () => {
   it('signs a user name that needs URL encoding the same way as aws4', async () => {
     const target = { ...TARGET, user: 'kong_ro+iam@x' };
     const token = await createIamTokenProvider({ credentials: KEYS }).getToken(target);
-    expect(queryOf(token, target).get('X-Amz-Signature')).toBe(aws4Token(target, 'eu-west-1', KEYS).get('X-Amz-Signature'));
+    expect(queryOf(token, target).get('X-Amz-Signature')).toBe(
+      aws4Token(target, 'eu-west-1', KEYS).get('X-Amz-Signature'),
+    );
   });
 
   it('signs in the explicit region when one is given', async () => {

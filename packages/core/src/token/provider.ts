@@ -46,7 +46,9 @@ export function createIamTokenProvider(options: IamTokenProviderOptions = {}): T
   const now = options.now ?? Date.now;
   const marginSeconds = options.cacheMarginSeconds ?? MIN_CACHE_MARGIN_SECONDS;
   if (!(marginSeconds >= MIN_CACHE_MARGIN_SECONDS) || marginSeconds >= TOKEN_LIFETIME_SECONDS) {
-    throw new RangeError(`cacheMarginSeconds must be between ${MIN_CACHE_MARGIN_SECONDS} and ${TOKEN_LIFETIME_SECONDS - 1}`);
+    throw new RangeError(
+      `cacheMarginSeconds must be between ${MIN_CACHE_MARGIN_SECONDS} and ${TOKEN_LIFETIME_SECONDS - 1}`,
+    );
   }
   let baseCredentials: CredentialSource | undefined = options.credentials;
   const roleProviders = new Map<string, AwsCredentialIdentityProvider>();
@@ -104,15 +106,27 @@ export function createIamTokenProvider(options: IamTokenProviderOptions = {}): T
     try {
       // Static credentials: the Signer then neither reloads nor force-refreshes them,
       // and the expiry that caps the cache is the one the token was signed with.
-      token = await new Signer({ hostname: target.host, port: target.port, username: target.user, region, credentials }).getAuthToken();
+      token = await new Signer({
+        hostname: target.host,
+        port: target.port,
+        username: target.user,
+        region,
+        credentials,
+      }).getAuthToken();
     } catch (error) {
-      throw new TokenError('signing', `could not sign an IAM token for ${target.user}@${target.host}:${target.port}: ${describeError(error)}`, {
-        cause: error,
-      });
+      throw new TokenError(
+        'signing',
+        `could not sign an IAM token for ${target.user}@${target.host}:${target.port}: ${describeError(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     counts.signed += 1;
     const nowMs = now();
-    const credentialsLeftSeconds = credentials.expiration ? (credentials.expiration.getTime() - nowMs) / 1000 : Infinity;
+    const credentialsLeftSeconds = credentials.expiration
+      ? (credentials.expiration.getTime() - nowMs) / 1000
+      : Infinity;
     const ttlSeconds = Math.min(TOKEN_LIFETIME_SECONDS, credentialsLeftSeconds) - marginSeconds;
     if (ttlSeconds > 0) cache.set(key, { token, expiresAtMs: nowMs + ttlSeconds * 1000 });
     return token;

@@ -13,7 +13,9 @@ describe('redactSecrets', () => {
   });
 
   it('removes signature, credential and session token from a cut token', () => {
-    const text = redactSecrets('X-Amz-Credential=AKIDEXAMPLE%2F2026&X-Amz-Security-Token=FQoG&X-Amz-Signature=abc123 end');
+    const text = redactSecrets(
+      'X-Amz-Credential=AKIDEXAMPLE%2F2026&X-Amz-Security-Token=FQoG&X-Amz-Signature=abc123 end',
+    );
     expect(text).not.toMatch(/AKIDEXAMPLE|FQoG|abc123/);
     expect(text).toContain('end');
   });

@@ -8,7 +8,8 @@ const TOKEN_PATTERN = /[^\s"'`<>]*\?Action=connect&DBUser=[^\s"'`<>]*/g;
 /** Loose SigV4 query parts, for tokens cut in pieces or re-encoded. */
 const SIGV4_PARTS = /(X-Amz-(?:Signature|Security-Token|Credential)(?:=|%3D))[^&\s"'`<>]+/gi;
 /** AWS secret access keys and session tokens that were named in text. */
-const NAMED_SECRETS = /((?:secret_?access_?key|session_?token|aws_secret_access_key|aws_session_token|password)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
+const NAMED_SECRETS =
+  /((?:secret_?access_?key|session_?token|aws_secret_access_key|aws_session_token|password)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
 
 /**
  * Replaces tokens and secrets in `text`. `known` lists exact secrets to remove

@@ -12,7 +12,12 @@ describe('SimCounters', () => {
     counters.count('IamDbAuthConnectionRequests');
     counters.count('IamDbAuthConnectionRequests');
     counters.count('IamDbAuthConnectionSuccess');
-    counters.fail({ metric: 'IamDbAuthConnectionFailureThrottling', user: 'kong_iam', clientAddress: '10.0.0.1', reason: 'budget' });
+    counters.fail({
+      metric: 'IamDbAuthConnectionFailureThrottling',
+      user: 'kong_iam',
+      clientAddress: '10.0.0.1',
+      reason: 'budget',
+    });
     expect(counters.snapshot().totals).toMatchObject({
       IamDbAuthConnectionRequests: 2,
       IamDbAuthConnectionSuccess: 1,
@@ -67,9 +72,20 @@ describe('SimCounters', () => {
 
   it('keeps the precise reason of recent failures', () => {
     const { counters } = countersAt(5_000);
-    counters.fail({ metric: 'IamDbAuthConnectionFailureInvalidToken', user: 'kong_iam', clientAddress: '10.0.0.1', reason: 'expired at …' });
+    counters.fail({
+      metric: 'IamDbAuthConnectionFailureInvalidToken',
+      user: 'kong_iam',
+      clientAddress: '10.0.0.1',
+      reason: 'expired at …',
+    });
     expect(counters.snapshot().recentFailures).toEqual([
-      { atMs: 5_000, metric: 'IamDbAuthConnectionFailureInvalidToken', user: 'kong_iam', clientAddress: '10.0.0.1', reason: 'expired at …' },
+      {
+        atMs: 5_000,
+        metric: 'IamDbAuthConnectionFailureInvalidToken',
+        user: 'kong_iam',
+        clientAddress: '10.0.0.1',
+        reason: 'expired at …',
+      },
     ]);
   });
 });

@@ -9,7 +9,10 @@ export const IAM_AUTH_METRICS = [
   'IamDbAuthConnectionFailureServerError',
 ] as const;
 export type IamAuthMetric = (typeof IAM_AUTH_METRICS)[number];
-export type FailureMetric = Exclude<IamAuthMetric, 'IamDbAuthConnectionRequests' | 'IamDbAuthConnectionSuccess' | 'IamDbAuthConnectionFailure'>;
+export type FailureMetric = Exclude<
+  IamAuthMetric,
+  'IamDbAuthConnectionRequests' | 'IamDbAuthConnectionSuccess' | 'IamDbAuthConnectionFailure'
+>;
 export type MetricName = IamAuthMetric | 'DatabaseConnections';
 export type MetricValues = Readonly<Record<MetricName, number>>;
 

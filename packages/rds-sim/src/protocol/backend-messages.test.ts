@@ -15,13 +15,28 @@ async function parsed(bytes: Buffer): Promise<unknown[]> {
 
 describe('backend messages', () => {
   it('asks for a cleartext password', async () => {
-    expect(await parsed(authenticationCleartextPassword())).toMatchObject([{ name: 'authenticationCleartextPassword' }]);
+    expect(await parsed(authenticationCleartextPassword())).toMatchObject([
+      { name: 'authenticationCleartextPassword' },
+    ]);
   });
 
   it('writes an ErrorResponse clients read as severity, code, message and detail', async () => {
-    const bytes = errorResponse({ severity: 'FATAL', sqlState: '28P01', message: 'PAM authentication failed for user "kong_iam"', detail: 'why', routine: 'auth_failed' });
+    const bytes = errorResponse({
+      severity: 'FATAL',
+      sqlState: '28P01',
+      message: 'PAM authentication failed for user "kong_iam"',
+      detail: 'why',
+      routine: 'auth_failed',
+    });
     expect(await parsed(bytes)).toMatchObject([
-      { name: 'error', severity: 'FATAL', code: '28P01', message: 'PAM authentication failed for user "kong_iam"', detail: 'why', routine: 'auth_failed' },
+      {
+        name: 'error',
+        severity: 'FATAL',
+        code: '28P01',
+        message: 'PAM authentication failed for user "kong_iam"',
+        detail: 'why',
+        routine: 'auth_failed',
+      },
     ]);
   });
 });

@@ -40,7 +40,10 @@ export function errorResponse(fields: ErrorFields): Buffer {
   ];
   if (fields.detail) parts.push(['D', fields.detail]);
   if (fields.routine) parts.push(['R', fields.routine]);
-  const body = Buffer.concat([...parts.map(([code, text]) => Buffer.from(`${code}${text}\0`, 'utf8')), Buffer.from([0])]);
+  const body = Buffer.concat([
+    ...parts.map(([code, text]) => Buffer.from(`${code}${text}\0`, 'utf8')),
+    Buffer.from([0]),
+  ]);
   const header = Buffer.alloc(5);
   header.write('E', 0);
   header.writeInt32BE(body.length + 4, 1);

@@ -30,7 +30,8 @@ export class PacketReader {
     return this.#read((buffered) => {
       if (buffered.length < 4) return undefined;
       const length = buffered.readInt32BE(0);
-      if (length < 8 || length > MAX_STARTUP_PACKET_BYTES) throw new ProtocolViolation('invalid length of startup packet');
+      if (length < 8 || length > MAX_STARTUP_PACKET_BYTES)
+        throw new ProtocolViolation('invalid length of startup packet');
       return length;
     });
   }

@@ -16,7 +16,12 @@ describe('parseStartupPacket', () => {
     expect(parsed).toMatchObject({ kind: 'startup', raw });
     const parameters = parsed.kind === 'startup' ? Object.fromEntries(parsed.parameters) : {};
     // pg-protocol adds client_encoding, as node-postgres sends it.
-    expect(parameters).toEqual({ user: 'kong_iam', database: 'kong', application_name: 'kong', client_encoding: 'UTF8' });
+    expect(parameters).toEqual({
+      user: 'kong_iam',
+      database: 'kong',
+      application_name: 'kong',
+      client_encoding: 'UTF8',
+    });
   });
 
   it.each([
@@ -28,10 +33,17 @@ describe('parseStartupPacket', () => {
   });
 
   it('refuses protocol 2 like PostgreSQL 17 does', () => {
-    expect(parseStartupPacket(packet(2 << 16))).toMatchObject({ kind: 'invalid', sqlState: '0A000', message: expect.stringMatching(/unsupported frontend protocol 2\.0/) });
+    expect(parseStartupPacket(packet(2 << 16))).toMatchObject({
+      kind: 'invalid',
+      sqlState: '0A000',
+      message: expect.stringMatching(/unsupported frontend protocol 2\.0/),
+    });
   });
 
   it('refuses an unterminated parameter list', () => {
-    expect(parseStartupPacket(packet(3 << 16, Buffer.from('user\0kong')))).toMatchObject({ kind: 'invalid', sqlState: '08P01' });
+    expect(parseStartupPacket(packet(3 << 16, Buffer.from('user\0kong')))).toMatchObject({
+      kind: 'invalid',
+      sqlState: '08P01',
+    });
   });
 });

@@ -25,16 +25,30 @@ export function parseStartupPacket(packet: Buffer): StartupPacket {
   }
   const major = code >>> 16;
   if (major !== 3) {
-    return { kind: 'invalid', sqlState: '0A000', message: `unsupported frontend protocol ${major}.${code & 0xffff}: server supports 3.0 to 3.0` };
+    return {
+      kind: 'invalid',
+      sqlState: '0A000',
+      message: `unsupported frontend protocol ${major}.${code & 0xffff}: server supports 3.0 to 3.0`,
+    };
   }
   const parameters = new Map<string, string>();
   let offset = 8;
   for (;;) {
     const keyEnd = packet.indexOf(0, offset);
-    if (keyEnd < 0) return { kind: 'invalid', sqlState: '08P01', message: 'invalid startup packet layout: expected terminator as last byte' };
+    if (keyEnd < 0)
+      return {
+        kind: 'invalid',
+        sqlState: '08P01',
+        message: 'invalid startup packet layout: expected terminator as last byte',
+      };
     if (keyEnd === offset) break;
     const valueEnd = packet.indexOf(0, keyEnd + 1);
-    if (valueEnd < 0) return { kind: 'invalid', sqlState: '08P01', message: 'invalid startup packet layout: expected terminator as last byte' };
+    if (valueEnd < 0)
+      return {
+        kind: 'invalid',
+        sqlState: '08P01',
+        message: 'invalid startup packet layout: expected terminator as last byte',
+      };
     parameters.set(packet.toString('utf8', offset, keyEnd), packet.toString('utf8', keyEnd + 1, valueEnd));
     offset = valueEnd + 1;
   }

@@ -2,7 +2,8 @@ import type { SecureContext } from 'node:tls';
 import type { FailureMetric, SimCounters } from '../metrics/counters';
 import type { CancelKeys } from './cancel-keys';
 
-export type IamDecision = { readonly isAccepted: true } | { readonly isAccepted: false; readonly metric: FailureMetric };
+export type IamDecision =
+  { readonly isAccepted: true } | { readonly isAccepted: false; readonly metric: FailureMetric };
 
 export interface IamAttempt {
   readonly token: string;

@@ -40,7 +40,11 @@ export class IamAuthenticator {
     const { counters, nowMs } = this.options;
     counters.count('IamDbAuthConnectionRequests');
     if (!this.#bucket.tryTake(nowMs())) {
-      return this.#fail({ user, clientAddress }, 'IamDbAuthConnectionFailureThrottling', `over the instance budget of ${this.ratePerSecond} IAM authentications/s`);
+      return this.#fail(
+        { user, clientAddress },
+        'IamDbAuthConnectionFailureThrottling',
+        `over the instance budget of ${this.ratePerSecond} IAM authentications/s`,
+      );
     }
     const verdict = verifyRdsToken(token, {
       dbUser: user,
@@ -65,7 +69,9 @@ export class IamAuthenticator {
   #fail(login: { user: string; clientAddress: string }, metric: FailureMetric, reason: string): IamDecision {
     this.options.counters.fail({ ...login, metric, reason });
     const kind = metric.replace('IamDbAuthConnectionFailure', '');
-    this.options.log(`iam-db-auth failure=${kind} user="${login.user}" client=${login.clientAddress} reason="${reason}"`);
+    this.options.log(
+      `iam-db-auth failure=${kind} user="${login.user}" client=${login.clientAddress} reason="${reason}"`,
+    );
     return { isAccepted: false, metric };
   }
 }

@@ -36,7 +36,10 @@ export async function relayToUpstream(request: RelayRequest, ctx: SessionContext
   } catch (error) {
     const reason = `upstream PostgreSQL unreachable: ${(error as Error).message}`;
     if (isIam) ctx.iamLoginBroken(login, reason);
-    refuse(client, { sqlState: '08006', message: 'the database system is not available (rds-sim upstream unreachable)' });
+    refuse(client, {
+      sqlState: '08006',
+      message: 'the database system is not available (rds-sim upstream unreachable)',
+    });
     return;
   }
   if (client.destroyed) {
@@ -61,7 +64,10 @@ export async function relayToUpstream(request: RelayRequest, ctx: SessionContext
     const type = String.fromCharCode(message[0] ?? 0);
     if (type === 'R' && isIam && !isAuthenticated) {
       if (message.readInt32BE(5) !== 0) {
-        ctx.iamLoginBroken(login, 'upstream asked the IAM user for credentials: its pg_hba.conf needs `host all +rds_iam 127.0.0.1/32 trust` first');
+        ctx.iamLoginBroken(
+          login,
+          'upstream asked the IAM user for credentials: its pg_hba.conf needs `host all +rds_iam 127.0.0.1/32 trust` first',
+        );
         refuse(client, pamFailed(request.user));
         upstream.destroy();
         return;
@@ -75,7 +81,8 @@ export async function relayToUpstream(request: RelayRequest, ctx: SessionContext
       client.write(backendKeyData(issued.processId, issued.secretKey));
       continue;
     }
-    if (type === 'E' && isIam && !isAuthenticated) ctx.iamLoginBroken(login, 'upstream refused the IAM user before authenticating it');
+    if (type === 'E' && isIam && !isAuthenticated)
+      ctx.iamLoginBroken(login, 'upstream refused the IAM user before authenticating it');
     client.write(message);
     if (type === 'Z') break;
     // A startup ErrorResponse is FATAL: upstream closes, and its close handler ends the client.

@@ -38,7 +38,8 @@ export async function serveClient(socket: Socket, ctx: SessionContext): Promise<
     const opened = await negotiate(socket, ctx, (upgraded) => (stream = upgraded));
     if (!opened) return;
     const user = opened.parameters.get('user');
-    if (!user) return refuse(stream, { sqlState: '28000', message: 'no PostgreSQL user name specified in startup packet' });
+    if (!user)
+      return refuse(stream, { sqlState: '28000', message: 'no PostgreSQL user name specified in startup packet' });
     const database = opened.parameters.get('database') ?? user;
     if (!opened.isTls) {
       return refuse(stream, {
@@ -50,10 +51,16 @@ export async function serveClient(socket: Socket, ctx: SessionContext): Promise<
 
     const isIam = await ctx.isIamUser(user).catch(() => undefined);
     if (isIam === undefined) {
-      return refuse(stream, { sqlState: '08006', message: 'the database system is not available (rds-sim cannot reach its upstream PostgreSQL)' });
+      return refuse(stream, {
+        sqlState: '08006',
+        message: 'the database system is not available (rds-sim cannot reach its upstream PostgreSQL)',
+      });
     }
     if (isIam && !(await authenticateIam(opened, user, clientAddress, ctx))) return;
-    await relayToUpstream({ client: stream, clientReader: opened.reader, startupPacket: opened.startupPacket, user, clientAddress, isIam }, ctx);
+    await relayToUpstream(
+      { client: stream, clientReader: opened.reader, startupPacket: opened.startupPacket, user, clientAddress, isIam },
+      ctx,
+    );
   } catch (error) {
     if (error instanceof ProtocolViolation) refuse(stream, { sqlState: '08P01', message: error.message });
     else stream.destroy();
@@ -63,7 +70,11 @@ export async function serveClient(socket: Socket, ctx: SessionContext): Promise<
 }
 
 /** SSLRequest / GSSENCRequest / CancelRequest until a StartupMessage arrives (or the connection is done). */
-async function negotiate(socket: Socket, ctx: SessionContext, onTls: (stream: Duplex) => void): Promise<Opened | undefined> {
+async function negotiate(
+  socket: Socket,
+  ctx: SessionContext,
+  onTls: (stream: Duplex) => void,
+): Promise<Opened | undefined> {
   let stream: Duplex = socket;
   let reader = new PacketReader(socket);
   let isTls = false;
@@ -99,7 +110,12 @@ async function negotiate(socket: Socket, ctx: SessionContext, onTls: (stream: Du
 }
 
 /** Asks for the password (the token), then lets the instance's budget and the verifier decide. */
-async function authenticateIam(opened: Opened, user: string, clientAddress: string, ctx: SessionContext): Promise<boolean> {
+async function authenticateIam(
+  opened: Opened,
+  user: string,
+  clientAddress: string,
+  ctx: SessionContext,
+): Promise<boolean> {
   opened.stream.write(authenticationCleartextPassword());
   const message = await opened.reader.readMessage(MAX_PASSWORD_MESSAGE_BYTES);
   if (message[0] !== 0x70 /* 'p' */) {

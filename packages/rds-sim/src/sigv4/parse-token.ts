@@ -27,7 +27,8 @@ export function parseToken(token: string): ParseResult {
     const rawValue = equals < 0 ? '' : piece.slice(equals + 1);
     const key = decode(rawKey);
     const value = decode(rawValue);
-    if (key === undefined || value === undefined) return { problem: 'malformed token: bad percent-encoding in the query' };
+    if (key === undefined || value === undefined)
+      return { problem: 'malformed token: bad percent-encoding in the query' };
     // SigV4 would sign both copies; RDS tokens never repeat a parameter, so a repeat is tampering.
     if (params.has(key)) return { problem: `malformed token: query parameter ${key} appears twice` };
     params.set(key, value);

@@ -5,7 +5,10 @@ import { verifyRdsToken, type SimCredential, type TokenExpectations } from './ve
 
 const HOST = 'sim-1.abcdefghijkl.us-east-1.rds.amazonaws.com';
 const PORT = 5432;
-const longTerm: SimCredential = { accessKeyId: 'AKIAEXAMPLEKEY000001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+const longTerm: SimCredential = {
+  accessKeyId: 'AKIAEXAMPLEKEY000001',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
 const temporary: SimCredential = {
   accessKeyId: 'ASIAEXAMPLEKEY000002',
   secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
@@ -45,7 +48,14 @@ function sdkToken(options: SignOptions = {}): Promise<string> {
 /** The same token made by a different SigV4 implementation (aws4, used by older Node tooling). */
 function aws4Token(credentials: SimCredential): string {
   const signed = aws4.sign(
-    { host: HOST, port: PORT, path: '/?Action=connect&DBUser=kong_iam&X-Amz-Expires=900', service: 'rds-db', region: 'us-east-1', signQuery: true },
+    {
+      host: HOST,
+      port: PORT,
+      path: '/?Action=connect&DBUser=kong_iam&X-Amz-Expires=900',
+      service: 'rds-db',
+      region: 'us-east-1',
+      signQuery: true,
+    },
     credentials,
   );
   return `${HOST}:${PORT}${signed.path ?? ''}`;
@@ -53,7 +63,10 @@ function aws4Token(credentials: SimCredential): string {
 
 describe('verifyRdsToken', () => {
   it('accepts a token from @aws-sdk/rds-signer', async () => {
-    expect(verifyRdsToken(await sdkToken(), expectations())).toEqual({ isValid: true, accessKeyId: longTerm.accessKeyId });
+    expect(verifyRdsToken(await sdkToken(), expectations())).toEqual({
+      isValid: true,
+      accessKeyId: longTerm.accessKeyId,
+    });
   });
 
   it('accepts a token from aws4', () => {
@@ -81,17 +94,31 @@ describe('verifyRdsToken', () => {
     ['another region', { region: 'eu-west-1' }, {}, /region "eu-west-1"/],
     ['an expired token (now > date + 900 s)', {}, { nowMs: Date.now() + 901_000 }, /expired at/],
     ['a token dated beyond the skew allowance', {}, { nowMs: Date.now() - 6 * 60_000 }, /signed in the future/],
-    ['a wrong secret key', { credentials: { ...longTerm, secretAccessKey: 'not-the-secret' } }, {}, /signature does not match/],
-  ] as const)('rejects %s as InvalidToken', async (_name, sign: SignOptions, expect_: Partial<TokenExpectations>, reason) => {
-    const verdict = verifyRdsToken(await sdkToken(sign), expectations(expect_));
-    expect(verdict).toMatchObject({ isValid: false, kind: 'InvalidToken', reason: expect.stringMatching(reason) });
-  });
+    [
+      'a wrong secret key',
+      { credentials: { ...longTerm, secretAccessKey: 'not-the-secret' } },
+      {},
+      /signature does not match/,
+    ],
+  ] as const)(
+    'rejects %s as InvalidToken',
+    async (_name, sign: SignOptions, expect_: Partial<TokenExpectations>, reason) => {
+      const verdict = verifyRdsToken(await sdkToken(sign), expectations(expect_));
+      expect(verdict).toMatchObject({ isValid: false, kind: 'InvalidToken', reason: expect.stringMatching(reason) });
+    },
+  );
 
   it('rejects a wrong or missing session token', async () => {
     const wrong = await sdkToken({ credentials: { ...temporary, sessionToken: 'forged' } });
-    const missing = await sdkToken({ credentials: { accessKeyId: temporary.accessKeyId, secretAccessKey: temporary.secretAccessKey } });
+    const missing = await sdkToken({
+      credentials: { accessKeyId: temporary.accessKeyId, secretAccessKey: temporary.secretAccessKey },
+    });
     for (const token of [wrong, missing]) {
-      expect(verifyRdsToken(token, expectations())).toMatchObject({ isValid: false, kind: 'InvalidToken', reason: expect.stringMatching(/session token/) });
+      expect(verifyRdsToken(token, expectations())).toMatchObject({
+        isValid: false,
+        kind: 'InvalidToken',
+        reason: expect.stringMatching(/session token/),
+      });
     }
   });
 
@@ -102,7 +129,14 @@ describe('verifyRdsToken', () => {
 
   it('rejects X-Amz-Expires above 900 seconds even when correctly signed', () => {
     const signed = aws4.sign(
-      { host: HOST, port: PORT, path: '/?Action=connect&DBUser=kong_iam&X-Amz-Expires=3600', service: 'rds-db', region: 'us-east-1', signQuery: true },
+      {
+        host: HOST,
+        port: PORT,
+        path: '/?Action=connect&DBUser=kong_iam&X-Amz-Expires=3600',
+        service: 'rds-db',
+        region: 'us-east-1',
+        signQuery: true,
+      },
       longTerm,
     );
     const verdict = verifyRdsToken(`${HOST}:${PORT}${signed.path ?? ''}`, expectations());
@@ -110,7 +144,11 @@ describe('verifyRdsToken', () => {
   });
 
   it('rejects a plain password as malformed', () => {
-    expect(verifyRdsToken('hunter2', expectations())).toMatchObject({ isValid: false, kind: 'InvalidToken', reason: expect.stringMatching(/malformed/) });
+    expect(verifyRdsToken('hunter2', expectations())).toMatchObject({
+      isValid: false,
+      kind: 'InvalidToken',
+      reason: expect.stringMatching(/malformed/),
+    });
   });
 
   it('never puts the signature or session token in the reason', async () => {

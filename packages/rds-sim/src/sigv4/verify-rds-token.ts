@@ -53,7 +53,8 @@ export function verifyRdsToken(token: string, expect: TokenExpectations): TokenV
   // Only `host` can be signed: a PostgreSQL login has no HTTP headers to check others against.
   if (param('X-Amz-SignedHeaders') !== 'host') return invalid('X-Amz-SignedHeaders must be exactly "host"');
   if (param('Action') !== 'connect') return invalid('Action must be connect');
-  if (param('DBUser') !== expect.dbUser) return invalid(`DBUser ${quote(param('DBUser'))} is not the login user "${expect.dbUser}"`);
+  if (param('DBUser') !== expect.dbUser)
+    return invalid(`DBUser ${quote(param('DBUser'))} is not the login user "${expect.dbUser}"`);
 
   const expectedHostPort = `${expect.endpointHost}:${expect.endpointPort}`;
   if (hostPort.toLowerCase() !== expectedHostPort.toLowerCase()) {
@@ -67,8 +68,10 @@ export function verifyRdsToken(token: string, expect: TokenExpectations): TokenV
   const scope = (param('X-Amz-Credential') ?? '').split('/');
   if (scope.length !== 5) return invalid('X-Amz-Credential is not accessKey/date/region/service/aws4_request');
   const [accessKeyId = '', scopeDate, scopeRegion, scopeService, terminator] = scope;
-  if (scopeService !== SERVICE || terminator !== 'aws4_request') return invalid(`credential scope is not for ${SERVICE}`);
-  if (scopeRegion !== expect.region) return invalid(`signed for region ${quote(scopeRegion)}, the instance is in ${expect.region}`);
+  if (scopeService !== SERVICE || terminator !== 'aws4_request')
+    return invalid(`credential scope is not for ${SERVICE}`);
+  if (scopeRegion !== expect.region)
+    return invalid(`signed for region ${quote(scopeRegion)}, the instance is in ${expect.region}`);
   if (scopeDate !== amzDate.slice(0, 8)) return invalid('credential scope date differs from X-Amz-Date');
 
   const expiresText = param('X-Amz-Expires') ?? '';
@@ -79,9 +82,18 @@ export function verifyRdsToken(token: string, expect: TokenExpectations): TokenV
 
   const credential = expect.findCredential(accessKeyId);
   // IAM policy evaluation is reduced to "is this a known access key" (see README).
-  if (!credential) return { isValid: false, kind: 'InsufficientPermissions', reason: `access key ${accessKeyId} is not allowed to rds-db:connect` };
+  if (!credential)
+    return {
+      isValid: false,
+      kind: 'InsufficientPermissions',
+      reason: `access key ${accessKeyId} is not allowed to rds-db:connect`,
+    };
   if (!sameSecret(param('X-Amz-Security-Token'), credential.sessionToken)) {
-    return invalid(credential.sessionToken ? 'session token missing or wrong for these temporary credentials' : 'session token given for long-term credentials');
+    return invalid(
+      credential.sessionToken
+        ? 'session token missing or wrong for these temporary credentials'
+        : 'session token given for long-term credentials',
+    );
   }
 
   const signature = param('X-Amz-Signature') ?? '';
@@ -111,7 +123,9 @@ export function computeSignature(
     .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([key, value]) => `${key}=${value}`)
     .join('&');
-  const canonicalRequest = ['GET', '/', canonicalQuery, `host:${hostPort.trim()}\n`, 'host', EMPTY_PAYLOAD_SHA256].join('\n');
+  const canonicalRequest = ['GET', '/', canonicalQuery, `host:${hostPort.trim()}\n`, 'host', EMPTY_PAYLOAD_SHA256].join(
+    '\n',
+  );
   const shortDate = amzDate.slice(0, 8);
   const scope = `${shortDate}/${region}/${SERVICE}/aws4_request`;
   const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');

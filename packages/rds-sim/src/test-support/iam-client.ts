@@ -23,7 +23,10 @@ export function signToken(sim: RdsSim, overrides: TokenOverrides = {}): Promise<
 }
 
 /** node-postgres connecting to the loopback address while verifying the endpoint's certificate. */
-export function clientConfig(sim: RdsSim, login: { user?: string; password: string; database?: string }): pg.ClientConfig {
+export function clientConfig(
+  sim: RdsSim,
+  login: { user?: string; password: string; database?: string },
+): pg.ClientConfig {
   return {
     host: sim.host,
     port: sim.port,

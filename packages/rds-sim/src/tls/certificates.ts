@@ -27,44 +27,42 @@ export async function createTlsMaterial(names: readonly string[], nowMs = Date.n
   const notBefore = new Date(nowMs - DAY_MS); // tolerate client clocks a little behind
   const notAfter = new Date(nowMs + 365 * DAY_MS);
   const caKeys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify']);
-  const ca = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: serial(),
-      name: 'CN=iamroll rds-sim CA, O=iamroll',
-      notBefore,
-      notAfter,
-      signingAlgorithm: SIGNING,
-      keys: caKeys,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
-      ],
-    },
-  );
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: 'CN=iamroll rds-sim CA, O=iamroll',
+    notBefore,
+    notAfter,
+    signingAlgorithm: SIGNING,
+    keys: caKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
 
   const serverKeys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify']);
   const uniqueNames = [...new Set(names)];
-  const certificate = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serial(),
-      subject: `CN=${uniqueNames[0] ?? 'localhost'}`,
-      issuer: ca.subject,
-      notBefore,
-      notAfter,
-      signingAlgorithm: SIGNING,
-      publicKey: serverKeys.publicKey,
-      signingKey: caKeys.privateKey,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension(uniqueNames.map((name) => ({ type: isIP(name) ? 'ip' : 'dns', value: name }))),
-        await x509.SubjectKeyIdentifierExtension.create(serverKeys.publicKey),
-        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
-      ],
-    },
-  );
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=${uniqueNames[0] ?? 'localhost'}`,
+    issuer: ca.subject,
+    notBefore,
+    notAfter,
+    signingAlgorithm: SIGNING,
+    publicKey: serverKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(
+        uniqueNames.map((name) => ({ type: isIP(name) ? 'ip' : 'dns', value: name })),
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(serverKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
 
   return {
     caPem: ca.toString('pem'),

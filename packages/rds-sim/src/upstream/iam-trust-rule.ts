@@ -16,7 +16,10 @@ export async function installIamTrustRule(dataDir: string, admin: UpstreamAdmin)
   const file = join(dataDir, 'pg_hba.conf');
   const current = await readFile(file, 'utf8');
   if (current.split('\n').some((line) => line.trim().replace(/\s+/g, ' ') === IAM_TRUST_RULE)) return;
-  await writeFile(file, `# iamroll rds-sim: IAM users were authenticated by the simulator\n${IAM_TRUST_RULE}\n\n${current}`);
+  await writeFile(
+    file,
+    `# iamroll rds-sim: IAM users were authenticated by the simulator\n${IAM_TRUST_RULE}\n\n${current}`,
+  );
   const client = new pg.Client({ ...admin, database: 'postgres' });
   await client.connect();
   try {
@@ -31,7 +34,11 @@ export async function installIamTrustRule(dataDir: string, admin: UpstreamAdmin)
  * pg_reload_conf() only signals the server, so the first tries may still see
  * the old rules.
  */
-export async function assertIamTrustRule(upstream: { host: string; port: number }, iamUser: string, database: string): Promise<void> {
+export async function assertIamTrustRule(
+  upstream: { host: string; port: number },
+  iamUser: string,
+  database: string,
+): Promise<void> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const client = new pg.Client({ host: upstream.host, port: upstream.port, user: iamUser, database, password: '' });

@@ -26,7 +26,9 @@ export function createMembershipLookup(pool: pg.Pool): (user: string) => Promise
     const nowMs = performance.now();
     const hit = cache.get(user);
     if (hit && nowMs - hit.atMs < CACHE_MS) return hit.isMember;
-    const isMember = pool.query<{ isMember: boolean }>(IS_RDS_IAM_MEMBER, [user]).then((result) => result.rows[0]?.isMember === true);
+    const isMember = pool
+      .query<{ isMember: boolean }>(IS_RDS_IAM_MEMBER, [user])
+      .then((result) => result.rows[0]?.isMember === true);
     cache.set(user, { atMs: nowMs, isMember });
     // A failed lookup must not be remembered.
     isMember.catch(() => cache.delete(user));

@@ -47,7 +47,8 @@ export async function prepareUpstream(admin: UpstreamAdmin, plan: UpstreamPlan):
     }
 
     const owner = plan.passwordUsers[0]?.user ?? plan.iamUsers[0];
-    const hasDatabase = ((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [plan.database])).rowCount ?? 0) > 0;
+    const hasDatabase =
+      ((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [plan.database])).rowCount ?? 0) > 0;
     if (!hasDatabase) await client.query(`CREATE DATABASE ${id(plan.database)}${owner ? ` OWNER ${id(owner)}` : ''}`);
     if (owner && plan.passwordUsers.length > 0) {
       for (const user of plan.iamUsers) await client.query(`GRANT ${id(owner)} TO ${id(user)}`);

@@ -31,7 +31,14 @@ export const agentsRoutes: FastifyPluginCallbackTypebox<AgentsRoutesOptions> = (
 
   app.get(
     '/me',
-    { config: { auth: 'agent' }, schema: { summary: 'Which node this agent credential belongs to', tags: ['agents'], response: { 200: AgentIdentity, ...errorResponses } } },
+    {
+      config: { auth: 'agent' },
+      schema: {
+        summary: 'Which node this agent credential belongs to',
+        tags: ['agents'],
+        response: { 200: AgentIdentity, ...errorResponses },
+      },
+    },
     (request) => {
       const principal = principalOf(request);
       if (principal.kind !== 'agent') throw AppError.forbidden();

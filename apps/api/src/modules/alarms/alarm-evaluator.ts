@@ -48,7 +48,18 @@ const REFRESH_EVERY_PASSES = 10;
  * partial unique index on key) and resolve nothing twice. Right after the process
  * starts, what it cannot judge yet is left as it is (startup-hold.ts).
  */
-export function createAlarmEvaluator({ prisma, alarms, audit, events, directory, registry, nodeStates, fleet, startedAtMs, nowMs }: AlarmEvaluatorDeps) {
+export function createAlarmEvaluator({
+  prisma,
+  alarms,
+  audit,
+  events,
+  directory,
+  registry,
+  nodeStates,
+  fleet,
+  startedAtMs,
+  nowMs,
+}: AlarmEvaluatorDeps) {
   let passes = 0;
 
   /** Also collects the nodes this process has not heard from since it started, and every node's interval. */
@@ -58,7 +69,8 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
       const figures = nodeFigures(fleet, entry.id, now);
       // The persisted last_seen_at covers nodes this process has not heard since it started.
       const lastHeartbeatAtMs = Math.max(figures?.lastHeartbeatAtMs ?? 0, entry.lastSeenMs ?? 0) || undefined;
-      const heartbeatIntervalMs = figures?.heartbeatIntervalMs ?? entry.persisted.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+      const heartbeatIntervalMs =
+        figures?.heartbeatIntervalMs ?? entry.persisted.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
       if ((lastHeartbeatAtMs ?? 0) < startedAtMs) unheard.set(entry.id, heartbeatIntervalMs);
       intervals.set(entry.id, heartbeatIntervalMs);
       inputs.push({
@@ -78,7 +90,11 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
    * Before calling a node silent, asks PostgreSQL: another process may have heard it while
    * this one missed the forwarded heartbeats (its listener reconnecting). Keeps the others.
    */
-  async function confirmSilent(toOpen: DesiredAlarm[], now: number, intervals: ReadonlyMap<string, number>): Promise<DesiredAlarm[]> {
+  async function confirmSilent(
+    toOpen: DesiredAlarm[],
+    now: number,
+    intervals: ReadonlyMap<string, number>,
+  ): Promise<DesiredAlarm[]> {
     const stale = toOpen.filter((alarm) => alarm.kind === 'node-stale');
     if (stale.length === 0) return toOpen;
     const lastSeen = await nodeStates.lastSeen(stale.map((alarm) => alarm.subject.id));
@@ -97,7 +113,9 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
    * instant (the signal is on its way): never open an alarm about it, and drop it now.
    */
   async function withoutDecommissioned(toOpen: DesiredAlarm[]): Promise<DesiredAlarm[]> {
-    const nodeIds = [...new Set(toOpen.filter((alarm) => alarm.subject.type === 'node').map((alarm) => alarm.subject.id))];
+    const nodeIds = [
+      ...new Set(toOpen.filter((alarm) => alarm.subject.type === 'node').map((alarm) => alarm.subject.id)),
+    ];
     if (nodeIds.length === 0) return toOpen;
     const gone = await nodeStates.decommissionedAmong(nodeIds);
     if (gone.size === 0) return toOpen;
@@ -109,7 +127,16 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
     try {
       await prisma.$transaction(async (tx) => {
         const row = await alarms.create(
-          { key: alarm.key, kind: alarm.kind, severity: alarm.severity, subjectType: alarm.subject.type, subjectId: alarm.subject.id, message: alarm.message, value: alarm.value, openedAt: new Date(now) },
+          {
+            key: alarm.key,
+            kind: alarm.kind,
+            severity: alarm.severity,
+            subjectType: alarm.subject.type,
+            subjectId: alarm.subject.id,
+            message: alarm.message,
+            value: alarm.value,
+            openedAt: new Date(now),
+          },
           tx,
         );
         await audit.record(
@@ -118,7 +145,15 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
             action: 'alarm.open',
             subjectType: alarm.subject.type,
             subjectId: alarm.subject.id,
-            data: { alarmId: row.id, key: alarm.key, kind: alarm.kind, severity: alarm.severity, message: alarm.message, value: alarm.value, threshold: alarm.threshold },
+            data: {
+              alarmId: row.id,
+              key: alarm.key,
+              kind: alarm.kind,
+              severity: alarm.severity,
+              message: alarm.message,
+              value: alarm.value,
+              threshold: alarm.threshold,
+            },
           },
           tx,
         );
@@ -134,7 +169,13 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
       const row = await alarms.resolve(key, new Date(now), tx);
       if (!row) return;
       await audit.record(
-        { actor: SYSTEM_ACTOR, action: 'alarm.resolve', subjectType: row.subjectType, subjectId: row.subjectId ?? undefined, data: { alarmId: row.id, key, kind: row.kind } },
+        {
+          actor: SYSTEM_ACTOR,
+          action: 'alarm.resolve',
+          subjectType: row.subjectType,
+          subjectId: row.subjectId ?? undefined,
+          data: { alarmId: row.id, key, kind: row.kind },
+        },
         tx,
       );
       await events.notifyIn(tx, 'alarm.resolved', toAlarmView(row));
@@ -166,7 +207,9 @@ export function createAlarmEvaluator({ prisma, alarms, audit, events, directory,
     if (passes % REFRESH_EVERY_PASSES === 0) {
       const updates = toKeep.flatMap((alarm) => {
         const current = unresolved.get(alarm.key);
-        return current && (current.message !== alarm.message || current.value !== alarm.value) ? [{ id: current.id, message: alarm.message, value: alarm.value }] : [];
+        return current && (current.message !== alarm.message || current.value !== alarm.value)
+          ? [{ id: current.id, message: alarm.message, value: alarm.value }]
+          : [];
       });
       await alarms.refresh(updates);
     }

@@ -33,7 +33,12 @@ export function createAlarmsRepository(prisma: PrismaClient, pool: pg.Pool) {
     list: async (query: AlarmsQuery, db: Db = prisma) => {
       const where = whereOf(query.state);
       const [rows, total] = await Promise.all([
-        db.alarm.findMany({ where, orderBy: [{ openedAt: 'desc' }, { id: 'asc' }], skip: query.offset, take: query.limit }),
+        db.alarm.findMany({
+          where,
+          orderBy: [{ openedAt: 'desc' }, { id: 'asc' }],
+          skip: query.offset,
+          take: query.limit,
+        }),
         db.alarm.count({ where }),
       ]);
       return { rows, total };
@@ -52,17 +57,29 @@ export function createAlarmsRepository(prisma: PrismaClient, pool: pg.Pool) {
     resolve: async (key: string, at: Date, db: Db = prisma): Promise<AlarmRow | null> => {
       const current = await db.alarm.findFirst({ where: { key, resolvedAt: null } });
       if (!current) return null;
-      const { count } = await db.alarm.updateMany({ where: { id: current.id, resolvedAt: null }, data: { resolvedAt: at } });
+      const { count } = await db.alarm.updateMany({
+        where: { id: current.id, resolvedAt: null },
+        data: { resolvedAt: at },
+      });
       return count === 1 ? { ...current, resolvedAt: at } : null;
     },
     /** Resolves every unresolved alarm about this subject (a decommissioned node's); returns them resolved. */
-    resolveForSubject: async (subjectType: string, subjectId: string, at: Date, db: Db = prisma): Promise<AlarmRow[]> => {
+    resolveForSubject: async (
+      subjectType: string,
+      subjectId: string,
+      at: Date,
+      db: Db = prisma,
+    ): Promise<AlarmRow[]> => {
       const current = await db.alarm.findMany({ where: { subjectType, subjectId, resolvedAt: null } });
       if (current.length === 0) return [];
-      await db.alarm.updateMany({ where: { id: { in: current.map((row) => row.id) }, resolvedAt: null }, data: { resolvedAt: at } });
+      await db.alarm.updateMany({
+        where: { id: { in: current.map((row) => row.id) }, resolvedAt: null },
+        data: { resolvedAt: at },
+      });
       return current.map((row) => ({ ...row, resolvedAt: at }));
     },
-    acknowledge: (id: string, by: string, at: Date, db: Db = prisma) => db.alarm.update({ where: { id }, data: { acknowledgedAt: at, acknowledgedBy: by } }),
+    acknowledge: (id: string, by: string, at: Date, db: Db = prisma) =>
+      db.alarm.update({ where: { id }, data: { acknowledgedAt: at, acknowledgedBy: by } }),
     /** Current figures of alarms that stay open (not audited: the condition is the same). */
     async refresh(updates: readonly { id: string; message: string; value: number }[]): Promise<void> {
       if (updates.length === 0) return;

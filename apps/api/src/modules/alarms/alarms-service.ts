@@ -28,9 +28,21 @@ export function createAlarmsService({ prisma, alarms, audit, events, nowMs }: Al
         const current = await alarms.findById(id, tx);
         if (!current) throw AppError.notFound('The alarm');
         if (current.acknowledgedAt || current.resolvedAt) return null;
-        const updated = await alarms.acknowledge(id, actor.actorName ?? actor.actorId ?? actor.actorType, new Date(nowMs()), tx);
+        const updated = await alarms.acknowledge(
+          id,
+          actor.actorName ?? actor.actorId ?? actor.actorType,
+          new Date(nowMs()),
+          tx,
+        );
         await audit.record(
-          { actor, action: 'alarm.acknowledge', subjectType: current.subjectType, subjectId: current.subjectId ?? undefined, reason: body.reason, data: { alarmId: id, key: current.key, kind: current.kind } },
+          {
+            actor,
+            action: 'alarm.acknowledge',
+            subjectType: current.subjectType,
+            subjectId: current.subjectId ?? undefined,
+            reason: body.reason,
+            data: { alarmId: id, key: current.key, kind: current.kind },
+          },
           tx,
         );
         const alarmView = toAlarmView(updated);

@@ -48,10 +48,9 @@ function isUnjudgeable(key: string, context: StartupContext): boolean {
  * it has not heard from since it started (their heartbeats may not have come round yet).
  * Opening a rate or auth-failure alarm is never held: what it saw did happen.
  */
-export function holdDuringStartup<T extends { readonly toOpen: readonly DesiredAlarm[]; readonly toResolve: readonly string[] }>(
-  diff: T,
-  context: StartupContext,
-): { toOpen: DesiredAlarm[]; toResolve: string[] } {
+export function holdDuringStartup<
+  T extends { readonly toOpen: readonly DesiredAlarm[]; readonly toResolve: readonly string[] },
+>(diff: T, context: StartupContext): { toOpen: DesiredAlarm[]; toResolve: string[] } {
   return {
     toOpen: diff.toOpen.filter((alarm) => alarm.kind !== 'node-stale' || !isUnjudgeable(alarm.key, context)),
     toResolve: diff.toResolve.filter((key) => !isUnjudgeable(key, context)),

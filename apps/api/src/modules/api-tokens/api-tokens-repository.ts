@@ -13,8 +13,10 @@ export function createApiTokensRepository(prisma: PrismaClient) {
       return { rows, total };
     },
     findById: (id: string, db: Db = prisma) => db.apiToken.findUnique({ where: { id } }),
-    create: (data: { name: string; tokenHash: string; prefix: string; role: Role; userId: string; expiresAt: Date | null }, db: Db = prisma) =>
-      db.apiToken.create({ data }),
+    create: (
+      data: { name: string; tokenHash: string; prefix: string; role: Role; userId: string; expiresAt: Date | null },
+      db: Db = prisma,
+    ) => db.apiToken.create({ data }),
     revoke: (id: string, at: Date, db: Db = prisma) => db.apiToken.update({ where: { id }, data: { revokedAt: at } }),
   };
 }

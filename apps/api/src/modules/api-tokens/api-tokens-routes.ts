@@ -1,4 +1,12 @@
-import { ApiTokenList, ApiTokenView, CreateApiTokenBody, CreatedApiToken, IdParams, PageQuery, RevokeBody } from '@iamroll/contracts';
+import {
+  ApiTokenList,
+  ApiTokenView,
+  CreateApiTokenBody,
+  CreatedApiToken,
+  IdParams,
+  PageQuery,
+  RevokeBody,
+} from '@iamroll/contracts';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { userPrincipalOf } from '../../http/principal';
 import { errorResponses } from '../../http/responses';
@@ -12,7 +20,15 @@ export interface ApiTokensRoutesOptions {
 export const apiTokensRoutes: FastifyPluginCallbackTypebox<ApiTokensRoutesOptions> = (app, { apiTokens }, done) => {
   app.get(
     '',
-    { config: { auth: 'admin' }, schema: { summary: 'List API tokens (never their secrets)', tags: ['api-tokens'], querystring: PageQuery, response: { 200: ApiTokenList, ...errorResponses } } },
+    {
+      config: { auth: 'admin' },
+      schema: {
+        summary: 'List API tokens (never their secrets)',
+        tags: ['api-tokens'],
+        querystring: PageQuery,
+        response: { 200: ApiTokenList, ...errorResponses },
+      },
+    },
     async (request) => apiTokens.list(request.query),
   );
 
@@ -20,7 +36,12 @@ export const apiTokensRoutes: FastifyPluginCallbackTypebox<ApiTokensRoutesOption
     '',
     {
       config: { auth: 'admin' },
-      schema: { summary: 'Create an API token: the response is the only time the token is shown', tags: ['api-tokens'], body: CreateApiTokenBody, response: { 201: CreatedApiToken, ...errorResponses } },
+      schema: {
+        summary: 'Create an API token: the response is the only time the token is shown',
+        tags: ['api-tokens'],
+        body: CreateApiTokenBody,
+        response: { 201: CreatedApiToken, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const principal = userPrincipalOf(request);
@@ -30,7 +51,16 @@ export const apiTokensRoutes: FastifyPluginCallbackTypebox<ApiTokensRoutesOption
 
   app.post(
     '/:id/revoke',
-    { config: { auth: 'admin' }, schema: { summary: 'Revoke an API token', tags: ['api-tokens'], params: IdParams, body: RevokeBody, response: { 200: ApiTokenView, ...errorResponses } } },
+    {
+      config: { auth: 'admin' },
+      schema: {
+        summary: 'Revoke an API token',
+        tags: ['api-tokens'],
+        params: IdParams,
+        body: RevokeBody,
+        response: { 200: ApiTokenView, ...errorResponses },
+      },
+    },
     async (request) => apiTokens.revoke(actorOf(userPrincipalOf(request)), request.params.id, request.body.reason),
   );
   done();

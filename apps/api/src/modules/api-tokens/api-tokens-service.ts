@@ -1,4 +1,11 @@
-import { API_TOKEN_PREFIX, type ApiTokenList, type ApiTokenView, type CreateApiTokenBody, type CreatedApiToken, type PageQuery } from '@iamroll/contracts';
+import {
+  API_TOKEN_PREFIX,
+  type ApiTokenList,
+  type ApiTokenView,
+  type CreateApiTokenBody,
+  type CreatedApiToken,
+  type PageQuery,
+} from '@iamroll/contracts';
 import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
 import type { AuditRepository } from '../audit/audit-repository';
@@ -21,7 +28,12 @@ function toView(row: ApiTokenRow): ApiTokenView {
   };
 }
 
-export function createApiTokensService(deps: { prisma: PrismaClient; tokens: ApiTokensRepository; audit: AuditRepository; now?: () => Date }) {
+export function createApiTokensService(deps: {
+  prisma: PrismaClient;
+  tokens: ApiTokensRepository;
+  audit: AuditRepository;
+  now?: () => Date;
+}) {
   const { prisma, tokens, audit, now = () => new Date() } = deps;
   return {
     async list(page: PageQuery): Promise<ApiTokenList> {
@@ -39,7 +51,14 @@ export function createApiTokensService(deps: { prisma: PrismaClient; tokens: Api
           tx,
         );
         await audit.record(
-          { actor, action: 'api_token.create', subjectType: 'api_token', subjectId: created.id, reason: body.reason, data: { name: created.name, role: created.role, expiresAt: expiresAt?.toISOString() ?? null } },
+          {
+            actor,
+            action: 'api_token.create',
+            subjectType: 'api_token',
+            subjectId: created.id,
+            reason: body.reason,
+            data: { name: created.name, role: created.role, expiresAt: expiresAt?.toISOString() ?? null },
+          },
           tx,
         );
         return created;
@@ -53,7 +72,17 @@ export function createApiTokensService(deps: { prisma: PrismaClient; tokens: Api
         if (!current) throw AppError.notFound('The API token');
         if (current.revokedAt) return current; // revoking twice changes nothing
         const revoked = await tokens.revoke(id, now(), tx);
-        await audit.record({ actor, action: 'api_token.revoke', subjectType: 'api_token', subjectId: id, reason, data: { name: current.name } }, tx);
+        await audit.record(
+          {
+            actor,
+            action: 'api_token.revoke',
+            subjectType: 'api_token',
+            subjectId: id,
+            reason,
+            data: { name: current.name },
+          },
+          tx,
+        );
         return revoked;
       });
       return toView(row);

@@ -13,7 +13,12 @@ export const auditRoutes: FastifyPluginCallbackTypebox<AuditRoutesOptions> = (ap
     '',
     {
       config: { auth: 'admin' },
-      schema: { summary: 'List audit events, newest first', tags: ['audit'], querystring: AuditQuery, response: { 200: AuditList, ...errorResponses } },
+      schema: {
+        summary: 'List audit events, newest first',
+        tags: ['audit'],
+        querystring: AuditQuery,
+        response: { 200: AuditList, ...errorResponses },
+      },
     },
     async (request) => audit.list(request.query),
   );

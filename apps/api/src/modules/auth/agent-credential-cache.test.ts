@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AgentCredentialCache } from './agent-credential-cache';
 import type { AgentCredentialRow } from './credentials-repository';
 
-const row = (id: string): AgentCredentialRow => ({ credentialId: id, nodeId: `node-${id}`, hostname: `kong-${id}`, lastUsedAt: new Date(0) });
+const row = (id: string): AgentCredentialRow => ({
+  credentialId: id,
+  nodeId: `node-${id}`,
+  hostname: `kong-${id}`,
+  lastUsedAt: new Date(0),
+});
 
 function fakeSource(valid: Set<string>) {
   const calls = { one: 0, many: [] as string[][], touched: [] as string[][] };
@@ -14,7 +19,9 @@ function fakeSource(valid: Set<string>) {
     },
     findAgentCredentials: (hashes: readonly string[]) => {
       calls.many.push([...hashes]);
-      return Promise.resolve(hashes.filter((hash) => valid.has(hash)).map((hash) => ({ ...row(hash), tokenHash: hash })));
+      return Promise.resolve(
+        hashes.filter((hash) => valid.has(hash)).map((hash) => ({ ...row(hash), tokenHash: hash })),
+      );
     },
     touchAgentCredentials: (ids: readonly string[]) => {
       calls.touched.push([...ids]);

@@ -101,7 +101,9 @@ export class AgentCredentialCache {
     const hashes = [...this.#toRecheck];
     this.#toRecheck.clear();
     try {
-      const valid = new Map((await this.source.findAgentCredentials(hashes)).map(({ tokenHash, ...row }) => [tokenHash, row]));
+      const valid = new Map(
+        (await this.source.findAgentCredentials(hashes)).map(({ tokenHash, ...row }) => [tokenHash, row]),
+      );
       const checkedAtMs = this.nowMs();
       for (const tokenHash of hashes) {
         const row = valid.get(tokenHash);

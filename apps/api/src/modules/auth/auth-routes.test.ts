@@ -74,10 +74,20 @@ describe('auth: sessions, CSRF and login limits', () => {
   it('requires the CSRF header on cookie-authenticated changes', async () => {
     const session = await t.admin();
     const payload = { username: 'csrf-victim', password: 'a long enough password', role: 'viewer' };
-    const without = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: { cookie: session.cookie }, payload });
+    const without = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: session.cookie },
+      payload,
+    });
     expect(without.statusCode).toBe(403);
     expect(without.json().error.code).toBe('csrf_failed');
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: { cookie: session.cookie, 'x-csrf-token': 'forged' }, payload });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: session.cookie, 'x-csrf-token': 'forged' },
+      payload,
+    });
     expect(wrong.json().error.code).toBe('csrf_failed');
     const right = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: session.headers, payload });
     expect(right.statusCode).toBe(201);
@@ -87,7 +97,11 @@ describe('auth: sessions, CSRF and login limits', () => {
     const response = await login('admin', TEST_ADMIN_PASSWORD, '10.0.0.7');
     const cookie = sessionCookieOf(response);
     const csrf = response.json().csrfToken as string;
-    const logout = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, 'x-csrf-token': csrf } });
+    const logout = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     expect(logout.statusCode).toBe(200);
     expect(logout.cookies.find((c) => c.name === 'iamroll_session')?.value).toBe('');
     const after = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
@@ -95,7 +109,11 @@ describe('auth: sessions, CSRF and login limits', () => {
   });
 
   it('refuses a made-up session cookie', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: 'iamroll_session=made-up' } });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { cookie: 'iamroll_session=made-up' },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().error.message).toMatch(/Sign in/);
   });
@@ -118,18 +136,29 @@ describe('auth: sessions, CSRF and login limits', () => {
       payload: { currentPassword: 'user-password-for-tests', newPassword: 'a brand new password' },
     });
     expect(changed.statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: first.cookie } })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: second.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: first.cookie } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: second.cookie } })).statusCode,
+    ).toBe(401);
     await expect(t.login('changer', 'a brand new password')).resolves.toBeDefined();
   });
 
   it('signs out a user an admin disables, and refuses their login', async () => {
     const victim = await t.sessionAs('operator', 'to-disable');
     const admin = await t.admin();
-    const disabled = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${victim.user.id}`, headers: admin.headers, payload: { isDisabled: true, reason: 'left the team' } });
+    const disabled = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${victim.user.id}`,
+      headers: admin.headers,
+      payload: { isDisabled: true, reason: 'left the team' },
+    });
     expect(disabled.statusCode).toBe(200);
     expect(disabled.json()).toMatchObject({ isDisabled: true, disabledAt: expect.any(String) });
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: victim.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: victim.cookie } })).statusCode,
+    ).toBe(401);
     expect((await login('to-disable', 'user-password-for-tests', '10.0.0.8')).statusCode).toBe(401);
   });
 });
@@ -146,7 +175,11 @@ describe('auth: cookies behind https', () => {
   });
 
   it('marks the session cookie Secure', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: TEST_ADMIN_PASSWORD } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: TEST_ADMIN_PASSWORD },
+    });
     expect(response.cookies.find((c) => c.name === 'iamroll_session')?.secure).toBe(true);
   });
 });

@@ -17,7 +17,11 @@ function loginRateKey(request: FastifyRequest): string {
   return `${request.ip}|${username}`;
 }
 
-export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (app, { auth, loginAttemptsPerMinute }, done) => {
+export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (
+  app,
+  { auth, loginAttemptsPerMinute },
+  done,
+) => {
   app.post(
     '/login',
     {
@@ -43,14 +47,24 @@ export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (app,
     },
     async (request, reply) => {
       const result = await auth.login(request.body, request.ip);
-      reply.setCookie(app.sessionCookie.name, result.sessionToken, { ...app.sessionCookie.options, expires: result.expiresAt });
+      reply.setCookie(app.sessionCookie.name, result.sessionToken, {
+        ...app.sessionCookie.options,
+        expires: result.expiresAt,
+      });
       return result.me;
     },
   );
 
   app.post(
     '/logout',
-    { config: { auth: 'viewer' }, schema: { summary: 'Sign out: ends the session', tags: ['auth'], response: { 200: OkResponse, ...errorResponses } } },
+    {
+      config: { auth: 'viewer' },
+      schema: {
+        summary: 'Sign out: ends the session',
+        tags: ['auth'],
+        response: { 200: OkResponse, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await auth.logout(principalOf(request));
       reply.clearCookie(app.sessionCookie.name, app.sessionCookie.options);
@@ -60,7 +74,14 @@ export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (app,
 
   app.get(
     '/me',
-    { config: { auth: 'viewer' }, schema: { summary: 'Who is signed in, and the CSRF token', tags: ['auth'], response: { 200: MeResponse, ...errorResponses } } },
+    {
+      config: { auth: 'viewer' },
+      schema: {
+        summary: 'Who is signed in, and the CSRF token',
+        tags: ['auth'],
+        response: { 200: MeResponse, ...errorResponses },
+      },
+    },
     async (request) => auth.me(principalOf(request)),
   );
 
@@ -68,7 +89,12 @@ export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (app,
     '/password',
     {
       config: { auth: 'viewer' },
-      schema: { summary: 'Change your own password', tags: ['auth'], body: ChangePasswordBody, response: { 200: OkResponse, ...errorResponses } },
+      schema: {
+        summary: 'Change your own password',
+        tags: ['auth'],
+        body: ChangePasswordBody,
+        response: { 200: OkResponse, ...errorResponses },
+      },
     },
     async (request) => {
       await auth.changePassword(principalOf(request), request.body);

@@ -26,14 +26,27 @@ export interface LoginResult {
 
 const BAD_LOGIN = 'Wrong username or password.';
 
-export function createAuthService({ prisma, users, sessions, audit, sessionTtlHours, now = () => new Date() }: AuthServiceDeps) {
+export function createAuthService({
+  prisma,
+  users,
+  sessions,
+  audit,
+  sessionTtlHours,
+  now = () => new Date(),
+}: AuthServiceDeps) {
   return {
     async login(body: LoginBody, clientIp: string): Promise<LoginResult> {
       const username = body.username.toLowerCase();
       const user = await users.findByUsername(username);
-      const isValid = user ? await verifyPassword(body.password, user.passwordHash) : await verifyAgainstDummy(body.password);
+      const isValid = user
+        ? await verifyPassword(body.password, user.passwordHash)
+        : await verifyAgainstDummy(body.password);
       if (!user || !isValid || user.disabledAt) {
-        await audit.record({ actor: { actorType: 'system', actorId: null, actorName: 'login' }, action: 'auth.login_failed', data: { username, clientIp } });
+        await audit.record({
+          actor: { actorType: 'system', actorId: null, actorName: 'login' },
+          action: 'auth.login_failed',
+          data: { username, clientIp },
+        });
         // The same answer for unknown, wrong and disabled: do not reveal which usernames exist.
         throw AppError.unauthenticated(BAD_LOGIN);
       }
@@ -44,24 +57,40 @@ export function createAuthService({ prisma, users, sessions, audit, sessionTtlHo
         await sessions.create({ id: hashToken(sessionToken), userId: user.id, csrfToken, expiresAt }, tx);
         await users.update(user.id, { lastLoginAt: now() }, tx);
         await audit.record(
-          { actor: { actorType: 'user', actorId: user.id, actorName: user.username }, action: 'auth.login', subjectType: 'user', subjectId: user.id, data: { clientIp } },
+          {
+            actor: { actorType: 'user', actorId: user.id, actorName: user.username },
+            action: 'auth.login',
+            subjectType: 'user',
+            subjectId: user.id,
+            data: { clientIp },
+          },
           tx,
         );
       });
-      return { me: { user: { id: user.id, username: user.username, role: user.role }, csrfToken }, sessionToken, expiresAt };
+      return {
+        me: { user: { id: user.id, username: user.username, role: user.role }, csrfToken },
+        sessionToken,
+        expiresAt,
+      };
     },
 
     async logout(principal: Principal): Promise<void> {
       if (principal.kind !== 'user') return; // API tokens have no session to end
       await prisma.$transaction(async (tx) => {
         await sessions.delete(principal.sessionId, tx);
-        await audit.record({ actor: actorOf(principal), action: 'auth.logout', subjectType: 'user', subjectId: principal.userId }, tx);
+        await audit.record(
+          { actor: actorOf(principal), action: 'auth.logout', subjectType: 'user', subjectId: principal.userId },
+          tx,
+        );
       });
     },
 
     async me(principal: Principal): Promise<MeResponse> {
       if (principal.kind === 'user') {
-        return { user: { id: principal.userId, username: principal.username, role: principal.role }, csrfToken: principal.csrfToken };
+        return {
+          user: { id: principal.userId, username: principal.username, role: principal.role },
+          csrfToken: principal.csrfToken,
+        };
       }
       if (principal.kind !== 'token') throw AppError.forbidden();
       const owner = await users.findById(principal.userId);
@@ -71,17 +100,23 @@ export function createAuthService({ prisma, users, sessions, audit, sessionTtlHo
     },
 
     async changePassword(principal: Principal, body: ChangePasswordBody): Promise<void> {
-      if (principal.kind !== 'user') throw AppError.forbidden('Sign in as the user to change their password; API tokens cannot.');
+      if (principal.kind !== 'user')
+        throw AppError.forbidden('Sign in as the user to change their password; API tokens cannot.');
       const user = await users.findById(principal.userId);
       if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash))) {
-        throw new AppError('validation', 'The current password is wrong.', [{ path: 'body.currentPassword', message: 'is wrong' }]);
+        throw new AppError('validation', 'The current password is wrong.', [
+          { path: 'body.currentPassword', message: 'is wrong' },
+        ]);
       }
       const passwordHash = await hashPassword(body.newPassword);
       await prisma.$transaction(async (tx) => {
         await users.update(user.id, { passwordHash }, tx);
         // Other sessions end; this one stays signed in.
         await tx.session.deleteMany({ where: { userId: user.id, id: { not: principal.sessionId } } });
-        await audit.record({ actor: actorOf(principal), action: 'user.change_password', subjectType: 'user', subjectId: user.id }, tx);
+        await audit.record(
+          { actor: actorOf(principal), action: 'user.change_password', subjectType: 'user', subjectId: user.id },
+          tx,
+        );
       });
     },
   };

@@ -36,7 +36,8 @@ export interface EnrollmentTokenRow {
  * revoked, its user not disabled.
  */
 export function createCredentialsRepository(pool: pg.Pool) {
-  const one = async <T extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<T | null> => (await pool.query<T>(sql, values)).rows[0] ?? null;
+  const one = async <T extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<T | null> =>
+    (await pool.query<T>(sql, values)).rows[0] ?? null;
 
   return {
     findSession: (sessionId: string) =>
@@ -64,7 +65,9 @@ export function createCredentialsRepository(pool: pg.Pool) {
       ),
 
     /** Rechecks many cached agent credentials with one query: those still valid come back. */
-    findAgentCredentials: async (tokenHashes: readonly string[]): Promise<(AgentCredentialRow & { tokenHash: string })[]> =>
+    findAgentCredentials: async (
+      tokenHashes: readonly string[],
+    ): Promise<(AgentCredentialRow & { tokenHash: string })[]> =>
       (
         await pool.query<AgentCredentialRow & { tokenHash: string }>(
           `SELECT c.token_hash AS "tokenHash", c.id AS "credentialId", c.node_id AS "nodeId", n.hostname, c.last_used_at AS "lastUsedAt"

@@ -27,7 +27,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const options = { N: Number(n), r: Number(r), p: Number(p) };
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { ...options, maxmem: maxmemFor(options) });
+  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
+    ...options,
+    maxmem: maxmemFor(options),
+  });
   return timingSafeEqual(actual, expected);
 }
 

@@ -3,9 +3,22 @@ import type { ActorType, Role } from '@iamroll/contracts';
 /** Who is calling. Each kind is accepted only by the routes declared for it. */
 export type Principal =
   /** A browser session (cookie); changes need the CSRF header. */
-  | { readonly kind: 'user'; readonly userId: string; readonly username: string; readonly role: Role; readonly sessionId: string; readonly csrfToken: string }
+  | {
+      readonly kind: 'user';
+      readonly userId: string;
+      readonly username: string;
+      readonly role: Role;
+      readonly sessionId: string;
+      readonly csrfToken: string;
+    }
   /** An API token (`iam_…`), acting with its own role on behalf of the user who created it. */
-  | { readonly kind: 'token'; readonly tokenId: string; readonly tokenName: string; readonly userId: string; readonly role: Role }
+  | {
+      readonly kind: 'token';
+      readonly tokenId: string;
+      readonly tokenName: string;
+      readonly userId: string;
+      readonly role: Role;
+    }
   /** An enrolled agent (`iamagent_…`); only agent routes accept it. */
   | { readonly kind: 'agent'; readonly nodeId: string; readonly credentialId: string; readonly hostname: string }
   /** An enrollment token (`iamenroll_…`, or IAMROLL_ENROLLMENT_TOKEN when tokenId is null); only enrollment accepts it. */

@@ -19,7 +19,11 @@ export function tokenHint(token: string, prefix: string): string {
 }
 
 /** A new token as shown once to its owner, with what is stored of it: the hash and a hint. */
-export function issueToken(prefix: string): { readonly token: string; readonly tokenHash: string; readonly prefix: string } {
+export function issueToken(prefix: string): {
+  readonly token: string;
+  readonly tokenHash: string;
+  readonly prefix: string;
+} {
   const token = newToken(prefix);
   return { token, tokenHash: hashToken(token), prefix: tokenHint(token, prefix) };
 }

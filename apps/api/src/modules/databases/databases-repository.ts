@@ -29,7 +29,8 @@ export function createDatabasesRepository(prisma: PrismaClient, pool: pg.Pool) {
     findByEndpoint: (host: string, port: number, db: Db = prisma) =>
       db.database.findFirst({ where: { host: { equals: host, mode: 'insensitive' }, port } }),
     create: (data: CreateDatabaseData, db: Db = prisma) => db.database.create({ data }),
-    update: (id: string, data: { budgetPerSecond?: number; warningThreshold?: number }, db: Db = prisma) => db.database.update({ where: { id }, data }),
+    update: (id: string, data: { budgetPerSecond?: number; warningThreshold?: number }, db: Db = prisma) =>
+      db.database.update({ where: { id }, data }),
 
     /** Every database, for the in-memory directory (one small query). */
     async loadDirectory(): Promise<DatabaseEntry[]> {
@@ -43,7 +44,13 @@ export function createDatabasesRepository(prisma: PrismaClient, pool: pg.Pool) {
     async nodeCounts(databaseIds: readonly string[]): Promise<Map<string, DatabaseNodeCounts>> {
       const counts = new Map<string, DatabaseNodeCounts>(databaseIds.map((id) => [id, ZERO_COUNTS()]));
       if (databaseIds.length === 0) return counts;
-      const { rows } = await pool.query<{ databaseId: string; kind: 'rw' | 'ro'; mode: 'password' | 'iam'; nodes: number; total: number }>(
+      const { rows } = await pool.query<{
+        databaseId: string;
+        kind: 'rw' | 'ro';
+        mode: 'password' | 'iam';
+        nodes: number;
+        total: number;
+      }>(
         `SELECT rw_database_id AS "databaseId", 'rw' AS kind, rw_auth_mode::text AS mode, count(*)::int AS nodes
            FROM nodes WHERE rw_database_id = ANY($1::uuid[]) AND decommissioned_at IS NULL GROUP BY 1, 3
          UNION ALL

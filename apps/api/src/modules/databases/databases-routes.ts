@@ -1,4 +1,11 @@
-import { CreateDatabaseBody, DatabaseList, DatabasesQuery, DatabaseView, IdParams, UpdateDatabaseBody } from '@iamroll/contracts';
+import {
+  CreateDatabaseBody,
+  DatabaseList,
+  DatabasesQuery,
+  DatabaseView,
+  IdParams,
+  UpdateDatabaseBody,
+} from '@iamroll/contracts';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { userPrincipalOf } from '../../http/principal';
 import { errorResponses } from '../../http/responses';
@@ -14,7 +21,12 @@ export const databasesRoutes: FastifyPluginCallbackTypebox<DatabasesRoutesOption
     '',
     {
       config: { auth: 'viewer' },
-      schema: { summary: 'List databases with their current IAM rate against the budget', tags: ['databases'], querystring: DatabasesQuery, response: { 200: DatabaseList, ...errorResponses } },
+      schema: {
+        summary: 'List databases with their current IAM rate against the budget',
+        tags: ['databases'],
+        querystring: DatabasesQuery,
+        response: { 200: DatabaseList, ...errorResponses },
+      },
     },
     (request) => databases.list(request.query),
   );
@@ -25,13 +37,15 @@ export const databasesRoutes: FastifyPluginCallbackTypebox<DatabasesRoutesOption
       config: { auth: 'admin' },
       schema: {
         summary: 'Register a database (an RDS endpoint nodes connect to)',
-        description: 'Nodes are matched to it by host and port. 409 when the identifier or the endpoint is already registered.',
+        description:
+          'Nodes are matched to it by host and port. 409 when the identifier or the endpoint is already registered.',
         tags: ['databases'],
         body: CreateDatabaseBody,
         response: { 201: DatabaseView, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await databases.create(actorOf(userPrincipalOf(request)), request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await databases.create(actorOf(userPrincipalOf(request)), request.body)),
   );
 
   app.get(

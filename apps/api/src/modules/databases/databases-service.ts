@@ -1,4 +1,11 @@
-import type { CreateDatabaseBody, DatabaseList, DatabaseNodeCounts, DatabaseView, PageQuery, UpdateDatabaseBody } from '@iamroll/contracts';
+import type {
+  CreateDatabaseBody,
+  DatabaseList,
+  DatabaseNodeCounts,
+  DatabaseView,
+  PageQuery,
+  UpdateDatabaseBody,
+} from '@iamroll/contracts';
 import { databaseFigures, secondOf, SECOND_MS, utilisation } from '@iamroll/core/rates';
 import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
@@ -22,7 +29,15 @@ export interface DatabasesServiceDeps {
   readonly nowMs: () => number;
 }
 
-export function createDatabasesService({ prisma, databases, audit, events, rates, onChanged, nowMs }: DatabasesServiceDeps) {
+export function createDatabasesService({
+  prisma,
+  databases,
+  audit,
+  events,
+  rates,
+  onChanged,
+  nowMs,
+}: DatabasesServiceDeps) {
   function toView(row: DatabaseRow, nodes: DatabaseNodeCounts): DatabaseView {
     const now = nowMs();
     const figures = databaseFigures(rates.fleet, row.id, now);
@@ -49,7 +64,9 @@ export function createDatabasesService({ prisma, databases, audit, events, rates
 
   async function viewsOf(rows: readonly DatabaseRow[]): Promise<DatabaseView[]> {
     const counts = await databases.nodeCounts(rows.map((row) => row.id));
-    return rows.map((row) => toView(row, counts.get(row.id) ?? { total: 0, rw: { password: 0, iam: 0 }, ro: { password: 0, iam: 0 } }));
+    return rows.map((row) =>
+      toView(row, counts.get(row.id) ?? { total: 0, rw: { password: 0, iam: 0 }, ro: { password: 0, iam: 0 } }),
+    );
   }
 
   async function announce(type: 'database.created' | 'database.updated', id: string): Promise<void> {
@@ -76,17 +93,23 @@ export function createDatabasesService({ prisma, databases, audit, events, rates
         const row = await prisma.$transaction(async (tx) => {
           const sameEndpoint = await databases.findByEndpoint(data.host, data.port, tx);
           if (sameEndpoint) {
-            throw AppError.conflict(`${data.host}:${data.port} is already registered as ${sameEndpoint.identifier}: nodes are matched to databases by endpoint, so each endpoint can be registered once.`);
+            throw AppError.conflict(
+              `${data.host}:${data.port} is already registered as ${sameEndpoint.identifier}: nodes are matched to databases by endpoint, so each endpoint can be registered once.`,
+            );
           }
           const created = await databases.create(data, tx);
-          await audit.record({ actor, action: 'database.create', subjectType: 'database', subjectId: created.id, reason, data }, tx);
+          await audit.record(
+            { actor, action: 'database.create', subjectType: 'database', subjectId: created.id, reason, data },
+            tx,
+          );
           return created;
         });
         await announce('database.created', row.id);
         const [view] = await viewsOf([row]);
         return view!;
       } catch (error) {
-        if (isUniqueViolation(error)) throw AppError.conflict(`A database with identifier ${body.identifier} is already registered.`);
+        if (isUniqueViolation(error))
+          throw AppError.conflict(`A database with identifier ${body.identifier} is already registered.`);
         throw error;
       }
     },
@@ -94,7 +117,9 @@ export function createDatabasesService({ prisma, databases, audit, events, rates
     async update(actor: Actor, id: string, body: UpdateDatabaseBody): Promise<DatabaseView> {
       const { reason, ...changes } = body;
       if (changes.budgetPerSecond === undefined && changes.warningThreshold === undefined) {
-        throw new AppError('validation', 'Send budgetPerSecond and/or warningThreshold to change.', [{ path: 'body', message: 'has nothing to change' }]);
+        throw new AppError('validation', 'Send budgetPerSecond and/or warningThreshold to change.', [
+          { path: 'body', message: 'has nothing to change' },
+        ]);
       }
       const row = await prisma.$transaction(async (tx) => {
         const current = await databases.findById(id, tx);
@@ -108,7 +133,17 @@ export function createDatabasesService({ prisma, databases, audit, events, rates
             ? { warningThreshold: { from: current.warningThreshold, to: changes.warningThreshold } }
             : {}),
         };
-        await audit.record({ actor, action: 'database.update', subjectType: 'database', subjectId: id, reason, data: { identifier: current.identifier, ...diff } }, tx);
+        await audit.record(
+          {
+            actor,
+            action: 'database.update',
+            subjectType: 'database',
+            subjectId: id,
+            reason,
+            data: { identifier: current.identifier, ...diff },
+          },
+          tx,
+        );
         return updated;
       });
       await announce('database.updated', id);

@@ -13,9 +13,12 @@ export function createEnrollmentRepository(prisma: PrismaClient) {
       return { rows, total };
     },
     findById: (id: string, db: Db = prisma) => db.enrollmentToken.findUnique({ where: { id } }),
-    create: (data: { name: string; tokenHash: string; prefix: string; createdById: string; expiresAt: Date; usesLeft: number }, db: Db = prisma) =>
-      db.enrollmentToken.create({ data }),
-    revoke: (id: string, at: Date, db: Db = prisma) => db.enrollmentToken.update({ where: { id }, data: { revokedAt: at } }),
+    create: (
+      data: { name: string; tokenHash: string; prefix: string; createdById: string; expiresAt: Date; usesLeft: number },
+      db: Db = prisma,
+    ) => db.enrollmentToken.create({ data }),
+    revoke: (id: string, at: Date, db: Db = prisma) =>
+      db.enrollmentToken.update({ where: { id }, data: { revokedAt: at } }),
     /** Takes one use atomically; false when the token was used up, revoked or expired meanwhile. */
     takeUse: async (id: string, now: Date, db: Db = prisma): Promise<boolean> => {
       const { count } = await db.enrollmentToken.updateMany({
@@ -25,8 +28,16 @@ export function createEnrollmentRepository(prisma: PrismaClient) {
       return count === 1;
     },
     createNode: (body: EnrollBody, db: Db = prisma) =>
-      db.node.create({ data: { hostname: body.hostname, kongVersion: body.kongVersion, role: body.role, agentVersion: body.agentVersion } }),
-    createAgentCredential: (nodeId: string, tokenHash: string, db: Db = prisma) => db.agentCredential.create({ data: { nodeId, tokenHash } }),
+      db.node.create({
+        data: {
+          hostname: body.hostname,
+          kongVersion: body.kongVersion,
+          role: body.role,
+          agentVersion: body.agentVersion,
+        },
+      }),
+    createAgentCredential: (nodeId: string, tokenHash: string, db: Db = prisma) =>
+      db.agentCredential.create({ data: { nodeId, tokenHash } }),
   };
 }
 

@@ -7,16 +7,34 @@ describe('enrollment', () => {
   const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN });
 
   const createEnrollmentToken = async (payload: Record<string, unknown>) =>
-    (await t.app.inject({ method: 'POST', url: '/api/v1/enrollment-tokens', headers: (await t.admin()).headers, payload })).json<CreatedEnrollmentToken>();
+    (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/enrollment-tokens',
+        headers: (await t.admin()).headers,
+        payload,
+      })
+    ).json<CreatedEnrollmentToken>();
 
   it('enrolls a node with the bootstrap token from IAMROLL_ENROLLMENT_TOKEN and records it', async () => {
     const { nodeId, credential } = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-bootstrap');
     expect(credential).toMatch(/^iamagent_[\w-]{43}$/);
     const node = await t.app.prisma.node.findUniqueOrThrow({ where: { id: nodeId } });
-    expect(node).toMatchObject({ hostname: 'kong-bootstrap', kongVersion: '3.9.1', role: 'traditional', agentVersion: '0.1.0', stage: 'password', status: 'idle' });
+    expect(node).toMatchObject({
+      hostname: 'kong-bootstrap',
+      kongVersion: '3.9.1',
+      role: 'traditional',
+      agentVersion: '0.1.0',
+      stage: 'password',
+      status: 'idle',
+    });
     const stored = await t.app.prisma.agentCredential.findFirstOrThrow({ where: { nodeId } });
     expect(stored.tokenHash).not.toContain(credential);
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/agents/me', headers: { authorization: `Bearer ${credential}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/agents/me',
+      headers: { authorization: `Bearer ${credential}` },
+    });
     expect(me.json()).toEqual({ nodeId, hostname: 'kong-bootstrap' });
   });
 
@@ -40,7 +58,11 @@ describe('enrollment', () => {
     await enrollNode(t.app, token, 'kong-a');
     await enrollNode(t.app, token, 'kong-b');
     await expect(enrollNode(t.app, token, 'kong-c')).rejects.toThrow(/401/);
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/enrollment-tokens', headers: (await t.admin()).headers });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/enrollment-tokens',
+      headers: (await t.admin()).headers,
+    });
     expect(list.json<EnrollmentTokenList>().items.find((item) => item.id === enrollmentToken.id)?.usesLeft).toBe(0);
     expect(list.body).not.toContain(token);
   });
@@ -59,7 +81,11 @@ describe('enrollment', () => {
 
   it('gives out one use only once when nodes enroll at the same moment', async () => {
     const { token } = await createEnrollmentToken({ name: 'one node', uses: 1 });
-    const results = await Promise.allSettled([enrollNode(t.app, token, 'race-1'), enrollNode(t.app, token, 'race-2'), enrollNode(t.app, token, 'race-3')]);
+    const results = await Promise.allSettled([
+      enrollNode(t.app, token, 'race-1'),
+      enrollNode(t.app, token, 'race-2'),
+      enrollNode(t.app, token, 'race-3'),
+    ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
   });
 
@@ -71,7 +97,12 @@ describe('enrollment', () => {
     expect(users.json().error.message).toMatch(/agent routes/);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers })).statusCode).toBe(403);
     // Nor can an agent enroll more nodes with its credential.
-    const enroll = await t.app.inject({ method: 'POST', url: '/api/v1/agents/enroll', headers, payload: { hostname: 'x', kongVersion: '3', role: 'traditional', agentVersion: '0' } });
+    const enroll = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agents/enroll',
+      headers,
+      payload: { hostname: 'x', kongVersion: '3', role: 'traditional', agentVersion: '0' },
+    });
     expect(enroll.statusCode).toBe(403);
   });
 

@@ -1,4 +1,12 @@
-import { CreateEnrollmentTokenBody, CreatedEnrollmentToken, EnrollmentTokenList, EnrollmentTokenView, IdParams, PageQuery, RevokeBody } from '@iamroll/contracts';
+import {
+  CreateEnrollmentTokenBody,
+  CreatedEnrollmentToken,
+  EnrollmentTokenList,
+  EnrollmentTokenView,
+  IdParams,
+  PageQuery,
+  RevokeBody,
+} from '@iamroll/contracts';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { userPrincipalOf } from '../../http/principal';
 import { errorResponses } from '../../http/responses';
@@ -10,10 +18,22 @@ export interface EnrollmentRoutesOptions {
 }
 
 /** Admin management of enrollment tokens (mounted at /api/v1/enrollment-tokens). */
-export const enrollmentTokensRoutes: FastifyPluginCallbackTypebox<EnrollmentRoutesOptions> = (app, { enrollment }, done) => {
+export const enrollmentTokensRoutes: FastifyPluginCallbackTypebox<EnrollmentRoutesOptions> = (
+  app,
+  { enrollment },
+  done,
+) => {
   app.get(
     '',
-    { config: { auth: 'admin' }, schema: { summary: 'List enrollment tokens (never their secrets)', tags: ['enrollment'], querystring: PageQuery, response: { 200: EnrollmentTokenList, ...errorResponses } } },
+    {
+      config: { auth: 'admin' },
+      schema: {
+        summary: 'List enrollment tokens (never their secrets)',
+        tags: ['enrollment'],
+        querystring: PageQuery,
+        response: { 200: EnrollmentTokenList, ...errorResponses },
+      },
+    },
     async (request) => enrollment.list(request.query),
   );
 
@@ -21,7 +41,12 @@ export const enrollmentTokensRoutes: FastifyPluginCallbackTypebox<EnrollmentRout
     '',
     {
       config: { auth: 'admin' },
-      schema: { summary: 'Create an enrollment token: the response is the only time it is shown', tags: ['enrollment'], body: CreateEnrollmentTokenBody, response: { 201: CreatedEnrollmentToken, ...errorResponses } },
+      schema: {
+        summary: 'Create an enrollment token: the response is the only time it is shown',
+        tags: ['enrollment'],
+        body: CreateEnrollmentTokenBody,
+        response: { 201: CreatedEnrollmentToken, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const principal = userPrincipalOf(request);
@@ -31,8 +56,18 @@ export const enrollmentTokensRoutes: FastifyPluginCallbackTypebox<EnrollmentRout
 
   app.post(
     '/:id/revoke',
-    { config: { auth: 'admin' }, schema: { summary: 'Revoke an enrollment token', tags: ['enrollment'], params: IdParams, body: RevokeBody, response: { 200: EnrollmentTokenView, ...errorResponses } } },
-    async (request) => enrollment.revokeToken(actorOf(userPrincipalOf(request)), request.params.id, request.body.reason),
+    {
+      config: { auth: 'admin' },
+      schema: {
+        summary: 'Revoke an enrollment token',
+        tags: ['enrollment'],
+        params: IdParams,
+        body: RevokeBody,
+        response: { 200: EnrollmentTokenView, ...errorResponses },
+      },
+    },
+    async (request) =>
+      enrollment.revokeToken(actorOf(userPrincipalOf(request)), request.params.id, request.body.reason),
   );
   done();
 };

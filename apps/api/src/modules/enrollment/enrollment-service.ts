@@ -38,7 +38,13 @@ export interface EnrollmentServiceDeps {
   readonly now?: () => Date;
 }
 
-export function createEnrollmentService({ prisma, enrollment, audit, events, now = () => new Date() }: EnrollmentServiceDeps) {
+export function createEnrollmentService({
+  prisma,
+  enrollment,
+  audit,
+  events,
+  now = () => new Date(),
+}: EnrollmentServiceDeps) {
   return {
     async list(page: PageQuery): Promise<EnrollmentTokenList> {
       const { rows, total } = await enrollment.list(page);
@@ -54,7 +60,14 @@ export function createEnrollmentService({ prisma, enrollment, audit, events, now
           tx,
         );
         await audit.record(
-          { actor, action: 'enrollment_token.create', subjectType: 'enrollment_token', subjectId: created.id, reason: body.reason, data: { name: created.name, uses: body.uses, expiresAt: expiresAt.toISOString() } },
+          {
+            actor,
+            action: 'enrollment_token.create',
+            subjectType: 'enrollment_token',
+            subjectId: created.id,
+            reason: body.reason,
+            data: { name: created.name, uses: body.uses, expiresAt: expiresAt.toISOString() },
+          },
           tx,
         );
         return created;
@@ -68,7 +81,17 @@ export function createEnrollmentService({ prisma, enrollment, audit, events, now
         if (!current) throw AppError.notFound('The enrollment token');
         if (current.revokedAt) return current;
         const revoked = await enrollment.revoke(id, now(), tx);
-        await audit.record({ actor, action: 'enrollment_token.revoke', subjectType: 'enrollment_token', subjectId: id, reason, data: { name: current.name } }, tx);
+        await audit.record(
+          {
+            actor,
+            action: 'enrollment_token.revoke',
+            subjectType: 'enrollment_token',
+            subjectId: id,
+            reason,
+            data: { name: current.name },
+          },
+          tx,
+        );
         return revoked;
       });
       return toView(row);
@@ -79,12 +102,25 @@ export function createEnrollmentService({ prisma, enrollment, audit, events, now
       const credential = newToken(AGENT_CREDENTIAL_PREFIX);
       const node = await prisma.$transaction(async (tx) => {
         if (principal.tokenId && !(await enrollment.takeUse(principal.tokenId, now(), tx))) {
-          throw AppError.unauthenticated('This enrollment token has been used up, revoked or has expired: ask an admin for a new one.');
+          throw AppError.unauthenticated(
+            'This enrollment token has been used up, revoked or has expired: ask an admin for a new one.',
+          );
         }
         const created = await enrollment.createNode(body, tx);
         await enrollment.createAgentCredential(created.id, hashToken(credential), tx);
         await audit.record(
-          { actor: actorOf(principal), action: 'node.enroll', subjectType: 'node', subjectId: created.id, data: { hostname: body.hostname, kongVersion: body.kongVersion, role: body.role, agentVersion: body.agentVersion } },
+          {
+            actor: actorOf(principal),
+            action: 'node.enroll',
+            subjectType: 'node',
+            subjectId: created.id,
+            data: {
+              hostname: body.hostname,
+              kongVersion: body.kongVersion,
+              role: body.role,
+              agentVersion: body.agentVersion,
+            },
+          },
           tx,
         );
         return created;

@@ -43,7 +43,9 @@ describe('health and readiness', () => {
     expect(docs.statusCode).toBe(200);
     const spec = docs.json<{ openapi: string; paths: Record<string, Record<string, { security?: unknown }>> }>();
     expect(spec.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users', '/api/v1/agents/enroll', '/api/v1/audit']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/users', '/api/v1/agents/enroll', '/api/v1/audit']),
+    );
     expect(spec.paths['/api/v1/users']?.get?.security).toEqual([{ session: [] }, { apiToken: [] }]);
     expect((await t.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
 

@@ -6,7 +6,10 @@ import { pendingMigrations } from '../../db/migrate';
 export const healthRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   app.get(
     '/health',
-    { config: { auth: 'public' }, schema: { summary: 'Liveness: the process answers', tags: ['health'], response: { 200: HealthResponse } } },
+    {
+      config: { auth: 'public' },
+      schema: { summary: 'Liveness: the process answers', tags: ['health'], response: { 200: HealthResponse } },
+    },
     () => ({ status: 'ok' as const }),
   );
 
@@ -14,7 +17,11 @@ export const healthRoutes: FastifyPluginCallbackTypebox = (app, _options, done) 
     '/ready',
     {
       config: { auth: 'public' },
-      schema: { summary: 'Readiness: the database answers and every migration is applied', tags: ['health'], response: { 200: ReadyResponse, 503: ReadyResponse } },
+      schema: {
+        summary: 'Readiness: the database answers and every migration is applied',
+        tags: ['health'],
+        response: { 200: ReadyResponse, 503: ReadyResponse },
+      },
     },
     async (_request, reply) => {
       let pending: string[];

@@ -16,7 +16,14 @@ const NODE_DECOMMISSIONED = 'node-decommissioned:';
 
 /** What an operator checks when rates look wrong across processes. */
 function registerFleetMetrics(metrics: Registry, registry: NodeRegistry, replication: FleetReplication): void {
-  new Gauge({ name: 'iamroll_fleet_nodes', help: 'Nodes held in memory by this process.', registers: [metrics], collect() { this.set(registry.size); } });
+  new Gauge({
+    name: 'iamroll_fleet_nodes',
+    help: 'Nodes held in memory by this process.',
+    registers: [metrics],
+    collect() {
+      this.set(registry.size);
+    },
+  });
   new Gauge({
     name: 'iamroll_fleet_records_forwarded',
     help: 'Heartbeats this process forwarded to the other API processes (sent) or applied from them (received), since start.',
@@ -46,17 +53,30 @@ export function createFleet(
   const directory = new DatabaseDirectory(() => repositories.databases.loadDirectory());
   const registry = new NodeRegistry(repositories.nodeStates, memory.fleet);
   const sync = new NodeSync(registry, repositories.nodeStates, app.events, app.log);
-  const reloadDirectory = () => directory.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'reloading databases failed'));
+  const reloadDirectory = () =>
+    directory.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'reloading databases failed'));
   // The callbacks run only once started (onReady), when `heartbeats` exists.
-  const replication = new FleetReplication(app.pg, databaseUrl, app.log, (records) => heartbeats.applyForwarded(records), (kind) => {
-    if (kind === DATABASES_CHANGED) void reloadDirectory();
-    else if (kind.startsWith(NODE_DECOMMISSIONED)) dropNode(kind.slice(NODE_DECOMMISSIONED.length));
-  });
+  const replication = new FleetReplication(
+    app.pg,
+    databaseUrl,
+    app.log,
+    (records) => heartbeats.applyForwarded(records),
+    (kind) => {
+      if (kind === DATABASES_CHANGED) void reloadDirectory();
+      else if (kind.startsWith(NODE_DECOMMISSIONED)) dropNode(kind.slice(NODE_DECOMMISSIONED.length));
+    },
+  );
   const dropNode = (nodeId: string) => {
     registry.remove(nodeId);
     app.agentCredentials.forgetNode(nodeId);
   };
-  const heartbeats = createHeartbeatService({ registry, directory, fleet: memory.fleet, forward: (record) => replication.enqueue(record), nowMs });
+  const heartbeats = createHeartbeatService({
+    registry,
+    directory,
+    fleet: memory.fleet,
+    forward: (record) => replication.enqueue(record),
+    nowMs,
+  });
   registerFleetMetrics(app.metrics, registry, replication);
 
   let markLoaded: () => void = () => undefined;

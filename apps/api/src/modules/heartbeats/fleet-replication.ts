@@ -62,7 +62,6 @@ export class FleetReplication {
     return { sent: this.#sent, received: this.#received };
   }
 
-
   enqueue(record: HeartbeatRecord): void {
     this.#queue.push(JSON.stringify(record));
   }
@@ -107,7 +106,6 @@ export class FleetReplication {
     await this.pool.query(`SELECT pg_notify('${FLEET_CHANNEL}', p) FROM unnest($1::text[]) AS p`, [payloads]);
     this.#sent += records.length;
   }
-
 
   #schedule(): void {
     if (this.#isStopped) return;

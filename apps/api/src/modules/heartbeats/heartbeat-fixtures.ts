@@ -5,7 +5,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 export const CONFIG_HASH = 'a'.repeat(64);
 
 export function counters(attempts = 0, failures: Partial<KindCounters['authFailures']> = {}): KindCounters {
-  return { attempts, established: attempts, authFailures: { invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0, ...failures } };
+  return {
+    attempts,
+    established: attempts,
+    authFailures: { invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0, ...failures },
+  };
 }
 
 export interface BeatOptions {
@@ -37,7 +41,16 @@ export function heartbeatBody(options: BeatOptions, overrides: Partial<Heartbeat
       workers: 4,
       poolSize: 30,
       stage: options.iam ? 'rw_iam' : 'password',
-      rw: { host: options.host ?? 'kong-db.abc.us-east-1.rds.amazonaws.com', port: options.port ?? 5432, database: 'kong', user: 'kong', iam: options.iam ?? false, ssl: true, sslVerify: true, region: 'us-east-1' },
+      rw: {
+        host: options.host ?? 'kong-db.abc.us-east-1.rds.amazonaws.com',
+        port: options.port ?? 5432,
+        database: 'kong',
+        user: 'kong',
+        iam: options.iam ?? false,
+        ssl: true,
+        sslVerify: true,
+        region: 'us-east-1',
+      },
       ro: null,
     },
     findings: [],
@@ -45,8 +58,18 @@ export function heartbeatBody(options: BeatOptions, overrides: Partial<Heartbeat
   };
 }
 
-export function beat(app: FastifyInstance, nodeId: string, credential: string, body: unknown): Promise<LightMyRequestResponse> {
-  return app.inject({ method: 'POST', url: `/api/v1/nodes/${nodeId}/heartbeat`, headers: { authorization: `Bearer ${credential}` }, payload: body as object });
+export function beat(
+  app: FastifyInstance,
+  nodeId: string,
+  credential: string,
+  body: unknown,
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method: 'POST',
+    url: `/api/v1/nodes/${nodeId}/heartbeat`,
+    headers: { authorization: `Bearer ${credential}` },
+    payload: body as object,
+  });
 }
 
 /** A clock tests move by hand. */
@@ -73,6 +96,7 @@ export async function registerDatabase(
     headers: adminHeaders,
     payload: { identifier: 'kong-db', host: DB_HOST, port: 5432, region: 'us-east-1', ...body },
   });
-  if (response.statusCode !== 201) throw new Error(`registering the database failed: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`registering the database failed: ${response.statusCode} ${response.body}`);
   return response.json<{ id: string }>().id;
 }

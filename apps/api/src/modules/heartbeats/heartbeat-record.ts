@@ -26,7 +26,14 @@ type CounterTuple = [number, number, number, number, number, number];
 
 function tupleOf(counters: KindCountersBody): CounterTuple {
   const failures = counters.authFailures;
-  return [counters.attempts, counters.established, failures.invalidToken, failures.notAuthorized, failures.throttled, failures.other];
+  return [
+    counters.attempts,
+    counters.established,
+    failures.invalidToken,
+    failures.notAuthorized,
+    failures.throttled,
+    failures.other,
+  ];
 }
 
 function countersOf(tuple: CounterTuple | null): KindCounters {
@@ -36,10 +43,22 @@ function countersOf(tuple: CounterTuple | null): KindCounters {
 }
 
 export function snapshotOf(body: HeartbeatBody): CounterSnapshot {
-  return { bootId: body.bootId, seq: body.seq, sentAtMs: Date.parse(body.sentAt), rw: body.counters.rw, ro: body.counters.ro ?? ZERO_KIND_COUNTERS };
+  return {
+    bootId: body.bootId,
+    seq: body.seq,
+    sentAtMs: Date.parse(body.sentAt),
+    rw: body.counters.rw,
+    ro: body.counters.ro ?? ZERO_KIND_COUNTERS,
+  };
 }
 
-export function encodeRecord(nodeId: string, receivedAtMs: number, snapshot: CounterSnapshot, body: HeartbeatBody, routes: NodeRoutes): HeartbeatRecord {
+export function encodeRecord(
+  nodeId: string,
+  receivedAtMs: number,
+  snapshot: CounterSnapshot,
+  body: HeartbeatBody,
+  routes: NodeRoutes,
+): HeartbeatRecord {
   return [
     nodeId,
     receivedAtMs,
@@ -56,8 +75,26 @@ export function encodeRecord(nodeId: string, receivedAtMs: number, snapshot: Cou
   ];
 }
 
-export function decodeRecord(record: HeartbeatRecord): { nodeId: string; receivedAtMs: number; snapshot: CounterSnapshot; routes: NodeRoutes } {
-  const [nodeId, receivedAtMs, bootId, seq, sentAtMs, intervalMs, rwDatabaseId, rwIsIam, roDatabaseId, roIsIam, rw, ro] = record;
+export function decodeRecord(record: HeartbeatRecord): {
+  nodeId: string;
+  receivedAtMs: number;
+  snapshot: CounterSnapshot;
+  routes: NodeRoutes;
+} {
+  const [
+    nodeId,
+    receivedAtMs,
+    bootId,
+    seq,
+    sentAtMs,
+    intervalMs,
+    rwDatabaseId,
+    rwIsIam,
+    roDatabaseId,
+    roIsIam,
+    rw,
+    ro,
+  ] = record;
   return {
     nodeId,
     receivedAtMs,
@@ -71,5 +108,11 @@ export function decodeRecord(record: HeartbeatRecord): { nodeId: string; receive
 }
 
 export function isHeartbeatRecord(value: unknown): value is HeartbeatRecord {
-  return Array.isArray(value) && value.length === 12 && typeof value[0] === 'string' && typeof value[1] === 'number' && Array.isArray(value[10]);
+  return (
+    Array.isArray(value) &&
+    value.length === 12 &&
+    typeof value[0] === 'string' &&
+    typeof value[1] === 'number' &&
+    Array.isArray(value[10])
+  );
 }

@@ -36,12 +36,23 @@ function unknownDatabase(kind: 'rw' | 'ro', connection: ConnectionConfig): Findi
  * registry, its database from the directory, its counters go into FleetRates, and
  * what must reach PostgreSQL waits in the registry for NodeSync's next batch.
  */
-export function createHeartbeatService({ registry, directory, fleet, forward, nowMs, replyIntervalMs = 1_000 }: HeartbeatServiceDeps) {
-  const match = (connection: ConnectionConfig | null): DatabaseEntry | undefined => (connection ? directory.match(connection.host, connection.port) : undefined);
+export function createHeartbeatService({
+  registry,
+  directory,
+  fleet,
+  forward,
+  nowMs,
+  replyIntervalMs = 1_000,
+}: HeartbeatServiceDeps) {
+  const match = (connection: ConnectionConfig | null): DatabaseEntry | undefined =>
+    connection ? directory.match(connection.host, connection.port) : undefined;
 
   return {
     async receive(credentialNodeId: string, nodeId: string, body: HeartbeatBody): Promise<HeartbeatReply> {
-      if (credentialNodeId !== nodeId) throw AppError.forbidden("This agent credential belongs to another node: send heartbeats to your own node's URL.");
+      if (credentialNodeId !== nodeId)
+        throw AppError.forbidden(
+          "This agent credential belongs to another node: send heartbeats to your own node's URL.",
+        );
       const secret = findSecret(body);
       if (secret) {
         throw new AppError(
@@ -81,7 +92,11 @@ export function createHeartbeatService({ registry, directory, fleet, forward, no
         registry.touched.add(entry);
         forward(encodeRecord(nodeId, receivedAtMs, snapshot, body, routes));
       }
-      return { desiredStage: entry.desiredStage, intervalMs: replyIntervalMs, serverTime: new Date(receivedAtMs).toISOString() };
+      return {
+        desiredStage: entry.desiredStage,
+        intervalMs: replyIntervalMs,
+        serverTime: new Date(receivedAtMs).toISOString(),
+      };
     },
 
     /** Heartbeats other API processes received: into this process's rates, in their order. */

@@ -22,24 +22,59 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
   });
 
   const enroll = () => enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);
-  const nodeRow = async (id: string) => (await t.app.pg.query('SELECT * FROM nodes WHERE id = $1', [id])).rows[0] as Record<string, unknown>;
-  const detail = async (id: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/nodes/${id}`, headers: (await t.admin()).headers })).json<NodeDetail>();
+  const nodeRow = async (id: string) =>
+    (await t.app.pg.query('SELECT * FROM nodes WHERE id = $1', [id])).rows[0] as Record<string, unknown>;
+  const detail = async (id: string) =>
+    (
+      await t.app.inject({ method: 'GET', url: `/api/v1/nodes/${id}`, headers: (await t.admin()).headers })
+    ).json<NodeDetail>();
 
   it('answers with the desired stage and stores the report in the next batch', async () => {
     const { nodeId, credential } = await enroll();
-    const finding = { rule: 'iam/password-set', severity: 'warning', key: 'pg_password', message: 'pg_password is set: IAM replaces it.', fix: 'Remove pg_password after the switch.' } as const;
-    const response = await beat(t.app, nodeId, credential, heartbeatBody({ seq: 1 }, { statusMessage: 'all good', findings: [finding] }));
+    const finding = {
+      rule: 'iam/password-set',
+      severity: 'warning',
+      key: 'pg_password',
+      message: 'pg_password is set: IAM replaces it.',
+      fix: 'Remove pg_password after the switch.',
+    } as const;
+    const response = await beat(
+      t.app,
+      nodeId,
+      credential,
+      heartbeatBody({ seq: 1 }, { statusMessage: 'all good', findings: [finding] }),
+    );
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toEqual({ desiredStage: 'password', intervalMs: 1000, serverTime: new Date(clock.now()).toISOString() });
+    expect(response.json()).toEqual({
+      desiredStage: 'password',
+      intervalMs: 1000,
+      serverTime: new Date(clock.now()).toISOString(),
+    });
 
     await eventually(async () => (await nodeRow(nodeId)).last_seq === 1);
     const row = await nodeRow(nodeId);
-    expect(row).toMatchObject({ reported_status: 'ok', status_message: 'all good', config_hash: CONFIG_HASH, stage: 'password', boot_id: 'boot-0001', workers: 4, pool_size: 30, heartbeat_interval_ms: 1000 });
+    expect(row).toMatchObject({
+      reported_status: 'ok',
+      status_message: 'all good',
+      config_hash: CONFIG_HASH,
+      stage: 'password',
+      boot_id: 'boot-0001',
+      workers: 4,
+      pool_size: 30,
+      heartbeat_interval_ms: 1000,
+    });
     expect((row.last_seen_at as Date).getTime()).toBe(clock.now());
     const view = await detail(nodeId);
     expect(view.findings).toContainEqual(finding);
     expect(view.config).toMatchObject({ hash: CONFIG_HASH, workers: 4, rw: { host: DB_HOST, iam: false } });
-    expect(view.node).toMatchObject({ status: 'ok', kongVersion: '3.9.1.0', rwAuthMode: 'password', roAuthMode: null, isStale: false, isIamApplicable: true });
+    expect(view.node).toMatchObject({
+      status: 'ok',
+      kongVersion: '3.9.1.0',
+      rwAuthMode: 'password',
+      roAuthMode: null,
+      isStale: false,
+      isIamApplicable: true,
+    });
   });
 
   it("refuses another node's credential with 403, and anyone but an agent", async () => {
@@ -49,24 +84,47 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     expect(wrong.statusCode).toBe(403);
     expect(wrong.json<ErrorBody>().error.code).toBe('forbidden');
 
-    const asAdmin = await t.app.inject({ method: 'POST', url: `/api/v1/nodes/${a.nodeId}/heartbeat`, headers: (await t.admin()).headers, payload: heartbeatBody({ seq: 1 }) });
+    const asAdmin = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/nodes/${a.nodeId}/heartbeat`,
+      headers: (await t.admin()).headers,
+      payload: heartbeatBody({ seq: 1 }),
+    });
     expect(asAdmin.statusCode).toBe(403);
-    const anonymous = await t.app.inject({ method: 'POST', url: `/api/v1/nodes/${a.nodeId}/heartbeat`, payload: heartbeatBody({ seq: 1 }) });
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/nodes/${a.nodeId}/heartbeat`,
+      payload: heartbeatBody({ seq: 1 }),
+    });
     expect(anonymous.statusCode).toBe(401);
-    const unknownCredential = await beat(t.app, a.nodeId, 'iamagent_not-a-real-credential-at-all-0000000000', heartbeatBody({ seq: 1 }));
+    const unknownCredential = await beat(
+      t.app,
+      a.nodeId,
+      'iamagent_not-a-real-credential-at-all-0000000000',
+      heartbeatBody({ seq: 1 }),
+    );
     expect(unknownCredential.statusCode).toBe(401);
   });
 
   it('names the invalid field, unknown fields included', async () => {
     const { nodeId, credential } = await enroll();
     const body = heartbeatBody({ seq: 1 });
-    const missing = await beat(t.app, nodeId, credential, { ...body, counters: { rw: { attempts: 1, established: 1 }, ro: null } });
+    const missing = await beat(t.app, nodeId, credential, {
+      ...body,
+      counters: { rw: { attempts: 1, established: 1 }, ro: null },
+    });
     expect(missing.statusCode).toBe(400);
-    expect(missing.json<ErrorBody>().error.fields).toContainEqual({ path: 'body.counters.rw.authFailures', message: 'is required' });
+    expect(missing.json<ErrorBody>().error.fields).toContainEqual({
+      path: 'body.counters.rw.authFailures',
+      message: 'is required',
+    });
 
     const extra = await beat(t.app, nodeId, credential, { ...body, config: { ...body.config, password: 'x' } });
     expect(extra.statusCode).toBe(400);
-    expect(extra.json<ErrorBody>().error.fields).toContainEqual({ path: 'body.config.password', message: 'is not a known field' });
+    expect(extra.json<ErrorBody>().error.fields).toContainEqual({
+      path: 'body.config.password',
+      message: 'is not a known field',
+    });
 
     const negative = await beat(t.app, nodeId, credential, { ...body, seq: -1, status: 'fine' });
     const paths = negative.json<ErrorBody>().error.fields?.map((field) => field.path);
@@ -77,7 +135,20 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     const { nodeId, credential } = await enroll();
     const secrets: [Record<string, unknown>, string][] = [
       [{ statusMessage: 'STS said no for AKIAIOSFODNN7EXAMPLE' }, 'body.statusMessage'],
-      [{ findings: [{ rule: 'r', severity: 'error', key: 'pg_password', message: 'wrong', fix: 'set pg_password = Hunter2Hunter2' }] }, 'body.findings.0.fix'],
+      [
+        {
+          findings: [
+            {
+              rule: 'r',
+              severity: 'error',
+              key: 'pg_password',
+              message: 'wrong',
+              fix: 'set pg_password = Hunter2Hunter2',
+            },
+          ],
+        },
+        'body.findings.0.fix',
+      ],
       [{ bootId: 'ASIAY34FZKBOKMUTVV7A' }, 'body.bootId'],
     ];
     for (const [overrides, path] of secrets) {
@@ -105,7 +176,10 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     await eventually(async () => (await detail(nodeId)).findings.some((f) => f.rule === 'controller/unknown-database'));
     expect((await detail(nodeId)).node.rwDatabase).toBeNull();
 
-    const databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'orders-db', host: host.toUpperCase() });
+    const databaseId = await registerDatabase(t.app, (await t.admin()).headers, {
+      identifier: 'orders-db',
+      host: host.toUpperCase(),
+    });
     expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq: 2, host }))).statusCode).toBe(200);
     await eventually(async () => (await detail(nodeId)).node.rwDatabase?.id === databaseId);
     expect((await detail(nodeId)).findings.some((f) => f.rule === 'controller/unknown-database')).toBe(false);
@@ -116,7 +190,10 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq: 1 }))).json().desiredStage).toBe('password');
     await t.app.pg.query(`UPDATE nodes SET desired_stage = 'ro_iam', updated_at = now() WHERE id = $1`, [nodeId]);
     let seq = 2;
-    await eventually(async () => (await beat(t.app, nodeId, credential, heartbeatBody({ seq: seq++ }))).json().desiredStage === 'ro_iam');
+    await eventually(
+      async () =>
+        (await beat(t.app, nodeId, credential, heartbeatBody({ seq: seq++ }))).json().desiredStage === 'ro_iam',
+    );
   });
 
   it('publishes node.updated and audits when the stage or auth mode changes, not on every heartbeat', async () => {
@@ -126,11 +203,15 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
       if (event.type === 'node.updated' && event.data.id === nodeId) seen.push(event);
     });
     try {
-      for (const seq of [1, 2, 3]) expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq }))).statusCode).toBe(200);
+      for (const seq of [1, 2, 3])
+        expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq }))).statusCode).toBe(200);
       await eventually(() => seen.length === 1);
       expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq: 4, iam: true }))).statusCode).toBe(200);
       await eventually(() => seen.length === 2);
-      expect(seen[1]?.data.changes).toMatchObject({ stage: { from: 'password', to: 'rw_iam' }, rwAuthMode: { from: 'password', to: 'iam' } });
+      expect(seen[1]?.data.changes).toMatchObject({
+        stage: { from: 'password', to: 'rw_iam' },
+        rwAuthMode: { from: 'password', to: 'iam' },
+      });
       for (const seq of [5, 6]) await beat(t.app, nodeId, credential, heartbeatBody({ seq, iam: true }));
       await eventually(async () => (await nodeRow(nodeId)).last_seq === 6);
       expect(seen).toHaveLength(2);
@@ -147,7 +228,10 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     const dbLess = await enroll();
     const body = heartbeatBody({ seq: 1 });
     await beat(t.app, dbLess.nodeId, dbLess.credential, { ...body, config: { ...body.config, rw: null } });
-    await eventually(async () => (await detail(dataPlane.nodeId)).node.role === 'data_plane' && (await detail(dbLess.nodeId)).config !== null);
+    await eventually(
+      async () =>
+        (await detail(dataPlane.nodeId)).node.role === 'data_plane' && (await detail(dbLess.nodeId)).config !== null,
+    );
     expect((await detail(dataPlane.nodeId)).node.isIamApplicable).toBe(false);
     expect((await detail(dbLess.nodeId)).node.isIamApplicable).toBe(false);
   });
@@ -157,6 +241,10 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq: 1 }))).statusCode).toBe(200);
     await t.app.pg.query('UPDATE agent_credentials SET revoked_at = now() WHERE node_id = $1', [nodeId]);
     let seq = 2;
-    await eventually(async () => (await beat(t.app, nodeId, credential, heartbeatBody({ seq: seq++ }))).statusCode === 401, 15_000, 250);
+    await eventually(
+      async () => (await beat(t.app, nodeId, credential, heartbeatBody({ seq: seq++ }))).statusCode === 401,
+      15_000,
+      250,
+    );
   });
 });

@@ -27,16 +27,27 @@ describe('several API processes', () => {
   });
 
   const ratesOn = async (t: TestApp, path: string, fromMs: number, seconds: number) => {
-    const response = await t.app.inject({ method: 'GET', url: `${path}?from=${fromMs}&to=${fromMs + seconds * 1000}&step=1`, headers: (await t.admin()).headers });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `${path}?from=${fromMs}&to=${fromMs + seconds * 1000}&step=1`,
+      headers: (await t.admin()).headers,
+    });
     return response.statusCode === 200 ? response.json<RateSeries>().points.map((point) => point.rate) : [];
   };
   /** The forwarding counters from a process's /metrics. */
   const forwarded = async (t: TestApp) => {
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-    const read = (direction: string) => Number(new RegExp(`^iamroll_fleet_records_forwarded\\{direction="${direction}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    const read = (direction: string) =>
+      Number(
+        new RegExp(`^iamroll_fleet_records_forwarded\\{direction="${direction}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN,
+      );
     return { sent: read('sent'), received: read('received') };
   };
-  const send = async (t: TestApp, node: { nodeId: string; credential: string }, options: Parameters<typeof heartbeatBody>[0]) => {
+  const send = async (
+    t: TestApp,
+    node: { nodeId: string; credential: string },
+    options: Parameters<typeof heartbeatBody>[0],
+  ) => {
     const response = await beat(t.app, node.nodeId, node.credential, heartbeatBody({ iam: true, ...options }));
     expect(response.statusCode, response.body).toBe(200);
   };
@@ -46,7 +57,16 @@ describe('several API processes', () => {
     const y = await enrollNode(b.app, TEST_ENROLLMENT_TOKEN, 'kong-y');
     const roaming = await enrollNode(a.app, TEST_ENROLLMENT_TOKEN, 'kong-roaming');
     // b learns of the database through the event bus.
-    await eventually(async () => (await b.app.inject({ method: 'GET', url: `/api/v1/databases/${databaseId}/rates`, headers: (await b.admin()).headers })).statusCode === 200);
+    await eventually(
+      async () =>
+        (
+          await b.app.inject({
+            method: 'GET',
+            url: `/api/v1/databases/${databaseId}/rates`,
+            headers: (await b.admin()).headers,
+          })
+        ).statusCode === 200,
+    );
 
     const t0 = clock.now() + 1_000;
     const baseline = { a: await forwarded(a), b: await forwarded(b) };
@@ -59,12 +79,22 @@ describe('several API processes', () => {
       await send(i % 2 === 0 ? a : b, roaming, { seq: i + 1, attempts: i * 10 });
       sentTo = i % 2 === 0 ? { a: sentTo.a + 2, b: sentTo.b + 1 } : { a: sentTo.a + 1, b: sentTo.b + 2 };
       // Real agents beat once a second, far longer than forwarding takes: wait for it, as they would.
-      await eventually(async () => (await forwarded(a)).received - baseline.a.received >= sentTo.b && (await forwarded(b)).received - baseline.b.received >= sentTo.a);
+      await eventually(
+        async () =>
+          (await forwarded(a)).received - baseline.a.received >= sentTo.b &&
+          (await forwarded(b)).received - baseline.b.received >= sentTo.a,
+      );
     }
     const expected = Array.from({ length: 10 }, () => 4 + 6 + 10);
     for (const t of [a, b]) {
-      await eventually(async () => JSON.stringify(await ratesOn(t, `/api/v1/databases/${databaseId}/rates`, t0, 10)) === JSON.stringify(expected));
-      await eventually(async () => (await ratesOn(t, `/api/v1/nodes/${roaming.nodeId}/rates`, t0, 10)).every((rate) => rate === 10));
+      await eventually(
+        async () =>
+          JSON.stringify(await ratesOn(t, `/api/v1/databases/${databaseId}/rates`, t0, 10)) ===
+          JSON.stringify(expected),
+      );
+      await eventually(async () =>
+        (await ratesOn(t, `/api/v1/nodes/${roaming.nodeId}/rates`, t0, 10)).every((rate) => rate === 10),
+      );
     }
   });
 
@@ -76,7 +106,9 @@ describe('several API processes', () => {
     clock.advance(1_000);
     await send(follower, node, { seq: 2, attempts: 5, failures: { throttled: 2, notAuthorized: 1 } });
     const openKeys = async (t: TestApp) =>
-      (await t.app.inject({ method: 'GET', url: '/api/v1/alarms?state=open', headers: (await t.admin()).headers })).json<AlarmList>().items.map((alarm) => alarm.key);
+      (await t.app.inject({ method: 'GET', url: '/api/v1/alarms?state=open', headers: (await t.admin()).headers }))
+        .json<AlarmList>()
+        .items.map((alarm) => alarm.key);
     await eventually(async () => {
       const keys = await openKeys(follower);
       return keys.includes(`db-rate-critical:${databaseId}`) && keys.includes(`node-auth-failures:${node.nodeId}`);
@@ -85,7 +117,10 @@ describe('several API processes', () => {
 
   it('seeds a process that starts later with the persisted counters, so its first heartbeat is not lost', async () => {
     // x's last heartbeat (seq 11, 40 attempts) was received by a; its batch write carries the counters.
-    await eventually(async () => (await a.app.pg.query('SELECT last_seq FROM nodes WHERE id = $1', [x.nodeId])).rows[0]?.last_seq === 11);
+    await eventually(
+      async () =>
+        (await a.app.pg.query('SELECT last_seq FROM nodes WHERE id = $1', [x.nodeId])).rows[0]?.last_seq === 11,
+    );
     const c = await createTestAppOn(a.database, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
     try {
       const fromMs = clock.now();

@@ -1,5 +1,11 @@
 import type { NodeStage } from '@iamroll/contracts';
-import { ZERO_KIND_COUNTERS, type CounterSnapshot, type FleetRates, type KindCounters, type NodeRoutes } from '@iamroll/core/rates';
+import {
+  ZERO_KIND_COUNTERS,
+  type CounterSnapshot,
+  type FleetRates,
+  type KindCounters,
+  type NodeRoutes,
+} from '@iamroll/core/rates';
 import type { NodeDetails, NodeReport } from './node-report';
 import type { NodeRefreshRow, NodeStateRepository, NodeStateRow } from './node-state-repository';
 
@@ -49,14 +55,32 @@ function reportOfRow(row: NodeRefreshRow): NodeReport {
 }
 
 function isKindCounters(value: unknown): value is KindCounters {
-  return typeof value === 'object' && value !== null && typeof (value as KindCounters).attempts === 'number' && typeof (value as KindCounters).authFailures === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as KindCounters).attempts === 'number' &&
+    typeof (value as KindCounters).authFailures === 'object'
+  );
 }
 
 /** The snapshot persisted with the node's last heartbeat, if the row has one. */
 function persistedSnapshot(row: NodeStateRow): CounterSnapshot | undefined {
   const counters = row.lastCounters as { rw?: unknown; ro?: unknown; sentAtMs?: unknown } | null;
-  if (row.bootId === null || row.lastSeq === null || !counters || !isKindCounters(counters.rw) || typeof counters.sentAtMs !== 'number') return undefined;
-  return { bootId: row.bootId, seq: row.lastSeq, sentAtMs: counters.sentAtMs, rw: counters.rw, ro: isKindCounters(counters.ro) ? counters.ro : ZERO_KIND_COUNTERS };
+  if (
+    row.bootId === null ||
+    row.lastSeq === null ||
+    !counters ||
+    !isKindCounters(counters.rw) ||
+    typeof counters.sentAtMs !== 'number'
+  )
+    return undefined;
+  return {
+    bootId: row.bootId,
+    seq: row.lastSeq,
+    sentAtMs: counters.sentAtMs,
+    rw: counters.rw,
+    ro: isKindCounters(counters.ro) ? counters.ro : ZERO_KIND_COUNTERS,
+  };
 }
 
 export function routeKeyOf(routes: NodeRoutes): string {

@@ -1,4 +1,12 @@
-import type { AuthMode, Finding, HeartbeatBody, HeartbeatConfig, KongRole, NodeStage, ReportedStatus } from '@iamroll/contracts';
+import type {
+  AuthMode,
+  Finding,
+  HeartbeatBody,
+  HeartbeatConfig,
+  KongRole,
+  NodeStage,
+  ReportedStatus,
+} from '@iamroll/contracts';
 
 /** A node's columns that heartbeats set (besides liveness): compared field by field to write only changes. */
 export interface NodeReport {
@@ -53,7 +61,9 @@ export const NOTABLE_FIELDS = [
   'configHash',
 ] as const satisfies readonly (keyof NodeReport)[];
 
-export const AUDITED_FIELDS: readonly (keyof NodeReport)[] = NOTABLE_FIELDS.filter((field) => field !== 'reportedStatus');
+export const AUDITED_FIELDS: readonly (keyof NodeReport)[] = NOTABLE_FIELDS.filter(
+  (field) => field !== 'reportedStatus',
+);
 
 export type ReportChanges = Partial<Record<keyof NodeReport, { readonly from: unknown; readonly to: unknown }>>;
 
@@ -64,7 +74,8 @@ export function isSameReport(a: NodeReport, b: NodeReport): boolean {
 
 export function notableChanges(from: NodeReport, to: NodeReport): ReportChanges {
   const changes: ReportChanges = {};
-  for (const field of NOTABLE_FIELDS) if (from[field] !== to[field]) changes[field] = { from: from[field], to: to[field] };
+  for (const field of NOTABLE_FIELDS)
+    if (from[field] !== to[field]) changes[field] = { from: from[field], to: to[field] };
   return changes;
 }
 

@@ -71,7 +71,10 @@ export function createNodeStateRepository(pool: pg.Pool) {
   return {
     async load(ids?: readonly string[]): Promise<NodeStateRow[]> {
       const { rows } = ids
-        ? await pool.query<NodeStateRow>(`SELECT ${STATE_COLUMNS} FROM nodes WHERE id = ANY($1::uuid[]) AND decommissioned_at IS NULL`, [ids])
+        ? await pool.query<NodeStateRow>(
+            `SELECT ${STATE_COLUMNS} FROM nodes WHERE id = ANY($1::uuid[]) AND decommissioned_at IS NULL`,
+            [ids],
+          )
         : await pool.query<NodeStateRow>(`SELECT ${STATE_COLUMNS} FROM nodes WHERE decommissioned_at IS NULL`);
       return rows;
     },
@@ -87,7 +90,10 @@ export function createNodeStateRepository(pool: pg.Pool) {
 
     /** Which of these nodes are decommissioned. */
     async decommissionedAmong(ids: readonly string[]): Promise<Set<string>> {
-      const { rows } = await pool.query<{ id: string }>('SELECT id FROM nodes WHERE id = ANY($1::uuid[]) AND decommissioned_at IS NOT NULL', [ids]);
+      const { rows } = await pool.query<{ id: string }>(
+        'SELECT id FROM nodes WHERE id = ANY($1::uuid[]) AND decommissioned_at IS NOT NULL',
+        [ids],
+      );
       return new Set(rows.map((row) => row.id));
     },
 
@@ -150,7 +156,11 @@ export function createNodeStateRepository(pool: pg.Pool) {
             `INSERT INTO audit_events (actor_type, actor_id, actor_name, action, subject_type, subject_id, data)
              SELECT 'agent', u.id, u.hostname, 'node.report', 'node', u.id, u.data::jsonb
                FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, hostname, data)`,
-            [audited.map((w) => w.id), audited.map((w) => w.hostname), audited.map((w) => JSON.stringify({ hostname: w.hostname, changes: w.changes }))],
+            [
+              audited.map((w) => w.id),
+              audited.map((w) => w.hostname),
+              audited.map((w) => JSON.stringify({ hostname: w.hostname, changes: w.changes })),
+            ],
           );
         }
         if (notifications.length > 0) {
@@ -172,7 +182,8 @@ export function createNodeStateRepository(pool: pg.Pool) {
      */
     async writeLiveness(writes: readonly LivenessWrite[]): Promise<void> {
       if (writes.length === 0) return;
-      const counter = (kind: 'rw' | 'ro', pick: (counters: KindCounters) => number) => writes.map((w) => pick(w.snapshot[kind]));
+      const counter = (kind: 'rw' | 'ro', pick: (counters: KindCounters) => number) =>
+        writes.map((w) => pick(w.snapshot[kind]));
       const isNewer = 'n.last_seen_at IS NULL OR to_timestamp(u.seen / 1000.0) >= n.last_seen_at';
       await pool.query(
         `UPDATE nodes n SET

@@ -99,12 +99,20 @@ export class NodeSync {
       if (!report) continue;
       const detailsJson = details && details.json !== entry.persistedDetailsJson ? details.json : null;
       if (detailsJson === null && isSameReport(report, entry.persisted)) continue;
-      writes.push({ id: entry.id, hostname: entry.hostname, report, detailsJson, changes: notableChanges(entry.persisted, report) });
+      writes.push({
+        id: entry.id,
+        hostname: entry.hostname,
+        report,
+        detailsJson,
+        changes: notableChanges(entry.persisted, report),
+      });
     }
     if (writes.length === 0) return;
     const notifications = writes
       .filter((write) => Object.keys(write.changes).length > 0)
-      .map((write) => this.events.payload('node.updated', { id: write.id, hostname: write.hostname, changes: write.changes }));
+      .map((write) =>
+        this.events.payload('node.updated', { id: write.id, hostname: write.hostname, changes: write.changes }),
+      );
     const updatedMs = await this.states.writeReports(writes, notifications);
     for (const write of writes) {
       const entry = this.registry.get(write.id);

@@ -31,31 +31,56 @@ describe('decommissioning nodes, and the stale filter', () => {
     const response = await beat(app.app, node.nodeId, node.credential, heartbeatBody({ seq }));
     expect(response.statusCode, response.body).toBe(200);
   };
-  const decommission = async (nodeId: string, payload: object = { reason: 'host retired' }): Promise<LightMyRequestResponse> =>
+  const decommission = async (
+    nodeId: string,
+    payload: object = { reason: 'host retired' },
+  ): Promise<LightMyRequestResponse> =>
     t.app.inject({ method: 'DELETE', url: `/api/v1/nodes/${nodeId}`, headers: (await t.admin()).headers, payload });
   const list = async (query: string): Promise<NodeList> => {
-    const response = await t.app.inject({ method: 'GET', url: `/api/v1/nodes?${query}`, headers: (await t.admin()).headers });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/nodes?${query}`,
+      headers: (await t.admin()).headers,
+    });
     expect(response.statusCode, response.body).toBe(200);
     return response.json<NodeList>();
   };
   const fleetNodesOn = async (app: TestApp) =>
-    Number(/^iamroll_fleet_nodes (\d+)/m.exec((await app.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1] ?? NaN);
+    Number(
+      /^iamroll_fleet_nodes (\d+)/m.exec((await app.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1] ?? NaN,
+    );
 
   it('decommissions a node: 200 with its view, and the list leaves it out unless asked', async () => {
     const node = await enroll();
     const response = await decommission(node.nodeId);
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json<NodeView>()).toMatchObject({ id: node.nodeId, decommissionedAt: new Date(clock.now()).toISOString() });
+    expect(response.json<NodeView>()).toMatchObject({
+      id: node.nodeId,
+      decommissionedAt: new Date(clock.now()).toISOString(),
+    });
     expect((await list(`q=${node.nodeId}`)).items).toEqual([]);
-    expect((await list(`q=${node.nodeId}&includeDecommissioned=true`)).items.map((view) => view.id)).toEqual([node.nodeId]);
+    expect((await list(`q=${node.nodeId}&includeDecommissioned=true`)).items.map((view) => view.id)).toEqual([
+      node.nodeId,
+    ]);
   });
 
   it('records who decommissioned the node and why', async () => {
     const node = await enroll();
     expect((await decommission(node.nodeId, { reason: 'replaced by kong-99' })).statusCode).toBe(200);
-    const audit = await t.app.inject({ method: 'GET', url: `/api/v1/audit?action=node.decommission&subjectId=${node.nodeId}`, headers: (await t.admin()).headers });
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit?action=node.decommission&subjectId=${node.nodeId}`,
+      headers: (await t.admin()).headers,
+    });
     expect(audit.json<AuditList>().items).toEqual([
-      expect.objectContaining({ action: 'node.decommission', actorType: 'user', actorName: 'admin', subjectType: 'node', subjectId: node.nodeId, reason: 'replaced by kong-99' }),
+      expect.objectContaining({
+        action: 'node.decommission',
+        actorType: 'user',
+        actorName: 'admin',
+        subjectType: 'node',
+        subjectId: node.nodeId,
+        reason: 'replaced by kong-99',
+      }),
     ]);
   });
 
@@ -94,10 +119,19 @@ describe('decommissioning nodes, and the stale filter', () => {
     clock.advance(10_000);
     const key = `node-stale:${node.nodeId}`;
     const alarmsIn = async (state: string) =>
-      (await t.app.inject({ method: 'GET', url: `/api/v1/alarms?state=${state}&limit=500`, headers: (await t.admin()).headers })).json<AlarmList>().items;
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/alarms?state=${state}&limit=500`,
+          headers: (await t.admin()).headers,
+        })
+      ).json<AlarmList>().items;
     await eventually(async () => (await alarmsIn('open')).some((alarm) => alarm.key === key));
     expect((await decommission(node.nodeId)).statusCode).toBe(200);
-    expect((await alarmsIn('resolved')).find((alarm) => alarm.key === key)).toMatchObject({ state: 'resolved', resolvedAt: new Date(clock.now()).toISOString() });
+    expect((await alarmsIn('resolved')).find((alarm) => alarm.key === key)).toMatchObject({
+      state: 'resolved',
+      resolvedAt: new Date(clock.now()).toISOString(),
+    });
   });
 
   it('makes the other API process drop the node from its fleet', async () => {
@@ -109,7 +143,9 @@ describe('decommissioning nodes, and the stale filter', () => {
     expect((await decommission(node.nodeId)).statusCode).toBe(200);
     expect(await fleetNodesOn(t)).toBe(before - 1);
     await eventually(async () => (await fleetNodesOn(other)) === before - 1);
-    await eventually(async () => (await beat(other.app, node.nodeId, node.credential, heartbeatBody({ seq: 2 }))).statusCode === 401);
+    await eventually(
+      async () => (await beat(other.app, node.nodeId, node.credential, heartbeatBody({ seq: 2 }))).statusCode === 401,
+    );
   });
 
   it('filters stale nodes: silent for three intervals, as isStale says', async () => {
@@ -123,6 +159,8 @@ describe('decommissioning nodes, and the stale filter', () => {
     expect(stale.items.map((view) => view.id)).toEqual([silent.nodeId]);
     expect(stale.total).toBe(1);
     expect(stale.items[0]?.isStale).toBe(true);
-    expect((await list('q=stale-')).items.filter((view) => view.isStale).map((view) => view.id)).toEqual([silent.nodeId]);
+    expect((await list('q=stale-')).items.filter((view) => view.isStale).map((view) => view.id)).toEqual([
+      silent.nodeId,
+    ]);
   });
 });

@@ -38,7 +38,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function whereOf(query: NodesQuery, staleIds: readonly string[] | undefined): Prisma.NodeWhereInput {
   const and: Prisma.NodeWhereInput[] = [];
   if (!query.includeDecommissioned) and.push({ decommissionedAt: null });
-  if (query.q) and.push({ OR: [{ hostname: { contains: query.q, mode: 'insensitive' } }, ...(UUID.test(query.q) ? [{ id: query.q.toLowerCase() }] : [])] });
+  if (query.q)
+    and.push({
+      OR: [
+        { hostname: { contains: query.q, mode: 'insensitive' } },
+        ...(UUID.test(query.q) ? [{ id: query.q.toLowerCase() }] : []),
+      ],
+    });
   if (query.stage) and.push({ stage: query.stage });
   if (query.role) and.push({ role: query.role });
   if (query.status === 'stale') and.push({ id: { in: [...(staleIds ?? [])] } });
@@ -96,7 +102,13 @@ export function createNodesRepository(prisma: PrismaClient, pool: pg.Pool) {
     list: async (query: NodesQuery, staleIds?: readonly string[], db: Db = prisma) => {
       const where = whereOf(query, staleIds);
       const [rows, total] = await Promise.all([
-        db.node.findMany({ where, orderBy: orderOf(query), skip: query.offset, take: query.limit, select: NODE_VIEW_SELECT }),
+        db.node.findMany({
+          where,
+          orderBy: orderOf(query),
+          skip: query.offset,
+          take: query.limit,
+          select: NODE_VIEW_SELECT,
+        }),
         db.node.count({ where }),
       ]);
       return { rows, total };
@@ -104,13 +116,23 @@ export function createNodesRepository(prisma: PrismaClient, pool: pg.Pool) {
     findById: (id: string, db: Db = prisma) => db.node.findUnique({ where: { id }, select: NODE_VIEW_SELECT }),
     /** Marks the node decommissioned unless it already is (null then: another request came first). */
     decommission: async (id: string, by: string, at: Date, db: Db = prisma) => {
-      const { count } = await db.node.updateMany({ where: { id, decommissionedAt: null }, data: { decommissionedAt: at, decommissionedBy: by, updatedAt: new Date() } });
+      const { count } = await db.node.updateMany({
+        where: { id, decommissionedAt: null },
+        data: { decommissionedAt: at, decommissionedBy: by, updatedAt: new Date() },
+      });
       return count === 1 ? db.node.findUnique({ where: { id }, select: NODE_VIEW_SELECT }) : null;
     },
     /** Revokes every valid agent credential of the node; returns their ids. */
     revokeCredentials: async (nodeId: string, at: Date, db: Db = prisma) => {
-      const credentials = await db.agentCredential.findMany({ where: { nodeId, revokedAt: null }, select: { id: true } });
-      if (credentials.length > 0) await db.agentCredential.updateMany({ where: { id: { in: credentials.map((c) => c.id) } }, data: { revokedAt: at } });
+      const credentials = await db.agentCredential.findMany({
+        where: { nodeId, revokedAt: null },
+        select: { id: true },
+      });
+      if (credentials.length > 0)
+        await db.agentCredential.updateMany({
+          where: { id: { in: credentials.map((c) => c.id) } },
+          data: { revokedAt: at },
+        });
       return credentials.map((c) => c.id);
     },
   };

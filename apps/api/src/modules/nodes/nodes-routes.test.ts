@@ -18,7 +18,10 @@ describe('GET /api/v1/nodes', () => {
     databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'fleet-db' });
     const beats = {
       alpha: heartbeatBody({ seq: 1, iam: true }),
-      bravo: heartbeatBody({ seq: 1 }, { role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice' }),
+      bravo: heartbeatBody(
+        { seq: 1 },
+        { role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice' },
+      ),
       charlie: heartbeatBody({ seq: 1 }, { role: 'data_plane' }),
       delta: heartbeatBody({ seq: 1, host: 'somewhere-else.example.com' }, { status: 'error' }),
       echo: undefined,
@@ -37,7 +40,11 @@ describe('GET /api/v1/nodes', () => {
   });
 
   async function list(query = ''): Promise<NodeList> {
-    const response = await t.app.inject({ method: 'GET', url: `/api/v1/nodes?${query}`, headers: (await t.admin()).headers });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/nodes?${query}`,
+      headers: (await t.admin()).headers,
+    });
     if (response.statusCode !== 200) throw new Error(`${query}: ${response.statusCode} ${response.body}`);
     return response.json<NodeList>();
   }
@@ -91,22 +98,39 @@ describe('GET /api/v1/nodes', () => {
       isStale: false,
       isIamApplicable: true,
     });
-    expect(byName.get('bravo')).toMatchObject({ role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice', isIamApplicable: true });
+    expect(byName.get('bravo')).toMatchObject({
+      role: 'control_plane',
+      status: 'degraded',
+      statusMessage: 'pool exhausted twice',
+      isIamApplicable: true,
+    });
     expect(byName.get('charlie')).toMatchObject({ role: 'data_plane', isIamApplicable: false });
     expect(byName.get('delta')).toMatchObject({ rwDatabase: null, findingCounts: { error: 0, warning: 1, info: 0 } });
     expect(byName.get('echo')).toMatchObject({ status: null, lastSeenAt: null, isStale: false, configHash: null });
   });
 
   it('refuses a limit over 500 and unknown sort fields, naming the parameter', async () => {
-    const tooMany = await t.app.inject({ method: 'GET', url: '/api/v1/nodes?limit=501', headers: (await t.admin()).headers });
+    const tooMany = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/nodes?limit=501',
+      headers: (await t.admin()).headers,
+    });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json<ErrorBody>().error.fields?.[0]?.path).toBe('query.limit');
-    const badSort = await t.app.inject({ method: 'GET', url: '/api/v1/nodes?sort=password', headers: (await t.admin()).headers });
+    const badSort = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/nodes?sort=password',
+      headers: (await t.admin()).headers,
+    });
     expect(badSort.json<ErrorBody>().error.fields?.[0]?.path).toBe('query.sort');
   });
 
   it('details one node: findings, config, the last five minutes of its rate, its audit trail', async () => {
-    const response = await t.app.inject({ method: 'GET', url: `/api/v1/nodes/${ids.get('delta')}`, headers: (await t.sessionAs('viewer')).headers });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/nodes/${ids.get('delta')}`,
+      headers: (await t.sessionAs('viewer')).headers,
+    });
     expect(response.statusCode).toBe(200);
     const detail = response.json<NodeDetail>();
     expect(detail.node.hostname).toBe('delta');
@@ -115,7 +139,11 @@ describe('GET /api/v1/nodes', () => {
     expect(detail.rates.resolution).toBe(1);
     expect(detail.rates.points).toHaveLength(300);
     expect(detail.recentEvents.map((event) => event.action)).toEqual(['node.report', 'node.enroll']);
-    const missing = await t.app.inject({ method: 'GET', url: '/api/v1/nodes/00000000-0000-4000-8000-000000000000', headers: (await t.admin()).headers });
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/nodes/00000000-0000-4000-8000-000000000000',
+      headers: (await t.admin()).headers,
+    });
     expect(missing.statusCode).toBe(404);
   });
 });

@@ -31,7 +31,8 @@ export const nodesRoutes: FastifyPluginCallbackTypebox<NodesRoutesOptions> = (ap
     {
       config: { auth: 'viewer' },
       schema: {
-        summary: 'A node: its view, findings, effective config, the last 5 minutes of its rate, and recent audit entries',
+        summary:
+          'A node: its view, findings, effective config, the last 5 minutes of its rate, and recent audit entries',
         tags: ['nodes'],
         params: IdParams,
         response: { 200: NodeDetail, ...errorResponses },
@@ -45,8 +46,10 @@ export const nodesRoutes: FastifyPluginCallbackTypebox<NodesRoutesOptions> = (ap
     {
       config: { auth: 'admin' },
       schema: {
-        summary: 'Decommission a node: revoke its agent credentials, resolve its alarms, drop it from the fleet (the row stays, marked)',
-        description: '404 for an unknown node, 409 when it is already decommissioned. Its heartbeats are refused (401) from then on.',
+        summary:
+          'Decommission a node: revoke its agent credentials, resolve its alarms, drop it from the fleet (the row stays, marked)',
+        description:
+          '404 for an unknown node, 409 when it is already decommissioned. Its heartbeats are refused (401) from then on.',
         tags: ['nodes'],
         params: IdParams,
         body: DecommissionNodeBody,

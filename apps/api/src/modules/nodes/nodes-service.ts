@@ -27,7 +27,17 @@ export interface NodesServiceDeps {
   readonly nowMs: () => number;
 }
 
-export function createNodesService({ prisma, nodes, alarms, registry, audit, events, rates, onDecommissioned, nowMs }: NodesServiceDeps) {
+export function createNodesService({
+  prisma,
+  nodes,
+  alarms,
+  registry,
+  audit,
+  events,
+  rates,
+  onDecommissioned,
+  nowMs,
+}: NodesServiceDeps) {
   /** What memory knows of last heartbeats, which the rows trail by up to a flush. */
   function memoryLastSeen() {
     const ids: string[] = [];
@@ -72,17 +82,41 @@ export function createNodesService({ prisma, nodes, alarms, registry, audit, eve
       const row = await prisma.$transaction(async (tx) => {
         const current = await nodes.findById(id, tx);
         if (!current) throw AppError.notFound('The node');
-        if (current.decommissionedAt) throw AppError.conflict(`The node ${current.hostname} was already decommissioned at ${current.decommissionedAt.toISOString()}.`);
+        if (current.decommissionedAt)
+          throw AppError.conflict(
+            `The node ${current.hostname} was already decommissioned at ${current.decommissionedAt.toISOString()}.`,
+          );
         const decommissioned = await nodes.decommission(id, by, at, tx);
         if (!decommissioned) throw AppError.conflict(`The node ${current.hostname} was already decommissioned.`);
         const credentialIds = await nodes.revokeCredentials(id, at, tx);
         const resolved = await alarms.resolveForSubject('node', id, at, tx);
         await audit.record(
-          { actor, action: 'node.decommission', subjectType: 'node', subjectId: id, reason: body.reason, data: { hostname: current.hostname, revokedCredentials: credentialIds.length, resolvedAlarms: resolved.length } },
+          {
+            actor,
+            action: 'node.decommission',
+            subjectType: 'node',
+            subjectId: id,
+            reason: body.reason,
+            data: {
+              hostname: current.hostname,
+              revokedCredentials: credentialIds.length,
+              resolvedAlarms: resolved.length,
+            },
+          },
           tx,
         );
         for (const alarm of resolved) {
-          await audit.record({ actor, action: 'alarm.resolve', subjectType: alarm.subjectType, subjectId: alarm.subjectId ?? undefined, reason: body.reason, data: { alarmId: alarm.id, key: alarm.key, kind: alarm.kind } }, tx);
+          await audit.record(
+            {
+              actor,
+              action: 'alarm.resolve',
+              subjectType: alarm.subjectType,
+              subjectId: alarm.subjectId ?? undefined,
+              reason: body.reason,
+              data: { alarmId: alarm.id, key: alarm.key, kind: alarm.kind },
+            },
+            tx,
+          );
           await events.notifyIn(tx, 'alarm.resolved', toAlarmView(alarm));
         }
         await events.notifyIn(tx, 'node.decommissioned', { id, hostname: current.hostname, by });

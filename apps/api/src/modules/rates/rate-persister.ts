@@ -45,7 +45,10 @@ export function createRatePersister({ memory, samples, directory, nowMs, settleM
     const base = { resolutionSeconds: tier.resolutionSeconds } as const;
     for (const database of directory.all()) {
       const series = fleet.database(database.id);
-      for (const [metric, held] of [['iam_connects', series?.iamAttempts], ['connects', series?.attempts]] as const) {
+      for (const [metric, held] of [
+        ['iam_connects', series?.iamAttempts],
+        ['connects', series?.attempts],
+      ] as const) {
         for (const row of rollUpSeconds(summedSecondPoints(held ? [held] : [], fromMs, toMs), tier.bucketMs)) {
           rows.push({ ...base, ...row, seriesKind: 'database', seriesId: database.id, metric });
         }
@@ -54,7 +57,10 @@ export function createRatePersister({ memory, samples, directory, nowMs, settleM
     const [fromSecond, toSecond] = [secondOf(fromMs), secondOf(toMs)];
     for (const nodeId of fleet.nodeIds()) {
       // Most nodes open no connection for hours: skip them before building any points.
-      if (CONNECTION_KINDS.every((kind) => (fleet.nodeSeries(nodeId, kind)?.sumSeconds(fromSecond, toSecond) ?? 0) === 0)) continue;
+      if (
+        CONNECTION_KINDS.every((kind) => (fleet.nodeSeries(nodeId, kind)?.sumSeconds(fromSecond, toSecond) ?? 0) === 0)
+      )
+        continue;
       for (const row of rollUpSeconds(nodeSecondPoints(fleet, nodeId, fromMs, toMs), tier.bucketMs)) {
         if (row.sum > 0) rows.push({ ...base, ...row, seriesKind: 'node', seriesId: nodeId, metric: 'connects' });
       }
@@ -69,7 +75,8 @@ export function createRatePersister({ memory, samples, directory, nowMs, settleM
     }
     const now = nowMs();
     for (const tier of TIERS) {
-      const memoryFromMs = Math.ceil(Math.max(memory.startedAtMs, now - HOUR_MS + tier.bucketMs) / tier.bucketMs) * tier.bucketMs;
+      const memoryFromMs =
+        Math.ceil(Math.max(memory.startedAtMs, now - HOUR_MS + tier.bucketMs) / tier.bucketMs) * tier.bucketMs;
       let fromMs = since.get(tier.bucketMs);
       if (fromMs === undefined) {
         const last = await samples.lastBucketStartMs(tier.resolutionSeconds);

@@ -27,7 +27,9 @@ export function parseTime(value: string | undefined, path: string): number | und
   if (value === undefined) return undefined;
   const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms)) {
-    throw new AppError('validation', `${path} must be an ISO 8601 timestamp or epoch milliseconds.`, [{ path, message: 'is not a time' }]);
+    throw new AppError('validation', `${path} must be an ISO 8601 timestamp or epoch milliseconds.`, [
+      { path, message: 'is not a time' },
+    ]);
   }
   return ms;
 }
@@ -36,18 +38,27 @@ export function parseTime(value: string | undefined, path: string): number | und
  * Seconds of the last hour are in memory (1 s) from `memoryFromMs` on; older ones come
  * from rate_samples: 10 s buckets for a day, 1 min buckets for 30 days.
  */
-export function planRange(query: { from?: string; to?: string; step?: number }, nowMs: number, memoryFromMs: number): RangeRequest {
+export function planRange(
+  query: { from?: string; to?: string; step?: number },
+  nowMs: number,
+  memoryFromMs: number,
+): RangeRequest {
   const toMs = parseTime(query.to, 'query.to') ?? nowMs;
   const fromMs = parseTime(query.from, 'query.from') ?? toMs - DEFAULT_SPAN_MS;
-  if (fromMs >= toMs) throw new AppError('validation', 'query.from must be before query.to.', [{ path: 'query.from', message: 'is not before query.to' }]);
+  if (fromMs >= toMs)
+    throw new AppError('validation', 'query.from must be before query.to.', [
+      { path: 'query.from', message: 'is not before query.to' },
+    ]);
   const resolution: RateResolution = fromMs >= memoryFromMs ? 1 : fromMs >= nowMs - DAY_MS ? 10 : 60;
   const spanSeconds = Math.ceil((toMs - fromMs) / 1000);
   const wantedSeconds = query.step ?? Math.max(1, Math.ceil(spanSeconds / AUTO_POINTS));
   const stepSeconds = Math.ceil(wantedSeconds / resolution) * resolution;
   if (spanSeconds / stepSeconds > MAX_POINTS) {
-    throw new AppError('validation', `That is more than ${MAX_POINTS} points: use a step of at least ${Math.ceil(spanSeconds / MAX_POINTS)} s or a shorter range.`, [
-      { path: 'query.step', message: 'is too small for the range' },
-    ]);
+    throw new AppError(
+      'validation',
+      `That is more than ${MAX_POINTS} points: use a step of at least ${Math.ceil(spanSeconds / MAX_POINTS)} s or a shorter range.`,
+      [{ path: 'query.step', message: 'is too small for the range' }],
+    );
   }
   const resolutionMs = resolution * 1000;
   const startMs = bucketStartOf(fromMs, resolutionMs);

@@ -57,7 +57,12 @@ export function createRateSamplesRepository(pool: pg.Pool) {
           ORDER BY bucket_start`,
         [key.seriesKind, key.seriesId, key.metric, resolutionSeconds, fromMs, toMs],
       );
-      return rows.map((row) => ({ bucketStartMs: Number(row.bucketStartMs), sum: row.sum, max: row.max, count: row.count }));
+      return rows.map((row) => ({
+        bucketStartMs: Number(row.bucketStartMs),
+        sum: row.sum,
+        max: row.max,
+        count: row.count,
+      }));
     },
 
     /** The start of the newest bucket written at this resolution, if any. */
@@ -71,10 +76,10 @@ export function createRateSamplesRepository(pool: pg.Pool) {
     },
 
     async deleteBefore(resolutionSeconds: 10 | 60, cutoffMs: number): Promise<number> {
-      const { rowCount } = await pool.query(`DELETE FROM rate_samples WHERE resolution_seconds = $1 AND bucket_start < to_timestamp($2 / 1000.0)`, [
-        resolutionSeconds,
-        cutoffMs,
-      ]);
+      const { rowCount } = await pool.query(
+        `DELETE FROM rate_samples WHERE resolution_seconds = $1 AND bucket_start < to_timestamp($2 / 1000.0)`,
+        [resolutionSeconds, cutoffMs],
+      );
       return rowCount ?? 0;
     },
   };

@@ -1,4 +1,11 @@
-import { CONNECTION_KINDS, FleetRates, secondOf, SECOND_MS, type SecondPoint, type SecondSeries } from '@iamroll/core/rates';
+import {
+  CONNECTION_KINDS,
+  FleetRates,
+  secondOf,
+  SECOND_MS,
+  type SecondPoint,
+  type SecondSeries,
+} from '@iamroll/core/rates';
 
 /** The in-memory per-second rates of this process: every heartbeat of the fleet, local or replicated. */
 export interface RatesMemory {

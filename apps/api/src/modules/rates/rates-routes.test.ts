@@ -38,7 +38,11 @@ describe('rates through the API', () => {
     return series.points.map((point) => point.rate);
   };
   /** Sends one heartbeat at `atMs` on the controller's clock. */
-  const at = async (atMs: number, node: { nodeId: string; credential: string }, options: Parameters<typeof heartbeatBody>[0]) => {
+  const at = async (
+    atMs: number,
+    node: { nodeId: string; credential: string },
+    options: Parameters<typeof heartbeatBody>[0],
+  ) => {
     clock.set(atMs);
     const response = await beat(t.app, node.nodeId, node.credential, heartbeatBody({ iam: true, ...options }));
     expect(response.statusCode, response.body).toBe(200);
@@ -84,8 +88,14 @@ describe('rates through the API', () => {
     expect(view.peakPerSecond).toBe(Math.max(...database));
     // With the first test's node: three on IAM, one on passwords.
     await eventually(async () => (await get<DatabaseView>(`/api/v1/databases/${databaseId}`)).nodes.total === 4);
-    expect((await get<DatabaseView>(`/api/v1/databases/${databaseId}`)).nodes).toEqual({ total: 4, rw: { password: 1, iam: 3 }, ro: { password: 0, iam: 0 } });
-    const series = await get<RateSeries>(`/api/v1/databases/${databaseId}/rates?from=${new Date(t0).toISOString()}&to=${t0 + 12_000}&step=4`);
+    expect((await get<DatabaseView>(`/api/v1/databases/${databaseId}`)).nodes).toEqual({
+      total: 4,
+      rw: { password: 1, iam: 3 },
+      ro: { password: 0, iam: 0 },
+    });
+    const series = await get<RateSeries>(
+      `/api/v1/databases/${databaseId}/rates?from=${new Date(t0).toISOString()}&to=${t0 + 12_000}&step=4`,
+    );
     expect(series).toMatchObject({ budgetPerSecond: 200, resolution: 1 });
     expect(series.points.map((point) => point.t)).toEqual([t0, t0 + 4_000, t0 + 8_000]);
     expect(series.points[2]?.peak).toBe(Math.max(...database.slice(8, 12)));
@@ -123,14 +133,22 @@ describe('rates through the API', () => {
   it('refuses ranges it cannot answer, naming the parameter', async () => {
     const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);
     const bad = async (query: string) => {
-      const response = await t.app.inject({ method: 'GET', url: `/api/v1/nodes/${node.nodeId}/rates?${query}`, headers: (await t.admin()).headers });
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/nodes/${node.nodeId}/rates?${query}`,
+        headers: (await t.admin()).headers,
+      });
       expect(response.statusCode, query).toBe(400);
       return response.json<ErrorBody>().error.fields?.[0]?.path;
     };
     expect(await bad('from=yesterday')).toBe('query.from');
     expect(await bad('from=2000&to=1000')).toBe('query.from');
     expect(await bad(`from=0&to=${clock.now()}&step=1`)).toBe('query.step');
-    const missing = await t.app.inject({ method: 'GET', url: '/api/v1/nodes/00000000-0000-4000-8000-000000000000/rates', headers: (await t.admin()).headers });
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/nodes/00000000-0000-4000-8000-000000000000/rates',
+      headers: (await t.admin()).headers,
+    });
     expect(missing.statusCode).toBe(404);
   });
 
@@ -141,7 +159,10 @@ describe('rates through the API', () => {
     });
     try {
       await eventually(() => ticks.length >= 2);
-      expect(ticks[0]?.data).toEqual({ t: expect.any(Number), databases: [{ id: databaseId, ratePerSecond: expect.any(Number), budgetPerSecond: 200 }] });
+      expect(ticks[0]?.data).toEqual({
+        t: expect.any(Number),
+        databases: [{ id: databaseId, ratePerSecond: expect.any(Number), budgetPerSecond: 200 }],
+      });
     } finally {
       stop();
     }

@@ -32,7 +32,14 @@ export const ratesRoutes: FastifyPluginCallbackTypebox<RatesRoutesOptions> = (ap
     '/nodes/:id/rates',
     {
       config: { auth: 'viewer' },
-      schema: { summary: 'New connections per second of a node (read-write and read-only)', description: RANGE_HELP, tags: ['rates'], params: IdParams, querystring: RatesQuery, response: { 200: RateSeries, ...errorResponses } },
+      schema: {
+        summary: 'New connections per second of a node (read-write and read-only)',
+        description: RANGE_HELP,
+        tags: ['rates'],
+        params: IdParams,
+        querystring: RatesQuery,
+        response: { 200: RateSeries, ...errorResponses },
+      },
     },
     (request) => rates.nodeRates(request.params.id, request.query),
   );

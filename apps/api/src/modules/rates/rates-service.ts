@@ -29,13 +29,19 @@ export function createRatesService({ memory, samples, directory, registry, nowMs
     const memoryFrom = memoryFromMs(now);
     const range = planRange(query, now, memoryFrom);
     if (range.resolution === 1) {
-      return { points: foldIntoPoints(range, secondBuckets(source.secondPoints(range.startMs, range.toMs))), resolution: 1 };
+      return {
+        points: foldIntoPoints(range, secondBuckets(source.secondPoints(range.startMs, range.toMs))),
+        resolution: 1,
+      };
     }
     const bucketMs = range.resolution * 1000;
     const stored = await samples.range(source.key, range.resolution, range.startMs, range.toMs);
     // Memory is fresher than rate_samples (which trail by a bucket or two): it wins where it holds the whole bucket.
     const memoryStartMs = Math.ceil(memoryFrom / bucketMs) * bucketMs;
-    const fromMemory = memoryStartMs < range.toMs ? rollUpSeconds(source.secondPoints(Math.max(memoryStartMs, range.startMs), range.toMs), bucketMs) : [];
+    const fromMemory =
+      memoryStartMs < range.toMs
+        ? rollUpSeconds(source.secondPoints(Math.max(memoryStartMs, range.startMs), range.toMs), bucketMs)
+        : [];
     const byStart = new Map<number, BucketRow>(stored.map((row) => [row.bucketStartMs, row]));
     for (const row of fromMemory) byStart.set(row.bucketStartMs, row);
     return { points: foldIntoPoints(range, [...byStart.values()]), resolution: range.resolution };
@@ -61,15 +67,25 @@ export function createRatesService({ memory, samples, directory, registry, nowMs
 
     /** The node's last `seconds` at 1 s from memory, whenever this process started (zeros before). */
     recentNodeSeconds(nodeId: string, seconds: number): RateSeries {
-      const range = planRange({ from: String(nowMs() - seconds * 1000), to: String(nowMs()), step: 1 }, nowMs(), Number.NEGATIVE_INFINITY);
-      return { points: foldIntoPoints(range, secondBuckets(nodeSecondPoints(memory.fleet, nodeId, range.startMs, range.toMs))), resolution: 1 };
+      const range = planRange(
+        { from: String(nowMs() - seconds * 1000), to: String(nowMs()), step: 1 },
+        nowMs(),
+        Number.NEGATIVE_INFINITY,
+      );
+      return {
+        points: foldIntoPoints(range, secondBuckets(nodeSecondPoints(memory.fleet, nodeId, range.startMs, range.toMs))),
+        resolution: 1,
+      };
     },
 
     /** Every new connection of the node per second, read-write and read-only together. */
     async nodeRates(nodeId: string, query: RatesQuery): Promise<RateSeries> {
       if (!(await registry.ensure(nodeId))) throw AppError.notFound('The node');
       return series(
-        { key: { seriesKind: 'node', seriesId: nodeId, metric: 'connects' }, secondPoints: (fromMs, toMs) => nodeSecondPoints(memory.fleet, nodeId, fromMs, toMs) },
+        {
+          key: { seriesKind: 'node', seriesId: nodeId, metric: 'connects' },
+          secondPoints: (fromMs, toMs) => nodeSecondPoints(memory.fleet, nodeId, fromMs, toMs),
+        },
         query,
       );
     },

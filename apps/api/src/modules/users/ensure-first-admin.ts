@@ -34,7 +34,11 @@ export async function ensureFirstAdmin(
         subjectType: 'user',
         subjectId: user.id,
         reason: 'first start: no user existed',
-        data: { username: user.username, role: user.role, passwordSource: configuredPassword ? 'IAMROLL_ADMIN_PASSWORD' : 'generated' },
+        data: {
+          username: user.username,
+          role: user.role,
+          passwordSource: configuredPassword ? 'IAMROLL_ADMIN_PASSWORD' : 'generated',
+        },
       },
       tx,
     );

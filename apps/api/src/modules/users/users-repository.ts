@@ -14,7 +14,8 @@ export function createUsersRepository(prisma: PrismaClient) {
       return { rows, total };
     },
     findById: (id: string, db: Db = prisma) => db.user.findUnique({ where: { id } }),
-    findByUsername: (username: string, db: Db = prisma) => db.user.findUnique({ where: { username: username.toLowerCase() } }),
+    findByUsername: (username: string, db: Db = prisma) =>
+      db.user.findUnique({ where: { username: username.toLowerCase() } }),
     count: (db: Db = prisma) => db.user.count(),
     countActiveAdmins: (db: Db = prisma) => db.user.count({ where: { role: 'admin', disabledAt: null } }),
     create: (data: { username: string; passwordHash: string; role: Role }, db: Db = prisma) =>

@@ -9,7 +9,12 @@ describe('users (admin)', () => {
     t.app.inject({ method: 'POST', url: '/api/v1/users', headers: (await t.admin()).headers, payload });
 
   it('creates a user and lists users without their password hashes', async () => {
-    const created = await createUser({ username: 'ops.alice', password: 'a long enough password', role: 'operator', reason: 'on call' });
+    const created = await createUser({
+      username: 'ops.alice',
+      password: 'a long enough password',
+      role: 'operator',
+      reason: 'on call',
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toEqual({
       id: expect.any(String),
@@ -20,7 +25,11 @@ describe('users (admin)', () => {
       lastLoginAt: null,
       createdAt: expect.any(String),
     });
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/users?limit=10', headers: (await t.admin()).headers });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/users?limit=10',
+      headers: (await t.admin()).headers,
+    });
     expect(list.statusCode).toBe(200);
     expect(list.json().total).toBeGreaterThanOrEqual(2);
     expect(list.json<UserList>().items.map((u) => u.username)).toEqual(expect.arrayContaining(['admin', 'ops.alice']));
@@ -48,10 +57,19 @@ describe('users (admin)', () => {
   it('names a missing field and a bad query parameter', async () => {
     const missing = await createUser({ password: 'a long enough password', role: 'viewer' });
     expect(missing.json().error.fields).toEqual([{ path: 'body.username', message: 'is required' }]);
-    const badQuery = await t.app.inject({ method: 'GET', url: '/api/v1/users?limit=0', headers: (await t.admin()).headers });
+    const badQuery = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/users?limit=0',
+      headers: (await t.admin()).headers,
+    });
     expect(badQuery.statusCode).toBe(400);
     expect(badQuery.json().error.fields[0].path).toBe('query.limit');
-    const badId = await t.app.inject({ method: 'PATCH', url: '/api/v1/users/not-a-uuid', headers: (await t.admin()).headers, payload: { role: 'viewer' } });
+    const badId = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/not-a-uuid',
+      headers: (await t.admin()).headers,
+      payload: { role: 'viewer' },
+    });
     expect(badId.json().error.fields[0].path).toBe('params.id');
   });
 
@@ -68,14 +86,29 @@ describe('users (admin)', () => {
 
   it('changes roles, and refuses to demote or disable the last admin', async () => {
     const admin = await t.admin();
-    const demote = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.user.id}`, headers: admin.headers, payload: { role: 'viewer' } });
+    const demote = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${admin.user.id}`,
+      headers: admin.headers,
+      payload: { role: 'viewer' },
+    });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().error.message).toMatch(/last active admin/);
-    const disable = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${admin.user.id}`, headers: admin.headers, payload: { isDisabled: true } });
+    const disable = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${admin.user.id}`,
+      headers: admin.headers,
+      payload: { isDisabled: true },
+    });
     expect(disable.statusCode).toBe(409);
 
     const other = await createUser({ username: 'second-admin', password: 'a long enough password', role: 'operator' });
-    const promote = await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${other.json<UserView>().id}`, headers: admin.headers, payload: { role: 'admin', reason: 'backup admin' } });
+    const promote = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${other.json<UserView>().id}`,
+      headers: admin.headers,
+      payload: { role: 'admin', reason: 'backup admin' },
+    });
     expect(promote.statusCode).toBe(200);
     expect(promote.json().role).toBe('admin');
   });
@@ -100,7 +133,9 @@ describe('users (admin)', () => {
       payload: { password: 'the new long password' },
     });
     expect(reset.statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: user.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: user.cookie } })).statusCode,
+    ).toBe(401);
     await expect(t.login('forgetful', 'the new long password')).resolves.toBeDefined();
   });
 });

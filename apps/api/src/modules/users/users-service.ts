@@ -30,7 +30,14 @@ export function createUsersService({ prisma, users, audit, events }: UsersServic
         const user = await prisma.$transaction(async (tx) => {
           const created = await users.create({ username: body.username, passwordHash, role: body.role }, tx);
           await audit.record(
-            { actor, action: 'user.create', subjectType: 'user', subjectId: created.id, reason: body.reason, data: { username: created.username, role: created.role } },
+            {
+              actor,
+              action: 'user.create',
+              subjectType: 'user',
+              subjectId: created.id,
+              reason: body.reason,
+              data: { username: created.username, role: created.role },
+            },
             tx,
           );
           return created;
@@ -71,7 +78,17 @@ export function createUsersService({ prisma, users, audit, events }: UsersServic
           ...(isDisabled !== (current.disabledAt !== null) ? { isDisabled } : {}),
           ...(passwordHash ? { passwordReset: true } : {}),
         };
-        await audit.record({ actor, action: 'user.update', subjectType: 'user', subjectId: id, reason: body.reason, data: { username: current.username, ...changes } }, tx);
+        await audit.record(
+          {
+            actor,
+            action: 'user.update',
+            subjectType: 'user',
+            subjectId: id,
+            reason: body.reason,
+            data: { username: current.username, ...changes },
+          },
+          tx,
+        );
         return updated;
       });
       await events.publish('user.updated', { id });

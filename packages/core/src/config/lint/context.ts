@@ -8,10 +8,22 @@ export function lintContext(conf: LoadedConf): LintContext {
   const iamConnections: IamConnection[] = [];
   if (applicability.isApplicable) {
     if (effective.rw.iam) {
-      iamConnections.push({ which: 'rw', label: 'read-write', iamKey: 'pg_iam_auth', settings: effective.rw, origins: connectionOrigins(conf, 'rw') });
+      iamConnections.push({
+        which: 'rw',
+        label: 'read-write',
+        iamKey: 'pg_iam_auth',
+        settings: effective.rw,
+        origins: connectionOrigins(conf, 'rw'),
+      });
     }
     if (effective.ro?.iam) {
-      iamConnections.push({ which: 'ro', label: 'read-only', iamKey: 'pg_ro_iam_auth', settings: effective.ro, origins: connectionOrigins(conf, 'ro') });
+      iamConnections.push({
+        which: 'ro',
+        label: 'read-only',
+        iamKey: 'pg_ro_iam_auth',
+        settings: effective.ro,
+        origins: connectionOrigins(conf, 'ro'),
+      });
     }
   }
   return { conf, effective, applicability, iamConnections };
@@ -40,5 +52,9 @@ export function groupByOrigin(
     const key = connection.origins[field];
     groups.set(key, [...(groups.get(key) ?? []), connection]);
   }
-  return [...groups].map(([key, members]) => ({ key, connections: members, label: members.map((c) => c.label).join(' and ') }));
+  return [...groups].map(([key, members]) => ({
+    key,
+    connections: members,
+    label: members.map((c) => c.label).join(' and '),
+  }));
 }

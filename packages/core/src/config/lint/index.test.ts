@@ -4,8 +4,12 @@ import { LINT_RULES, countBySeverity, sortFindings } from './index';
 
 describe('lintKongConf', () => {
   it('lists errors first, then warnings, then info', () => {
-    const severities = lint(['pg_iam_auth = on', 'pg_ssl_cert = /x', 'pg_password = x', 'pg_ssl = off']).map((f) => f.severity);
-    expect(severities).toEqual([...severities].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)));
+    const severities = lint(['pg_iam_auth = on', 'pg_ssl_cert = /x', 'pg_password = x', 'pg_ssl = off']).map(
+      (f) => f.severity,
+    );
+    expect(severities).toEqual(
+      [...severities].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)),
+    );
     expect(severities[0]).toBe('error');
   });
 
@@ -14,7 +18,15 @@ describe('lintKongConf', () => {
   });
 
   it('finds no error in a sound IAM setup', () => {
-    const found = lint([`pg_host = ${RDS_HOST}`, 'pg_iam_auth = on', 'pg_ssl = on', 'pg_ssl_required = on', 'pg_ssl_verify = on', 'lua_ssl_trusted_certificate = /etc/kong/rds-global-bundle.pem', 'pg_user = kong_iam']);
+    const found = lint([
+      `pg_host = ${RDS_HOST}`,
+      'pg_iam_auth = on',
+      'pg_ssl = on',
+      'pg_ssl_required = on',
+      'pg_ssl_verify = on',
+      'lua_ssl_trusted_certificate = /etc/kong/rds-global-bundle.pem',
+      'pg_user = kong_iam',
+    ]);
     expect(countBySeverity(found)).toMatchObject({ error: 0, warning: 0 });
   });
 

@@ -1,4 +1,10 @@
-import type { ConnectionName, ConnectionOrigins, ConnectionSettings, EffectiveConfig, IamApplicability } from '../effective';
+import type {
+  ConnectionName,
+  ConnectionOrigins,
+  ConnectionSettings,
+  EffectiveConfig,
+  IamApplicability,
+} from '../effective';
 import type { LoadedConf } from '../load';
 
 export type LintSeverity = 'error' | 'warning' | 'info';

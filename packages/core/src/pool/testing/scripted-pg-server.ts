@@ -82,7 +82,10 @@ export async function startScriptedPgServer(options: ScriptedServerOptions): Pro
           if (buffered.length < 4) return;
           const length = buffered.readInt32BE(0);
           if (buffered.length < length) return;
-          const params = buffered.subarray(8, length - 1).toString('utf8').split('\0');
+          const params = buffered
+            .subarray(8, length - 1)
+            .toString('utf8')
+            .split('\0');
           startup = {};
           for (let i = 0; i + 1 < params.length; i += 2) startup[params[i] as string] = params[i + 1] as string;
           buffered = buffered.subarray(length);

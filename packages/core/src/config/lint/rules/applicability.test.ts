@@ -13,7 +13,9 @@ describe('iam-not-applicable', () => {
   });
 
   it('suppresses the connection findings there', () => {
-    const rules = lint(['role = data_plane', 'database = off', 'pg_iam_auth = on', 'pg_host = 10.0.0.1']).map((f) => f.rule);
+    const rules = lint(['role = data_plane', 'database = off', 'pg_iam_auth = on', 'pg_host = 10.0.0.1']).map(
+      (f) => f.rule,
+    );
     expect(rules).not.toContain('iam-region-undetectable');
   });
 

@@ -11,12 +11,14 @@ export const notApplicable: LintRule = {
   check({ conf, applicability }) {
     if (applicability.isApplicable) return [];
     const iamOn = ['pg_iam_auth', 'pg_ro_iam_auth'].filter((key) => kongBoolean(valueOf(conf, key)));
-    return [{
-      rule: 'iam-not-applicable',
-      severity: 'info',
-      key: valueOf(conf, 'role') === 'data_plane' ? 'role' : 'database',
-      message: `${applicability.reason ?? 'this node does not connect to PostgreSQL'}, so IAM settings have no effect on this node${iamOn.length > 0 ? ` (${iamOn.join(' and ')} ${iamOn.length > 1 ? 'are' : 'is'} on)` : ''}.`,
-      fix: 'Nothing to change here: roll IAM out on the control-plane or traditional nodes that connect to PostgreSQL.',
-    }];
+    return [
+      {
+        rule: 'iam-not-applicable',
+        severity: 'info',
+        key: valueOf(conf, 'role') === 'data_plane' ? 'role' : 'database',
+        message: `${applicability.reason ?? 'this node does not connect to PostgreSQL'}, so IAM settings have no effect on this node${iamOn.length > 0 ? ` (${iamOn.join(' and ')} ${iamOn.length > 1 ? 'are' : 'is'} on)` : ''}.`,
+        fix: 'Nothing to change here: roll IAM out on the control-plane or traditional nodes that connect to PostgreSQL.',
+      },
+    ];
   },
 };

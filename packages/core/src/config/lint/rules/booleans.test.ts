@@ -17,7 +17,9 @@ describe('bool-not-recognized', () => {
   });
 
   it('tells to fix the environment variable when the value comes from there', () => {
-    expect(findings([], 'bool-not-recognized', { KONG_PG_RO_IAM_AUTH: 'yes' })[0]?.fix).toBe('Set KONG_PG_RO_IAM_AUTH=on (lower case).');
+    expect(findings([], 'bool-not-recognized', { KONG_PG_RO_IAM_AUTH: 'yes' })[0]?.fix).toBe(
+      'Set KONG_PG_RO_IAM_AUTH=on (lower case).',
+    );
   });
 
   it('ignores an empty value (unset, plainly off)', () => {

@@ -18,18 +18,20 @@ export const booleans: LintRule = {
       if (source === 'default' || value === null || isRecognizedBoolean(value)) continue;
       const lower = value.toLowerCase();
       const looksTrue = lower === 'on' || lower === 'true' || lower === 'yes' || lower === '1' || lower === 'enabled';
-      const why = lower === 'on' || lower === 'true' || lower === 'off' || lower === 'false'
-        ? 'Kong compares booleans case-sensitively'
-        : 'Kong knows only on/off and true/false';
+      const why =
+        lower === 'on' || lower === 'true' || lower === 'off' || lower === 'false'
+          ? 'Kong compares booleans case-sensitively'
+          : 'Kong knows only on/off and true/false';
       const intended = looksTrue ? 'on' : 'off';
       findings.push({
         rule: 'bool-not-recognized',
         severity: 'warning',
         key: spec.key,
         message: `${describeKey(conf, spec.key)} is ${JSON.stringify(value)}: ${why}, so it reads this as off, without a warning${looksTrue ? ', although it looks like "on"' : ''}.`,
-        fix: source === 'env' || source.startsWith('env-file')
-          ? `Set ${envVarName(spec.key)}=${intended} (lower case).`
-          : `Write ${spec.key} = ${intended} (lower case).`,
+        fix:
+          source === 'env' || source.startsWith('env-file')
+            ? `Set ${envVarName(spec.key)}=${intended} (lower case).`
+            : `Write ${spec.key} = ${intended} (lower case).`,
       });
     }
     return findings;

@@ -14,6 +14,8 @@ describe('config-parse', () => {
   });
 
   it('reports env file lines it cannot read', () => {
-    expect(lintKongConf(conf([], {}, 'KONG PG USER\n')).filter((f) => f.rule === 'config-parse')[0]?.key).toBe('env file');
+    expect(lintKongConf(conf([], {}, 'KONG PG USER\n')).filter((f) => f.rule === 'config-parse')[0]?.key).toBe(
+      'env file',
+    );
   });
 });

@@ -7,7 +7,8 @@ import type { LintFinding, LintRule } from '../types';
 const FIXES: Readonly<Record<DiagnosticCode, string>> = {
   'no-separator': 'Write the setting as "key = value", or comment the line out with "#".',
   'no-key': 'Put the setting name before "=", or comment the line out with "#".',
-  section: 'kong.conf has no sections: remove the "[...]" line (or comment it out) so the settings below it take effect.',
+  section:
+    'kong.conf has no sections: remove the "[...]" line (or comment it out) so the settings below it take effect.',
   'bad-section': 'Remove the line or comment it out with "#": Kong cannot start until it is gone.',
   'dangling-continuation': 'Remove the trailing "\\" or finish the value on the next line.',
   'env-syntax': 'Write NAME=value (optionally "export NAME=value"), or comment the line out with "#".',

@@ -25,12 +25,18 @@ describe('iam-region-undetectable', () => {
   });
 
   it("explains a region Kong's patterns do not know", () => {
-    const [finding] = findings(['pg_host = kong.abc.il-central-1.rds.amazonaws.com', 'pg_iam_auth = on'], 'iam-region-undetectable');
+    const [finding] = findings(
+      ['pg_host = kong.abc.il-central-1.rds.amazonaws.com', 'pg_iam_auth = on'],
+      'iam-region-undetectable',
+    );
     expect(finding?.message).toContain('il-central-1');
   });
 
   it('checks the read-only host when the read-only connection is on IAM', () => {
-    const found = findings([`pg_host = ${RDS_HOST}`, 'pg_ro_host = 10.0.0.9', 'pg_ro_iam_auth = on'], 'iam-region-undetectable');
+    const found = findings(
+      [`pg_host = ${RDS_HOST}`, 'pg_ro_host = 10.0.0.9', 'pg_ro_iam_auth = on'],
+      'iam-region-undetectable',
+    );
     expect(found.map((f) => f.key)).toEqual(['pg_ro_host']);
   });
 
@@ -39,16 +45,22 @@ describe('iam-region-undetectable', () => {
   });
 
   it('stays quiet for a read-only IP host while only read-write uses IAM', () => {
-    expect(findings([`pg_host = ${RDS_HOST}`, 'pg_ro_host = 10.0.0.9', 'pg_iam_auth = on'], 'iam-region-undetectable')).toEqual([]);
+    expect(
+      findings([`pg_host = ${RDS_HOST}`, 'pg_ro_host = 10.0.0.9', 'pg_iam_auth = on'], 'iam-region-undetectable'),
+    ).toEqual([]);
   });
 });
 
 describe('iam-no-host', () => {
   it('is an error when pg_host is emptied', () => {
-    expect(findings(['pg_host =', 'pg_iam_auth = on'], 'iam-no-host')).toEqual([expect.objectContaining({ severity: 'error', key: 'pg_host' })]);
+    expect(findings(['pg_host =', 'pg_iam_auth = on'], 'iam-no-host')).toEqual([
+      expect.objectContaining({ severity: 'error', key: 'pg_host' }),
+    ]);
   });
 
   it('is quiet with a host', () => {
-    expect(findings([`pg_ro_host = ${RDS_READER}`, `pg_host = ${RDS_HOST}`, 'pg_iam_auth = on'], 'iam-no-host')).toEqual([]);
+    expect(
+      findings([`pg_ro_host = ${RDS_READER}`, `pg_host = ${RDS_HOST}`, 'pg_iam_auth = on'], 'iam-no-host'),
+    ).toEqual([]);
   });
 });

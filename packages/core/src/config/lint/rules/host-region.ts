@@ -50,13 +50,15 @@ export const hostRegion: LintRule = {
     return iamConnections.flatMap((connection): LintFinding[] => {
       const host = connection.settings.host;
       if (host === null) {
-        return [{
-          rule: 'iam-no-host',
-          severity: 'error',
-          key: connection.origins.host,
-          message: `${connection.iamKey} = on but ${describeKey(conf, connection.origins.host)} is empty: Kong has no database endpoint to sign an IAM token for.`,
-          fix: `Set ${connection.origins.host} to the RDS endpoint name (<name>.<id>.<region>.rds.amazonaws.com).`,
-        }];
+        return [
+          {
+            rule: 'iam-no-host',
+            severity: 'error',
+            key: connection.origins.host,
+            message: `${connection.iamKey} = on but ${describeKey(conf, connection.origins.host)} is empty: Kong has no database endpoint to sign an IAM token for.`,
+            fix: `Set ${connection.origins.host} to the RDS endpoint name (<name>.<id>.<region>.rds.amazonaws.com).`,
+          },
+        ];
       }
       return connection.settings.region === null ? [regionFinding(conf, connection, host)] : [];
     });

@@ -4,17 +4,23 @@ import { lintKongConf } from '../index';
 
 describe('key-case', () => {
   it('warns that an upper-case key in kong.conf is ignored', () => {
-    expect(findings(['PG_IAM_AUTH = on'], 'key-case')).toEqual([expect.objectContaining({ severity: 'warning', key: 'pg_iam_auth' })]);
+    expect(findings(['PG_IAM_AUTH = on'], 'key-case')).toEqual([
+      expect.objectContaining({ severity: 'warning', key: 'pg_iam_auth' }),
+    ]);
   });
 
   it('warns about a lower-case KONG_ variable, which os.getenv does not see', () => {
-    expect(findings([], 'key-case', { kong_pg_iam_auth: 'on' })[0]?.fix).toBe('Rename the variable to KONG_PG_IAM_AUTH.');
+    expect(findings([], 'key-case', { kong_pg_iam_auth: 'on' })[0]?.fix).toBe(
+      'Rename the variable to KONG_PG_IAM_AUTH.',
+    );
   });
 });
 
 describe('unknown-key', () => {
   it('suggests the setting a typo was meant to be', () => {
-    expect(findings(['pg_iam_auth_role_sesion_name = x'], 'unknown-key')[0]?.fix).toBe('Did you mean pg_iam_auth_role_session_name? Rename the key.');
+    expect(findings(['pg_iam_auth_role_sesion_name = x'], 'unknown-key')[0]?.fix).toBe(
+      'Did you mean pg_iam_auth_role_session_name? Rename the key.',
+    );
   });
 
   it('explains that pg_ro_ssl_cert does not exist in Kong', () => {

@@ -39,7 +39,13 @@ function fileFinding(entry: ConfEntry): LintFinding | null {
   const where = `"${rawKey}" (kong.conf line ${line})`;
   const ignoredBecause = IGNORED_KEYS.get(key);
   if (ignoredBecause !== undefined) {
-    return { rule: 'unknown-key', severity: 'warning', key, message: `${where} is ignored: ${ignoredBecause}.`, fix: `Remove ${key}.` };
+    return {
+      rule: 'unknown-key',
+      severity: 'warning',
+      key,
+      message: `${where} is ignored: ${ignoredBecause}.`,
+      fix: `Remove ${key}.`,
+    };
   }
   const lower = key.toLowerCase();
   if (lower !== key && (KONG_KEYS.has(lower) || IGNORED_KEYS.has(lower))) {
@@ -58,7 +64,10 @@ function fileFinding(entry: ConfEntry): LintFinding | null {
     severity: 'warning',
     key,
     message: `${where} is not a Kong setting: Kong ignores it without a warning.`,
-    fix: suggestion !== null ? `Did you mean ${suggestion}? Rename the key.` : 'Check the name against kong.conf.default, or remove the line.',
+    fix:
+      suggestion !== null
+        ? `Did you mean ${suggestion}? Rename the key.`
+        : 'Check the name against kong.conf.default, or remove the line.',
   };
 }
 
@@ -82,7 +91,10 @@ function envFinding(name: string, where: string): LintFinding | null {
     severity: 'warning',
     key,
     message: `${where} ${name} matches no Kong setting: Kong ignores it.`,
-    fix: suggestion !== null ? `Did you mean KONG_${suggestion.toUpperCase()}?` : 'Check the name against kong.conf.default, or remove it.',
+    fix:
+      suggestion !== null
+        ? `Did you mean KONG_${suggestion.toUpperCase()}?`
+        : 'Check the name against kong.conf.default, or remove it.',
   };
 }
 
@@ -91,10 +103,12 @@ export const keyNames: LintRule = {
   fact: 'Kong reads only settings it knows, by exact lower-case name in kong.conf and exact KONG_<NAME> environment variables; anything else is ignored silently.',
   check({ conf }) {
     const lastByKey = new Map<string, ConfEntry>();
-    for (const entry of conf.parsed.entries) if (entry.section === null && !KONG_KEYS.has(entry.key)) lastByKey.set(entry.key, entry);
+    for (const entry of conf.parsed.entries)
+      if (entry.section === null && !KONG_KEYS.has(entry.key)) lastByKey.set(entry.key, entry);
     const findings = [...lastByKey.values()].map(fileFinding);
     for (const name of conf.envNames) findings.push(envFinding(name, 'environment variable'));
-    for (const entry of conf.envFile?.entries.values() ?? []) findings.push(envFinding(entry.name, `env file line ${entry.line}:`));
+    for (const entry of conf.envFile?.entries.values() ?? [])
+      findings.push(envFinding(entry.name, `env file line ${entry.line}:`));
     return findings.filter((f): f is LintFinding => f !== null);
   },
 };

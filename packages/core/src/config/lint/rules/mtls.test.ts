@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { RDS_HOST, RDS_READER, findings } from '../../testing';
 
-const KONG_RW = 'mTLS connection to postgres cannot be used when pg_iam_auth is enabled, so pg_ssl_cert and pg_ssl_cert_key must not be specified';
-const KONG_RO = 'mTLS connection to postgres cannot be used when pg_ro_iam_auth is enabled, so pg_ssl_cert and pg_ssl_cert_key must not be specified';
+const KONG_RW =
+  'mTLS connection to postgres cannot be used when pg_iam_auth is enabled, so pg_ssl_cert and pg_ssl_cert_key must not be specified';
+const KONG_RO =
+  'mTLS connection to postgres cannot be used when pg_ro_iam_auth is enabled, so pg_ssl_cert and pg_ssl_cert_key must not be specified';
 
 describe('iam-mtls-conflict', () => {
   it("is an error quoting Kong's start-up message when pg_iam_auth is on with pg_ssl_cert", () => {
-    const [finding, ...rest] = findings([`pg_host = ${RDS_HOST}`, 'pg_iam_auth = on', 'pg_ssl_cert = /x.crt'], 'iam-mtls-conflict');
+    const [finding, ...rest] = findings(
+      [`pg_host = ${RDS_HOST}`, 'pg_iam_auth = on', 'pg_ssl_cert = /x.crt'],
+      'iam-mtls-conflict',
+    );
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ severity: 'error', key: 'pg_ssl_cert' });
     expect(finding?.message).toContain(KONG_RW);
@@ -17,7 +22,10 @@ describe('iam-mtls-conflict', () => {
   });
 
   it('names pg_ro_iam_auth and checks the main cert for the read-only flag', () => {
-    const [finding] = findings([`pg_ro_host = ${RDS_READER}`, 'pg_ro_iam_auth = on', 'pg_ssl_cert = /x.crt', 'pg_ssl_cert_key = /x.key'], 'iam-mtls-conflict');
+    const [finding] = findings(
+      [`pg_ro_host = ${RDS_READER}`, 'pg_ro_iam_auth = on', 'pg_ssl_cert = /x.crt', 'pg_ssl_cert_key = /x.key'],
+      'iam-mtls-conflict',
+    );
     expect(finding?.message).toContain(KONG_RO);
   });
 
@@ -27,7 +35,9 @@ describe('iam-mtls-conflict', () => {
   });
 
   it('reports both flags when both are on', () => {
-    expect(findings(['pg_iam_auth = on', 'pg_ro_iam_auth = on', 'pg_ssl_cert = /x.crt'], 'iam-mtls-conflict')).toHaveLength(2);
+    expect(
+      findings(['pg_iam_auth = on', 'pg_ro_iam_auth = on', 'pg_ssl_cert = /x.crt'], 'iam-mtls-conflict'),
+    ).toHaveLength(2);
   });
 
   it('stays quiet when IAM is off (mTLS with passwords is allowed)', () => {

@@ -22,9 +22,10 @@ export const mtlsConflict: LintRule = {
     const findings: LintFinding[] = [];
     for (const iamKey of ['pg_iam_auth', 'pg_ro_iam_auth']) {
       if (!kongBoolean(valueOf(conf, iamKey))) continue;
-      const readOnlyNote = iamKey === 'pg_ro_iam_auth'
-        ? ` Kong checks the read-only IAM flag against the main client certificate, because there is no read-only certificate setting${valueOf(conf, 'pg_ro_host') === null ? ', and it does so even though pg_ro_host is not set' : ''}.`
-        : '';
+      const readOnlyNote =
+        iamKey === 'pg_ro_iam_auth'
+          ? ` Kong checks the read-only IAM flag against the main client certificate, because there is no read-only certificate setting${valueOf(conf, 'pg_ro_host') === null ? ', and it does so even though pg_ro_host is not set' : ''}.`
+          : '';
       findings.push({
         rule: 'iam-mtls-conflict',
         severity: 'error',

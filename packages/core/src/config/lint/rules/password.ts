@@ -9,11 +9,14 @@ import type { LintRule } from '../types';
 
 export const passwordIgnored: LintRule = {
   ids: ['iam-password-ignored'],
-  fact: 'With IAM on, Kong replaces pg_password (pg_ro_password) with the IAM token at connect time; the password is never sent. Kong\'s docs say to remove it.',
+  fact: "With IAM on, Kong replaces pg_password (pg_ro_password) with the IAM token at connect time; the password is never sent. Kong's docs say to remove it.",
   check({ conf, iamConnections }) {
     return groupByOrigin(iamConnections, 'hasPassword', (c) => c.settings.hasPassword).map((group) => {
       const iamKeys = group.connections.map((c) => `${c.iamKey} = on`).join(' and ');
-      const inherited = group.connections.some((c) => c.which === 'ro') && group.key === 'pg_password' ? ' (the read-only connection inherits it)' : '';
+      const inherited =
+        group.connections.some((c) => c.which === 'ro') && group.key === 'pg_password'
+          ? ' (the read-only connection inherits it)'
+          : '';
       return {
         rule: 'iam-password-ignored',
         severity: 'warning' as const,

@@ -12,7 +12,9 @@ describe('iam-pool-burst', () => {
   });
 
   it('prefers nginx_main_worker_processes over its alias', () => {
-    expect(findings([...IAM, 'nginx_worker_processes = 4', 'nginx_main_worker_processes = 2'], 'iam-pool-burst')[0]?.message).toContain('2 nginx workers (nginx_main_worker_processes) × 30');
+    expect(
+      findings([...IAM, 'nginx_worker_processes = 4', 'nginx_main_worker_processes = 2'], 'iam-pool-burst')[0]?.message,
+    ).toContain('2 nginx workers (nginx_main_worker_processes) × 30');
   });
 
   it('explains auto as one worker per core with lua_socket_pool_size', () => {

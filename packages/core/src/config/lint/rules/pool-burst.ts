@@ -11,12 +11,12 @@ import { RDS_IAM_BUDGET_PER_SECOND } from '../../../rates/budget';
 // (default lua_socket_pool_size, 30), and nginx_worker_processes = auto is one worker
 // per CPU core. A restart of many nodes at once opens all of them together.
 
-
 /** nginx_main_worker_processes wins; Kong copies nginx_worker_processes into it when only that one is set. */
 function workerSetting(conf: LoadedConf): { key: string; value: string } {
-  const key = !isExplicit(conf, 'nginx_main_worker_processes') && isExplicit(conf, 'nginx_worker_processes')
-    ? 'nginx_worker_processes'
-    : 'nginx_main_worker_processes';
+  const key =
+    !isExplicit(conf, 'nginx_main_worker_processes') && isExplicit(conf, 'nginx_worker_processes')
+      ? 'nginx_worker_processes'
+      : 'nginx_main_worker_processes';
   return { key, value: valueOf(conf, key) ?? 'auto' };
 }
 
@@ -30,14 +30,16 @@ export const poolBurst: LintRule = {
       const pool = group.connections[0]?.settings.poolSize ?? 30;
       const each = group.connections.length > 1 ? ' (each, to its own instance)' : '';
       const perNode = workerCount !== null ? workerCount * pool : null;
-      const estimate = perNode !== null
-        ? `${workerCount} nginx workers (${workers.key}) × ${pool} (${group.key}) = up to ${perNode} ${group.label} connections per node${each}`
-        : `${workers.key} = ${workers.value} (one worker per CPU core) × ${pool} (${group.key}): e.g. ${4 * pool} ${group.label} connections for a 4-core node${each}`;
-      const fleet = perNode === null
-        ? ''
-        : perNode >= RDS_IAM_BUDGET_PER_SECOND
-          ? ' One node alone can exceed that.'
-          : ` About ${Math.floor(RDS_IAM_BUDGET_PER_SECOND / perNode)} nodes starting in the same second reach it.`;
+      const estimate =
+        perNode !== null
+          ? `${workerCount} nginx workers (${workers.key}) × ${pool} (${group.key}) = up to ${perNode} ${group.label} connections per node${each}`
+          : `${workers.key} = ${workers.value} (one worker per CPU core) × ${pool} (${group.key}): e.g. ${4 * pool} ${group.label} connections for a 4-core node${each}`;
+      const fleet =
+        perNode === null
+          ? ''
+          : perNode >= RDS_IAM_BUDGET_PER_SECOND
+            ? ' One node alone can exceed that.'
+            : ` About ${Math.floor(RDS_IAM_BUDGET_PER_SECOND / perNode)} nodes starting in the same second reach it.`;
       return {
         rule: 'iam-pool-burst',
         severity: 'info' as const,

@@ -21,17 +21,35 @@ describe('iam-ro-not-inherited', () => {
 
 describe('iam-ro-session-name-not-inherited', () => {
   it('tells that the read-only connection keeps KongPostgres', () => {
-    const [finding] = findings([...BOTH_HOSTS, 'pg_ro_iam_auth = on', 'pg_iam_auth_role_session_name = KongRW'], 'iam-ro-session-name-not-inherited');
+    const [finding] = findings(
+      [...BOTH_HOSTS, 'pg_ro_iam_auth = on', 'pg_iam_auth_role_session_name = KongRW'],
+      'iam-ro-session-name-not-inherited',
+    );
     expect(finding).toMatchObject({ severity: 'info', key: 'pg_ro_iam_auth_role_session_name' });
     expect(finding?.message).toContain('"KongPostgres"');
   });
 
   it('stays quiet when the read-only session name is set', () => {
-    expect(findings([...BOTH_HOSTS, 'pg_ro_iam_auth = on', 'pg_iam_auth_role_session_name = KongRW', 'pg_ro_iam_auth_role_session_name = KongRO'], 'iam-ro-session-name-not-inherited')).toEqual([]);
+    expect(
+      findings(
+        [
+          ...BOTH_HOSTS,
+          'pg_ro_iam_auth = on',
+          'pg_iam_auth_role_session_name = KongRW',
+          'pg_ro_iam_auth_role_session_name = KongRO',
+        ],
+        'iam-ro-session-name-not-inherited',
+      ),
+    ).toEqual([]);
   });
 
   it('stays quiet when the read-only connection is not on IAM', () => {
-    expect(findings([...BOTH_HOSTS, 'pg_iam_auth = on', 'pg_iam_auth_role_session_name = KongRW'], 'iam-ro-session-name-not-inherited')).toEqual([]);
+    expect(
+      findings(
+        [...BOTH_HOSTS, 'pg_iam_auth = on', 'pg_iam_auth_role_session_name = KongRW'],
+        'iam-ro-session-name-not-inherited',
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -44,7 +62,11 @@ describe('iam-ro-without-host', () => {
 describe('ro-ssl-not-inherited', () => {
   it('warns that pg_ssl = on does not reach an unset pg_ro_ssl', () => {
     const [finding] = findings([...BOTH_HOSTS, 'pg_ssl = on', 'pg_ssl_verify = on'], 'ro-ssl-not-inherited');
-    expect(finding).toMatchObject({ severity: 'warning', key: 'pg_ro_ssl', fix: 'Set pg_ro_ssl = on and pg_ro_ssl_verify = on explicitly.' });
+    expect(finding).toMatchObject({
+      severity: 'warning',
+      key: 'pg_ro_ssl',
+      fix: 'Set pg_ro_ssl = on and pg_ro_ssl_verify = on explicitly.',
+    });
   });
 
   it('stays quiet when the read-only booleans are set', () => {

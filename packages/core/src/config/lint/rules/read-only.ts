@@ -16,13 +16,15 @@ export const roNotInherited: LintRule = {
   check({ conf, effective, applicability }) {
     const ro = effective.ro;
     if (!applicability.isApplicable || ro === null || !effective.rw.iam || ro.iam) return [];
-    return [{
-      rule: 'iam-ro-not-inherited',
-      severity: 'warning',
-      key: 'pg_ro_iam_auth',
-      message: `pg_iam_auth is on but pg_ro_iam_auth is not (${describeKey(conf, 'pg_ro_iam_auth')}), and pg_ro_host is set: the read-only connection to ${ro.host ?? ''} keeps logging in with a password as ${ro.user ?? '(no user)'}. Kong's docs say pg_iam_auth enables IAM for read-write and read-only connections, but Kong's code gives pg_ro_iam_auth its own default (off) and never copies pg_iam_auth into it.`,
-      fix: 'Set pg_ro_iam_auth = on (and pg_ro_user to an IAM-enabled user if the read-only user differs), e.g. with `iamroll plan --to rw_iam`.',
-    }];
+    return [
+      {
+        rule: 'iam-ro-not-inherited',
+        severity: 'warning',
+        key: 'pg_ro_iam_auth',
+        message: `pg_iam_auth is on but pg_ro_iam_auth is not (${describeKey(conf, 'pg_ro_iam_auth')}), and pg_ro_host is set: the read-only connection to ${ro.host ?? ''} keeps logging in with a password as ${ro.user ?? '(no user)'}. Kong's docs say pg_iam_auth enables IAM for read-write and read-only connections, but Kong's code gives pg_ro_iam_auth its own default (off) and never copies pg_iam_auth into it.`,
+        fix: 'Set pg_ro_iam_auth = on (and pg_ro_user to an IAM-enabled user if the read-only user differs), e.g. with `iamroll plan --to rw_iam`.',
+      },
+    ];
   },
 };
 
@@ -33,17 +35,25 @@ export const roSessionName: LintRule = {
     const ro = effective.ro;
     if (!applicability.isApplicable || ro === null || !ro.iam) return [];
     const rwName = valueOf(conf, 'pg_iam_auth_role_session_name');
-    if (!isExplicit(conf, 'pg_iam_auth_role_session_name') || isExplicit(conf, 'pg_ro_iam_auth_role_session_name') || rwName === ro.roleSessionName) return [];
-    const impact = ro.assumeRoleArn !== null
-      ? `AssumeRole calls for the read-only connection run as session ${JSON.stringify(ro.roleSessionName)}, which is what CloudTrail and any sts:RoleSessionName condition will see.`
-      : 'It matters once an assume-role ARN is set; today no role is assumed.';
-    return [{
-      rule: 'iam-ro-session-name-not-inherited',
-      severity: 'info',
-      key: 'pg_ro_iam_auth_role_session_name',
-      message: `${describeKey(conf, 'pg_iam_auth_role_session_name')} is ${JSON.stringify(rwName)}, but the read-only connection uses ${JSON.stringify(ro.roleSessionName)}: Kong gives pg_ro_iam_auth_role_session_name its own default instead of inheriting. ${impact}`,
-      fix: `Set pg_ro_iam_auth_role_session_name = ${rwName ?? 'KongPostgres'} if both connections should use the same session name.`,
-    }];
+    if (
+      !isExplicit(conf, 'pg_iam_auth_role_session_name') ||
+      isExplicit(conf, 'pg_ro_iam_auth_role_session_name') ||
+      rwName === ro.roleSessionName
+    )
+      return [];
+    const impact =
+      ro.assumeRoleArn !== null
+        ? `AssumeRole calls for the read-only connection run as session ${JSON.stringify(ro.roleSessionName)}, which is what CloudTrail and any sts:RoleSessionName condition will see.`
+        : 'It matters once an assume-role ARN is set; today no role is assumed.';
+    return [
+      {
+        rule: 'iam-ro-session-name-not-inherited',
+        severity: 'info',
+        key: 'pg_ro_iam_auth_role_session_name',
+        message: `${describeKey(conf, 'pg_iam_auth_role_session_name')} is ${JSON.stringify(rwName)}, but the read-only connection uses ${JSON.stringify(ro.roleSessionName)}: Kong gives pg_ro_iam_auth_role_session_name its own default instead of inheriting. ${impact}`,
+        fix: `Set pg_ro_iam_auth_role_session_name = ${rwName ?? 'KongPostgres'} if both connections should use the same session name.`,
+      },
+    ];
   },
 };
 
@@ -51,14 +61,21 @@ export const roWithoutHost: LintRule = {
   ids: ['iam-ro-without-host'],
   fact: 'Kong opens a read-only connection only when pg_ro_host is set; without it pg_ro_iam_auth changes nothing (except the start-up mTLS check).',
   check({ conf, applicability }) {
-    if (!applicability.isApplicable || !kongBoolean(valueOf(conf, 'pg_ro_iam_auth')) || valueOf(conf, 'pg_ro_host') !== null) return [];
-    return [{
-      rule: 'iam-ro-without-host',
-      severity: 'info',
-      key: 'pg_ro_iam_auth',
-      message: `${describeKey(conf, 'pg_ro_iam_auth')} is on but pg_ro_host is not set: Kong opens no read-only connection, so every query uses pg_host${kongBoolean(valueOf(conf, 'pg_iam_auth')) ? ' with IAM' : ' with the password'}.`,
-      fix: 'Set pg_iam_auth = on to move the only connection to IAM, or set pg_ro_host to a reader endpoint to use a separate read-only connection.',
-    }];
+    if (
+      !applicability.isApplicable ||
+      !kongBoolean(valueOf(conf, 'pg_ro_iam_auth')) ||
+      valueOf(conf, 'pg_ro_host') !== null
+    )
+      return [];
+    return [
+      {
+        rule: 'iam-ro-without-host',
+        severity: 'info',
+        key: 'pg_ro_iam_auth',
+        message: `${describeKey(conf, 'pg_ro_iam_auth')} is on but pg_ro_host is not set: Kong opens no read-only connection, so every query uses pg_host${kongBoolean(valueOf(conf, 'pg_iam_auth')) ? ' with IAM' : ' with the password'}.`,
+        fix: 'Set pg_iam_auth = on to move the only connection to IAM, or set pg_ro_host to a reader endpoint to use a separate read-only connection.',
+      },
+    ];
   },
 };
 

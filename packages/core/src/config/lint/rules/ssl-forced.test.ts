@@ -14,11 +14,16 @@ describe('iam-ssl-forced', () => {
   });
 
   it('stays quiet when pg_ssl and pg_ssl_required are already on', () => {
-    expect(findings([`pg_host = ${RDS_HOST}`, 'pg_iam_auth = on', 'pg_ssl = on', 'pg_ssl_required = on'], 'iam-ssl-forced')).toEqual([]);
+    expect(
+      findings([`pg_host = ${RDS_HOST}`, 'pg_iam_auth = on', 'pg_ssl = on', 'pg_ssl_required = on'], 'iam-ssl-forced'),
+    ).toEqual([]);
   });
 
   it('covers the read-only twins with pg_ro_iam_auth', () => {
-    const found = findings([`pg_ro_host = ${RDS_READER}`, 'pg_ro_iam_auth = on', 'pg_ssl = on', 'pg_ssl_required = on'], 'iam-ssl-forced');
+    const found = findings(
+      [`pg_ro_host = ${RDS_READER}`, 'pg_ro_iam_auth = on', 'pg_ssl = on', 'pg_ssl_required = on'],
+      'iam-ssl-forced',
+    );
     expect(found.map((f) => f.key)).toEqual(['pg_ro_ssl']);
   });
 

@@ -18,9 +18,10 @@ export const sslForced: LintRule = {
       const notOn = keys.filter((key) => !kongBoolean(valueOf(conf, key)));
       if (notOn.length === 0) continue;
       const explicitOff = notOn.filter((key) => isExplicit(conf, key));
-      const detail = explicitOff.length > 0
-        ? `, overriding ${explicitOff.map((key) => describeKey(conf, key)).join(' and ')}`
-        : ` (${notOn.join(' and ')} ${notOn.length > 1 ? 'are' : 'is'} not set, so off by default)`;
+      const detail =
+        explicitOff.length > 0
+          ? `, overriding ${explicitOff.map((key) => describeKey(conf, key)).join(' and ')}`
+          : ` (${notOn.join(' and ')} ${notOn.length > 1 ? 'are' : 'is'} not set, so off by default)`;
       findings.push({
         rule: 'iam-ssl-forced',
         severity: 'info',

@@ -37,21 +37,23 @@ export const iamTls13: LintRule = {
     for (const version of ['tlsv1_3', 'any'] as const) {
       for (const group of groupByOrigin(iamConnections, 'sslVersion', (c) => c.settings.sslVersion === version)) {
         const subject = `The ${group.label} connection${group.connections.length > 1 ? 's use' : ' uses'} IAM with ${describeKey(conf, group.key)} = ${version}`;
-        findings.push(version === 'tlsv1_3'
-          ? {
-            rule: 'iam-tls13',
-            severity: 'warning',
-            key: group.key,
-            message: `${subject}: Kong's documentation says Amazon RDS does not support TLS 1.3 here, and Kong tests RDS only with tlsv1_2, so the handshake and every login can fail.`,
-            fix: `Set ${group.key} = tlsv1_2 (Kong's default).`,
-          }
-          : {
-            rule: 'iam-tls13',
-            severity: 'info',
-            key: group.key,
-            message: `${subject}: Kong negotiates the highest TLS version the server offers, while Kong's tested RDS setup pins tlsv1_2.`,
-            fix: `Optional: set ${group.key} = tlsv1_2 to match Kong's tested setup.`,
-          });
+        findings.push(
+          version === 'tlsv1_3'
+            ? {
+                rule: 'iam-tls13',
+                severity: 'warning',
+                key: group.key,
+                message: `${subject}: Kong's documentation says Amazon RDS does not support TLS 1.3 here, and Kong tests RDS only with tlsv1_2, so the handshake and every login can fail.`,
+                fix: `Set ${group.key} = tlsv1_2 (Kong's default).`,
+              }
+            : {
+                rule: 'iam-tls13',
+                severity: 'info',
+                key: group.key,
+                message: `${subject}: Kong negotiates the highest TLS version the server offers, while Kong's tested RDS setup pins tlsv1_2.`,
+                fix: `Optional: set ${group.key} = tlsv1_2 to match Kong's tested setup.`,
+              },
+        );
       }
     }
     return findings;

@@ -18,9 +18,10 @@ export const sslVerifyOff: LintRule = {
       .filter((connection) => !connection.settings.sslVerify)
       .map((connection) => {
         const key = connection.origins.sslVerify;
-        const notInherited = connection.which === 'ro' && kongBoolean(valueOf(conf, 'pg_ssl_verify'))
-          ? ' pg_ssl_verify = on does not carry over: Kong reads an unset pg_ro_ssl_verify as off.'
-          : '';
+        const notInherited =
+          connection.which === 'ro' && kongBoolean(valueOf(conf, 'pg_ssl_verify'))
+            ? ' pg_ssl_verify = on does not carry over: Kong reads an unset pg_ro_ssl_verify as off.'
+            : '';
         return {
           rule: 'iam-ssl-verify-off',
           severity: 'warning' as const,
@@ -41,7 +42,10 @@ export const sslCaMissing: LintRule = {
     if (first === undefined) return [];
     const verifyKeys = verifying.map((connection) => connection.origins.sslVerify).join(' and ');
     const trusted = valueOf(conf, 'lua_ssl_trusted_certificate');
-    const entries = (trusted ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const entries = (trusted ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
     const fix = `Download the Amazon RDS CA bundle (${RDS_BUNDLE}) and set lua_ssl_trusted_certificate = system,/path/to/global-bundle.pem.`;
     const findings: LintFinding[] = [];
     if (entries.length === 0) {
