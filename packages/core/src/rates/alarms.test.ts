@@ -89,6 +89,30 @@ describe('evaluateAlarms: database rate', () => {
       expected: [],
     },
     {
+      name: 'goes critical on one second over the budget that the 10 s average hides',
+      input: { ratePerSecond: 40, busiestSecondCount: 400 },
+      open: [],
+      expected: ['db-rate-critical:db-1'],
+    },
+    {
+      name: 'stays quiet when the busiest second is exactly at the budget',
+      input: { ratePerSecond: 20, busiestSecondCount: 200 },
+      open: [],
+      expected: [],
+    },
+    {
+      name: 'keeps an open critical while a second of the window is at 90% of the budget',
+      input: { ratePerSecond: 30, busiestSecondCount: 180 },
+      open: ['db-rate-critical:db-1'],
+      expected: ['db-rate-critical:db-1'],
+    },
+    {
+      name: 'resolves a second-triggered critical once no second of the window reaches 90% of the budget',
+      input: { ratePerSecond: 30, busiestSecondCount: 179 },
+      open: ['db-rate-critical:db-1'],
+      expected: [],
+    },
+    {
       name: 'never rate-alarms a database without a budget',
       input: { ratePerSecond: 50, budgetPerSecond: 0 },
       open: [],
@@ -107,6 +131,19 @@ describe('evaluateAlarms: database rate', () => {
       message: 'db-1 at 172/s, 86% of its 200/s IAM budget (10 s average)',
       value: 172,
       threshold: 160,
+    });
+  });
+
+  it('names the busiest second when it, not the average, is over the budget', () => {
+    const [alarm] = evaluate({
+      databases: [database({ name: 'orders-db', ratePerSecond: 40, busiestSecondCount: 400 })],
+    });
+    expect(alarm).toMatchObject({
+      severity: 'critical',
+      message:
+        'orders-db at 400/s in its busiest second of the last 10 s, 200% of its 200/s IAM budget (10 s average 40/s)',
+      value: 400,
+      threshold: 200,
     });
   });
 

@@ -7,9 +7,14 @@ import { DEFAULT_HEARTBEAT_INTERVAL_MS, type NonThrottleCause } from './fleet-st
 // evaluateAlarms: the alarm set that should be open now, from figures and the keys open
 // now. Pure and level-triggered: the caller diffs the result against its open alarms.
 //
+// Resolution: RDS meters IAM logins per second, so one second over the budget is already
+// throttling there. The critical alarm therefore opens on the busiest single second (no
+// averaging), on the first evaluation that sees it; the warning keeps the 10 s average.
+//
 // Hysteresis (why an open alarm stays open a little below its threshold):
-// - Rate alarms open when the 10 s average crosses the threshold and resolve only when
-//   it falls below `resolveRatio` (0.9) × threshold. A 10 s average near 160/s moves by
+// - Rate alarms open when the 10 s average (or, for critical, one second) crosses the
+//   threshold and resolve only when it falls below `resolveRatio` (0.9) × threshold: an open
+//   critical stays while any second of the window is at or above 0.9 × budget. A 10 s average near 160/s moves by
 //   several per second with every heartbeat; a 10% band absorbs that noise without
 //   hiding a real drop.
 // - Event alarms (throttling, auth failures) open on one event in the window and
@@ -31,6 +36,11 @@ export interface DatabaseAlarmInput {
   readonly warningUtilisation?: number;
   /** IAM authentications per second, averaged over the window. */
   readonly ratePerSecond: number;
+  /**
+   * IAM authentications in the busiest single second of the window, the second in progress
+   * included (counts only grow, so a partial second over the budget is over it).
+   */
+  readonly busiestSecondCount?: number | undefined;
   readonly throttledInWindow: number;
   readonly lastThrottledAtMs?: number | undefined;
 }
@@ -125,17 +135,23 @@ function databaseAlarm(
 
   const isCriticalOpen = isOpen('db-rate-critical', id);
   const criticalBar = isCriticalOpen ? budget * options.resolveRatio : budget;
-  const isOverBudget = hasBudget && crosses(rate, criticalBar, isCriticalOpen);
+  const busiest = input.busiestSecondCount ?? 0;
+  const isSecondOver = hasBudget && crosses(busiest, criticalBar, isCriticalOpen);
+  const isOverBudget = hasBudget && (crosses(rate, criticalBar, isCriticalOpen) || isSecondOver);
   const hasThrottled = input.throttledInWindow > 0;
   const lastThrottledAgoMs =
     input.lastThrottledAtMs === undefined ? Number.POSITIVE_INFINITY : nowMs - input.lastThrottledAtMs;
   const isThrottleHeld = isCriticalOpen && lastThrottledAgoMs < options.clearAfterMs;
   if (isOverBudget || hasThrottled || isThrottleHeld) {
-    let message = figures;
+    // A second over the budget that the average hides is named as such, with the average beside it.
+    let message =
+      busiest > budget && busiest > rate
+        ? `${input.name ?? id} at ${formatRate(busiest)} in its busiest second of the last ${windowText}, ${formatPercent(utilisation(busiest, budget))} of its ${formatRate(budget)} IAM budget (${windowText} average ${formatRate(rate)})`
+        : figures;
     if (hasThrottled)
       message += `; ${plural(input.throttledInWindow, 'IAM authentication')} throttled in the last ${windowText}`;
     else if (isThrottleHeld) message += `; last throttled ${formatDuration(lastThrottledAgoMs)} ago`;
-    if (isCriticalOpen && rate <= budget && !hasThrottled) {
+    if (isCriticalOpen && rate <= budget && busiest <= budget && !hasThrottled) {
       message += ` (clears below ${formatRate(criticalBar)} after ${formatDuration(options.clearAfterMs)} without throttling)`;
     }
     return {
@@ -144,7 +160,7 @@ function databaseAlarm(
       severity: 'critical',
       subject,
       message,
-      value: rate,
+      value: Math.max(rate, busiest),
       threshold: budget,
     };
   }

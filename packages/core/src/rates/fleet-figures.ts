@@ -1,7 +1,7 @@
 import type { ConnectionKind } from './counter-delta';
 import type { FleetRates } from './fleet-rates';
 import { NON_THROTTLE_CAUSES, type NonThrottleCause } from './fleet-state';
-import { secondOf } from './second-series';
+import { SECOND_MS, secondOf } from './second-series';
 
 // The figures alarm evaluation and pacing read from FleetRates, shaped to be spread into
 // `DatabaseAlarmInput` / `NodeAlarmInput` beside what the database row knows (name, budget).
@@ -20,6 +20,8 @@ export interface DatabaseFigures {
   readonly ratePerSecond: number;
   /** Every new connection, IAM or password, per second over the same window. */
   readonly allAttemptsPerSecond: number;
+  /** IAM authentications in the busiest second of the window, the unsettled second in progress included. */
+  readonly busiestSecondCount: number;
   /** Throttled authentications reported in the last `windowSeconds` (up to now). */
   readonly throttledInWindow: number;
   readonly lastThrottledAtMs: number | undefined;
@@ -52,12 +54,20 @@ export function databaseFigures(
   const settledMs = nowMs - (options.settleMs ?? DEFAULT_SETTLE_MS);
   const database = fleet.database(databaseId);
   if (database === undefined) {
-    return { ratePerSecond: 0, allAttemptsPerSecond: 0, throttledInWindow: 0, lastThrottledAtMs: undefined };
+    return {
+      ratePerSecond: 0,
+      allAttemptsPerSecond: 0,
+      busiestSecondCount: 0,
+      throttledInWindow: 0,
+      lastThrottledAtMs: undefined,
+    };
   }
   const [from, to] = eventWindow(nowMs, windowSeconds);
   return {
     ratePerSecond: database.iamAttempts.windowAverage(settledMs, windowSeconds),
     allAttemptsPerSecond: database.attempts.windowAverage(settledMs, windowSeconds),
+    // Unsettled on purpose: a count only grows, so a second already over the budget is over it.
+    busiestSecondCount: database.iamAttempts.peak(from * SECOND_MS, to * SECOND_MS)?.count ?? 0,
     throttledInWindow: database.throttled.sumSeconds(from, to),
     lastThrottledAtMs: database.lastThrottledAtMs,
   };

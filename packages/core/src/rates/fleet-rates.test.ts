@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONNECTION_KINDS } from './counter-delta';
+import { evaluateAlarms } from './alarms';
 import { databaseFigures, nodeFigures } from './fleet-figures';
 import { FleetRates } from './fleet-rates';
 import { snapshot } from './test-helpers';
@@ -113,6 +114,22 @@ describe('FleetRates', () => {
     for (let seq = 1; seq <= 12; seq++)
       fleet.ingestHeartbeat('kong-1', snapshot(seq, { attempts: seq * 172 }), T0_MS + seq * 1_000);
     expect(databaseFigures(fleet, 'db-1', T0_MS + 12_000).ratePerSecond).toBe(172);
+  });
+
+  it('shows a second over the budget on the first evaluation after the heartbeat that carries it', () => {
+    const fleet = fleetWithNode();
+    fleet.ingestHeartbeat('kong-1', snapshot(0), T0_MS);
+    for (let seq = 1; seq <= 5; seq++)
+      fleet.ingestHeartbeat('kong-1', snapshot(seq, { attempts: seq * 20 }), T0_MS + seq * 1_000);
+    const burstAtMs = T0_MS + 6_000;
+    fleet.ingestHeartbeat('kong-1', snapshot(6, { attempts: 100 + 400 }), burstAtMs);
+    const figures = databaseFigures(fleet, 'db-1', burstAtMs + 1);
+    expect(figures.busiestSecondCount).toBe(400);
+    const alarms = evaluateAlarms(
+      { databases: [{ databaseId: 'db-1', budgetPerSecond: 200, ...figures }], nodes: [], openAlarmKeys: new Set() },
+      burstAtMs + 1,
+    );
+    expect(alarms.map((alarm) => alarm.key)).toEqual(['db-rate-critical:db-1']);
   });
 
   it('starts a new heartbeat streak after a silence of three intervals', () => {
