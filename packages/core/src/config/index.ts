@@ -37,7 +37,15 @@ export {
   type ResolvedValue,
   type ValueSource,
 } from './load';
-export { kongSigningRegion, partitionOfRegion, isIpAddress } from './region';
+export {
+  kongSigningRegion,
+  partitionOfRegion,
+  isIpAddress,
+  signingRegion,
+  KONG_REGION_PATTERN_RELEASES,
+  type RegionProblem,
+  type RegionVerdict,
+} from './region';
 export {
   effectiveConfig,
   connectionSettings,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIpAddress, kongSigningRegion, partitionOfRegion, rdsRegionByAwsNaming } from './region';
+import { isIpAddress, kongSigningRegion, partitionOfRegion, rdsRegionByAwsNaming, signingRegion } from './region';
 
 describe('kongSigningRegion (Kong iam_token_handler patterns)', () => {
   it.each([
@@ -50,5 +50,25 @@ describe('helpers', () => {
     ['us-isob-east-1', 'aws-iso-b'],
   ])('puts %s in partition %s', (region, partition) => {
     expect(partitionOfRegion(region)).toBe(partition);
+  });
+});
+
+describe('signingRegion (the one rule for lint, token, probe and preflight)', () => {
+  it.each([
+    ['test_database.test_cluster.us-east-1.rds.amazonaws.com', { ok: true, region: 'us-east-1' }],
+    ['kong.abc.us-east-1.rds.amazonaws.com.internal.example', { ok: true, region: 'us-east-1' }],
+    ['10.0.0.12', { ok: false, problem: 'ip-address', awsRegion: null }],
+    ['KONG.ABC.US-EAST-1.RDS.AMAZONAWS.COM', { ok: false, problem: 'upper-case', awsRegion: 'us-east-1' }],
+    [
+      'kong.abc.rds.cn-north-1.amazonaws.com.cn',
+      { ok: false, problem: 'china-endpoint-form', awsRegion: 'cn-north-1' },
+    ],
+    [
+      'kong.abc.mx-central-1.rds.amazonaws.com',
+      { ok: false, problem: 'region-unknown-to-kong', awsRegion: 'mx-central-1' },
+    ],
+    ['db.internal.example.com', { ok: false, problem: 'not-an-rds-endpoint', awsRegion: null }],
+  ])('judges %s', (host, verdict) => {
+    expect(signingRegion(host)).toEqual(verdict);
   });
 });

@@ -6,8 +6,9 @@
 // No match makes every IAM login fail with
 // "cannot fetch IAM token because extract region from db endpoint failed".
 //
-// Two questions live here: what Kong will actually do (kongSigningRegion, for lint) and
-// what region a correct token needs by AWS naming (rdsRegionByAwsNaming, for our signer).
+// One rule everywhere: lint, token, probe and preflight all sign for the region Kong itself
+// derives (signingRegion). AWS's own naming (rdsRegionByAwsNaming) is used only to explain
+// why Kong finds none for a host that is in fact an RDS endpoint.
 
 const KONG_REGION_PATTERNS: readonly RegExp[] = [
   /((?:us|eu|ap|sa|ca|me)-\w+-\d+)\.rds\.amazonaws\.com/,
@@ -55,6 +56,8 @@ const ANY_RDS_REGION = new RegExp(
     PARTITION_SUFFIXES.map((suffix) => suffix.replaceAll('.', String.raw`\.`)).join('|') +
     ')$',
 );
+/** China's endpoints put the region after `rds`: `<name>.<id>.rds.cn-north-1.amazonaws.com.cn`. */
+const CHINA_RDS_REGION = new RegExp(String.raw`^(?:[a-z0-9-]+\.)+rds\.(cn-[a-z]+-\d+)\.amazonaws\.com\.cn$`);
 
 /**
  * The region an RDS endpoint name carries by AWS's own naming
@@ -63,7 +66,37 @@ const ANY_RDS_REGION = new RegExp(
  * which AWS says cannot be used to sign a token. iamroll's own signer uses this rule.
  */
 export function rdsRegionByAwsNaming(host: string): string | null {
-  return ANY_RDS_REGION.exec(host.trim().toLowerCase().replace(/\.$/, ''))?.[1] ?? null;
+  const name = host.trim().toLowerCase().replace(/\.$/, '');
+  return ANY_RDS_REGION.exec(name)?.[1] ?? CHINA_RDS_REGION.exec(name)?.[1] ?? null;
+}
+
+/** Why Kong finds no signing region for a host. */
+export type RegionProblem =
+  'ip-address' | 'upper-case' | 'china-endpoint-form' | 'region-unknown-to-kong' | 'not-an-rds-endpoint';
+
+export type RegionVerdict =
+  | { readonly ok: true; readonly region: string }
+  | { readonly ok: false; readonly problem: RegionProblem; readonly awsRegion: string | null };
+
+/** Kong Gateway releases whose iam_token_handler.lua carries the patterns above, as far as known. */
+export const KONG_REGION_PATTERN_RELEASES = 'Kong Gateway 3.3 and later (no release is known to have changed them)';
+
+/**
+ * The one signing-region rule: the region Kong derives from `host` (its own unanchored
+ * patterns, so Kong's test host `test_database.test_cluster.us-east-1.rds.amazonaws.com`
+ * signs for us-east-1), or why it finds none, with the region AWS naming would give.
+ */
+export function signingRegion(host: string): RegionVerdict {
+  const region = kongSigningRegion(host);
+  if (region !== null) return { ok: true, region };
+  const awsRegion = rdsRegionByAwsNaming(host);
+  if (isIpAddress(host.trim())) return { ok: false, problem: 'ip-address', awsRegion: null };
+  if (awsRegion !== null && host !== host.toLowerCase()) return { ok: false, problem: 'upper-case', awsRegion };
+  if (awsRegion !== null && CHINA_RDS_REGION.test(host.trim().replace(/\.$/, ''))) {
+    return { ok: false, problem: 'china-endpoint-form', awsRegion };
+  }
+  if (awsRegion !== null) return { ok: false, problem: 'region-unknown-to-kong', awsRegion };
+  return { ok: false, problem: 'not-an-rds-endpoint', awsRegion: null };
 }
 
 /** The AWS partition of a region name: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b. */

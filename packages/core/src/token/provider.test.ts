@@ -85,6 +85,18 @@ describe('token correctness', () => {
   });
 });
 
+describe("Kong's own token spec", () => {
+  // spec/…/iam_token_handler: Kong's test host, keys test_id / test_key, ngx.time() = 1667543171.
+  it("gives the signature of Kong's spec for its test host, region taken from the host as Kong does", async () => {
+    vi.setSystemTime(new Date('2022-11-04T06:26:11Z'));
+    const target = { host: 'test_database.test_cluster.us-east-1.rds.amazonaws.com', port: 443, user: 'test_user' };
+    const provider = createIamTokenProvider({ credentials: { accessKeyId: 'test_id', secretAccessKey: 'test_key' } });
+    const query = queryOf(await provider.getToken(target), target);
+    expect(query.get('X-Amz-Credential')).toBe('test_id/20221104/us-east-1/rds-db/aws4_request');
+    expect(query.get('X-Amz-Signature')).toBe('ff72d46f1937c1f5917f69d694929ca814b781619b8d730451c7ffef050059b0');
+  });
+});
+
 describe('token cache', () => {
   it('serves the same token for the same target', async () => {
     const provider = createIamTokenProvider({ credentials: KEYS, now: manualClock().now });

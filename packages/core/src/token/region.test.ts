@@ -12,8 +12,8 @@ describe('regionFromRdsHost', () => {
     ['mydb.abcdefghijkl.us-gov-west-1.rds.amazonaws.com', 'us-gov-west-1'],
     ['mydb.abcdefghijkl.us-iso-east-1.rds.c2s.ic.gov', 'us-iso-east-1'],
     ['mydb.abcdefghijkl.us-isob-east-1.rds.sc2s.sgov.gov', 'us-isob-east-1'],
-    ['MyDB.ABCDEFGHIJKL.US-EAST-2.RDS.AMAZONAWS.COM.', 'us-east-2'],
-  ])('reads the region of %s', (host, region) => {
+    ['test_database.test_cluster.us-east-1.rds.amazonaws.com', 'us-east-1'],
+  ])('reads the region of %s as Kong does', (host, region) => {
     expect(regionFromRdsHost(host)).toBe(region);
   });
 
@@ -25,7 +25,10 @@ describe('regionFromRdsHost', () => {
     'kong-db.example.rds.amazonaws.com.evil.example',
     'abcdefghijkl.rds.amazonaws.com',
     'mydb.abcdefghijkl.us-east-1.rds.amazonaws.co',
-  ])('finds no region in %s', (host) => {
+    'MyDB.ABCDEFGHIJKL.US-EAST-2.RDS.AMAZONAWS.COM.',
+    'mydb.abcdefghijkl.rds.cn-north-1.amazonaws.com.cn',
+    'mydb.abcdefghijkl.af-south-1.rds.amazonaws.com',
+  ])('finds no region in %s, where Kong finds none', (host) => {
     expect(regionFromRdsHost(host)).toBeUndefined();
   });
 });
@@ -54,5 +57,16 @@ describe('resolveSigningRegion', () => {
     expect((caught as TokenError).failureCause).toBe('region');
     expect((caught as TokenError).message).toContain('"db.internal.example.com"');
     expect((caught as TokenError).message).toContain('--region');
+  });
+});
+
+describe('resolveSigningRegion where Kong fails on a real RDS endpoint', () => {
+  it.each([
+    ['mydb.abcdefghijkl.rds.cn-north-1.amazonaws.com.cn', "China's form", 'cn-north-1'],
+    ['mydb.abcdefghijkl.il-central-1.rds.amazonaws.com', "a region Kong's patterns do not know", 'il-central-1'],
+    ['MYDB.ABCDEFGHIJKL.US-EAST-2.RDS.AMAZONAWS.COM', 'lower case', 'us-east-2'],
+  ])('refuses %s, saying %s and offering --region %s', (host, says, region) => {
+    expect(() => resolveSigningRegion(host)).toThrow(says);
+    expect(() => resolveSigningRegion(host)).toThrow(`--region ${region}`);
   });
 });

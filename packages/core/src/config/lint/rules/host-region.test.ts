@@ -32,6 +32,16 @@ describe('iam-region-undetectable', () => {
     expect(finding?.message).toContain('il-central-1');
   });
 
+  it("names a real China endpoint that Kong's pattern misses, and which Kong releases it concerns", () => {
+    const [finding] = findings(
+      ['pg_host = kong.abcdefghijkl.rds.cn-north-1.amazonaws.com.cn', 'pg_iam_auth = on'],
+      'iam-region-undetectable',
+    );
+    expect(finding?.message).toContain('a real RDS endpoint in cn-north-1');
+    expect(finding?.message).toContain('Kong Gateway 3.3 and later');
+    expect(finding?.message).not.toContain('custom DNS name');
+  });
+
   it('checks the read-only host when the read-only connection is on IAM', () => {
     const found = findings(
       [`pg_host = ${RDS_HOST}`, 'pg_ro_host = 10.0.0.9', 'pg_ro_iam_auth = on'],
