@@ -44,6 +44,23 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // One file per command; what two commands share lives in apps/cli/src/, so no command
+    // imports another (and none imports main.ts, which imports them all).
+    files: ['apps/cli/src/commands/*.ts'],
+    ignores: ['apps/cli/src/commands/index.ts', 'apps/cli/src/commands/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['./*'], message: 'A command imports no other command: move what they share to apps/cli/src/.' },
+            { group: ['../main', '../main.ts'], message: 'Commands never import main.ts (it imports every command).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode, processIo, type CliIo } from './io';
 import { preloadCommand, registerCommands } from './commands/index';
+import { exitCodeOf } from './exit-code';
+import { CliError, ExitCode, processIo, type CliIo } from './io';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('iamroll')
@@ -28,7 +29,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return lastExitCode(program);
+    return exitCodeOf(program);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
@@ -43,17 +44,4 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.stderr(`iamroll: unexpected error: ${message}\n`);
     return ExitCode.usage;
   }
-}
-
-const exitCodes = new WeakMap<Command, number>();
-
-/** Commands report a non-zero outcome (e.g. lint errors) through this, not process.exit. */
-export function setExitCode(command: Command, code: number): void {
-  let root: Command = command;
-  while (root.parent) root = root.parent;
-  exitCodes.set(root, code);
-}
-
-function lastExitCode(program: Command): number {
-  return exitCodes.get(program) ?? ExitCode.ok;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { preloadController } from '../controller';
 import type { CliIo } from '../io';
 import { register as registerToken } from './token';
 import { register as registerProbe } from './probe';
@@ -6,7 +7,7 @@ import { register as registerSim } from './sim';
 import { register as registerLint } from './lint';
 import { register as registerPlan } from './plan';
 import { register as registerPolicy } from './policy';
-import { preloadServe, register as registerServe } from './serve';
+import { register as registerServe } from './serve';
 import { register as registerStart } from './start';
 
 /**
@@ -28,7 +29,10 @@ export function registerCommands(program: Command, io: CliIo): void {
  * Heavy modules a command needs before parsing (for its --help text). Everything
  * else loads inside the action, so light commands start fast.
  */
-const preloaders: Readonly<Record<string, () => Promise<void>>> = { serve: preloadServe, start: preloadServe };
+const preloaders: Readonly<Record<string, () => Promise<void>>> = {
+  serve: preloadController,
+  start: preloadController,
+};
 
 export async function preloadCommand(name: string | undefined): Promise<void> {
   if (name !== undefined && Object.hasOwn(preloaders, name)) await preloaders[name]?.();

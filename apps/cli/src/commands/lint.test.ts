@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io';
 import { main } from '../main';
+import { captureIo } from '../test/capture-io';
 
 const RDS_HOST = 'kong.abc123xyz.us-east-1.rds.amazonaws.com';
 const dir = mkdtempSync(join(tmpdir(), 'iamroll-lint-'));
@@ -14,19 +14,6 @@ function file(name: string, lines: readonly string[]): string {
   const path = join(dir, name);
   writeFileSync(path, lines.map((line) => `${line}\n`).join(''));
   return path;
-}
-
-function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    env,
-    cwd: dir,
-    out: () => out,
-    err: () => err,
-  };
 }
 
 const SOUND = file('sound.conf', [
@@ -45,7 +32,7 @@ const MTLS = file('mtls.conf', [
 
 describe('iamroll lint', () => {
   it('exits 0 and prints a summary when there is no error finding', async () => {
-    const io = captureIo();
+    const io = captureIo({ cwd: dir });
     expect(await main(['lint', SOUND], io)).toBe(0);
     expect(io.out()).toMatch(
       /read-write {2}kong\.abc123xyz\.us-east-1\.rds\.amazonaws\.com:5432 .*IAM on \(signing region us-east-1\)/,
@@ -54,14 +41,14 @@ describe('iamroll lint', () => {
   });
 
   it('exits 1 and reports rule, severity, key, message and fix for an error', async () => {
-    const io = captureIo();
+    const io = captureIo({ cwd: dir });
     expect(await main(['lint', MTLS], io)).toBe(1);
     expect(io.out()).toContain('error   iam-mtls-conflict  pg_ssl_cert');
     expect(io.out()).toContain('fix: Remove pg_ssl_cert');
   });
 
   it('prints exactly findings and effective settings as JSON', async () => {
-    const io = captureIo();
+    const io = captureIo({ cwd: dir });
     expect(await main(['lint', MTLS, '--format', 'json'], io)).toBe(1);
     const report = JSON.parse(io.out()) as {
       findings: { rule: string; severity: string; key: string; message: string; fix: string }[];
@@ -75,42 +62,42 @@ describe('iamroll lint', () => {
   });
 
   it('never prints the password', async () => {
-    const io = captureIo();
+    const io = captureIo({ cwd: dir });
     await main(['lint', MTLS, '--format', 'json'], io);
     await main(['lint', MTLS], io);
     expect(io.out() + io.err()).not.toContain('hunter2');
   });
 
   it('reads KONG_* from the environment over kong.conf', async () => {
-    const io = captureIo({ KONG_PG_IAM_AUTH: 'off' });
+    const io = captureIo({ cwd: dir, env: { KONG_PG_IAM_AUTH: 'off' } });
     expect(await main(['lint', MTLS], io)).toBe(0);
   });
 
   it('reads an env file over the environment', async () => {
     const envFile = file('kong.env', ['KONG_PG_IAM_AUTH=on']);
-    const io = captureIo({ KONG_PG_IAM_AUTH: 'off' });
+    const io = captureIo({ cwd: dir, env: { KONG_PG_IAM_AUTH: 'off' } });
     expect(await main(['lint', MTLS, '--env-file', envFile], io)).toBe(1);
   });
 
   it('exits 2 naming the file and the fix when kong.conf is missing', async () => {
-    const io = captureIo();
+    const io = captureIo({ cwd: dir });
     expect(await main(['lint', 'missing.conf'], io)).toBe(2);
     expect(io.err()).toMatch(/^iamroll: cannot read kong\.conf ".*missing\.conf": no such file\. Pass the path/);
     expect(io.err()).not.toMatch(/\n\s+at /);
   });
 
   it('exits 2 for a missing env file', async () => {
-    const io = captureIo();
+    const io = captureIo({ cwd: dir });
     expect(await main(['lint', SOUND, '--env-file', 'nope.env'], io)).toBe(2);
     expect(io.err()).toContain('cannot read env file');
   });
 
   it('exits 2 for an unknown format', async () => {
-    expect(await main(['lint', SOUND, '--format', 'yaml'], captureIo())).toBe(2);
+    expect(await main(['lint', SOUND, '--format', 'yaml'], captureIo({ cwd: dir }))).toBe(2);
   });
 
   it('explains its options in --help', async () => {
-    const io = captureIo();
+    const io = captureIo({ cwd: dir });
     expect(await main(['lint', '--help'], io)).toBe(0);
     expect(io.out()).toContain('--env-file <file>');
     expect(io.out()).toContain('Exit status: 0 no error finding, 1 at least one error finding, 2 usage or I/O error.');

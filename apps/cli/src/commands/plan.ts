@@ -11,9 +11,9 @@ import {
   type IamStage,
   type StagePlan,
 } from '@iamroll/core/config';
+import { setExitCode } from '../exit-code';
 import { CliError, ExitCode, type CliIo } from '../io';
-import { setExitCode } from '../main';
-import { formatFinding, readKongInputs } from './lint';
+import { formatFinding, readKongInputs } from '../kong-inputs';
 
 // `iamroll plan`: the exact edits that move one node to a stage, as a new kong.conf, as
 // KONG_* variables or as a diff, with the rollback edits and what blocks the change.

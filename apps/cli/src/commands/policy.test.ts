@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io';
 import { main } from '../main';
-
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    env: {},
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIo } from '../test/capture-io';
 
 const ARGS = ['policy', '--region', 'us-east-1', '--account', '123456789012', '--resource-id', 'db-ABCDEFGHIJKL'];
 

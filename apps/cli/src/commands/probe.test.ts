@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { makeTestCertificate } from '@iamroll/core/pool/testing';
 import { startRdsSim, type RdsSim } from '@iamroll/rds-sim';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../io';
 import { main } from '../main';
+import { captureIo } from '../test/capture-io';
 
 let sim: RdsSim;
 
@@ -26,19 +26,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllEnvs();
 });
-
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => void (out += text),
-    stderr: (text) => void (err += text),
-    env: {},
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 function probeArgs(overrides: Record<string, string> = {}): string[] {
   const flags: Record<string, string> = {

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { ConnectFailureCause, IamPool } from '@iamroll/core/pool';
 import type { TokenProvider } from '@iamroll/core/token';
+import { setExitCode } from '../exit-code';
 import { CliError, ExitCode, type CliIo } from '../io';
-import { setExitCode } from '../main';
 import {
   addTokenOptions,
   defaultTokenProvider,
@@ -10,7 +10,7 @@ import {
   tokenCliError,
   tokenTarget,
   type TokenFlags,
-} from './token';
+} from '../token-options';
 
 interface ProbeFlags extends TokenFlags {
   readonly ca: string;

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io';
 import { main } from '../main';
-
-function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => (out += text),
-    stderr: (text) => (err += text),
-    env,
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureIo } from '../test/capture-io';
 
 describe('iamroll serve / start', () => {
   it('documents every environment variable in --help', async () => {
@@ -38,7 +25,7 @@ describe('iamroll serve / start', () => {
   });
 
   it('reports every configuration problem at once, before starting anything', async () => {
-    const io = captureIo({ IAMROLL_PORT: '99999', LOG_LEVEL: 'loud', IAMROLL_ADMIN_PASSWORD: 'short' });
+    const io = captureIo({ env: { IAMROLL_PORT: '99999', LOG_LEVEL: 'loud', IAMROLL_ADMIN_PASSWORD: 'short' } });
     expect(await main(['start'], io)).toBe(2);
     expect(io.err()).toMatch(/IAMROLL_PORT/);
     expect(io.err()).toMatch(/LOG_LEVEL/);

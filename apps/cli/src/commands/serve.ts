@@ -1,73 +1,7 @@
 import type { Command } from 'commander';
+import { environmentHelp, runController, type ControllerFlags } from '../controller';
+import type { CliIo } from '../io';
 import { parseListenPort } from '../options';
-import type * as ApiConfig from '@iamroll/api/config';
-import type { Config } from '@iamroll/api/config';
-import { CliError, type CliIo } from '../io';
-
-interface ServeFlags {
-  readonly host?: string;
-  readonly port?: number;
-}
-
-type ConfigModule = typeof ApiConfig;
-let configModule: ConfigModule | undefined;
-
-/**
- * Loads the API's config schema (TypeBox: ~0.5 s). main.ts calls this before
- * parsing when the command is serve/start, so --help can list the variables
- * while `iamroll lint` never pays for it.
- */
-export async function preloadServe(): Promise<void> {
-  configModule ??= await import('@iamroll/api/config');
-}
-
-/** The environment variables, from the API's own config schema, for --help. */
-function environmentHelp(): string {
-  if (!configModule) return '';
-  const lines = Object.entries(configModule.EnvSchema.properties).map(([name, schema]) => {
-    const { description, default: fallback } = schema as { description?: string; default?: unknown };
-    const shown =
-      typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean'
-        ? ` (default ${fallback})`
-        : '';
-    return `  ${name}${shown}${description ? `\n      ${description}` : ''}`;
-  });
-  return `\nEnvironment:\n${lines.join('\n')}\n`;
-}
-
-export interface ControllerMode {
-  /** Logs to a file by default (IAMROLL_LOG_FILE overrides), so the terminal shows only the banner. */
-  readonly isLoggingToFile: boolean;
-  readonly note?: string;
-}
-
-/** Starts the controller and resolves once it has stopped (SIGINT/SIGTERM). Shared by `serve` and `start`. */
-export async function runController(io: CliIo, flags: ServeFlags, mode: ControllerMode): Promise<void> {
-  await preloadServe();
-  const { ConfigError, loadConfig } = configModule!;
-  let config: Config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
-    throw error;
-  }
-  const { defaultLogFile, startServer } = await import('@iamroll/api');
-  config = {
-    ...config,
-    ...(flags.host ? { host: flags.host } : {}),
-    ...(flags.port === undefined ? {} : { port: flags.port }),
-    ...(mode.isLoggingToFile && !config.logFile ? { logFile: defaultLogFile(config) } : {}),
-  };
-  if (mode.note) io.stdout(`${mode.note}\n`);
-  const server = await startServer({ config, stdout: io.stdout }).catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (/EADDRINUSE/.test(reason))
-      throw new CliError(`port ${config.port} on ${config.host} is taken: stop what uses it, or pass --port.`);
-    throw new CliError(`the controller did not start: ${reason}`);
-  });
-  await server.closed;
-}
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -86,5 +20,5 @@ export function register(program: Command, io: CliIo): void {
       () =>
         `${environmentHelp()}\nPrints the URL, and on the very first start the generated admin password (once). Logs go to stdout as JSON lines unless IAMROLL_LOG_FILE is set.\n`,
     )
-    .action(async (flags: ServeFlags) => runController(io, flags, { isLoggingToFile: false }));
+    .action(async (flags: ControllerFlags) => runController(io, flags, { isLoggingToFile: false }));
 }

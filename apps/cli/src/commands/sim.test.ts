@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Signer } from '@aws-sdk/rds-signer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io';
 import { main } from '../main';
+import { captureIo } from '../test/capture-io';
 import type { SimReady } from './sim';
 
 const BIN = fileURLToPath(new URL('../../bin/iamroll.js', import.meta.url));
@@ -26,32 +26,50 @@ async function firstLine(child: ChildProcess): Promise<string> {
   return line;
 }
 
+/** A running `iamroll sim --json` process with its data under `root`, and its ready line. */
+interface SimProcess {
+  readonly root: string;
+  readonly child: ChildProcess;
+  readonly ready: SimReady;
+}
+
+async function startSimProcess(): Promise<SimProcess> {
+  const root = await mkdtemp(join(tmpdir(), 'iamroll-cli-sim-'));
+  await chmod(root, 0o755); // as root the embedded PostgreSQL runs as `postgres` and must enter it
+  const child = spawn(
+    process.execPath,
+    [BIN, 'sim', '--json', '--port', '0', '--rate', '50', '--data-dir', join(root, 'sim')],
+    {
+      cwd: root,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const ready = JSON.parse(await firstLine(child)) as SimReady;
+  return { root, child, ready };
+}
+
+async function stopSimProcess({ root, child }: SimProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  }
+  await rm(root, { recursive: true, force: true });
+}
+
+// Each test that changes the simulator (stopping it) starts its own, so the tests pass in any order.
 describe('iamroll sim', () => {
+  let shared: SimProcess;
   let root: string;
-  let child: ChildProcess;
   let ready: SimReady;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'iamroll-cli-sim-'));
-    await chmod(root, 0o755); // as root the embedded PostgreSQL runs as `postgres` and must enter it
-    child = spawn(
-      process.execPath,
-      [BIN, 'sim', '--json', '--port', '0', '--rate', '50', '--data-dir', join(root, 'sim')],
-      {
-        cwd: root,
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    ready = JSON.parse(await firstLine(child)) as SimReady;
+    shared = await startSimProcess();
+    ({ root, ready } = shared);
   }, 90_000);
 
   afterAll(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-    await rm(root, { recursive: true, force: true });
+    if (shared) await stopSimProcess(shared);
   });
 
   it('prints one JSON line with the endpoint, CA file, credentials, metrics URL and a psql line', async () => {
@@ -97,17 +115,22 @@ describe('iamroll sim', () => {
   });
 
   it('stops on SIGTERM and leaves no PostgreSQL running', async () => {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    await exited;
-    // postmaster.pid exists exactly while the embedded server runs.
-    await expect(stat(join(root, 'sim', 'pg', 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
-  }, 30_000);
+    const own = await startSimProcess();
+    const { root, child } = own;
+    try {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+      // postmaster.pid exists exactly while the embedded server runs.
+      await expect(stat(join(root, 'sim', 'pg', 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
+    } finally {
+      await stopSimProcess(own);
+    }
+  }, 120_000);
 
   it('rejects a bad --rate before starting anything', async () => {
-    let err = '';
-    const io: CliIo = { stdout: () => undefined, stderr: (text) => void (err += text), env: {}, cwd: root };
+    const io = captureIo({ cwd: root });
     expect(await main(['sim', '--rate', 'fast'], io)).toBe(2);
-    expect(err).toMatch(/expected IAM authentications per second/);
+    expect(io.err()).toMatch(/expected IAM authentications per second/);
   });
 });

@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
+import { runController, type ControllerFlags } from '../controller';
 import type { CliIo } from '../io';
 import { parseListenPort } from '../options';
-import { runController } from './serve';
-
-interface StartFlags {
-  readonly host?: string;
-  readonly port?: number;
-}
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -18,7 +13,7 @@ export function register(program: Command, io: CliIo): void {
       'after',
       '\nLike `iamroll serve`, but logs go to .data/api/api.log (IAMROLL_LOG_FILE overrides) so the terminal stays readable.\n',
     )
-    .action(async (flags: StartFlags) =>
+    .action(async (flags: ControllerFlags) =>
       runController(io, flags, {
         isLoggingToFile: true,
         note: 'iamroll start: the controller on its own for now; the sandbox with simulated databases and Kong nodes comes in a later release.',

@@ -1,22 +1,9 @@
 import { startStsStub, type StsStub } from '@iamroll/core/token/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../io';
 import { main } from '../main';
+import { captureIo } from '../test/capture-io';
 
 const HOST = 'kong-db.abcdefghijkl.eu-west-1.rds.amazonaws.com';
-
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => void (out += text),
-    stderr: (text) => void (err += text),
-    env: {},
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 beforeEach(() => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
