@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../io';
 import { main } from '../main';
+import { captureIo } from '../test/capture-io';
 
 // Kong's own spec (iam_token_handler): its test host, keys test_id / test_key, and
 // ngx.time() = 1667543171 (2022-11-04T06:26:11Z) give this signature. No --region: the
@@ -22,19 +22,12 @@ afterEach(() => {
 
 describe("iamroll token against Kong's token spec", () => {
   it("signs Kong's test host for us-east-1 without --region, with Kong's signature", async () => {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      stdout: (text) => void (out += text),
-      stderr: (text) => void (err += text),
-      env: {},
-      cwd: process.cwd(),
-    };
+    const io = captureIo();
     const args = ['token', '--host', 'test_database.test_cluster.us-east-1.rds.amazonaws.com', '--port', '443'];
     const code = await main([...args, '--user', 'test_user'], io);
-    expect(err).toBe('');
+    expect(io.err()).toBe('');
     expect(code).toBe(0);
-    const query = new URLSearchParams(out.trim().split('?')[1]);
+    const query = new URLSearchParams(io.out().trim().split('?')[1]);
     expect(query.get('X-Amz-Credential')).toBe('test_id/20221104/us-east-1/rds-db/aws4_request');
     expect(query.get('X-Amz-Signature')).toBe(KONG_SPEC_SIGNATURE);
   });
