@@ -1,0 +1,9 @@
+// @iamroll/core/rollout: the staged, paced rollout engine (read-only first, then read-write),
+// pure: no I/O, no clock, no randomness. Every time comes in as epoch milliseconds.
+export * from './types';
+export * from './observations';
+export * from './defaults';
+export { normaliseRolloutSpec, stepHash, buildSteps, quantityOf, type SpecError, type SpecResult } from './spec';
+export { resolveScope, resolveNode, isInScope, parseKongVersion, compareVersions, type ScopeVerdict } from './scope';
+export { burstByDatabase, iamKindsAt, type BurstEstimate } from './burst';
+export { initialRolloutState, nodeViews } from './state';
