@@ -7,3 +7,16 @@ export { normaliseRolloutSpec, stepHash, buildSteps, quantityOf, type SpecError,
 export { resolveScope, resolveNode, isInScope, parseKongVersion, compareVersions, type ScopeVerdict } from './scope';
 export { burstByDatabase, iamKindsAt, type BurstEstimate } from './burst';
 export { initialRolloutState, nodeViews } from './state';
+export { decide, ENGINE_ACTOR } from './decide';
+export { applyControl, type ControlResult } from './controls';
+export { firingGates, type Gate } from './gates';
+export {
+  selectSwitches,
+  inFlightByDatabase,
+  type PacingCandidate,
+  type PacingInput,
+  type PacingResult,
+} from './pacing';
+export { roReadiness, reachByStep, type Readiness } from './phase';
+export { rolloutMessage, stepLabel } from './message';
+export type { RolloutIntent, RolloutIntentKind, ControlOutcome, RolloutDecision } from './intents';

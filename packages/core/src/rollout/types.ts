@@ -116,6 +116,7 @@ export interface RolloutState {
   readonly stepIndex: number;
   /** When the current step began (a bake's start time). */
   readonly stepStartedAtMs: number | null;
+  /** Who paused (or aborted) and why; `gateKeys` are the gates that paused it (empty for a human). */
   readonly pause: (Actor & { readonly gateKeys: readonly string[] }) | null;
   readonly message: string;
   readonly nodes: readonly RolloutNodeRecord[];

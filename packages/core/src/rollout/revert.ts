@@ -1,0 +1,114 @@
+import { burstByDatabase } from './burst';
+import type { RolloutIntent } from './intents';
+import type { RolloutObservations } from './observations';
+import { inFlightByDatabase, selectSwitches, switchingNodeCount, type PacingResult } from './pacing';
+import { quantityOf } from './spec';
+import type { RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
+
+// Reverts: a rollback takes every node this rollout moved back to the stage it had before
+// (one restart per node, straight to its original stage); a wave rollback does the same
+// for the current wave only. Paced the same way as switches: a return to passwords costs
+// no IAM login, but rw_iam → ro_iam still reconnects the replica with tokens, and at most
+// maxUnavailable nodes restart at once.
+
+function isMoved(record: RolloutNodeRecord): boolean {
+  return record.direction === 'forward' && (record.state === 'switched' || record.state === 'switching');
+}
+
+/** Marks records for revert: each node's records go back to its earliest moved record's fromStage. */
+export function markForRevert(
+  nodes: readonly RolloutNodeRecord[],
+  isChosen: (record: RolloutNodeRecord) => boolean,
+): RolloutNodeRecord[] {
+  const originalStage = new Map<string, RolloutNodeRecord['fromStage']>();
+  for (const record of nodes)
+    if (isMoved(record) && isChosen(record) && (record.phase === 'ro_iam' || !originalStage.has(record.nodeId)))
+      originalStage.set(record.nodeId, record.fromStage);
+  return nodes.map((record) => {
+    const toStage = originalStage.get(record.nodeId);
+    if (toStage === undefined || !isMoved(record) || !isChosen(record)) return record;
+    return {
+      ...record,
+      state: 'waiting',
+      direction: 'revert',
+      fromStage: record.toStage,
+      toStage,
+      reason: `reverting to ${toStage}`,
+      switchStartedAtMs: null,
+      settledAtMs: null,
+      burstByDatabase: {},
+    };
+  });
+}
+
+/** After a wave rollback, a human's resume gives the wave's reverted nodes another switch. */
+export function retryRevertedWave(nodes: readonly RolloutNodeRecord[]): RolloutNodeRecord[] {
+  return nodes.map((record) =>
+    record.direction === 'revert' && record.state === 'reverted'
+      ? {
+          ...record,
+          state: 'waiting',
+          direction: 'forward',
+          fromStage: record.toStage,
+          toStage: record.fromStage,
+          reason: null,
+          switchStartedAtMs: null,
+          settledAtMs: null,
+          attempt: record.attempt + 1,
+        }
+      : record,
+  );
+}
+
+export interface RevertPass {
+  readonly nodes: RolloutNodeRecord[];
+  readonly intents: RolloutIntent[];
+  readonly pacing: PacingResult;
+}
+
+/** Issues the next paced reverts. A node's records revert together (one restart). */
+export function paceReverts(
+  spec: RolloutSpec,
+  state: RolloutState,
+  observations: RolloutObservations,
+  nowMs: number,
+): RevertPass {
+  const waiting = state.nodes.filter((record) => record.direction === 'revert' && record.state === 'waiting');
+  const nodeIds = [...new Set(waiting.map((record) => record.nodeId))];
+  const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
+  const target = new Map(waiting.map((record) => [record.nodeId, record.toStage]));
+  const candidates = nodeIds.flatMap((nodeId) => {
+    const node = byId.get(nodeId);
+    const toStage = target.get(nodeId);
+    if (node === undefined || toStage === undefined) return [];
+    const burst = burstByDatabase(node, toStage);
+    return [{ nodeId, burstByDatabase: burst.isKnown ? burst.byDatabase : {} }];
+  });
+  const moving = new Set(state.nodes.filter((r) => r.direction === 'revert').map((r) => r.nodeId));
+  const slots = Math.max(0, quantityOf(spec.pacing.maxUnavailable, moving.size) - switchingNodeCount(state));
+  const pacing = selectSwitches({
+    candidates,
+    databases: observations.databases,
+    inFlightByDatabase: inFlightByDatabase(spec, state, nowMs),
+    targetUtilisation: spec.pacing.targetUtilisation,
+    slots,
+  });
+  const chosen = new Set(pacing.nodeIds);
+  const burstOf = new Map(candidates.map((candidate) => [candidate.nodeId, candidate.burstByDatabase]));
+  let isFirstOfNode = new Set<string>();
+  const nodes = state.nodes.map((record) => {
+    if (record.direction !== 'revert' || record.state !== 'waiting' || !chosen.has(record.nodeId)) return record;
+    // The burst is counted once per node, on its first record.
+    const burst = isFirstOfNode.has(record.nodeId) ? {} : (burstOf.get(record.nodeId) ?? {});
+    isFirstOfNode = new Set([...isFirstOfNode, record.nodeId]);
+    return { ...record, state: 'switching' as const, switchStartedAtMs: nowMs, burstByDatabase: burst };
+  });
+  const intents: RolloutIntent[] = [];
+  const byStage = new Map<RolloutNodeRecord['toStage'], string[]>();
+  for (const nodeId of pacing.nodeIds) {
+    const stage = target.get(nodeId);
+    if (stage !== undefined) byStage.set(stage, [...(byStage.get(stage) ?? []), nodeId]);
+  }
+  for (const [stage, ids] of byStage) intents.push({ kind: 'revert', stage, nodeIds: ids });
+  return { nodes, intents, pacing };
+}
