@@ -20,3 +20,11 @@ export {
 export { roReadiness, reachByStep, type Readiness } from './phase';
 export { rolloutMessage, stepLabel } from './message';
 export type { RolloutIntent, RolloutIntentKind, ControlOutcome, RolloutDecision } from './intents';
+export {
+  previewRollout,
+  type RolloutPreview,
+  type PhasePreview,
+  type WavePreview,
+  type DatabasePreview,
+  type PreviewOptions,
+} from './preview';
