@@ -74,9 +74,15 @@ describe('selectSwitches (target 0.5 × 200/s = 100/s on each database)', () => 
   it('switches an oversized node alone when nothing is in flight, and says so', () => {
     const result = select({ candidates: [both('a', 120, 0), both('b', 1, 1)] });
     expect(result.nodeIds).toEqual(['a']);
+    expect(result.waitingReason).toMatch(/headroom on primary: 131\/s projected with b/);
     expect(result.oversizedNote).toBe(
       'a switched alone: its burst of 120/s on primary exceeds the 100/s target by itself (budget 200/s)',
     );
+  });
+
+  it('lets a node that touches none of its databases go beside it', () => {
+    const result = select({ candidates: [both('a', 120, 0), { nodeId: 'b', burstByDatabase: { replica: 5 } }] });
+    expect(result.nodeIds).toEqual(['a', 'b']);
   });
 
   it('does not switch an oversized node alone when the measured rate leaves no room under the budget', () => {

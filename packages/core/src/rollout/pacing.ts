@@ -12,9 +12,10 @@ import type { RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
 // twice for that window is deliberate: an under-count would let two bursts land together.
 //
 // Oversized node (its burst alone above target × budget but within the budget — over the
-// budget it is blocked at scope resolution): it is switched alone, when nothing is in flight
-// on its databases and the measured rate leaves room under the budget, and the decision
-// says so. Waiting for it would never end; switching it beside others would throttle.
+// budget it is blocked at scope resolution): it is switched alone on the database it
+// overflows, when nothing else is in flight there and the measured rate leaves room under
+// the budget, and the decision says so. Waiting for it would never end; switching it beside
+// others would throttle. Nodes after it still go if they touch none of its databases.
 
 export type Rates = Readonly<Record<string, number>>;
 
@@ -62,14 +63,23 @@ export interface PacingResult {
   readonly oversizedNote: string | null;
 }
 
+function noteOf(notes: readonly string[]): string | null {
+  return notes.length > 0 ? notes.join('; ') : null;
+}
+
 /** Candidates in order ("one after another"): the first that does not fit stops the pass. */
 export function selectSwitches(input: PacingInput): PacingResult {
   const chosen: string[] = [];
+  const notes: string[] = [];
   const added: Record<string, number> = {};
   const databaseOf = (id: string) => input.databases.find((database) => database.databaseId === id);
   for (const candidate of input.candidates) {
     if (chosen.length >= input.slots)
-      return { nodeIds: chosen, waitingReason: 'maxUnavailable nodes already restarting', oversizedNote: null };
+      return {
+        nodeIds: chosen,
+        waitingReason: 'maxUnavailable nodes already restarting',
+        oversizedNote: noteOf(notes),
+      };
     let blocker: string | null = null;
     let oversized: string | null = null;
     for (const [databaseId, burst] of Object.entries(candidate.burstByDatabase)) {
@@ -82,8 +92,7 @@ export function selectSwitches(input: PacingInput): PacingResult {
       const inFlight = (input.inFlightByDatabase[databaseId] ?? 0) + (added[databaseId] ?? 0);
       const projected = database.ratePerSecond + inFlight + burst;
       if (burst > targetPerSecond) {
-        const hasRoomAlone =
-          chosen.length === 0 && inFlight === 0 && database.ratePerSecond + burst <= database.budgetPerSecond;
+        const hasRoomAlone = inFlight === 0 && database.ratePerSecond + burst <= database.budgetPerSecond;
         if (!hasRoomAlone) {
           blocker = `${candidate.nodeId}'s burst of ${formatRate(burst)} exceeds the ${formatRate(targetPerSecond)} target on ${databaseId} by itself: it goes alone, once nothing else is in flight there`;
           break;
@@ -94,10 +103,10 @@ export function selectSwitches(input: PacingInput): PacingResult {
         break;
       }
     }
-    if (blocker !== null) return { nodeIds: chosen, waitingReason: blocker, oversizedNote: null };
+    if (blocker !== null) return { nodeIds: chosen, waitingReason: blocker, oversizedNote: noteOf(notes) };
     chosen.push(candidate.nodeId);
     addInto(added, candidate.burstByDatabase);
-    if (oversized !== null) return { nodeIds: chosen, waitingReason: null, oversizedNote: oversized };
+    if (oversized !== null) notes.push(oversized);
   }
-  return { nodeIds: chosen, waitingReason: null, oversizedNote: null };
+  return { nodeIds: chosen, waitingReason: null, oversizedNote: noteOf(notes) };
 }
