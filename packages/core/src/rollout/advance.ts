@@ -43,7 +43,8 @@ function switchNext(
     const node = byId.get(record.nodeId);
     const isCandidate =
       record.direction === 'forward' && record.state === 'waiting' && isUnsettled(record, state.stepIndex);
-    if (!isCandidate || node === undefined || record.toStage === 'rw_iam_ro_password') return [];
+    // A stale node would not hear its switch until it returns, and then restart unpaced: it waits.
+    if (!isCandidate || node === undefined || node.isStale || record.toStage === 'rw_iam_ro_password') return [];
     const burst = burstByDatabase(node, record.toStage);
     return [
       {
@@ -77,7 +78,11 @@ function switchNext(
     const nodeIds = [...chosen.values()].filter((c) => c.toStage === stage).map((c) => c.nodeId);
     if (nodeIds.length > 0) intents.push({ kind: 'switch', phase, stage, nodeIds });
   }
-  return { state: { ...state, nodes }, intents, waitingReason: pacing.waitingReason, note: pacing.oversizedNote };
+  const stale = records.filter((r) => r.state === 'waiting' && byId.get(r.nodeId)?.isStale === true);
+  const staleNote =
+    stale.length > 0 ? `stale, not switched until they report: ${stale.map((r) => r.nodeId).join(', ')}` : null;
+  const waitingReason = [pacing.waitingReason, staleNote].filter((part) => part !== null).join('; ') || null;
+  return { state: { ...state, nodes }, intents, waitingReason, note: pacing.oversizedNote };
 }
 
 export function runPass(

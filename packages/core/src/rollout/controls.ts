@@ -2,6 +2,7 @@ import type { ControlOutcome, RolloutIntent } from './intents';
 import type { ControlRequest } from './observations';
 import { markForRevert, retryRevertedWave } from './revert';
 import { stepHash } from './spec';
+import { initialRolloutState } from './state';
 import type { RolloutSpec, RolloutState, RolloutStatusName } from './types';
 
 // Operator controls, valid or refused with a reason as a value (the API answers 409 with
@@ -140,4 +141,18 @@ export function applyControl(spec: RolloutSpec, state: RolloutState, control: Co
   if (typeof result === 'string')
     return { state, intents: [], outcome: { ...base, isAccepted: false, refusal: result } };
   return { state: result, intents: intentsFor(control, result), outcome: { ...base, isAccepted: true, refusal: null } };
+}
+
+/**
+ * A new rollout's state: pending (`"start": false`), or started at once by its creator. The
+ * first decide() then enters the ro_iam phase and issues the canary's switch.
+ */
+export function newRolloutState(
+  spec: RolloutSpec,
+  creation: { readonly isStarted: boolean; readonly by: string; readonly reason: string; readonly atMs: number },
+): RolloutState {
+  const pending = initialRolloutState();
+  if (!creation.isStarted) return pending;
+  return applyControl(spec, pending, { kind: 'start', by: creation.by, reason: creation.reason, atMs: creation.atMs })
+    .state;
 }

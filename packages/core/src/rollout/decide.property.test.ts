@@ -110,6 +110,7 @@ describe('decide under random observations', () => {
         let state = initialRolloutState();
         let nodes: NodeObservation[] = [...scenario.nodes];
         let nowMs = T0;
+        const switched = new Set<string>();
         scenario.passes.forEach((pass, index) => {
           const databases = DATABASES.map((databaseId, i) => ({
             databaseId,
@@ -127,6 +128,13 @@ describe('decide under random observations', () => {
           // Level-triggered: the same inputs again issue nothing new.
           const again = decide({ spec, state: decision.state }, { ...observations, controls: [] }, nowMs);
           expect(again.intents.filter((i) => i.kind === 'switch' || i.kind === 'revert')).toEqual([]);
+          // A node is switched at most once per phase (no wave rollback here).
+          for (const intent of decision.intents)
+            if (intent.kind === 'switch')
+              for (const nodeId of intent.nodeIds) {
+                expect(switched.has(`${intent.phase}:${nodeId}`)).toBe(false);
+                switched.add(`${intent.phase}:${nodeId}`);
+              }
           state = decision.state;
           if (pass.agents !== 'idle')
             nodes = agentsApply(

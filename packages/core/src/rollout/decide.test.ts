@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { newRolloutState } from './controls';
+import { decide } from './decide';
 import { allIntents, control, newDrive, runUntil, step } from './testing-agents';
 import { node, observations, specOf, T0 } from './testing';
 
@@ -37,5 +39,44 @@ describe('decide: a whole rollout', () => {
     expect(first.intents.some((intent) => intent.kind === 'switch')).toBe(true);
     expect(again.intents).toEqual([]);
     expect(again.state.nodes).toEqual(first.state.nodes);
+  });
+});
+
+describe('decide: creation and restarts', () => {
+  it('a rollout created with start (the default) runs from its first pass', () => {
+    const spec = specOf();
+    const state = newRolloutState(spec, { isStarted: true, by: 'bob', reason: 'go', atMs: T0 });
+    expect(state.status).toBe('running');
+    const decision = decide({ spec, state }, fourNodes(), T0 + 10);
+    expect(decision.intents).toContainEqual({ kind: 'switch', phase: 'ro_iam', stage: 'ro_iam', nodeIds: ['a'] });
+    expect(newRolloutState(spec, { isStarted: false, by: 'bob', reason: 'later', atMs: T0 }).status).toBe('pending');
+  });
+
+  it('picks up where the persisted state left off: a switch in flight is neither repeated nor skipped', () => {
+    const drive = newDrive(specOf({ bakeSeconds: 0 }), fourNodes(), T0);
+    step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    // The reconciler dies here; a new one reads the same state and the unchanged nodes.
+    drive.nowMs += 30_000;
+    const restarted = step(drive, { isAgentsIdle: true });
+    expect(restarted.intents).toEqual([]);
+    expect(restarted.state.nodes.find((r) => r.nodeId === 'a')?.state).toBe('switching');
+  });
+
+  it('does not switch a stale node: it waits (after a human resumed past its gate)', () => {
+    const nodes = fourNodes();
+    const drive = newDrive(
+      specOf(),
+      { ...nodes, nodes: nodes.nodes.map((n) => (n.nodeId === 'a' ? { ...n, isStale: true } : n)) },
+      T0,
+    );
+    const first = step(drive, { controls: [control('start', T0)] });
+    expect(first.intents.filter((intent) => intent.kind === 'switch')).toEqual([]);
+    drive.nowMs += 1000;
+    expect(step(drive).state.pause?.reason).toBe('node a is stale');
+    drive.nowMs += 1000;
+    const resumed = step(drive, { controls: [control('resume', drive.nowMs, { reason: 'a is being replaced' })] });
+    expect(resumed.status).toBe('running');
+    expect(resumed.intents.filter((intent) => intent.kind === 'switch')).toEqual([]);
+    expect(resumed.message).toMatch(/stale, not switched until they report: a/);
   });
 });

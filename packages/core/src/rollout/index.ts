@@ -8,7 +8,7 @@ export { resolveScope, resolveNode, isInScope, parseKongVersion, compareVersions
 export { burstByDatabase, iamKindsAt, type BurstEstimate } from './burst';
 export { initialRolloutState, nodeViews } from './state';
 export { decide, ENGINE_ACTOR } from './decide';
-export { applyControl, type ControlResult } from './controls';
+export { applyControl, newRolloutState, type ControlResult } from './controls';
 export { firingGates, type Gate } from './gates';
 export {
   selectSwitches,
