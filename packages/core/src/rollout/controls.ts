@@ -1,6 +1,6 @@
 import type { ControlOutcome, RolloutIntent } from './intents';
 import type { ControlRequest } from './observations';
-import { markForRevert, retryRevertedWave } from './revert';
+import { hasPendingReverts, retryRevertedWave } from './revert';
 import { stepHash } from './spec';
 import { initialRolloutState } from './state';
 import type { RolloutSpec, RolloutState, RolloutStatusName } from './types';
@@ -53,13 +53,13 @@ const HANDLERS: Record<ControlRequest['kind'], Handler> = {
   resume: (spec, state, control) => {
     const refusal = onlyFrom(state, ['paused'], 'resume') ?? needsReason(control);
     if (refusal !== null) return refusal;
-    const reverting = state.nodes.filter((r) => r.direction === 'revert' && ['waiting', 'switching'].includes(r.state));
-    if (reverting.length > 0)
-      return `cannot resume yet: the wave rollback is still reverting ${reverting.length} node(s); resume once they are back`;
+    if (hasPendingReverts(state))
+      return 'cannot resume yet: the wave rollback is still reverting; resume once its nodes are back';
     return {
       ...state,
       status: 'running',
       pause: null,
+      revertScope: null,
       nodes: retryRevertedWave(state.nodes),
       resumedGateKeys: [...new Set([...state.resumedGateKeys, ...(state.pause?.gateKeys ?? [])])],
       // Resuming after an edit adopts the edited plan.
@@ -89,7 +89,7 @@ const HANDLERS: Record<ControlRequest['kind'], Handler> = {
       status: 'rolling_back',
       pause: null,
       finishedAtMs: null,
-      nodes: markForRevert(state.nodes, () => true),
+      revertScope: { kind: 'all' },
     },
   finalize: (spec, state, control) => {
     const refusal = onlyFrom(state, ['completed'], 'finalize');

@@ -4,7 +4,7 @@ import { firingGates, newGates, stillResumed, type Gate } from './gates';
 import type { ControlOutcome, RolloutDecision, RolloutIntent } from './intents';
 import { rolloutMessage } from './message';
 import type { RolloutObservations } from './observations';
-import { markForRevert, paceReverts } from './revert';
+import { hasPendingReverts, markForRevert, paceReverts } from './revert';
 import { settleRecords } from './settle';
 import type { Rollout, RolloutSpec, RolloutState } from './types';
 
@@ -39,12 +39,8 @@ function pauseForGates(spec: RolloutSpec, state: RolloutState, gates: readonly G
     stepIndex: waveIndex,
     stepStartedAtMs: null,
     pause: { ...pause, reason: `${reason}; the current wave is being rolled back` },
-    nodes: markForRevert(state.nodes, (record) => record.phase === state.phase && record.stepIndex === waveIndex),
+    revertScope: { kind: 'wave', phase: state.phase ?? 'ro_iam', stepIndex: waveIndex },
   };
-}
-
-function hasPendingReverts(state: RolloutState): boolean {
-  return state.nodes.some((r) => r.direction === 'revert' && (r.state === 'waiting' || r.state === 'switching'));
 }
 
 export function decide(rollout: Rollout, observations: RolloutObservations, nowMs: number): RolloutDecision {
@@ -84,7 +80,9 @@ export function decide(rollout: Rollout, observations: RolloutObservations, nowM
     }
   }
 
-  if (hasPendingReverts(state) && (state.status === 'rolling_back' || state.status === 'paused')) {
+  const isReverting = state.status === 'rolling_back' || state.status === 'paused';
+  if (state.revertScope !== null && isReverting) {
+    state = { ...state, nodes: markForRevert(state.nodes, state.revertScope) };
     const pass = paceReverts(spec, state, observations, nowMs);
     state = { ...state, nodes: pass.nodes };
     intents.push(...pass.intents);

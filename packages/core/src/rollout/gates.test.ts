@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmObservation, NodeObservation, RolloutObservations } from './observations';
-import { control, newDrive, runUntil, step, type Drive } from './testing-agents';
+import { agentsApply, control, newDrive, runUntil, step, type Drive } from './testing-agents';
 import { node, observations, specOf, T0 } from './testing';
 
 const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
@@ -154,6 +154,30 @@ describe('onAlarm: rollback_wave', () => {
     const resumed = step(drive, { controls: [control('resume', drive.nowMs, { reason: 'alarm was unrelated' })] });
     expect(resumed.intents).toContainEqual({ kind: 'switch', phase: 'ro_iam', stage: 'ro_iam', nodeIds: ['a', 'b'] });
     expect(resumed.state.nodes.find((r) => r.nodeId === 'a')?.attempt).toBe(1);
+  });
+});
+
+describe('onAlarm: rollback_wave with a switch still in flight', () => {
+  it('reverts the in-flight node once it lands, and refuses resume until then', () => {
+    const drive = newDrive(
+      specOf({ onAlarm: 'rollback_wave', bakeSeconds: 60 }),
+      observations(ids.map((id) => node(id))),
+      T0,
+    );
+    const started = step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    drive.observations = { ...drive.observations, alarms: [alarm({ openedAtMs: T0 + 500 })] };
+    drive.nowMs += 1000;
+    const paused = step(drive, { isAgentsIdle: true });
+    expect(paused.status).toBe('paused');
+    expect(paused.intents.filter((intent) => intent.kind === 'revert')).toEqual([]);
+    const early = step(drive, { controls: [control('resume', drive.nowMs)], isAgentsIdle: true });
+    expect(early.controls[0]?.refusal).toMatch(/still reverting/);
+    drive.observations = {
+      ...drive.observations,
+      nodes: agentsApply(drive.observations.nodes, started.intents, drive.nowMs),
+    };
+    drive.nowMs += 1000;
+    expect(step(drive).intents).toEqual([{ kind: 'revert', stage: 'password', nodeIds: ['a'] }]);
   });
 });
 

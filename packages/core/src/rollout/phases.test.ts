@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeViews } from './state';
-import { allIntents, control, newDrive, runUntil, step } from './testing-agents';
+import { agentsApply, allIntents, control, newDrive, runUntil, step } from './testing-agents';
 import { database, node, observations, specOf, T0 } from './testing';
 
 describe('phases: skipped, blocked and mixed nodes', () => {
@@ -211,11 +211,21 @@ describe('rollback', () => {
     ]);
   });
 
-  it('from running with a switch in flight reverts that node too', () => {
+  it('from running with a switch in flight: waits for it to land, then reverts it', () => {
     const drive = newDrive(specOf(), observations([node('a'), node('b')]), T0);
-    step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
-    const decision = step(drive, { controls: [control('rollback', T0)] });
-    expect(decision.intents).toContainEqual({ kind: 'revert', stage: 'password', nodeIds: ['a'] });
-    expect(runUntil(drive, ['rolled_back'])?.status).toBe('rolled_back');
+    const started = step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    drive.nowMs += 1000;
+    const rollback = step(drive, { controls: [control('rollback', drive.nowMs)], isAgentsIdle: true });
+    expect(rollback.status).toBe('rolling_back');
+    expect(rollback.intents.filter((intent) => intent.kind === 'revert')).toEqual([]);
+    // The agent applies the switch it had already picked up, and reports.
+    drive.observations = {
+      ...drive.observations,
+      nodes: agentsApply(drive.observations.nodes, started.intents, drive.nowMs),
+    };
+    drive.nowMs += 1000;
+    expect(step(drive).intents).toEqual([{ kind: 'revert', stage: 'password', nodeIds: ['a'] }]);
+    expect(runUntil(drive, ['rolled_back'])?.message).toBe('Rolled back: 1 of 1 nodes back to their previous stage.');
+    expect(drive.observations.nodes.map((n) => n.stage)).toEqual(['password', 'password']);
   });
 });

@@ -3,7 +3,7 @@ import type { RolloutIntent } from './intents';
 import type { RolloutObservations } from './observations';
 import { inFlightByDatabase, selectSwitches, switchingNodeCount, type PacingResult } from './pacing';
 import { quantityOf } from './spec';
-import type { RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
+import type { RevertScope, RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
 
 // Reverts: a rollback takes every node this rollout moved back to the stage it had before
 // (one restart per node, straight to its original stage); a wave rollback does the same
@@ -11,22 +11,32 @@ import type { RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
 // no IAM login, but rw_iam → ro_iam still reconnects the replica with tokens, and at most
 // maxUnavailable nodes restart at once.
 
-function isMoved(record: RolloutNodeRecord): boolean {
-  return record.direction === 'forward' && (record.state === 'switched' || record.state === 'switching');
+function isInScope(scope: RevertScope, record: RolloutNodeRecord): boolean {
+  return scope.kind === 'all' || (record.phase === scope.phase && record.stepIndex === scope.stepIndex);
 }
 
-/** Marks records for revert: each node's records go back to its earliest moved record's fromStage. */
-export function markForRevert(
-  nodes: readonly RolloutNodeRecord[],
-  isChosen: (record: RolloutNodeRecord) => boolean,
-): RolloutNodeRecord[] {
+function isForward(record: RolloutNodeRecord, ...states: RolloutNodeRecord['state'][]): boolean {
+  return record.direction === 'forward' && states.includes(record.state);
+}
+
+/**
+ * Marks the switched records in scope for revert, straight to each node's stage before its
+ * earliest reverted switch (ro_iam's fromStage before rw_iam's). A node whose switch is still
+ * in flight is marked once it settles (level-triggered: every pass marks what it can), so
+ * its revert target and its in-flight burst stay right.
+ */
+export function markForRevert(nodes: readonly RolloutNodeRecord[], scope: RevertScope): RolloutNodeRecord[] {
+  const busy = new Set(
+    nodes.filter((r) => isInScope(scope, r) && isForward(r, 'switching')).map((record) => record.nodeId),
+  );
+  const isChosen = (r: RolloutNodeRecord) => isInScope(scope, r) && isForward(r, 'switched') && !busy.has(r.nodeId);
   const originalStage = new Map<string, RolloutNodeRecord['fromStage']>();
   for (const record of nodes)
-    if (isMoved(record) && isChosen(record) && (record.phase === 'ro_iam' || !originalStage.has(record.nodeId)))
+    if (isChosen(record) && (record.phase === 'ro_iam' || !originalStage.has(record.nodeId)))
       originalStage.set(record.nodeId, record.fromStage);
   return nodes.map((record) => {
     const toStage = originalStage.get(record.nodeId);
-    if (toStage === undefined || !isMoved(record) || !isChosen(record)) return record;
+    if (toStage === undefined || !isChosen(record)) return record;
     return {
       ...record,
       state: 'waiting',
@@ -39,6 +49,17 @@ export function markForRevert(
       burstByDatabase: {},
     };
   });
+}
+
+/** Reverts still to issue or land, including switches in scope not yet settled. */
+export function hasPendingReverts(state: RolloutState): boolean {
+  const scope = state.revertScope;
+  if (scope === null) return false;
+  return state.nodes.some(
+    (r) =>
+      (r.direction === 'revert' && (r.state === 'waiting' || r.state === 'switching')) ||
+      (isInScope(scope, r) && isForward(r, 'switching')),
+  );
 }
 
 /** After a wave rollback, a human's resume gives the wave's reverted nodes another switch. */

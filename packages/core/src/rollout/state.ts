@@ -17,6 +17,7 @@ export function initialRolloutState(): RolloutState {
     isPromotedFully: false,
     roBeforeRwOverride: null,
     resumedGateKeys: [],
+    revertScope: null,
     finalBakeStartedAtMs: null,
     finalizedAtMs: null,
   };

@@ -109,6 +109,9 @@ export interface RolloutNodeRecord {
   readonly attempt: number;
 }
 
+export type RevertScope =
+  { readonly kind: 'all' } | { readonly kind: 'wave'; readonly phase: RolloutPhase; readonly stepIndex: number };
+
 export interface RolloutState {
   readonly status: RolloutStatusName;
   readonly phase: RolloutPhase | null;
@@ -130,6 +133,8 @@ export interface RolloutState {
   readonly roBeforeRwOverride: Actor | null;
   /** Gates a human resumed past while they still fire; dropped once they clear. */
   readonly resumedGateKeys: readonly string[];
+  /** What is being reverted: everything (rollback) or one wave (onAlarm = rollback_wave). */
+  readonly revertScope: RevertScope | null;
   readonly finalBakeStartedAtMs: number | null;
   readonly finalizedAtMs: number | null;
 }
