@@ -128,7 +128,7 @@ describe('decide: pacing across passes', () => {
     }
     const switching = drive.rollout.state.nodes.filter((record) => record.state === 'switching');
     expect(switching.map((record) => record.nodeId)).toEqual(['a', 'b']);
-    expect(drive.rollout.state.message).toMatch(/maxUnavailable nodes already restarting/);
+    expect(drive.rollout.state.message).toMatch(/restart slot \(maxUnavailable/);
   });
 
   it('resolves maxUnavailable as a share of the phase’s eligible nodes', () => {

@@ -77,7 +77,7 @@ export function selectSwitches(input: PacingInput): PacingResult {
     if (chosen.length >= input.slots)
       return {
         nodeIds: chosen,
-        waitingReason: 'maxUnavailable nodes already restarting',
+        waitingReason: 'waiting for a restart slot (maxUnavailable nodes restarting)',
         oversizedNote: noteOf(notes),
       };
     let blocker: string | null = null;

@@ -1,4 +1,4 @@
-import type { NodeRolloutState, RolloutNodeRecord, RolloutPhase, RolloutSpec, RolloutState } from './types';
+import type { NodeRolloutState, RolloutNodeRecord, RolloutPhase, RolloutState } from './types';
 
 // Small helpers over the persisted state. A node has at most one record per phase.
 
@@ -34,15 +34,6 @@ export function countIn(records: readonly RolloutNodeRecord[], ...states: NodeRo
 /** Nodes a phase tries to switch: neither skipped nor blocked. */
 export function eligibleOf(records: readonly RolloutNodeRecord[]): RolloutNodeRecord[] {
   return records.filter((record) => record.state !== 'skipped' && record.state !== 'blocked');
-}
-
-export function replaceRecords(state: RolloutState, updated: readonly RolloutNodeRecord[]): RolloutNodeRecord[] {
-  const byKey = new Map(updated.map((record) => [`${record.phase}:${record.nodeId}`, record]));
-  return state.nodes.map((record) => byKey.get(`${record.phase}:${record.nodeId}`) ?? record);
-}
-
-export function firstStepOf(spec: RolloutSpec, phase: RolloutPhase): number {
-  return spec.steps.findIndex((step) => step.phase === phase);
 }
 
 /** One view per node for the API: its latest phase record (rw_iam over ro_iam). */
