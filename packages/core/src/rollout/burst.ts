@@ -1,0 +1,57 @@
+import { expectedBurst } from '../rates/budget';
+import type { ConnectionKind, NodeObservation } from './observations';
+import type { CurrentIamStage } from './types';
+
+// What one switch costs each database. A Kong restart (or reload) closes every pooled
+// connection, and every connection that uses IAM afterwards signs in again with a token:
+// ro_iam costs the replica, rw_iam the primary and (with pg_ro_host) the replica, a return
+// to passwords costs no IAM login at all. Password logins do not count against RDS's IAM
+// budget, so only the connections on IAM after the switch are counted.
+
+export function iamKindsAt(stage: CurrentIamStage, hasReadOnlyConnection: boolean): ConnectionKind[] {
+  switch (stage) {
+    case 'password':
+      return [];
+    case 'ro_iam':
+      return hasReadOnlyConnection ? ['ro'] : [];
+    case 'rw_iam_ro_password':
+      return ['rw'];
+    case 'rw_iam':
+      return hasReadOnlyConnection ? ['rw', 'ro'] : ['rw'];
+  }
+}
+
+export type BurstEstimate =
+  | { readonly isKnown: true; readonly byDatabase: Readonly<Record<string, number>> }
+  | { readonly isKnown: false; readonly reason: string };
+
+/**
+ * Expected IAM logins per second on each database right after `node` restarts at `toStage`:
+ * workers × pool size per connection kind, or what its counters showed in earlier switches
+ * (rates/budget expectedBurst). Kinds targeting the same database add up.
+ */
+export function burstByDatabase(node: NodeObservation, toStage: CurrentIamStage): BurstEstimate {
+  const byDatabase: Record<string, number> = {};
+  for (const kind of iamKindsAt(toStage, node.hasReadOnlyConnection)) {
+    const databaseId = kind === 'rw' ? node.rwDatabaseId : node.roDatabaseId;
+    if (databaseId === null)
+      return {
+        isKnown: false,
+        reason: `its ${kind === 'rw' ? 'read-write' : 'read-only'} host matches no known database, so its logins cannot be paced`,
+      };
+    const poolSize = node.poolSize[kind] ?? (kind === 'ro' ? node.poolSize.rw : null);
+    if (node.workerCount === null || poolSize === null)
+      return {
+        isKnown: false,
+        reason: 'its agent has not reported nginx workers and pool size, so its reconnect burst is unknown',
+      };
+    const observed = node.observedPeakPerSecond?.[kind];
+    const burst = expectedBurst({
+      workerCount: node.workerCount,
+      poolSize,
+      ...(observed !== undefined ? { observedPeakEstablishedPerSecond: observed } : {}),
+    });
+    byDatabase[databaseId] = (byDatabase[databaseId] ?? 0) + burst.connectionsPerSecond;
+  }
+  return { isKnown: true, byDatabase };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { newRolloutState } from './controls';
+import { decide } from './decide';
+import { allIntents, control, newDrive, runUntil, step } from './testing-agents';
+import { node, observations, specOf, T0 } from './testing';
+
+const fourNodes = () => observations(['a', 'b', 'c', 'd'].map((id) => node(id)));
+
+function switchesOf(intents: ReturnType<typeof allIntents>) {
+  return intents.flatMap((intent) =>
+    intent.kind === 'switch' ? intent.nodeIds.map((id) => `${intent.stage}:${id}`) : [],
+  );
+}
+
+describe('decide: a whole rollout', () => {
+  it('goes password → ro_iam → rw_iam, each node switched exactly once per phase', () => {
+    const drive = newDrive(specOf({ bakeSeconds: 10 }), fourNodes(), T0);
+    const started = step(drive, { controls: [control('start', T0)] });
+    expect(started.status).toBe('running');
+    expect(started.intents).toEqual([
+      { kind: 'start', by: 'alice', reason: 'start please' },
+      { kind: 'phase_started', phase: 'ro_iam' },
+      { kind: 'switch', phase: 'ro_iam', stage: 'ro_iam', nodeIds: ['a'] },
+    ]);
+    expect(started.message).toMatch(/ro_iam \(read-only connections\) · canary: 0 of 4 nodes switched, 1 switching/);
+    const done = runUntil(drive, ['completed', 'paused']);
+    expect(done?.status).toBe('completed');
+    const switches = switchesOf(allIntents(drive));
+    expect(switches.sort()).toEqual(['a', 'b', 'c', 'd'].flatMap((id) => [`ro_iam:${id}`, `rw_iam:${id}`]).sort());
+    expect(drive.observations.nodes.every((n) => n.stage === 'rw_iam')).toBe(true);
+    expect(done?.message).toBe('Completed: 4 of 4 nodes switched to rw_iam.');
+    expect(allIntents(drive).filter((intent) => intent.kind === 'complete')).toHaveLength(1);
+  });
+
+  it('is idempotent: the same inputs again issue no new switch', () => {
+    const drive = newDrive(specOf(), fourNodes(), T0);
+    const first = step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    const again = step(drive, { isAgentsIdle: true });
+    expect(first.intents.some((intent) => intent.kind === 'switch')).toBe(true);
+    expect(again.intents).toEqual([]);
+    expect(again.state.nodes).toEqual(first.state.nodes);
+  });
+});
+
+describe('decide: creation and restarts', () => {
+  it('a rollout created with start (the default) runs from its first pass', () => {
+    const spec = specOf();
+    const state = newRolloutState(spec, { isStarted: true, by: 'bob', reason: 'go', atMs: T0 });
+    expect(state.status).toBe('running');
+    const decision = decide({ spec, state }, fourNodes(), T0 + 10);
+    expect(decision.intents).toContainEqual({ kind: 'switch', phase: 'ro_iam', stage: 'ro_iam', nodeIds: ['a'] });
+    expect(newRolloutState(spec, { isStarted: false, by: 'bob', reason: 'later', atMs: T0 }).status).toBe('pending');
+  });
+
+  it('picks up where the persisted state left off: a switch in flight is neither repeated nor skipped', () => {
+    const drive = newDrive(specOf({ bakeSeconds: 0 }), fourNodes(), T0);
+    step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    // The reconciler dies here; a new one reads the same state and the unchanged nodes.
+    drive.nowMs += 30_000;
+    const restarted = step(drive, { isAgentsIdle: true });
+    expect(restarted.intents).toEqual([]);
+    expect(restarted.state.nodes.find((r) => r.nodeId === 'a')?.state).toBe('switching');
+  });
+
+  it('does not switch a stale node: it waits (after a human resumed past its gate)', () => {
+    const nodes = fourNodes();
+    const drive = newDrive(
+      specOf(),
+      { ...nodes, nodes: nodes.nodes.map((n) => (n.nodeId === 'a' ? { ...n, isStale: true } : n)) },
+      T0,
+    );
+    const first = step(drive, { controls: [control('start', T0)] });
+    expect(first.intents.filter((intent) => intent.kind === 'switch')).toEqual([]);
+    drive.nowMs += 1000;
+    expect(step(drive).state.pause?.reason).toBe('node a is stale');
+    drive.nowMs += 1000;
+    const resumed = step(drive, { controls: [control('resume', drive.nowMs, { reason: 'a is being replaced' })] });
+    expect(resumed.status).toBe('running');
+    expect(resumed.intents.filter((intent) => intent.kind === 'switch')).toEqual([]);
+    expect(resumed.message).toMatch(/stale, not switched until they report: a/);
+  });
+});

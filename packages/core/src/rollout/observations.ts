@@ -1,0 +1,120 @@
+import type { CurrentIamStage, IamStage, KongNodeRole } from './types';
+
+// What the reconciler reads from the store on every pass and hands to decide(). The
+// engine trusts nothing else: level-triggered, the same observations give the same decision.
+
+export type ConnectionKind = 'rw' | 'ro';
+
+export interface PreflightVerdict {
+  readonly stage: IamStage;
+  readonly isPassed: boolean;
+  readonly checkedAtMs: number;
+  readonly reason: string | null;
+}
+
+export interface NodeObservation {
+  readonly nodeId: string;
+  /** The stage the agent last reported applied (its effective config), mixed included. */
+  readonly stage: CurrentIamStage;
+  readonly role: KongNodeRole;
+  /** `database = off`: a DB-less node never connects to PostgreSQL. */
+  readonly isDatabaseOff: boolean;
+  readonly kongVersion: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  /** pg_ro_host is set: Kong opens a separate read-only connection. */
+  readonly hasReadOnlyConnection: boolean;
+  /** Databases the effective read-write / read-only connections target (null: unknown host). */
+  readonly rwDatabaseId: string | null;
+  readonly roDatabaseId: string | null;
+  /** nginx worker processes: each opens its own pool. */
+  readonly workerCount: number | null;
+  /** Connections kept per worker, per connection kind (pg_pool_size / pg_ro_pool_size). */
+  readonly poolSize: Readonly<Record<ConnectionKind, number | null>>;
+  /** The highest connection establishment rate its counters showed in earlier switches. */
+  readonly observedPeakPerSecond?: Readonly<Partial<Record<ConnectionKind, number>>>;
+  /** The node's config sets an assume-role ARN (Kong 3.8+ only). */
+  readonly usesAssumeRole: boolean;
+  readonly isStale: boolean;
+  /** Non-throttle IAM authentication failures in the reported window. */
+  readonly authFailuresInWindow: number;
+  /** Since when the node has been on `stage` (for "healthy for the bake time"). */
+  readonly stageSinceMs: number | null;
+  /** The agent's last switch report: a failed switch was reverted by the agent itself. */
+  readonly switchReport?: {
+    readonly stage: CurrentIamStage;
+    readonly outcome: 'applied' | 'failed';
+    readonly reason: string | null;
+    readonly atMs: number;
+  };
+  /** Seam for preflight checks: when present, a failed or too old verdict blocks the node. */
+  readonly preflight?: readonly PreflightVerdict[];
+  /** An admin's per-node override of a failed preflight, with the written reason. */
+  readonly preflightOverride?: { readonly by: string; readonly reason: string };
+}
+
+export interface DatabaseObservation {
+  readonly databaseId: string;
+  /** New IAM authentications per second RDS tolerates on this instance (~200). */
+  readonly budgetPerSecond: number;
+  /** The measured IAM login rate now (the latest 1 s figure, not a long average). */
+  readonly ratePerSecond: number;
+}
+
+export interface AlarmObservation {
+  readonly id: string;
+  readonly kind: string;
+  readonly databaseId?: string;
+  readonly nodeId?: string;
+  readonly openedAtMs: number;
+  /** Acknowledging tells others a human looks at it; it never resumes a rollout. */
+  readonly isAcknowledged: boolean;
+}
+
+/** A generic external gate (a CloudWatch alarm later): only `ALARM` gates. */
+export interface ExternalGateObservation {
+  readonly name: string;
+  readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  readonly sinceMs: number;
+}
+
+export type ControlKind =
+  | 'start'
+  | 'pause'
+  | 'resume'
+  | 'promote'
+  | 'promote-all'
+  | 'abort'
+  | 'rollback'
+  | 'finalize'
+  | 'override-ro-before-rw';
+
+export const CONTROL_KINDS: readonly ControlKind[] = [
+  'start',
+  'pause',
+  'resume',
+  'promote',
+  'promote-all',
+  'abort',
+  'rollback',
+  'finalize',
+  'override-ro-before-rw',
+];
+
+export interface ControlRequest {
+  readonly id?: string;
+  readonly kind: ControlKind;
+  readonly by: string;
+  readonly reason: string;
+  readonly atMs: number;
+  /** Only admins may override read-only-before-read-write. */
+  readonly isAdmin?: boolean;
+}
+
+export interface RolloutObservations {
+  readonly nodes: readonly NodeObservation[];
+  readonly databases: readonly DatabaseObservation[];
+  readonly alarms: readonly AlarmObservation[];
+  readonly externalGates?: readonly ExternalGateObservation[];
+  /** Controls not yet applied, oldest first. */
+  readonly controls?: readonly ControlRequest[];
+}
