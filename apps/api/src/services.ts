@@ -31,7 +31,7 @@ import { createUsersService } from './modules/users/users-service';
 export function createServices(app: FastifyInstance, config: AppConfig, nowMs: () => number = Date.now) {
   const { prisma } = app;
   const repositories = {
-    audit: createAuditRepository(prisma),
+    audit: createAuditRepository(prisma, app.pg),
     users: createUsersRepository(prisma),
     sessions: createSessionsRepository(prisma),
     apiTokens: createApiTokensRepository(prisma),

@@ -5,6 +5,8 @@ import type { DatabasesRepository } from '../databases/databases-repository';
 import { NodeRegistry } from '../nodes/node-registry';
 import type { NodeStateRepository } from '../nodes/node-state-repository';
 import { NodeSync } from '../nodes/node-sync';
+import { createReportBatchWriter } from '../nodes/write-report-batch';
+import type { AuditRepository } from '../audit/audit-repository';
 import { createRatesMemory } from '../rates/rates-memory';
 import { FleetReplication } from './fleet-replication';
 import { createHeartbeatService } from './heartbeat-service';
@@ -46,13 +48,23 @@ function registerFleetMetrics(metrics: Registry, registry: NodeRegistry, replica
 export function createFleet(
   app: FastifyInstance,
   databaseUrl: string,
-  repositories: { readonly databases: DatabasesRepository; readonly nodeStates: NodeStateRepository },
+  repositories: {
+    readonly databases: DatabasesRepository;
+    readonly nodeStates: NodeStateRepository;
+    readonly audit: AuditRepository;
+  },
   nowMs: () => number,
 ) {
   const memory = createRatesMemory(nowMs());
   const directory = new DatabaseDirectory(() => repositories.databases.loadDirectory());
   const registry = new NodeRegistry(repositories.nodeStates, memory.fleet);
-  const sync = new NodeSync(registry, repositories.nodeStates, app.events, app.log);
+  const writeReportBatch = createReportBatchWriter({
+    pool: app.pg,
+    states: repositories.nodeStates,
+    audit: repositories.audit,
+    events: app.events,
+  });
+  const sync = new NodeSync(registry, repositories.nodeStates, writeReportBatch, app.log);
   const reloadDirectory = () =>
     directory.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'reloading databases failed'));
   // The callbacks run only once started (onReady), when `heartbeats` exists.

@@ -1,7 +1,7 @@
-import type { EventBus } from '../../plugins/event-bus';
 import { isSameReport, notableChanges } from './node-report';
 import type { NodeEntry, NodeRegistry } from './node-registry';
 import type { LivenessWrite, NodeStateRepository, ReportWrite } from './node-state-repository';
+import type { WriteReportBatch } from './write-report-batch';
 
 export interface NodeSyncLogger {
   warn(object: object, message: string): void;
@@ -28,7 +28,7 @@ export class NodeSync {
   constructor(
     private readonly registry: NodeRegistry,
     private readonly states: NodeStateRepository,
-    private readonly events: EventBus,
+    private readonly writeReportBatch: WriteReportBatch,
     private readonly log: NodeSyncLogger,
     private readonly intervalMs = 1_000,
   ) {}
@@ -108,12 +108,7 @@ export class NodeSync {
       });
     }
     if (writes.length === 0) return;
-    const notifications = writes
-      .filter((write) => Object.keys(write.changes).length > 0)
-      .map((write) =>
-        this.events.payload('node.updated', { id: write.id, hostname: write.hostname, changes: write.changes }),
-      );
-    const updatedMs = await this.states.writeReports(writes, notifications);
+    const updatedMs = await this.writeReportBatch(writes);
     for (const write of writes) {
       const entry = this.registry.get(write.id);
       if (!entry) continue;
