@@ -103,7 +103,7 @@ export class FleetReplication {
       bytes += record.length + 1;
     }
     if (chunk.length > 0) payloads.push(`${this.#origin}[${chunk.join(',')}]`);
-    await this.pool.query(`SELECT pg_notify('${FLEET_CHANNEL}', p) FROM unnest($1::text[]) AS p`, [payloads]);
+    await this.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [FLEET_CHANNEL, payloads]);
     this.#sent += records.length;
   }
 
