@@ -1,28 +1,21 @@
 import type { AlarmList, AlarmView, AuditList, ServerEvent } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, eventually, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { eventually } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
 import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
 
 describe('alarms', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
   const clock = manualClock();
   const events: ServerEvent[] = [];
   let hostCounter = 0;
 
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+
+  beforeAll(() => {
     t.app.events.subscribe((event) => {
       if (event.type.startsWith('alarm.')) events.push(event);
     });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
   });
 
   const alarms = async (state = 'all') =>

@@ -1,29 +1,22 @@
 import type { DatabaseView, ErrorBody, RateSeries, ServerEvent } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, eventually, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { eventually } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
 import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
 
 const START_MS = 1_800_000_000_000;
 const HOUR_MS = 3_600_000;
 
 describe('rates through the API', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
   let databaseId: string;
   const clock = manualClock(START_MS);
   let hostCounter = 0;
 
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
-    databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'rates-db' });
-  }, 60_000);
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
 
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
+  beforeAll(async () => {
+    databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'rates-db' });
   });
 
   const get = async <T>(url: string) => {
