@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { AppConfig, AppDeps } from '../app';
 import { createTestApp, createTestAppOn, type TestApp } from './test-app';
 import { startTestPostgres, type TestDatabase, type TestPostgres } from './test-postgres';
@@ -37,6 +37,8 @@ export interface UseTestAppOptions {
   readonly postgres?: TestPostgres;
   /** Another API process on this app's database (declared before it, so it starts first and closes last). */
   readonly sameDatabaseAs?: { readonly database: TestDatabase };
+  /** A new app on a new database for every test (for tests that each need the same starting state). */
+  readonly isFreshPerTest?: boolean;
 }
 
 /**
@@ -63,8 +65,18 @@ export function useTestApp(
       return;
     }
     postgres ??= await startTestPostgres();
-    current = await createTestApp(postgres, overrides, deps);
+    if (!options.isFreshPerTest) current = await createTestApp(postgres, overrides, deps);
   }, SETUP_TIMEOUT_MS);
+
+  if (options.isFreshPerTest) {
+    beforeEach(async () => {
+      current = await createTestApp(postgres!, overrides, deps);
+    }, SETUP_TIMEOUT_MS);
+    afterEach(async () => {
+      await current?.close();
+      current = undefined;
+    });
+  }
 
   afterAll(async () => {
     await current?.close();

@@ -1,5 +1,5 @@
 import type { DatabaseView, ErrorBody, RateSeries, ServerEvent } from '@iamroll/contracts';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { eventually } from '../../test/test-app';
 import { useTestApp } from '../../test/use-test-app';
@@ -13,9 +13,11 @@ describe('rates through the API', () => {
   const clock = manualClock(START_MS);
   let hostCounter = 0;
 
-  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+  // Each test starts from the same time on a new app and database: first the clock, then the app.
+  beforeEach(() => clock.set(START_MS));
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now }, { isFreshPerTest: true });
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'rates-db' });
   });
 
@@ -57,6 +59,9 @@ describe('rates through the API', () => {
   });
 
   it("makes a database's rate the sum of its nodes' IAM rates", async () => {
+    // The node the first test leaves on the database (one baseline heartbeat), then that test's end time.
+    await at(START_MS + 10_000, await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`), { seq: 1 });
+    clock.set(START_MS + 40_000);
     const a = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);
     const b = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);
     const passwordNode = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);
