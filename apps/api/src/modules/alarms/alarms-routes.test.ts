@@ -143,6 +143,15 @@ describe('alarms', () => {
   });
 
   it('pages alarms as {items, total} and filters by state', async () => {
+    // Two alarms of its own, so there is a second one to page to whatever ran before.
+    const keys: string[] = [];
+    for (const node of [await enroll(), await enroll()]) {
+      await send(node, { seq: 1 });
+      clock.advance(1_000);
+      await send(node, { seq: 2, attempts: 5, failures: { throttled: 2, notAuthorized: 1 } });
+      keys.push(`node-auth-failures:${node.nodeId}`);
+    }
+    await eventually(async () => (await Promise.all(keys.map((key) => alarmOf(key)))).every(Boolean));
     const all = await alarms();
     expect(Object.keys(all).sort()).toEqual(['items', 'total']);
     const page = (
