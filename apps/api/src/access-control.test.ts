@@ -1,16 +1,9 @@
 import type { Role } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from './test/agent';
-import {
-  createTestApp,
-  TEST_ADMIN_PASSWORD,
-  TEST_USER_PASSWORD,
-  testConfig,
-  type TestApp,
-  type TestSession,
-} from './test/test-app';
-import { startTestPostgres, type TestPostgres } from './test/test-postgres';
+import { TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD, testConfig, type TestSession } from './test/test-app';
+import { useTestApp } from './test/use-test-app';
 
 interface Operation {
   readonly method: string;
@@ -24,15 +17,12 @@ const SOME_ID = '00000000-0000-4000-8000-000000000000';
 const STREAMING = new Set(['GET /api/v1/events']);
 
 describe('access control on every route', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
   let operations: Operation[];
   const sessions = new Map<Role, TestSession>();
   let agentCredential: string;
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN });
 
   beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN });
     for (const role of ROLES) sessions.set(role, await t.sessionAs(role));
     agentCredential = (await enrollNode(t.app)).credential;
     // The routes come from the app itself (its OpenAPI document), so new routes are covered without editing this test.
@@ -48,11 +38,6 @@ describe('access control on every route', () => {
           auth: operation['x-iamroll-auth'] ?? 'undeclared',
         })),
     );
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
   });
 
   const freshSession = (role: Role) => {

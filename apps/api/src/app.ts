@@ -20,13 +20,14 @@ import { usersRoutes } from './modules/users/users-routes';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import eventsPlugin from './plugins/events';
+import fleetPlugin from './plugins/fleet';
 import leaderPlugin from './plugins/leader';
 import metricsPlugin from './plugins/metrics';
 import openApiPlugin from './plugins/openapi';
 import prismaPlugin from './plugins/prisma';
 import securityPlugin from './plugins/security';
 import webPlugin from './plugins/web';
-import { createServices } from './services';
+import { createRepositories, createServices } from './services';
 import { registerWorkers } from './workers';
 
 export const API_VERSION = '0.1.0';
@@ -90,11 +91,15 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(securityPlugin);
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(metricsPlugin);
-  await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });
   await app.register(eventsPlugin, { databaseUrl: config.databaseUrl, keepAliveMs: deps.sseKeepAliveMs ?? 15_000 });
+  const repositories = createRepositories(app);
+  const nowMs = deps.nowMs ?? Date.now;
+  await app.register(fleetPlugin, { databaseUrl: config.databaseUrl, repositories, nowMs });
+  // After the fleet: ready once it is loaded, and closed first (onClose runs last-registered first).
+  await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });
   await app.register(webPlugin);
 
-  const services = createServices(app, config, deps.nowMs);
+  const services = createServices(app, config, repositories, nowMs);
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',
@@ -108,7 +113,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(auditRoutes, { prefix: '/api/v1/audit', audit: services.repositories.audit });
   await app.register(databasesRoutes, { prefix: '/api/v1/databases', databases: services.databases });
   await app.register(nodesRoutes, { prefix: '/api/v1/nodes', nodes: services.nodes });
-  await app.register(heartbeatsRoutes, { prefix: '/api/v1/nodes', heartbeats: services.fleet.heartbeats });
+  await app.register(heartbeatsRoutes, { prefix: '/api/v1/nodes', heartbeats: app.fleet.heartbeats });
   await app.register(ratesRoutes, { prefix: '/api/v1', rates: services.rates });
   await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });
   registerWorkers(app, services);

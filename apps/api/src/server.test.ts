@@ -2,10 +2,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startServer } from './server';
 import { testConfig } from './test/test-app';
-import { startTestPostgres, type TestPostgres } from './test/test-postgres';
+import { useTestPostgres } from './test/use-test-app';
 
 function logSink() {
   const lines: string[] = [];
@@ -19,15 +19,7 @@ function logSink() {
 }
 
 describe('startServer', () => {
-  let postgres: TestPostgres;
-
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-  }, 60_000);
-
-  afterAll(async () => {
-    await postgres?.stop();
-  });
+  const postgres = useTestPostgres();
 
   it('listens, prints the URL and the generated admin password once, and never logs it', async () => {
     const database = await postgres.createEmptyDatabase();

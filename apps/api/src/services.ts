@@ -12,7 +12,6 @@ import { createDatabasesRepository } from './modules/databases/databases-reposit
 import { createDatabasesService } from './modules/databases/databases-service';
 import { createEnrollmentRepository } from './modules/enrollment/enrollment-repository';
 import { createEnrollmentService } from './modules/enrollment/enrollment-service';
-import { createFleet } from './modules/heartbeats/create-fleet';
 import { createNodeStateRepository } from './modules/nodes/node-state-repository';
 import { createNodesRepository } from './modules/nodes/nodes-repository';
 import { createNodesService } from './modules/nodes/nodes-service';
@@ -23,15 +22,11 @@ import { createRatesTick } from './modules/rates/rates-tick';
 import { createUsersRepository } from './modules/users/users-repository';
 import { createUsersService } from './modules/users/users-service';
 
-/**
- * The composition root: repositories over the app's database, services
- * over repositories. Routes receive the services they need as plugin
- * options; services never see the request.
- */
-export function createServices(app: FastifyInstance, config: AppConfig, nowMs: () => number = Date.now) {
+/** Repositories over the app's database (stateless factories), shared by the fleet plugin and the services. */
+export function createRepositories(app: FastifyInstance) {
   const { prisma } = app;
-  const repositories = {
-    audit: createAuditRepository(prisma),
+  return {
+    audit: createAuditRepository(prisma, app.pg),
     users: createUsersRepository(prisma),
     sessions: createSessionsRepository(prisma),
     apiTokens: createApiTokensRepository(prisma),
@@ -42,13 +37,27 @@ export function createServices(app: FastifyInstance, config: AppConfig, nowMs: (
     rateSamples: createRateSamplesRepository(app.pg),
     alarms: createAlarmsRepository(prisma, app.pg),
   };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;
+
+/**
+ * The composition root: services over repositories and the fleet (app.fleet,
+ * from the fleet plugin). Routes receive the services they need as plugin
+ * options; services never see the request.
+ */
+export function createServices(
+  app: FastifyInstance,
+  config: AppConfig,
+  repositories: Repositories,
+  nowMs: () => number = Date.now,
+) {
+  const { prisma, fleet } = app;
   const { audit, users, sessions } = repositories;
-  const fleet = createFleet(app, config.databaseUrl, repositories, nowMs);
   const { directory, registry, memory } = fleet;
   const rates = createRatesService({ memory, samples: repositories.rateSamples, directory, registry, nowMs });
   return {
     repositories,
-    fleet,
     rates,
     auth: createAuthService({ prisma, users, sessions, audit, sessionTtlHours: config.sessionTtlHours }),
     users: createUsersService({ prisma, users, audit, events: app.events }),

@@ -3,18 +3,41 @@ import type { Services } from './services';
 
 const HOUR_MS = 3_600_000;
 const SECOND_MS = 1_000;
+/** Reports and liveness reach PostgreSQL within about a second of the heartbeat. */
+const NODE_SYNC_MS = 1_000;
+/** Forwarded heartbeats reach the other processes' rates within a quarter second. */
+const REPLICATION_FLUSH_MS = 250;
+/** A safety net for a missed `databases` signal (the listener was reconnecting). */
+const DIRECTORY_REFRESH_MS = 30_000;
 /** Rate buckets are 10 s and 1 min; every 5 s writes each soon after it completes. */
 const RATE_PERSIST_MS = 5_000;
 
-/** Leader-only background work: one place to see every loop the controller runs. */
+/**
+ * Every background loop of an API process, in one place. Two kinds:
+ * - every process (`app.fleet.loops`): started once the fleet is loaded, stopped
+ *   in onClose before the fleet's final flush;
+ * - leader only (`app.leader.run`): run while this process holds the leader lock,
+ *   stopped when it loses it or closes. They judge the whole fleet, so they wait
+ *   for it to be loaded.
+ *
+ * Other timers are owned by the component they serve and are no work loop of their
+ * own: the leader election's lock attempt / connection check (plugins/leader-election.ts,
+ * every retryMs), the LISTEN reconnect of the event bus and fleet replication
+ * (db/channel-listener.ts), each SSE stream's keep-alive (plugins/events.ts), the agent
+ * credential cache's batched last-used writes and revocation rechecks
+ * (modules/auth/agent-credential-cache.ts), and the shutdown grace timer (server.ts).
+ */
 export function registerWorkers(app: FastifyInstance, services: Services): void {
+  const { fleet } = app;
+  fleet.loops.every('node-sync', NODE_SYNC_MS, () => fleet.sync.tick());
+  fleet.loops.every('fleet-replication', REPLICATION_FLUSH_MS, () => fleet.replication.flush());
+  fleet.loops.every('database-directory-refresh', DIRECTORY_REFRESH_MS, () => fleet.reloadDirectory());
+
   app.leader.run('session-cleanup', HOUR_MS, async () => {
     const { count } = await services.repositories.sessions.deleteExpired(new Date());
     if (count > 0) app.log.info({ count }, 'expired sessions deleted');
   });
-
-  // The fleet workers judge the whole fleet: never before it is loaded into memory.
-  const { loaded } = services.fleet;
+  const { loaded } = fleet;
   app.leader.run('alarm-evaluation', SECOND_MS, async () => {
     await loaded;
     await services.evaluateAlarms();

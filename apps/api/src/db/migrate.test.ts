@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPostgres, type TestPostgres } from '../test/test-postgres';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestPostgres } from '../test/use-test-app';
 import { MigrationError, applyMigrations, pendingMigrations } from './migrate';
 import { readMigrations, type Migration } from './migrations';
 import { diffDatabaseToSchema } from './schema-diff';
@@ -8,16 +8,11 @@ import { diffDatabaseToSchema } from './schema-diff';
 const silent = { info: () => undefined, warn: () => undefined };
 
 describe('migrations', () => {
-  let postgres: TestPostgres;
+  const postgres = useTestPostgres();
   let migrations: Migration[];
 
   beforeAll(async () => {
-    postgres = await startTestPostgres();
     migrations = await readMigrations();
-  }, 60_000);
-
-  afterAll(async () => {
-    await postgres?.stop();
   });
 
   it('apply on an empty database and produce exactly the schema of schema.prisma', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerEvent } from '@iamroll/contracts';
 import type pg from 'pg';
 import { ChannelListener } from '../db/channel-listener';
+import type { SqlClient } from '../db/sql';
 
 export const EVENTS_CHANNEL = 'iamroll_events';
 
@@ -25,6 +26,13 @@ interface Envelope {
 }
 
 /**
+ * The rule for how a change reaches the SSE stream: a change made in a transaction sends
+ * its event inside that transaction (`notifyIn` with a Prisma transaction, `notifyManyIn`
+ * with a raw pg client), so PostgreSQL delivers it on commit and never on rollback, and no
+ * crash between commit and publish loses it; `publish` is only for what has no transaction
+ * (a single statement, or a signal computed from memory such as `rates.tick`). The channel
+ * is always EVENTS_CHANNEL, never written out by hand.
+ *
  * Every API process sees every event: `publish` sends a PostgreSQL NOTIFY
  * on `iamroll_events`, and each process LISTENs on a dedicated connection
  * and hands what arrives (its own events included) to local subscribers,
@@ -61,7 +69,7 @@ export class EventBus {
     return this.#listeners.size;
   }
 
-  /** Call after the change is committed (or use `notifyIn` inside the transaction: delivered on commit). */
+  /** For events with no transaction behind them (see the rule above); otherwise use `notifyIn`. */
   async publish(type: string, data: Record<string, unknown> = {}): Promise<void> {
     await this.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, this.payload(type, data)]);
   }
@@ -71,7 +79,13 @@ export class EventBus {
     await tx.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, ${this.payload(type, data)})`;
   }
 
-  /** The payload for `SELECT pg_notify('iamroll_events', $payload)` (see notifyIn, and batched sends). */
+  /** Many payloads (from `payload`) in one statement inside a raw-SQL transaction: delivered on commit. */
+  async notifyManyIn(sql: SqlClient, payloads: readonly string[]): Promise<void> {
+    if (payloads.length === 0) return;
+    await sql.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [EVENTS_CHANNEL, payloads]);
+  }
+
+  /** The payload of one event as NOTIFY carries it (see notifyManyIn). */
   payload(type: string, data: Record<string, unknown> = {}): string {
     const event: ServerEvent = { type, at: new Date().toISOString(), data };
     const text = JSON.stringify({ origin: this.#origin, event } satisfies Envelope);

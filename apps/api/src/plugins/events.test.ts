@@ -1,27 +1,16 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { ServerEvent } from '@iamroll/contracts';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestAppOn, eventually, type TestApp } from '../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../test/test-postgres';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../test/test-app';
+import { useTestApp } from '../test/use-test-app';
 
 describe('events across API processes', () => {
-  let postgres: TestPostgres;
-  let a: TestApp;
-  let b: TestApp;
+  const a = useTestApp({}, { sseKeepAliveMs: 100 });
+  const b = useTestApp({}, { sseKeepAliveMs: 100 }, { sameDatabaseAs: a });
 
   beforeAll(async () => {
-    postgres = await startTestPostgres();
-    const database = await postgres.createDatabase();
-    a = await createTestAppOn(database, {}, { sseKeepAliveMs: 100 });
-    b = await createTestAppOn(database, {}, { sseKeepAliveMs: 100 });
     await eventually(() => a.app.events.isListening && b.app.events.isListening);
-  }, 60_000);
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await postgres?.stop();
   });
 
   it('delivers an event published in one process to every process, itself included', async () => {

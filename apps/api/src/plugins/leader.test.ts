@@ -1,19 +1,12 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestAppOn, eventually, type TestApp } from '../test/test-app';
-import { startTestPostgres, type TestDatabase, type TestPostgres } from '../test/test-postgres';
+import type { TestDatabase } from '../test/test-postgres';
+import { useTestPostgres } from '../test/use-test-app';
 import { LEADER_LOCK_KEY } from './leader-election';
 
 describe('leader election across API processes', () => {
-  let postgres: TestPostgres;
-
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-  }, 60_000);
-
-  afterAll(async () => {
-    await postgres?.stop();
-  });
+  const postgres = useTestPostgres();
 
   const twoApps = async (database: TestDatabase, ticks: Map<string, number>) => {
     const apps: TestApp[] = [];

@@ -1,28 +1,21 @@
 import type { AlarmList, AlarmView, AuditList, ServerEvent } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, eventually, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { eventually } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
 import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
 
 describe('alarms', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
   const clock = manualClock();
   const events: ServerEvent[] = [];
   let hostCounter = 0;
 
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+
+  beforeAll(() => {
     t.app.events.subscribe((event) => {
       if (event.type.startsWith('alarm.')) events.push(event);
     });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
   });
 
   const alarms = async (state = 'all') =>
@@ -150,6 +143,15 @@ describe('alarms', () => {
   });
 
   it('pages alarms as {items, total} and filters by state', async () => {
+    // Two alarms of its own, so there is a second one to page to whatever ran before.
+    const keys: string[] = [];
+    for (const node of [await enroll(), await enroll()]) {
+      await send(node, { seq: 1 });
+      clock.advance(1_000);
+      await send(node, { seq: 2, attempts: 5, failures: { throttled: 2, notAuthorized: 1 } });
+      keys.push(`node-auth-failures:${node.nodeId}`);
+    }
+    await eventually(async () => (await Promise.all(keys.map((key) => alarmOf(key)))).every(Boolean));
     const all = await alarms();
     expect(Object.keys(all).sort()).toEqual(['items', 'total']);
     const page = (

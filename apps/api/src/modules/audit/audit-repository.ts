@@ -1,5 +1,7 @@
 import type { AuditEventView, AuditQuery } from '@iamroll/contracts';
+import type pg from 'pg';
 import type { Db, Prisma, PrismaClient } from '../../db/prisma-client';
+import type { SqlClient } from '../../db/sql';
 import type { Actor } from '../auth/principal';
 
 export interface AuditEntry {
@@ -30,8 +32,12 @@ function toView(row: AuditRow): AuditEventView {
   };
 }
 
-/** The audit log is append-only (a database trigger enforces it): record and read, nothing else. */
-export function createAuditRepository(prisma: PrismaClient) {
+/**
+ * The audit log is append-only (a database trigger enforces it): record and read, nothing else.
+ * Every audit row is written here, through Prisma (`record`) or, for raw-SQL transactions on
+ * the hot path, in one statement (`recordMany`).
+ */
+export function createAuditRepository(prisma: PrismaClient, pool: pg.Pool) {
   return {
     /** Pass the transaction that makes the change, so the entry commits (or not) with it. */
     async record(entry: AuditEntry, db: Db = prisma): Promise<void> {
@@ -47,6 +53,29 @@ export function createAuditRepository(prisma: PrismaClient) {
           data: (entry.data ?? {}) as Prisma.InputJsonObject,
         },
       });
+    },
+
+    /** Many entries in one INSERT; pass the transaction's client so they commit (or not) with the change. */
+    async recordMany(entries: readonly AuditEntry[], sql: SqlClient = pool): Promise<void> {
+      if (entries.length === 0) return;
+      const column = <T>(pick: (entry: AuditEntry) => T) => entries.map(pick);
+      await sql.query(
+        `INSERT INTO audit_events (actor_type, actor_id, actor_name, action, subject_type, subject_id, reason, data)
+         SELECT u.actor_type::actor_type, u.actor_id, u.actor_name, u.action, u.subject_type, u.subject_id, u.reason,
+                u.data::jsonb
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+             AS u(actor_type, actor_id, actor_name, action, subject_type, subject_id, reason, data)`,
+        [
+          column((e) => e.actor.actorType),
+          column((e) => e.actor.actorId),
+          column((e) => e.actor.actorName),
+          column((e) => e.action),
+          column((e) => e.subjectType ?? null),
+          column((e) => e.subjectId ?? null),
+          column((e) => e.reason ?? null),
+          column((e) => JSON.stringify(e.data ?? {})),
+        ],
+      );
     },
 
     async list(query: AuditQuery): Promise<{ items: AuditEventView[]; total: number }> {

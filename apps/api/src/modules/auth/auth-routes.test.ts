@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, sessionCookieOf, TEST_ADMIN_PASSWORD, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { describe, expect, it } from 'vitest';
+import { sessionCookieOf, TEST_ADMIN_PASSWORD } from '../../test/test-app';
+import { useTestApp, useTestPostgres } from '../../test/use-test-app';
 
-let postgres: TestPostgres;
-
-beforeAll(async () => {
-  postgres = await startTestPostgres();
-}, 60_000);
-
-afterAll(async () => {
-  await postgres?.stop();
-});
+const postgres = useTestPostgres();
 
 describe('auth: sessions, CSRF and login limits', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp(postgres, { loginAttemptsPerMinute: 3 });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ loginAttemptsPerMinute: 3 }, {}, { postgres });
 
   const login = (username: string, password: string, ip = '10.0.0.1') =>
     t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress: ip });
@@ -164,15 +148,7 @@ describe('auth: sessions, CSRF and login limits', () => {
 });
 
 describe('auth: cookies behind https', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp(postgres, { isCookieSecure: true });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ isCookieSecure: true }, {}, { postgres });
 
   it('marks the session cookie Secure', async () => {
     const response = await t.app.inject({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/use-test-app';
 
 describe('databases', () => {
-  const t = useTestApp();
+  const t = useTestApp({}, {}, { isFreshPerTest: true });
 
   const create = async (payload: Record<string, unknown>) =>
     t.app.inject({ method: 'POST', url: '/api/v1/databases', headers: (await t.admin()).headers, payload });
@@ -31,6 +31,7 @@ describe('databases', () => {
   });
 
   it('refuses a second registration of the identifier or of the endpoint with 409', async () => {
+    await create(base);
     const sameIdentifier = await create({ ...base, host: 'other.abc123.us-east-1.rds.amazonaws.com' });
     expect(sameIdentifier.statusCode).toBe(409);
     expect(sameIdentifier.json<ErrorBody>().error.message).toContain('kong-main');
@@ -56,6 +57,7 @@ describe('databases', () => {
   });
 
   it('lists and details databases', async () => {
+    await create(base);
     const created = (
       await create({
         ...base,
@@ -84,6 +86,7 @@ describe('databases', () => {
   });
 
   it('changes the budget and threshold with an audited reason, and rate charts use the new budget', async () => {
+    await create(base);
     const id = (
       await t.app.inject({ method: 'GET', url: '/api/v1/databases', headers: (await t.admin()).headers })
     ).json<DatabaseList>().items[0]!.id;

@@ -69,11 +69,6 @@ export function createDatabasesService({
     );
   }
 
-  async function announce(type: 'database.created' | 'database.updated', id: string): Promise<void> {
-    await onChanged();
-    await events.publish(type, { id });
-  }
-
   return {
     async list(page: PageQuery): Promise<DatabaseList> {
       const { rows, total } = await databases.list(page);
@@ -102,9 +97,10 @@ export function createDatabasesService({
             { actor, action: 'database.create', subjectType: 'database', subjectId: created.id, reason, data },
             tx,
           );
+          await events.notifyIn(tx, 'database.created', { id: created.id });
           return created;
         });
-        await announce('database.created', row.id);
+        await onChanged();
         const [view] = await viewsOf([row]);
         return view!;
       } catch (error) {
@@ -144,9 +140,10 @@ export function createDatabasesService({
           },
           tx,
         );
+        await events.notifyIn(tx, 'database.updated', { id });
         return updated;
       });
-      await announce('database.updated', id);
+      await onChanged();
       const [view] = await viewsOf([row]);
       return view!;
     },

@@ -123,9 +123,9 @@ export function createEnrollmentService({
           },
           tx,
         );
+        await events.notifyIn(tx, 'node.enrolled', { id: created.id, hostname: created.hostname });
         return created;
       });
-      await events.publish('node.enrolled', { id: node.id, hostname: node.hostname });
       return { nodeId: node.id, credential };
     },
   };

@@ -1,75 +1,89 @@
-import type { FastifyInstance } from 'fastify';
-import { Gauge, type Registry } from 'prom-client';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import { BackgroundLoops } from '../../background-loops';
+import type { EventBus } from '../../plugins/event-bus';
+import type { AuditRepository } from '../audit/audit-repository';
 import { DatabaseDirectory } from '../databases/database-directory';
 import type { DatabasesRepository } from '../databases/databases-repository';
 import { NodeRegistry } from '../nodes/node-registry';
 import type { NodeStateRepository } from '../nodes/node-state-repository';
 import { NodeSync } from '../nodes/node-sync';
+import { createReportBatchWriter } from '../nodes/write-report-batch';
 import { createRatesMemory } from '../rates/rates-memory';
+import { registerFleetMetrics } from './fleet-metrics';
 import { FleetReplication } from './fleet-replication';
 import { createHeartbeatService } from './heartbeat-service';
 
-const DIRECTORY_REFRESH_MS = 30_000;
 const DATABASES_CHANGED = 'databases';
 /** Signal `node-decommissioned:<id>`: the other processes drop the node too. */
 const NODE_DECOMMISSIONED = 'node-decommissioned:';
 
-/** What an operator checks when rates look wrong across processes. */
-function registerFleetMetrics(metrics: Registry, registry: NodeRegistry, replication: FleetReplication): void {
-  new Gauge({
-    name: 'iamroll_fleet_nodes',
-    help: 'Nodes held in memory by this process.',
-    registers: [metrics],
-    collect() {
-      this.set(registry.size);
-    },
-  });
-  new Gauge({
-    name: 'iamroll_fleet_records_forwarded',
-    help: 'Heartbeats this process forwarded to the other API processes (sent) or applied from them (received), since start.',
-    labelNames: ['direction'] as const,
-    registers: [metrics],
-    collect() {
-      this.set({ direction: 'sent' }, replication.counts.sent);
-      this.set({ direction: 'received' }, replication.counts.received);
-    },
-  });
+export interface FleetLogger {
+  warn(object: object, message: string): void;
+}
+
+export interface FleetDeps {
+  readonly pool: pg.Pool;
+  /** For the replication listener's own connection. */
+  readonly databaseUrl: string;
+  readonly log: FleetLogger;
+  readonly events: EventBus;
+  readonly metrics: Registry;
+  /** Drops a decommissioned node's cached agent credentials. */
+  readonly forgetAgentNode: (nodeId: string) => void;
+  readonly repositories: {
+    readonly databases: DatabasesRepository;
+    readonly nodeStates: NodeStateRepository;
+    readonly audit: AuditRepository;
+  };
+  readonly nowMs: () => number;
 }
 
 /**
  * The fleet held in memory by every API process: registered databases, every
  * node, and per-second rates of all heartbeats (this process's and, through
- * FleetReplication, every other one's). Loaded when the app is ready; NodeSync
- * writes it back in batches. Leader workers wait for `loaded` so they never
- * judge an empty fleet (which would resolve every open alarm).
+ * FleetReplication, every other one's). `start` loads it (then starts `loops`,
+ * which workers.ts fills); `stop` tears it down. Leader workers wait for `loaded`
+ * so they never judge an empty fleet (which would resolve every open alarm).
  */
-export function createFleet(
-  app: FastifyInstance,
-  databaseUrl: string,
-  repositories: { readonly databases: DatabasesRepository; readonly nodeStates: NodeStateRepository },
-  nowMs: () => number,
-) {
+export function createFleet({
+  pool,
+  databaseUrl,
+  log,
+  events,
+  metrics,
+  forgetAgentNode,
+  repositories,
+  nowMs,
+}: FleetDeps) {
   const memory = createRatesMemory(nowMs());
   const directory = new DatabaseDirectory(() => repositories.databases.loadDirectory());
   const registry = new NodeRegistry(repositories.nodeStates, memory.fleet);
-  const sync = new NodeSync(registry, repositories.nodeStates, app.events, app.log);
+  const writeReportBatch = createReportBatchWriter({
+    pool,
+    states: repositories.nodeStates,
+    audit: repositories.audit,
+    events,
+  });
+  const sync = new NodeSync(registry, repositories.nodeStates, writeReportBatch, log);
+  const loops = new BackgroundLoops(log);
   const reloadDirectory = () =>
-    directory.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'reloading databases failed'));
-  // The callbacks run only once started (onReady), when `heartbeats` exists.
+    directory.refresh().catch((error: unknown) => log.warn({ err: error }, 'reloading databases failed'));
+  const dropNode = (nodeId: string) => {
+    registry.remove(nodeId);
+    forgetAgentNode(nodeId);
+  };
+  // The callbacks run only once started, when `heartbeats` exists.
   const replication = new FleetReplication(
-    app.pg,
+    pool,
     databaseUrl,
-    app.log,
+    log,
     (records) => heartbeats.applyForwarded(records),
     (kind) => {
       if (kind === DATABASES_CHANGED) void reloadDirectory();
       else if (kind.startsWith(NODE_DECOMMISSIONED)) dropNode(kind.slice(NODE_DECOMMISSIONED.length));
     },
   );
-  const dropNode = (nodeId: string) => {
-    registry.remove(nodeId);
-    app.agentCredentials.forgetNode(nodeId);
-  };
   const heartbeats = createHeartbeatService({
     registry,
     directory,
@@ -77,7 +91,7 @@ export function createFleet(
     forward: (record) => replication.enqueue(record),
     nowMs,
   });
-  registerFleetMetrics(app.metrics, registry, replication);
+  registerFleetMetrics(metrics, registry, replication);
 
   let markLoaded: () => void = () => undefined;
   let failLoading: (error: Error) => void = () => undefined;
@@ -86,36 +100,48 @@ export function createFleet(
     failLoading = reject;
   });
   loaded.catch(() => undefined); // workers see the failure; the app's ready() reports it
-  app.addHook('onReady', async () => {
-    try {
+
+  return {
+    memory,
+    directory,
+    registry,
+    sync,
+    replication,
+    heartbeats,
+    loops,
+    loaded,
+    /** Before any heartbeat is served: databases, then nodes (seeding rates), then listening and the loops. */
+    async start(): Promise<void> {
+      try {
+        await directory.refresh();
+        await registry.loadAll();
+        sync.start();
+        await replication.start();
+        loops.start();
+        markLoaded();
+      } catch (error) {
+        failLoading(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    },
+    /** Once no request is in flight: loops first (none runs during what follows), then the final sends and writes. */
+    async stop(): Promise<void> {
+      await loops.stop();
+      await replication.stop();
+      await sync.stop();
+    },
+    reloadDirectory,
+    /** After a database is created or changed: this process reloads now, the others on the signal. */
+    databasesChanged: async (): Promise<void> => {
       await directory.refresh();
-      await registry.loadAll();
-      sync.start();
-      await replication.start();
-      markLoaded();
-    } catch (error) {
-      failLoading(error instanceof Error ? error : new Error(String(error)));
-      throw error;
-    }
-  });
-  // A safety net for a missed signal (the listener was reconnecting).
-  const directoryTimer = setInterval(() => void reloadDirectory(), DIRECTORY_REFRESH_MS).unref();
-  app.addHook('preClose', async () => {
-    clearInterval(directoryTimer);
-    await replication.stop();
-    await sync.stop();
-  });
-  /** After a database is created or changed: this process reloads now, the others on the signal. */
-  const databasesChanged = async () => {
-    await directory.refresh();
-    await replication.signal(DATABASES_CHANGED);
+      await replication.signal(DATABASES_CHANGED);
+    },
+    /** After a node is decommissioned (committed): this process drops it now, the others on the signal. */
+    nodeDecommissioned: async (nodeId: string): Promise<void> => {
+      dropNode(nodeId);
+      await replication.signal(`${NODE_DECOMMISSIONED}${nodeId}`);
+    },
   };
-  /** After a node is decommissioned (committed): this process drops it now, the others on the signal. */
-  const nodeDecommissioned = async (nodeId: string) => {
-    dropNode(nodeId);
-    await replication.signal(`${NODE_DECOMMISSIONED}${nodeId}`);
-  };
-  return { memory, directory, registry, sync, replication, heartbeats, loaded, databasesChanged, nodeDecommissioned };
 }
 
 export type Fleet = ReturnType<typeof createFleet>;

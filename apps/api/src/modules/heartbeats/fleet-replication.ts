@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { ChannelListener } from '../../db/channel-listener';
 import { isHeartbeatRecord, type HeartbeatRecord } from './heartbeat-record';
 
-/** Separate from `iamroll_events`: this traffic is for API processes, never for SSE clients. */
+/** Separate from EVENTS_CHANNEL: this traffic is for API processes, never for SSE clients. */
 export const FLEET_CHANNEL = 'iamroll_fleet';
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
@@ -18,7 +18,7 @@ export interface ReplicationLogger {
  * Forwards every heartbeat this process accepts to the other API processes,
  * so each one holds the whole fleet's rates (and the leader evaluates alarms on
  * all of it) wherever a node's heartbeats land. Records are queued and sent
- * every `flushMs` as JSON arrays chunked under NOTIFY's 8000-byte limit, all
+ * by `flush` (the `fleet-replication` loop in workers.ts) as JSON arrays chunked under NOTIFY's 8000-byte limit, all
  * chunks in one statement. A process skips its own notifications by their
  * origin prefix before parsing. `signal()` tells the others to reload what
  * they cache (registered databases). At-most-once: records sent while a listener
@@ -29,8 +29,6 @@ export class FleetReplication {
   readonly #origin = randomBytes(ORIGIN_LENGTH / 2).toString('hex');
   #queue: string[] = [];
   readonly #listener: ChannelListener;
-  #timer: NodeJS.Timeout | undefined;
-  #isStopped = false;
   #delivery: Promise<void> = Promise.resolve();
   #sent = 0;
   #received = 0;
@@ -42,7 +40,6 @@ export class FleetReplication {
     private readonly onRecords: (records: HeartbeatRecord[]) => Promise<void> | void,
     /** Told of `signal(kind)` sent by another process (e.g. `databases`: reload them). */
     private readonly onSignal: (kind: string) => void = () => undefined,
-    private readonly flushMs = 250,
   ) {
     this.#listener = new ChannelListener({
       connectionString,
@@ -68,12 +65,10 @@ export class FleetReplication {
 
   async start(): Promise<void> {
     await this.#listener.start();
-    this.#schedule();
   }
 
+  /** Once the `fleet-replication` loop is stopped: sends what is left, then stops listening. */
   async stop(): Promise<void> {
-    this.#isStopped = true;
-    clearTimeout(this.#timer);
     await this.flush().catch(() => undefined);
     await this.#listener.stop();
     await this.#delivery;
@@ -84,7 +79,7 @@ export class FleetReplication {
     await this.pool.query('SELECT pg_notify($1, $2)', [FLEET_CHANNEL, `${this.#origin}!${kind}`]);
   }
 
-  /** Sends what is queued now. */
+  /** Sends what is queued now: what the `fleet-replication` loop runs every 250 ms. */
   async flush(): Promise<void> {
     if (this.#queue.length === 0) return;
     const records = this.#queue;
@@ -103,17 +98,8 @@ export class FleetReplication {
       bytes += record.length + 1;
     }
     if (chunk.length > 0) payloads.push(`${this.#origin}[${chunk.join(',')}]`);
-    await this.pool.query(`SELECT pg_notify('${FLEET_CHANNEL}', p) FROM unnest($1::text[]) AS p`, [payloads]);
+    await this.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [FLEET_CHANNEL, payloads]);
     this.#sent += records.length;
-  }
-
-  #schedule(): void {
-    if (this.#isStopped) return;
-    this.#timer = setTimeout(() => {
-      void this.flush()
-        .catch((error: unknown) => this.log.warn({ err: error }, 'forwarding heartbeats to other API processes failed'))
-        .finally(() => this.#schedule());
-    }, this.flushMs).unref();
   }
 
   #receive(payload: string): void {

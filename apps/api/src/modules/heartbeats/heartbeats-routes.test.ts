@@ -1,25 +1,15 @@
 import type { ErrorBody, NodeDetail, ServerEvent } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, eventually, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { eventually } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
 import { beat, CONFIG_HASH, DB_HOST, heartbeatBody, manualClock, registerDatabase } from './heartbeat-fixtures';
 
 describe('POST /api/v1/nodes/{id}/heartbeat', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
   const clock = manualClock();
   let hostCounter = 0;
 
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
-  });
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
 
   const enroll = () => enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);
   const nodeRow = async (id: string) =>

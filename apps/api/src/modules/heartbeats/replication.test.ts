@@ -1,29 +1,18 @@
 import type { AlarmList, RateSeries } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, createTestAppOn, eventually, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { createTestAppOn, eventually, type TestApp } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
 import { beat, heartbeatBody, manualClock, registerDatabase } from './heartbeat-fixtures';
 
 describe('several API processes', () => {
-  let postgres: TestPostgres;
-  let a: TestApp;
-  let b: TestApp;
   let databaseId: string;
-  let x: { nodeId: string; credential: string };
   const clock = manualClock();
+  const a = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+  const b = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now }, { sameDatabaseAs: a });
 
   beforeAll(async () => {
-    postgres = await startTestPostgres();
-    a = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
-    b = await createTestAppOn(a.database, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
     databaseId = await registerDatabase(a.app, (await a.admin()).headers, { identifier: 'shared-db' });
-  }, 60_000);
-
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    await postgres?.stop();
   });
 
   const ratesOn = async (t: TestApp, path: string, fromMs: number, seconds: number) => {
@@ -53,7 +42,7 @@ describe('several API processes', () => {
   };
 
   it("gives every process the whole fleet's rates, wherever each node's heartbeats land", async () => {
-    x = await enrollNode(a.app, TEST_ENROLLMENT_TOKEN, 'kong-x');
+    const x = await enrollNode(a.app, TEST_ENROLLMENT_TOKEN, 'kong-x');
     const y = await enrollNode(b.app, TEST_ENROLLMENT_TOKEN, 'kong-y');
     const roaming = await enrollNode(a.app, TEST_ENROLLMENT_TOKEN, 'kong-roaming');
     // b learns of the database through the event bus.
@@ -116,6 +105,12 @@ describe('several API processes', () => {
   });
 
   it('seeds a process that starts later with the persisted counters, so its first heartbeat is not lost', async () => {
+    const x = await enrollNode(a.app, TEST_ENROLLMENT_TOKEN, 'kong-seeded');
+    const t0 = clock.now() + 1_000;
+    for (let i = 0; i <= 10; i++) {
+      clock.set(t0 + i * 1_000);
+      await send(a, x, { seq: i + 1, attempts: i * 4 });
+    }
     // x's last heartbeat (seq 11, 40 attempts) was received by a; its batch write carries the counters.
     await eventually(
       async () =>

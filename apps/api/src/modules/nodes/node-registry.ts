@@ -6,7 +6,7 @@ import {
   type KindCounters,
   type NodeRoutes,
 } from '@iamroll/core/rates';
-import type { NodeDetails, NodeReport } from './node-report';
+import { pickReport, type NodeDetails, type NodeReport } from './node-report';
 import type { NodeRefreshRow, NodeStateRepository, NodeStateRow } from './node-state-repository';
 
 /** What the next liveness write carries (the newest accepted heartbeat). */
@@ -33,25 +33,6 @@ export interface NodeEntry {
   lastSeenMs: number | undefined;
   /** The FleetRates routes last set, as a comparable string. */
   routeKey: string | undefined;
-}
-
-function reportOfRow(row: NodeRefreshRow): NodeReport {
-  return {
-    role: row.role,
-    kongVersion: row.kongVersion,
-    agentVersion: row.agentVersion,
-    stage: row.stage,
-    rwAuthMode: row.rwAuthMode,
-    roAuthMode: row.roAuthMode,
-    rwDatabaseId: row.rwDatabaseId,
-    roDatabaseId: row.roDatabaseId,
-    reportedStatus: row.reportedStatus,
-    statusMessage: row.statusMessage,
-    heartbeatIntervalMs: row.heartbeatIntervalMs,
-    configHash: row.configHash,
-    workers: row.workers,
-    poolSize: row.poolSize,
-  };
 }
 
 function isKindCounters(value: unknown): value is KindCounters {
@@ -148,7 +129,7 @@ export class NodeRegistry {
     entry.hostname = row.hostname;
     if (row.lastSeenMs !== null) entry.lastSeenMs = Math.max(entry.lastSeenMs ?? 0, row.lastSeenMs);
     if (row.updatedMs > entry.persistedUpdatedMs) {
-      entry.persisted = reportOfRow(row);
+      entry.persisted = pickReport(row);
       entry.persistedUpdatedMs = row.updatedMs;
       entry.persistedDetailsJson = undefined;
     }
@@ -181,7 +162,7 @@ export class NodeRegistry {
       id: row.id,
       hostname: row.hostname,
       desiredStage: row.desiredStage,
-      persisted: reportOfRow(row),
+      persisted: pickReport(row),
       persistedUpdatedMs: row.updatedMs,
       persistedDetailsJson: undefined,
       report: undefined,

@@ -8,64 +8,106 @@ import type {
   ReportedStatus,
 } from '@iamroll/contracts';
 
-/** A node's columns that heartbeats set (besides liveness): compared field by field to write only changes. */
-export interface NodeReport {
-  readonly role: KongRole;
-  readonly kongVersion: string | null;
-  readonly agentVersion: string | null;
-  readonly stage: NodeStage;
-  readonly rwAuthMode: AuthMode;
-  readonly roAuthMode: AuthMode | null;
+/** What a heartbeat's report is computed from (the database ids come from matching its endpoints). */
+export interface ReportSource {
+  readonly body: HeartbeatBody;
+  readonly config: HeartbeatConfig;
   readonly rwDatabaseId: string | null;
   readonly roDatabaseId: string | null;
-  readonly reportedStatus: ReportedStatus | null;
-  readonly statusMessage: string | null;
-  readonly heartbeatIntervalMs: number | null;
-  readonly configHash: string | null;
-  readonly workers: number | null;
-  readonly poolSize: number | null;
 }
 
-export const REPORT_FIELDS = [
-  'role',
-  'kongVersion',
-  'agentVersion',
-  'stage',
-  'rwAuthMode',
-  'roAuthMode',
-  'rwDatabaseId',
-  'roDatabaseId',
-  'reportedStatus',
-  'statusMessage',
-  'heartbeatIntervalMs',
-  'configHash',
-  'workers',
-  'poolSize',
-] as const satisfies readonly (keyof NodeReport)[];
+/**
+ * What a change of the field causes when the sync loop writes it: `audit` (an audit entry
+ * and a `node.updated` event), `event` (the event only: live state for the dashboard, not
+ * history), `none` (written, not announced: it may change every beat).
+ */
+export type ReportChangeEffect = 'audit' | 'event' | 'none';
+
+interface ReportColumn<T> {
+  /** The nodes table's column. */
+  readonly column: string;
+  /** Its PostgreSQL type: batched writes send `<pgType>[]` through unnest. */
+  readonly pgType: 'text' | 'int' | 'uuid' | 'kong_role' | 'node_stage' | 'auth_mode' | 'reported_status';
+  readonly onChange: ReportChangeEffect;
+  /** The value a heartbeat reports; its return type is the field's type (rows may hold null before the first beat). */
+  readonly of: (source: ReportSource) => T;
+}
+
+const authModeOf = (connection: { readonly iam: unknown } | null | undefined): AuthMode =>
+  connection?.iam ? 'iam' : 'password';
 
 /**
- * Changes worth a `node.updated` event (not the status message, which may change every
- * beat). All but the reported status are also audited: a status flapping between ok and
- * degraded is live state for the dashboard, not history.
+ * The node report, field by field: the one place to add a reported field (besides the
+ * contract, schema.prisma and a migration). The registry, the loads and the batched
+ * `UPDATE … FROM unnest` are derived from it; order is kept in audit data and events.
  */
-export const NOTABLE_FIELDS = [
-  'role',
-  'kongVersion',
-  'agentVersion',
-  'stage',
-  'rwAuthMode',
-  'roAuthMode',
-  'rwDatabaseId',
-  'roDatabaseId',
-  'reportedStatus',
-  'configHash',
-] as const satisfies readonly (keyof NodeReport)[];
+export const NODE_REPORT_COLUMNS = {
+  role: { column: 'role', pgType: 'kong_role', onChange: 'audit', of: (s): KongRole => s.body.role },
+  kongVersion: {
+    column: 'kong_version',
+    pgType: 'text',
+    onChange: 'audit',
+    of: (s): string | null => s.body.kongVersion,
+  },
+  agentVersion: {
+    column: 'agent_version',
+    pgType: 'text',
+    onChange: 'audit',
+    of: (s): string | null => s.body.agentVersion,
+  },
+  stage: { column: 'stage', pgType: 'node_stage', onChange: 'audit', of: (s): NodeStage => s.config.stage },
+  rwAuthMode: { column: 'rw_auth_mode', pgType: 'auth_mode', onChange: 'audit', of: (s) => authModeOf(s.config.rw) },
+  roAuthMode: {
+    column: 'ro_auth_mode',
+    pgType: 'auth_mode',
+    onChange: 'audit',
+    of: (s): AuthMode | null => (s.config.ro ? authModeOf(s.config.ro) : null),
+  },
+  rwDatabaseId: { column: 'rw_database_id', pgType: 'uuid', onChange: 'audit', of: (s) => s.rwDatabaseId },
+  roDatabaseId: { column: 'ro_database_id', pgType: 'uuid', onChange: 'audit', of: (s) => s.roDatabaseId },
+  reportedStatus: {
+    column: 'reported_status',
+    pgType: 'reported_status',
+    onChange: 'event',
+    of: (s): ReportedStatus | null => s.body.status,
+  },
+  statusMessage: {
+    column: 'status_message',
+    pgType: 'text',
+    onChange: 'none',
+    of: (s): string | null => s.body.statusMessage ?? null,
+  },
+  heartbeatIntervalMs: {
+    column: 'heartbeat_interval_ms',
+    pgType: 'int',
+    onChange: 'none',
+    of: (s): number | null => s.body.intervalMs,
+  },
+  configHash: { column: 'config_hash', pgType: 'text', onChange: 'audit', of: (s): string | null => s.config.hash },
+  workers: { column: 'workers', pgType: 'int', onChange: 'none', of: (s): number | null => s.config.workers },
+  poolSize: { column: 'pool_size', pgType: 'int', onChange: 'none', of: (s): number | null => s.config.poolSize },
+} as const satisfies Record<string, ReportColumn<unknown>>;
 
-export const AUDITED_FIELDS: readonly (keyof NodeReport)[] = NOTABLE_FIELDS.filter(
-  (field) => field !== 'reportedStatus',
+export type ReportField = keyof typeof NODE_REPORT_COLUMNS;
+
+/** A node's columns that heartbeats set (besides liveness): compared field by field to write only changes. */
+export type NodeReport = {
+  readonly [F in ReportField]: ReturnType<(typeof NODE_REPORT_COLUMNS)[F]['of']>;
+};
+
+export const REPORT_FIELDS = Object.keys(NODE_REPORT_COLUMNS) as readonly ReportField[];
+
+/** Changes worth a `node.updated` event (not e.g. the status message, which may change every beat). */
+export const NOTABLE_FIELDS: readonly ReportField[] = REPORT_FIELDS.filter(
+  (field) => NODE_REPORT_COLUMNS[field].onChange !== 'none',
 );
 
-export type ReportChanges = Partial<Record<keyof NodeReport, { readonly from: unknown; readonly to: unknown }>>;
+/** Notable changes that are also history (a status flapping between ok and degraded is not). */
+export const AUDITED_FIELDS: readonly ReportField[] = REPORT_FIELDS.filter(
+  (field) => NODE_REPORT_COLUMNS[field].onChange === 'audit',
+);
+
+export type ReportChanges = Partial<Record<ReportField, { readonly from: unknown; readonly to: unknown }>>;
 
 export function isSameReport(a: NodeReport, b: NodeReport): boolean {
   for (const field of REPORT_FIELDS) if (a[field] !== b[field]) return false;
@@ -79,24 +121,18 @@ export function notableChanges(from: NodeReport, to: NodeReport): ReportChanges 
   return changes;
 }
 
+/** The report fields of anything that has them (a row read from PostgreSQL). */
+export function pickReport(row: NodeReport): NodeReport {
+  const report: Record<string, unknown> = {};
+  for (const field of REPORT_FIELDS) report[field] = row[field];
+  return report as NodeReport;
+}
+
 export function reportOf(body: HeartbeatBody, rwDatabaseId: string | null, roDatabaseId: string | null): NodeReport {
-  const { config } = body;
-  return {
-    role: body.role,
-    kongVersion: body.kongVersion,
-    agentVersion: body.agentVersion,
-    stage: config.stage,
-    rwAuthMode: config.rw?.iam ? 'iam' : 'password',
-    roAuthMode: config.ro ? (config.ro.iam ? 'iam' : 'password') : null,
-    rwDatabaseId,
-    roDatabaseId,
-    reportedStatus: body.status,
-    statusMessage: body.statusMessage ?? null,
-    heartbeatIntervalMs: body.intervalMs,
-    configHash: config.hash,
-    workers: config.workers,
-    poolSize: config.poolSize,
-  };
+  const source: ReportSource = { body, config: body.config, rwDatabaseId, roDatabaseId };
+  const report: Record<string, unknown> = {};
+  for (const field of REPORT_FIELDS) report[field] = NODE_REPORT_COLUMNS[field].of(source);
+  return report as NodeReport;
 }
 
 /** The effective config and findings as stored (effective_config, lint_findings); `json` compares them cheaply. */

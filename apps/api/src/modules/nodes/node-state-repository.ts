@@ -1,47 +1,54 @@
-import type { AuthMode, KongRole, NodeStage, ReportedStatus } from '@iamroll/contracts';
+import type { NodeStage } from '@iamroll/contracts';
 import type { CounterSnapshot, KindCounters } from '@iamroll/core/rates';
 import type pg from 'pg';
-import { AUDITED_FIELDS, type NodeReport, type ReportChanges } from './node-report';
+import type { SqlClient } from '../../db/sql';
+import { NODE_REPORT_COLUMNS, REPORT_FIELDS, type NodeReport, type ReportChanges } from './node-report';
 
-/** A node as the in-memory registry loads it. */
-export interface NodeStateRow {
+/** A node as the once-a-second refresh reads it: no counters (only a start seeds FleetRates from them). */
+export type NodeRefreshRow = NodeReport & {
   readonly id: string;
   readonly hostname: string;
-  readonly role: KongRole;
-  readonly kongVersion: string | null;
-  readonly agentVersion: string | null;
-  readonly stage: NodeStage;
   readonly desiredStage: NodeStage;
-  readonly rwAuthMode: AuthMode;
-  readonly roAuthMode: AuthMode | null;
-  readonly rwDatabaseId: string | null;
-  readonly roDatabaseId: string | null;
-  readonly reportedStatus: ReportedStatus | null;
-  readonly statusMessage: string | null;
-  readonly heartbeatIntervalMs: number | null;
-  readonly configHash: string | null;
-  readonly workers: number | null;
-  readonly poolSize: number | null;
   readonly lastSeenMs: number | null;
+  readonly updatedMs: number;
+};
+
+/** A node as the in-memory registry loads it. */
+export type NodeStateRow = NodeRefreshRow & {
   readonly bootId: string | null;
   readonly lastSeq: number | null;
   readonly lastCounters: unknown;
-  readonly updatedMs: number;
-}
-
-/** What the once-a-second refresh reads: no counters (only a start seeds FleetRates from them). */
-export type NodeRefreshRow = Omit<NodeStateRow, 'bootId' | 'lastSeq' | 'lastCounters'>;
+};
 
 /** A changed row as the refresh sees it: decommissioned ones leave the registry. */
 export type NodeChangeRow = NodeRefreshRow & { readonly isDecommissioned: boolean };
 
-const REFRESH_COLUMNS = `id, hostname, role::text, kong_version AS "kongVersion", agent_version AS "agentVersion", stage::text,
-  desired_stage::text AS "desiredStage", rw_auth_mode::text AS "rwAuthMode", ro_auth_mode::text AS "roAuthMode",
-  rw_database_id AS "rwDatabaseId", ro_database_id AS "roDatabaseId", reported_status::text AS "reportedStatus",
-  status_message AS "statusMessage", heartbeat_interval_ms AS "heartbeatIntervalMs", config_hash AS "configHash", workers,
-  pool_size AS "poolSize", (extract(epoch FROM last_seen_at) * 1000)::float8 AS "lastSeenMs",
+// Enums come back as text; numbers must stay numbers.
+const selectOf = (field: (typeof REPORT_FIELDS)[number]): string => {
+  const { column, pgType } = NODE_REPORT_COLUMNS[field];
+  return pgType === 'int' ? `${column} AS "${field}"` : `${column}::text AS "${field}"`;
+};
+const REFRESH_COLUMNS = `id, hostname, ${REPORT_FIELDS.map(selectOf).join(', ')},
+  desired_stage::text AS "desiredStage", (extract(epoch FROM last_seen_at) * 1000)::float8 AS "lastSeenMs",
   (extract(epoch FROM updated_at) * 1000)::float8 AS "updatedMs"`;
 const STATE_COLUMNS = `${REFRESH_COLUMNS}, boot_id AS "bootId", last_seq AS "lastSeq", last_counters AS "lastCounters"`;
+
+/**
+ * `UPDATE … FROM unnest(...)` of every report column: $1 the ids, then one array per
+ * report field in NODE_REPORT_COLUMNS order, then the details.
+ */
+const WRITE_REPORTS_SQL = (() => {
+  const columns = REPORT_FIELDS.map((field) => NODE_REPORT_COLUMNS[field].column);
+  const arrays = REPORT_FIELDS.map((field, i) => `$${i + 2}::${NODE_REPORT_COLUMNS[field].pgType}[]`);
+  return `UPDATE nodes n SET ${columns.map((column) => `${column} = u.${column}`).join(', ')},
+       effective_config = COALESCE(u.details::jsonb -> 0, n.effective_config),
+       lint_findings = COALESCE(u.details::jsonb -> 1, n.lint_findings),
+       updated_at = clock_timestamp()
+     FROM unnest($1::uuid[], ${arrays.join(', ')}, $${columns.length + 2}::text[])
+       AS u(id, ${columns.join(', ')}, details)
+    WHERE n.id = u.id
+    RETURNING n.id, (extract(epoch FROM n.updated_at) * 1000)::float8 AS "updatedMs"`;
+})();
 
 /** One node's report to write, with what changed for the audit log and the event stream. */
 export interface ReportWrite {
@@ -107,73 +114,16 @@ export function createNodeStateRepository(pool: pg.Pool) {
     },
 
     /**
-     * Writes reports, their audit entries and `node.updated` notifications in one
-     * transaction (notifications are delivered on commit). Returns each node's new updated_at.
+     * One UPDATE for every report (pass the transaction's client: see write-report-batch.ts).
+     * Returns each written node's new updated_at.
      */
-    async writeReports(writes: readonly ReportWrite[], notifications: readonly string[]): Promise<Map<string, number>> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const column = <T>(pick: (write: ReportWrite) => T) => writes.map(pick);
-        const { rows } = await client.query<{ id: string; updatedMs: number }>(
-          `UPDATE nodes n SET
-             role = u.role::kong_role, kong_version = u.kong_version, agent_version = u.agent_version, stage = u.stage::node_stage,
-             rw_auth_mode = u.rw_auth_mode::auth_mode, ro_auth_mode = u.ro_auth_mode::auth_mode,
-             rw_database_id = u.rw_database_id, ro_database_id = u.ro_database_id,
-             reported_status = u.reported_status::reported_status, status_message = u.status_message,
-             heartbeat_interval_ms = u.heartbeat_interval_ms, config_hash = u.config_hash, workers = u.workers, pool_size = u.pool_size,
-             effective_config = COALESCE(u.details::jsonb -> 0, n.effective_config),
-             lint_findings = COALESCE(u.details::jsonb -> 1, n.lint_findings),
-             updated_at = clock_timestamp()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::uuid[],
-                       $10::text[], $11::text[], $12::int[], $13::text[], $14::int[], $15::int[], $16::text[])
-             AS u(id, role, kong_version, agent_version, stage, rw_auth_mode, ro_auth_mode, rw_database_id, ro_database_id,
-                  reported_status, status_message, heartbeat_interval_ms, config_hash, workers, pool_size, details)
-          WHERE n.id = u.id
-          RETURNING n.id, (extract(epoch FROM n.updated_at) * 1000)::float8 AS "updatedMs"`,
-          [
-            column((w) => w.id),
-            column((w) => w.report.role),
-            column((w) => w.report.kongVersion),
-            column((w) => w.report.agentVersion),
-            column((w) => w.report.stage),
-            column((w) => w.report.rwAuthMode),
-            column((w) => w.report.roAuthMode),
-            column((w) => w.report.rwDatabaseId),
-            column((w) => w.report.roDatabaseId),
-            column((w) => w.report.reportedStatus),
-            column((w) => w.report.statusMessage),
-            column((w) => w.report.heartbeatIntervalMs),
-            column((w) => w.report.configHash),
-            column((w) => w.report.workers),
-            column((w) => w.report.poolSize),
-            column((w) => w.detailsJson),
-          ],
-        );
-        const audited = writes.filter((write) => AUDITED_FIELDS.some((field) => field in write.changes));
-        if (audited.length > 0) {
-          await client.query(
-            `INSERT INTO audit_events (actor_type, actor_id, actor_name, action, subject_type, subject_id, data)
-             SELECT 'agent', u.id, u.hostname, 'node.report', 'node', u.id, u.data::jsonb
-               FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, hostname, data)`,
-            [
-              audited.map((w) => w.id),
-              audited.map((w) => w.hostname),
-              audited.map((w) => JSON.stringify({ hostname: w.hostname, changes: w.changes })),
-            ],
-          );
-        }
-        if (notifications.length > 0) {
-          await client.query(`SELECT pg_notify('iamroll_events', p) FROM unnest($1::text[]) AS p`, [notifications]);
-        }
-        await client.query('COMMIT');
-        return new Map(rows.map((row) => [row.id, row.updatedMs]));
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+    async writeReports(writes: readonly ReportWrite[], sql: SqlClient = pool): Promise<Map<string, number>> {
+      const { rows } = await sql.query<{ id: string; updatedMs: number }>(WRITE_REPORTS_SQL, [
+        writes.map((w) => w.id),
+        ...REPORT_FIELDS.map((field) => writes.map((w) => w.report[field])),
+        writes.map((w) => w.detailsJson),
+      ]);
+      return new Map(rows.map((row) => [row.id, row.updatedMs]));
     },
 
     /**

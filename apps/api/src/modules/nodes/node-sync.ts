@@ -1,7 +1,7 @@
-import type { EventBus } from '../../plugins/event-bus';
 import { isSameReport, notableChanges } from './node-report';
 import type { NodeEntry, NodeRegistry } from './node-registry';
 import type { LivenessWrite, NodeStateRepository, ReportWrite } from './node-state-repository';
+import type { WriteReportBatch } from './write-report-batch';
 
 export interface NodeSyncLogger {
   warn(object: object, message: string): void;
@@ -12,7 +12,8 @@ const WATERMARK_MARGIN_MS = 5_000;
 
 /**
  * Keeps the registry and the nodes table in step, once a second on every API
- * process (not only the leader: each writes what its own heartbeats said):
+ * process (not only the leader: each writes what its own heartbeats said; the
+ * `node-sync` loop in workers.ts runs `tick`):
  * 1. flush: one UPDATE for the reports that changed (with their audit entries
  *    and `node.updated` events, in one transaction) and one for liveness
  *    (last_seen_at, counters) of every node heard from;
@@ -20,33 +21,28 @@ const WATERMARK_MARGIN_MS = 5_000;
  *    rollout engine, reports written by other processes, new nodes).
  */
 export class NodeSync {
-  #timer: NodeJS.Timeout | undefined;
   #current: Promise<void> | undefined;
-  #isStopped = false;
   #watermarkMs = 0;
 
   constructor(
     private readonly registry: NodeRegistry,
     private readonly states: NodeStateRepository,
-    private readonly events: EventBus,
+    private readonly writeReportBatch: WriteReportBatch,
     private readonly log: NodeSyncLogger,
-    private readonly intervalMs = 1_000,
   ) {}
 
+  /** Once the registry is loaded: later refreshes read rows written since then. */
   start(): void {
     for (const entry of this.registry.all()) this.#watermarkMs = Math.max(this.#watermarkMs, entry.persistedUpdatedMs);
-    this.#schedule();
   }
 
-  /** Flushes what is pending, then stops. */
+  /** The final flush, once the loop is stopped (no heartbeat is accepted anymore). */
   async stop(): Promise<void> {
-    this.#isStopped = true;
-    clearTimeout(this.#timer);
     await this.#current;
     await this.flush().catch((error: unknown) => this.log.warn({ err: error }, 'final node flush failed'));
   }
 
-  /** One pass now (tests; also what the timer runs). */
+  /** One pass: what the `node-sync` loop runs every second. */
   async tick(): Promise<void> {
     await this.#current;
     this.#current = (async () => {
@@ -58,15 +54,6 @@ export class NodeSync {
     } finally {
       this.#current = undefined;
     }
-  }
-
-  #schedule(): void {
-    if (this.#isStopped) return;
-    this.#timer = setTimeout(() => {
-      void this.tick()
-        .catch((error: unknown) => this.log.warn({ err: error }, 'node sync failed; retrying'))
-        .finally(() => this.#schedule());
-    }, this.intervalMs).unref();
   }
 
   async flush(): Promise<void> {
@@ -108,12 +95,7 @@ export class NodeSync {
       });
     }
     if (writes.length === 0) return;
-    const notifications = writes
-      .filter((write) => Object.keys(write.changes).length > 0)
-      .map((write) =>
-        this.events.payload('node.updated', { id: write.id, hostname: write.hostname, changes: write.changes }),
-      );
-    const updatedMs = await this.states.writeReports(writes, notifications);
+    const updatedMs = await this.writeReportBatch(writes);
     for (const write of writes) {
       const entry = this.registry.get(write.id);
       if (!entry) continue;

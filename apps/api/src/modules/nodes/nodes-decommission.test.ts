@@ -1,30 +1,17 @@
 import type { AlarmList, AuditList, ErrorBody, NodeList, NodeView } from '@iamroll/contracts';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, createTestAppOn, eventually, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { eventually, type TestApp } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
 import { beat, heartbeatBody, manualClock } from '../heartbeats/heartbeat-fixtures';
 
 describe('decommissioning nodes, and the stale filter', () => {
-  let postgres: TestPostgres;
-  /** The process that serves the requests; `other` is a second API process on the same database. */
-  let t: TestApp;
-  let other: TestApp;
   const clock = manualClock();
   let hostCounter = 0;
-
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
-    other = await createTestAppOn(t.database, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
-  }, 60_000);
-
-  afterAll(async () => {
-    await other?.close();
-    await t?.close();
-    await postgres?.stop();
-  });
+  /** The process that serves the requests; `other` is a second API process on the same database. */
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+  const other = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now }, { sameDatabaseAs: t });
 
   const enroll = (prefix = 'kong') => enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `${prefix}-${++hostCounter}`);
   const send = async (app: TestApp, node: { nodeId: string; credential: string }, seq: number) => {

@@ -1,20 +1,18 @@
 import type { ErrorBody, NodeDetail, NodeList } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, eventually, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { eventually } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
 import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
 
 describe('GET /api/v1/nodes', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
   let databaseId: string;
   const ids = new Map<string, string>();
   const clock = manualClock();
 
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+
   beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
     databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'fleet-db' });
     const beats = {
       alpha: heartbeatBody({ seq: 1, iam: true }),
@@ -32,11 +30,6 @@ describe('GET /api/v1/nodes', () => {
       if (body) expect((await beat(t.app, node.nodeId, node.credential, body)).statusCode).toBe(200);
     }
     await eventually(async () => (await list('status=error')).total === 1 && (await list('stage=rw_iam')).total === 1);
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
   });
 
   async function list(query = ''): Promise<NodeList> {

@@ -1,29 +1,24 @@
 import type { DatabaseView, ErrorBody, RateSeries, ServerEvent } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { createTestApp, eventually, type TestApp } from '../../test/test-app';
-import { startTestPostgres, type TestPostgres } from '../../test/test-postgres';
+import { eventually } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
 import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
 
 const START_MS = 1_800_000_000_000;
 const HOUR_MS = 3_600_000;
 
 describe('rates through the API', () => {
-  let postgres: TestPostgres;
-  let t: TestApp;
   let databaseId: string;
   const clock = manualClock(START_MS);
   let hostCounter = 0;
 
-  beforeAll(async () => {
-    postgres = await startTestPostgres();
-    t = await createTestApp(postgres, { enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
-    databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'rates-db' });
-  }, 60_000);
+  // Each test starts from the same time on a new app and database: first the clock, then the app.
+  beforeEach(() => clock.set(START_MS));
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now }, { isFreshPerTest: true });
 
-  afterAll(async () => {
-    await t?.close();
-    await postgres?.stop();
+  beforeEach(async () => {
+    databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'rates-db' });
   });
 
   const get = async <T>(url: string) => {
@@ -64,6 +59,9 @@ describe('rates through the API', () => {
   });
 
   it("makes a database's rate the sum of its nodes' IAM rates", async () => {
+    // The node the first test leaves on the database (one baseline heartbeat), then that test's end time.
+    await at(START_MS + 10_000, await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`), { seq: 1 });
+    clock.set(START_MS + 40_000);
     const a = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);
     const b = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);
     const passwordNode = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${++hostCounter}`);

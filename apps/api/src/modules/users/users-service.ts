@@ -40,9 +40,9 @@ export function createUsersService({ prisma, users, audit, events }: UsersServic
             },
             tx,
           );
+          await events.notifyIn(tx, 'user.created', { id: created.id });
           return created;
         });
-        await events.publish('user.created', { id: user.id });
         return toUserView(user);
       } catch (error) {
         if (isUniqueViolation(error)) throw AppError.conflict(`A user named ${body.username} already exists.`);
@@ -89,9 +89,9 @@ export function createUsersService({ prisma, users, audit, events }: UsersServic
           },
           tx,
         );
+        await events.notifyIn(tx, 'user.updated', { id });
         return updated;
       });
-      await events.publish('user.updated', { id });
       return toUserView(user);
     },
   };
