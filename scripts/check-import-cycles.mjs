@@ -1,6 +1,7 @@
 // Fails when the runtime imports among the given folders' TypeScript files form a cycle.
-// Runtime imports are what Node loads: `import type`, imports whose every name is `type`,
-// and `export type … from` are left out (the compiler erases them, verbatimModuleSyntax);
+// Runtime imports are what Node loads: `import type` and `export type … from` are left out
+// (the compiler erases them). `import { type X }` still counts: under verbatimModuleSyntax it
+// is kept as `import {} from`, which loads the module;
 // dynamic `import()` counts. Only relative specifiers are followed: a cycle through a
 // package would cross a workspace boundary, which the dependency direction already forbids.
 //   node scripts/check-import-cycles.mjs apps/cli/src [more folders…]
@@ -18,22 +19,8 @@ function* tsFiles(dir) {
 }
 
 function isTypeOnly(node) {
-  if (ts.isImportDeclaration(node)) {
-    const clause = node.importClause;
-    if (!clause) return false; // side-effect import
-    if (clause.isTypeOnly) return true;
-    const bindings = clause.namedBindings;
-    return !clause.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0
-      ? bindings.elements.every((element) => element.isTypeOnly)
-      : false;
-  }
-  if (ts.isExportDeclaration(node)) {
-    if (node.isTypeOnly) return true;
-    const clause = node.exportClause;
-    return clause !== undefined && ts.isNamedExports(clause) && clause.elements.length > 0
-      ? clause.elements.every((element) => element.isTypeOnly)
-      : false;
-  }
+  if (ts.isImportDeclaration(node)) return node.importClause?.isTypeOnly === true;
+  if (ts.isExportDeclaration(node)) return node.isTypeOnly;
   return false;
 }
 
