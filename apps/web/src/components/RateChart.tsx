@@ -64,7 +64,7 @@ export function RateChart({
         series,
         scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
         axes: [{}, { label: 'per second', size: 60 }],
-        legend: { live: true },
+        legend: { show: height >= 200, live: true },
         cursor: { drag: { x: false, y: false } },
       },
       [[], [], []],
