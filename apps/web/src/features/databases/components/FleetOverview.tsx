@@ -3,12 +3,15 @@ import { Empty, ErrorState, Loading } from '../../../components/states';
 import { Link } from '../../../lib/router';
 import { AlarmTable } from '../../alarms/components/AlarmTable';
 import { unresolvedAlarmsQuery } from '../../alarms/api/alarms-queries';
+import { useCan } from '../../auth/hooks/use-session';
 import { databasesQuery } from '../api/databases-queries';
+import { AddDatabaseForm } from './AddDatabaseForm';
 import { DatabaseCard } from './DatabaseCard';
 
 export function FleetOverview() {
   const databases = useQuery(databasesQuery());
   const alarms = useQuery(unresolvedAlarmsQuery());
+  const isAdmin = useCan('admin');
   const openAlarms = alarms.data?.filter((alarm) => alarm.state === 'open') ?? [];
   return (
     <>
@@ -36,15 +39,18 @@ export function FleetOverview() {
         )}
       </section>
       <section aria-labelledby="databases-title" className="section">
-        <h2 id="databases-title">Databases</h2>
+        <div className="section-head">
+          <h2 id="databases-title">Databases</h2>
+          {isAdmin && <AddDatabaseForm />}
+        </div>
         {databases.isPending ? (
           <Loading label="Loading databases…" />
         ) : databases.isError ? (
           <ErrorState error={databases.error} onRetry={() => void databases.refetch()} />
         ) : databases.data.items.length === 0 ? (
           <Empty>
-            No database is registered yet. An admin adds one with <code>POST /api/v1/databases</code> (see{' '}
-            <a href="/docs">/docs</a>); nodes are matched to it by host and port.
+            No database is registered yet. An admin adds one here (or with <code>POST /api/v1/databases</code>, see{' '}
+            <a href="/docs">/docs</a>); nodes are matched to it by the host and port of their pg_host / pg_ro_host.
           </Empty>
         ) : (
           <div className="card-grid">
