@@ -5,6 +5,8 @@ import { RateChart } from '../../../components/RateChart';
 import { ErrorState, Loading, RoleButton } from '../../../components/states';
 import { formatTime } from '../../../lib/format';
 import { Link, setSearch, useLocation } from '../../../lib/router';
+import { unresolvedAlarmsQuery } from '../../alarms/api/alarms-queries';
+import { AlarmTable } from '../../alarms/components/AlarmTable';
 import { useCan } from '../../auth/hooks/use-session';
 import {
   databaseKeys,
@@ -97,6 +99,9 @@ export function DatabaseDetail({ id }: { id: string }) {
   const range: RateRange = isRateRange(rangeParam) ? rangeParam : '5m';
   const database = useQuery(databaseQuery(id));
   const rates = useQuery(databaseRatesQuery(id, range));
+  const alarms = useQuery(unresolvedAlarmsQuery());
+  const databaseAlarms =
+    alarms.data?.filter((alarm) => alarm.subjectType === 'database' && alarm.subjectId === id) ?? [];
   if (database.isPending) return <Loading />;
   if (database.isError) return <ErrorState error={database.error} onRetry={() => void database.refetch()} />;
   const db = database.data;
@@ -111,6 +116,14 @@ export function DatabaseDetail({ id }: { id: string }) {
           {db.host}:{db.port} · {db.region} · registered {formatTime(db.createdAt)}
         </p>
       </header>
+      {databaseAlarms.length > 0 && (
+        <section className="section" aria-labelledby="db-alarms">
+          <h2 id="db-alarms">
+            Alarms <span className="count">{databaseAlarms.length}</span>
+          </h2>
+          <AlarmTable alarms={databaseAlarms} caption={`Alarms about ${db.identifier}`} />
+        </section>
+      )}
       <section className="card section" aria-labelledby="rate-now">
         <h2 id="rate-now">IAM logins per second</h2>
         <BudgetMeter
