@@ -29,7 +29,7 @@ export function AuditPage() {
           <label htmlFor="audit-action">Action</label>
           <input
             id="audit-action"
-            placeholder="e.g. user.create"
+            placeholder="exact, e.g. user.create"
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
