@@ -18,8 +18,8 @@ export function LiveBanner() {
   return (
     <div className="banner banner-down" role="alert" data-testid="live-banner">
       <span>
-        <strong>Live updates lost.</strong> The controller is not answering (for {downForSeconds} s); what you see may
-        be out of date. Reconnecting automatically
+        <strong>Live updates lost</strong> {downForSeconds} s ago: the event stream from the controller dropped (is it
+        running?), so what you see may be out of date. Reconnecting automatically
         {live.retryInMs ? ` (next try in about ${Math.ceil(live.retryInMs / 1000)} s)` : '…'}
       </span>
       <button
