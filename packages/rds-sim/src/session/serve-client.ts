@@ -58,7 +58,15 @@ export async function serveClient(socket: Socket, ctx: SessionContext): Promise<
     }
     if (isIam && !(await authenticateIam(opened, user, clientAddress, ctx))) return;
     await relayToUpstream(
-      { client: stream, clientReader: opened.reader, startupPacket: opened.startupPacket, user, clientAddress, isIam },
+      {
+        client: stream,
+        clientReader: opened.reader,
+        startupPacket: opened.startupPacket,
+        user,
+        clientAddress,
+        applicationName: opened.parameters.get('application_name') ?? '',
+        isIam,
+      },
       ctx,
     );
   } catch (error) {
