@@ -9,3 +9,10 @@ export { describeNode } from './report/node-report';
 export { StageMachine, type ApplyResult, type StageMachineOptions } from './stage/stage-machine';
 export type { Journal, JournalStep } from './stage/journal';
 export type { AgentState } from './stage/agent-state';
+export {
+  DbSampler,
+  MONITOR_APPLICATION_NAME,
+  type DbSamplerOptions,
+  type MonitorConnection,
+} from './counters/db-sampler';
+export { parseLabels, runAgent, type AgentFlags } from './run/run-agent';
