@@ -168,7 +168,7 @@ export class Agent {
 
   /** Starts the work a reply asks for, one operation at a time, in the background. */
   #react(reply: HeartbeatReply): void {
-    if (this.#work || this.#isStopped) return;
+    if (this.#work || this.#isStopped || this.machine.isBusy) return;
     const desired = reply.desiredStage;
     const work = this.#decide(desired, reply.finalize);
     if (!work) return;

@@ -45,10 +45,13 @@ function iamLogins(sim: RdsSim, node: string): number {
     .reduce((sum, [, counts]) => sum + counts.iam, 0);
 }
 
-/** Every node on `stage` in the API, and every agent done with its switch (the file is mid-switch while `switching`). */
+/** Every node's file on `stage` with no switch in progress, and the API showing it. */
 async function allOn(stage: NodeStage): Promise<boolean> {
-  const idle = fleet.members.every((member) => member.agent.machine.report().status === 'idle');
-  return idle && (await stagesInApi()).every((seen) => seen === stage);
+  for (const member of fleet.members) {
+    const machine = member.agent.machine;
+    if (machine.isBusy || (await machine.currentStage()) !== stage) return false;
+  }
+  return (await stagesInApi()).every((seen) => seen === stage);
 }
 
 async function stagesInApi(): Promise<string[]> {
@@ -154,6 +157,32 @@ describe('simulated nodes driven by the agent, through the API and the simulator
       expect(member.agent.machine.report()).toMatchObject({ completedSwitches: 3, failedSwitches: 0 });
     }
   });
+
+  it.each(['backed-up', 'written'] as const)(
+    'an agent killed after %s: the next agent process ends the node on one stage, original intact',
+    async (step) => {
+      const member = fleet.members[1];
+      if (!member) throw new Error('no node');
+      await member.restartAgent({
+        onStep: (reached) => {
+          if (reached === step) throw new Error(`simulated kill after ${step}`);
+        },
+      });
+      await db.query(`UPDATE nodes SET desired_stage = 'ro_iam', updated_at = clock_timestamp() WHERE hostname = $1`, [
+        member.name,
+      ]);
+      await eventually(() => member.agent.machine.isBusy, 'the switch started and died');
+      await member.restartAgent(); // a new agent process on the same state directory
+      expect(member.agent.machine.report().failedSwitches).toBeGreaterThanOrEqual(1); // undone on recovery
+      await eventually(
+        async () => (await member.agent.machine.currentStage()) === 'ro_iam' && !member.agent.machine.isBusy,
+        'the node retried and reached ro_iam',
+      );
+      await setDesired('password');
+      await eventually(() => allOn('password'), 'every node on password');
+      expect(await readFile(member.confPath, 'utf8')).toBe(originals.get(member.name));
+    },
+  );
 
   it('a failing restart is undone byte-identical and reported to the controller', async () => {
     const [member] = fleet.members;

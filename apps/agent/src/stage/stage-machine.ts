@@ -70,7 +70,7 @@ export class StageMachine {
     if (!journal) return undefined;
     this.#journal = journal;
     this.#log(`found an unfinished ${journal.kind} to ${journal.to} at step ${journal.step}: recovering`);
-    return this.#serial(() => this.#recover(journal));
+    return this.#serial(() => this.#recover(journal), true);
   }
 
   get state(): AgentState {
@@ -145,7 +145,13 @@ export class StageMachine {
     return { ...base, status: 'idle', toStage: last?.toStage ?? null };
   }
 
-  #serial<T>(run: () => Promise<T>): Promise<T> {
+  #serial<T>(run: () => Promise<T>, isRecovery = false): Promise<T> {
+    if (this.#journal && !isRecovery) {
+      // Only after a crash simulated in-process: the journal is finished by the next open().
+      return Promise.reject(
+        new Error(`a ${this.#journal.kind} is unfinished (step ${this.#journal.step}): restart the agent`),
+      );
+    }
     const next = this.#busy.then(run, run);
     this.#busy = next.catch(() => undefined);
     return next;
