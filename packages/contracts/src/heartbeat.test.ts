@@ -80,3 +80,34 @@ describe('heartbeat contract', () => {
     ).toBe(true);
   });
 });
+
+describe('heartbeat contract: the agent fields (optional)', () => {
+  it('accepts labels, pools and a transition report, and refuses bad label names', () => {
+    const transition = {
+      status: 'switching',
+      toStage: 'ro_iam',
+      step: 'written',
+      failedSwitches: 0,
+      completedSwitches: 1,
+      isPasswordRemoved: false,
+      hasBackup: true,
+    };
+    const pools = { rw: { workers: 4, poolSize: 5, keepaliveTimeoutMs: 60_000 }, ro: null };
+    const body = {
+      ...example,
+      labels: { env: 'prod', 'team/x': 'a' },
+      transition,
+      config: { ...example.config, pools },
+    };
+    expect(Value.Check(HeartbeatBody, body)).toBe(true);
+    expect(Value.Check(HeartbeatBody, { ...body, labels: { '-bad': 'x' } })).toBe(false);
+    expect(
+      Value.Check(HeartbeatReply, {
+        desiredStage: 'rw_iam',
+        intervalMs: 1000,
+        serverTime: example.sentAt,
+        finalize: 'finalized',
+      }),
+    ).toBe(true);
+  });
+});

@@ -62,6 +62,19 @@ export const ConnectionConfig = Type.Object(
 );
 export type ConnectionConfig = Static<typeof ConnectionConfig>;
 
+/** One connection kind's pool shape: a Kong restart reconnects up to workers × poolSize connections of it. */
+export const PoolShape = Type.Object(
+  {
+    workers: Type.Integer({ minimum: 1, maximum: 4_096 }),
+    /** pg_pool_size (pg_ro_pool_size for read-only), else lua_socket_pool_size. */
+    poolSize: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    /** pg_keepalive_timeout (pg_ro_keepalive_timeout): an idle connection older than this closes, the next one logs in again. */
+    keepaliveTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+  },
+  { additionalProperties: false },
+);
+export type PoolShape = Static<typeof PoolShape>;
+
 export const HeartbeatConfig = Type.Object(
   {
     /** sha256 (hex) of the node's effective IAM-relevant settings: findings and config are stored only when it changes. */
@@ -75,6 +88,10 @@ export const HeartbeatConfig = Type.Object(
     rw: Type.Union([ConnectionConfig, Type.Null()]),
     /** Null unless pg_ro_host is set. */
     ro: Type.Union([ConnectionConfig, Type.Null()]),
+    /** Added by the agent issue (optional, so older agents stay valid): workers × pool size per connection kind. */
+    pools: Type.Optional(
+      Type.Object({ rw: PoolShape, ro: Type.Union([PoolShape, Type.Null()]) }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -94,6 +111,38 @@ export const Finding = Type.Object(
 );
 export type Finding = Static<typeof Finding>;
 
+/** Where the agent is in applying a stage (its state machine's journal, summarised). */
+export const TransitionReport = Type.Object(
+  {
+    /** The same values as the node's `transition` (nodes.ts), as the agent sees them. */
+    status: Type.Enum(['idle', 'switching', 'reverting', 'failed']),
+    /** The stage being applied, or the one whose last attempt failed (null when idle and never switched). */
+    toStage: Type.Union([NodeStage, Type.Null()]),
+    /** The journal step (`backed-up`, `written`, `restarted`, `verified`, `restoring`…). */
+    step: Type.Optional(Type.String({ maxLength: 32 })),
+    /** Why the last attempt failed (never a secret). */
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    /** Failed switch attempts, total over the agent's state directory: the engine counts each increase once. */
+    failedSwitches: Count,
+    /** Successful switches, total over the state directory. */
+    completedSwitches: Count,
+    /** The password keys are gone from the node's configuration (finalize applied). */
+    isPasswordRemoved: Type.Boolean(),
+    /** The agent still keeps the original configuration (mode 0600, on the node only) for a rollback. */
+    hasBackup: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type TransitionReport = Static<typeof TransitionReport>;
+
+/** Operator labels (`--label k=v`). */
+export const NodeLabels = Type.Record(
+  Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$' }),
+  Type.String({ maxLength: 255 }),
+  { maxProperties: 32, additionalProperties: false },
+);
+export type NodeLabels = Static<typeof NodeLabels>;
+
 export const HeartbeatBody = Type.Object(
   {
     /** Changes whenever the agent (and so its counters) starts again. */
@@ -112,6 +161,10 @@ export const HeartbeatBody = Type.Object(
     counters: HeartbeatCounters,
     config: HeartbeatConfig,
     findings: Type.Array(Finding, { maxItems: 200 }),
+    /** Added by the agent issue (optional): operator labels. */
+    labels: Type.Optional(NodeLabels),
+    /** Added by the agent issue (optional): the agent's stage state machine. */
+    transition: Type.Optional(TransitionReport),
   },
   { additionalProperties: false },
 );
@@ -123,5 +176,12 @@ export const HeartbeatReply = Type.Object({
   /** When to send the next heartbeat. */
   intervalMs: Type.Integer({ minimum: 1 }),
   serverTime: Timestamp,
+  /**
+   * Proposed for the rollout API (the agent reads it; the API does not send it yet):
+   * `remove-passwords` asks the agent to finalize (delete pg_password / pg_ro_password from the
+   * node's configuration, reversible from its backup); `finalized` says no rollback can need the
+   * backup any more, so the agent deletes it. Absent: keep everything.
+   */
+  finalize: Type.Optional(Type.Enum(['remove-passwords', 'finalized'])),
 });
 export type HeartbeatReply = Static<typeof HeartbeatReply>;

@@ -11,6 +11,7 @@ export {
   type RdsSimCounters,
   type SecondSample,
   type AuthFailureRecord,
+  type LoginCounts,
 } from './metrics/counters';
 export type { GetMetricDataShape, MetricDataResult } from './metrics/cloudwatch-shape';
 export { THROTTLING_DETAIL } from './session/serve-client';

@@ -41,6 +41,13 @@ export interface RdsSimOptions {
   readonly metricsPort?: number;
   /** Epoch milliseconds, for token dates, the budget and the per-second counters. Default Date.now. */
   readonly clock?: () => number;
+  /**
+   * `relay` (default): every session is relayed to upstream PostgreSQL, one backend each.
+   * `answer`: after the login the simulator answers the session itself (every query gets one
+   * row `1`), so thousands of connections fit; rds_iam membership, LOGIN and CONNECT are still
+   * asked of upstream. See the README for what answer mode does not model.
+   */
+  readonly sessionMode?: 'relay' | 'answer';
   /** Receives the simulator's own log lines (IAM failures with their reason; never tokens). */
   readonly onLog?: (line: string) => void;
 }
@@ -81,6 +88,7 @@ export function resolveOptions(options: RdsSimOptions): ResolvedOptions {
     caFile: options.caFile,
     metricsPort: options.metricsPort ?? 0,
     clock: options.clock ?? Date.now,
+    sessionMode: options.sessionMode ?? 'relay',
     onLog: options.onLog ?? (() => {}),
   };
   const problems = validate(resolved);

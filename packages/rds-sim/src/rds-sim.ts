@@ -16,6 +16,7 @@ import { clientAddressOf } from './session/streams';
 import type { SimCredential } from './sigv4/verify-rds-token';
 import { createTlsMaterial } from './tls/certificates';
 import { assertIamTrustRule, installIamTrustRule } from './upstream/iam-trust-rule';
+import { createLoginCheck } from './upstream/login-check';
 import { createMembershipLookup } from './upstream/membership';
 import { prepareUpstream, type PasswordUser, type UpstreamAdmin } from './upstream/prepare-upstream';
 
@@ -44,6 +45,7 @@ export interface RdsSim {
   /** `http://127.0.0.1:<port>/metrics` (add `?format=cloudwatch` for GetMetricData's shape). */
   readonly metricsUrl: string;
   readonly authRatePerSecond: number;
+  readonly sessionMode: 'relay' | 'answer';
   counters(): RdsSimCounters;
   /** Changes the IAM authentication budget at once (a demo lowers it to force throttling). */
   setAuthRatePerSecond(ratePerSecond: number): void;
@@ -125,6 +127,9 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
       upstream: { host: upstream.admin.host, port: upstream.admin.port },
       counters,
       cancelKeys: new CancelKeys(),
+      sessionMode: o.sessionMode,
+      passwordOf: (user) => o.passwordUsers.find((p) => p.user === user)?.password,
+      checkLogin: createLoginCheck(pool),
       isIamUser: createMembershipLookup(pool),
       authenticateIam: (attempt) => authenticator.authenticate(attempt),
       iamLoginCompleted: () => authenticator.completed(),
@@ -160,6 +165,7 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
       passwordUsers: o.passwordUsers,
       database: o.database,
       credentials: o.credentials,
+      sessionMode: o.sessionMode,
       upstream: upstream.admin,
       metricsUrl: metrics.url,
       get authRatePerSecond() {

@@ -9,6 +9,7 @@ import { register as registerPlan } from './plan';
 import { register as registerPolicy } from './policy';
 import { register as registerServe } from './serve';
 import { register as registerStart } from './start';
+import { register as registerAgent } from './agent';
 
 /**
  * Every `iamroll` command, one module each. A module exports
@@ -23,6 +24,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerPolicy(program, io);
   registerServe(program, io);
   registerStart(program, io);
+  registerAgent(program, io);
 }
 
 /**

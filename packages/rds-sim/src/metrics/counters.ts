@@ -45,7 +45,20 @@ export interface RdsSimCounters {
   readonly newConnectionsByClientAddress: Readonly<Record<string, number>>;
   /** The most recent IAM authentication failures, newest last. */
   readonly recentFailures: readonly AuthFailureRecord[];
+  /**
+   * Completed logins since start by the client's `application_name` (empty string when unset),
+   * split by how they authenticated: lets a test tell which node logged in with a token.
+   */
+  readonly loginsByApplication: Readonly<Record<string, LoginCounts>>;
 }
+
+export interface LoginCounts {
+  readonly iam: number;
+  readonly password: number;
+}
+
+/** Distinct application names remembered (a runaway client cannot grow the map without bound). */
+const KEPT_APPLICATIONS = 10_000;
 
 const WINDOW_SECONDS = 60;
 const KEPT_FAILURES = 100;
@@ -63,6 +76,7 @@ export class SimCounters {
   readonly #buckets = new Map<number, Bucket>();
   readonly #byAddress = new Map<string, number>();
   readonly #failures: AuthFailureRecord[] = [];
+  readonly #logins = new Map<string, { iam: number; password: number }>();
   #connections = 0;
 
   constructor(
@@ -81,6 +95,18 @@ export class SimCounters {
     this.count(failure.metric);
     this.#failures.push({ atMs: this.nowMs(), ...failure });
     if (this.#failures.length > KEPT_FAILURES) this.#failures.shift();
+  }
+
+  /** A session reached ReadyForQuery. */
+  loginCompleted(applicationName: string, isIam: boolean): void {
+    let counts = this.#logins.get(applicationName);
+    if (!counts) {
+      if (this.#logins.size >= KEPT_APPLICATIONS) return;
+      counts = { iam: 0, password: 0 };
+      this.#logins.set(applicationName, counts);
+    }
+    if (isIam) counts.iam += 1;
+    else counts.password += 1;
   }
 
   connectionOpened(clientAddress: string): void {
@@ -116,6 +142,7 @@ export class SimCounters {
       perSecond: perSecond.reverse(),
       newConnectionsByClientAddress: Object.fromEntries(this.#byAddress),
       recentFailures: [...this.#failures],
+      loginsByApplication: Object.fromEntries([...this.#logins].map(([name, counts]) => [name, { ...counts }])),
     };
   }
 

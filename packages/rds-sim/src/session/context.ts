@@ -1,5 +1,6 @@
 import type { SecureContext } from 'node:tls';
 import type { FailureMetric, SimCounters } from '../metrics/counters';
+import type { LoginRefusal } from '../upstream/login-check';
 import type { CancelKeys } from './cancel-keys';
 
 export type IamDecision =
@@ -17,6 +18,12 @@ export interface SessionContext {
   readonly upstream: { readonly host: string; readonly port: number };
   readonly counters: SimCounters;
   readonly cancelKeys: CancelKeys;
+  /** `relay`: sessions go to upstream PostgreSQL. `answer`: the simulator answers them itself (answer.ts). */
+  readonly sessionMode: 'relay' | 'answer';
+  /** Answer mode: the configured password of a password user (undefined: unknown user). */
+  passwordOf(user: string): string | undefined;
+  /** Answer mode: role, LOGIN, database and CONNECT, asked of the database. */
+  checkLogin(user: string, database: string): Promise<LoginRefusal | null>;
   /** Whether the login user is a member of rds_iam upstream (and so may only log in with IAM). */
   isIamUser(user: string): Promise<boolean>;
   /** Counts the request and judges it: throttled, invalid, not permitted, or accepted. */

@@ -14,6 +14,8 @@ export interface RelayRequest {
   readonly startupPacket: Buffer;
   readonly user: string;
   readonly clientAddress: string;
+  /** The client's application_name ('' when unset), for per-client login counts. */
+  readonly applicationName: string;
   /**
    * IAM logins were authenticated by the simulator: upstream must let the
    * user in without credentials. Other logins authenticate against upstream
@@ -84,7 +86,10 @@ export async function relayToUpstream(request: RelayRequest, ctx: SessionContext
     if (type === 'E' && isIam && !isAuthenticated)
       ctx.iamLoginBroken(login, 'upstream refused the IAM user before authenticating it');
     client.write(message);
-    if (type === 'Z') break;
+    if (type === 'Z') {
+      ctx.counters.loginCompleted(request.applicationName, isIam);
+      break;
+    }
     // A startup ErrorResponse is FATAL: upstream closes, and its close handler ends the client.
     if (type === 'E') return;
   }

@@ -5,6 +5,7 @@ import { authenticationCleartextPassword, ENCRYPTION_REFUSED, SSL_ACCEPTED } fro
 import { PacketReader, ProtocolViolation } from '../protocol/packet-reader';
 import { parseStartupPacket } from '../protocol/startup-packet';
 import type { SessionContext } from './context';
+import { answerSession } from './answer';
 import { relayToUpstream } from './relay';
 import { clientAddressOf, connectTcp, destroyOnError, pamFailed, refuse, upgradeToTls } from './streams';
 
@@ -57,8 +58,21 @@ export async function serveClient(socket: Socket, ctx: SessionContext): Promise<
       });
     }
     if (isIam && !(await authenticateIam(opened, user, clientAddress, ctx))) return;
+    const applicationName = opened.parameters.get('application_name') ?? '';
+    if (ctx.sessionMode === 'answer') {
+      const request = { client: stream, clientReader: opened.reader, user, database, clientAddress, applicationName };
+      return await answerSession({ ...request, isIam }, ctx);
+    }
     await relayToUpstream(
-      { client: stream, clientReader: opened.reader, startupPacket: opened.startupPacket, user, clientAddress, isIam },
+      {
+        client: stream,
+        clientReader: opened.reader,
+        startupPacket: opened.startupPacket,
+        user,
+        clientAddress,
+        applicationName,
+        isIam,
+      },
       ctx,
     );
   } catch (error) {

@@ -1,0 +1,148 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeartbeatBody, type NodeStage } from '@iamroll/contracts';
+import Value from 'typebox/value';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Agent } from './agent';
+import type { Applier } from './appliers/applier';
+import { kongConfFiles } from './appliers/node-files';
+import { noCounters } from './counters/counters-source';
+
+const PASSWORD = 'Sup3r-s3cret-pg-password';
+const CREDENTIAL = 'iamagent_0123456789abcdefghijklmnopqrstuv';
+const ENROLLMENT = 'iamenroll_abcdefghijklmnopqrstuvwxyz0123';
+const CONF = `pg_host = kong.abcdefghijkl.us-east-1.rds.amazonaws.com
+pg_ro_host = kong-ro.abcdefghijkl.us-east-1.rds.amazonaws.com
+pg_user = kong
+pg_password = ${PASSWORD}
+pg_ssl = on
+pg_pool_size = 5
+nginx_worker_processes = 3
+`;
+
+/** A controller that records what agents send and answers with `desired`. */
+function fakeController(): {
+  server: Server;
+  url: () => string;
+  enrolls: number;
+  beats: unknown[];
+  desired: NodeStage;
+} {
+  const state = {
+    server: createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        response.setHeader('content-type', 'application/json');
+        if (request.url === '/api/v1/agents/enroll') {
+          state.enrolls += 1;
+          response.statusCode = request.headers.authorization === `Bearer ${ENROLLMENT}` ? 201 : 401;
+          return response.end(
+            JSON.stringify({ nodeId: '6f1c1c6e-4b8a-4b59-9a4c-2d4f0e0f1a11', credential: CREDENTIAL }),
+          );
+        }
+        state.beats.push(JSON.parse(body));
+        response.end(
+          JSON.stringify({ desiredStage: state.desired, intervalMs: 50, serverTime: new Date().toISOString() }),
+        );
+      });
+    }),
+    url: () => {
+      const address = state.server.address();
+      return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+    },
+    enrolls: 0,
+    beats: [] as unknown[],
+    desired: 'password' as NodeStage,
+  };
+  return state;
+}
+
+const quietApplier: Applier = { restart: () => Promise.resolve(), checkHealth: () => Promise.resolve() };
+
+let root: string;
+let controller: ReturnType<typeof fakeController>;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'iamroll-agent-loop-'));
+  await writeFile(join(root, 'kong.conf'), CONF);
+  controller = fakeController();
+  await new Promise<void>((resolve) => controller.server.listen(0, '127.0.0.1', resolve));
+});
+
+afterEach(async () => {
+  await new Promise((resolve) => controller.server.close(resolve));
+  await rm(root, { recursive: true, force: true });
+});
+
+function agent(): Agent {
+  return new Agent({
+    controllerUrl: controller.url(),
+    stateDir: join(root, 'state'),
+    files: kongConfFiles(join(root, 'kong.conf')),
+    applier: quietApplier,
+    counters: noCounters,
+    enrollmentToken: () => Promise.resolve(ENROLLMENT),
+    hostname: 'kong-test-1',
+    kongVersion: '3.9.1.0',
+    labels: { env: 'test', 'team/gw': 'edge' },
+    intervalMs: 50,
+  });
+}
+
+async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Agent', () => {
+  it('enrolls once and keeps its credential at mode 0600', async () => {
+    const first = agent();
+    await first.start();
+    await first.stop();
+    const second = agent();
+    await second.start();
+    await second.stop();
+    expect(controller.enrolls).toBe(1);
+    const credential = join(root, 'state', 'credential.json');
+    expect((await stat(credential)).mode & 0o777).toBe(0o600);
+    expect(await readFile(credential, 'utf8')).not.toContain(ENROLLMENT);
+  });
+
+  it('sends heartbeats the contract accepts, with labels, pools and the transition, and no secret', async () => {
+    const running = agent();
+    await running.start();
+    await eventually(() => controller.beats.length >= 2);
+    await running.stop();
+    for (const beat of controller.beats) {
+      expect(Value.Check(HeartbeatBody, beat)).toBe(true);
+      const text = JSON.stringify(beat);
+      for (const secret of [PASSWORD, CREDENTIAL, ENROLLMENT, 'X-Amz-']) expect(text).not.toContain(secret);
+    }
+    expect(controller.beats[0]).toMatchObject({
+      labels: { env: 'test', 'team/gw': 'edge' },
+      config: { workers: 3, poolSize: 5, pools: { rw: { workers: 3, poolSize: 5 }, ro: { workers: 3, poolSize: 5 } } },
+      transition: { status: 'idle', failedSwitches: 0 },
+    });
+  });
+
+  it('applies the desired stage from the reply and reports it; the password still never leaves', async () => {
+    const running = agent();
+    await running.start();
+    controller.desired = 'rw_iam';
+    await eventually(() =>
+      controller.beats.some(
+        (beat) =>
+          (beat as HeartbeatBody).config.stage === 'rw_iam' && (beat as HeartbeatBody).transition?.status === 'idle',
+      ),
+    );
+    await running.stop();
+    expect(await readFile(join(root, 'kong.conf'), 'utf8')).toContain('pg_iam_auth = on');
+    expect(JSON.stringify(controller.beats)).not.toContain(PASSWORD);
+  });
+});
