@@ -33,9 +33,6 @@ export interface MetricsSourcesPluginOptions {
   readonly credentials?: CredentialSource;
 }
 
-/** Alarms are read and defined at most once a minute (DescribeAlarms is cheap, but alarm state moves per minute). */
-const ALARMS_MIN_INTERVAL_MS = 60_000;
-
 /**
  * Metrics sources: routes (`GET /api/v1/metrics-sources`, `GET /api/v1/databases/{id}/rates/{source}`)
  * on every process, and the leader's loops for the parts that are on: `cloudwatch-poll`,
@@ -134,7 +131,8 @@ async function metricsSourcesPlugin(app: FastifyInstance, options: MetricsSource
       alarmActions: config.alarmActions,
       databases: () => repository.databases(),
     });
-    runPart('cloudwatch:alarms', Math.max(periodMs, ALARMS_MIN_INTERVAL_MS), (signal) => alarms.sync(signal));
+    // Every period: DescribeAlarms is one call per region; PutMetricAlarm only when a definition changed.
+    runPart('cloudwatch:alarms', periodMs, (signal) => alarms.sync(signal));
   }
 }
 
