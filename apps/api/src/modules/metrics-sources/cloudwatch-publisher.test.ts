@@ -36,6 +36,7 @@ describe('publishing local rates (PutMetricData)', () => {
       databases: () => Promise.resolve([database]),
       nodes: () => [{ id: 'node-a' }],
       startedAtMs: T0,
+      periodSeconds: 60,
       nowMs: () => clock.now,
     });
     await publish(new AbortController().signal);
@@ -84,6 +85,7 @@ describe('publishing local rates (PutMetricData)', () => {
       databases: () => Promise.resolve(databases),
       nodes: () => [],
       startedAtMs: T0,
+      periodSeconds: 60,
       nowMs: () => T0 + 62_000, // 60 seconds × 25 databases = 1,500 datums
     });
     await publish(new AbortController().signal);
@@ -105,6 +107,7 @@ describe('publishing local rates (PutMetricData)', () => {
       databases: () => Promise.resolve([database]),
       nodes: () => [],
       startedAtMs: T0,
+      periodSeconds: 60,
       nowMs: () => clock.now,
     });
     await expect(publish(new AbortController().signal)).rejects.toThrow('Rate exceeded');

@@ -32,6 +32,8 @@ export interface PublisherDeps {
   readonly nodes: () => Iterable<PublisherNode>;
   /** Seconds before this are not in memory (the process started then). */
   readonly startedAtMs: number;
+  /** A new publisher (this process just became leader) starts one period back, not further. */
+  readonly periodSeconds: number;
   readonly nowMs: () => number;
 }
 
@@ -70,6 +72,8 @@ export function buildDatums(
   const nodeRegion = databases[0]?.region;
   if (nodeRegion === undefined) return out;
   for (const node of nodes) {
+    // A node that never connected costs a custom metric for nothing.
+    if (!fleet.nodeSeries(node.id, 'rw') && !fleet.nodeSeries(node.id, 'ro')) continue;
     const histogram = new Map<number, number>();
     for (const point of nodeSecondPoints(fleet, node.id, fromSecond * SECOND_MS, toSecond * SECOND_MS))
       histogram.set(point.count, (histogram.get(point.count) ?? 0) + 1);
@@ -118,7 +122,9 @@ export function createPublisher(deps: PublisherDeps) {
   return async function publish(signal: AbortSignal): Promise<void> {
     const toSecond = secondOf(deps.nowMs()) - SETTLE_SECONDS;
     const earliest = Math.max(secondOf(deps.startedAtMs), toSecond - MAX_CATCH_UP_SECONDS);
-    const fromSecond = Math.max(publishedUpToSecond ?? earliest, earliest);
+    // A previous leader published up to about now: a new one re-sends at most one period (CloudWatch
+    // would add duplicates into Sum; Maximum, which the alarms use, is unaffected).
+    const fromSecond = Math.max(publishedUpToSecond ?? toSecond - deps.periodSeconds, earliest);
     if (toSecond <= fromSecond) return;
     const databases = await deps.databases();
     const byRegion = new Map<string, MetricDatum[]>();

@@ -119,6 +119,7 @@ async function metricsSourcesPlugin(app: FastifyInstance, options: MetricsSource
         databases: () => repository.databases(),
         nodes: () => registry.all(),
         startedAtMs: memory.startedAtMs,
+        periodSeconds: config.periodSeconds,
         nowMs,
       }),
     );

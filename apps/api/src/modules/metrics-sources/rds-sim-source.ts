@@ -8,12 +8,20 @@ interface SimCounters {
 }
 
 const FETCH_TIMEOUT_MS = 5_000;
+/**
+ * The simulator holds 60 s ending with the current second, so a poll just after a minute
+ * boundary sees 59 of the minute's seconds: periods of 30 s and more may miss two (an
+ * undercount of ~3%, well inside the reconciliation tolerance).
+ */
+function minSecondsOf(periodSeconds: number): number {
+  return periodSeconds >= 30 ? periodSeconds - 2 : periodSeconds;
+}
 
 /**
  * The RDS simulator as a metrics source: each simulator serves its instance's last 60 s
  * per second under CloudWatch's names (`GET <url>` JSON); the seconds are folded into
  * the period's buckets the way CloudWatch would (Sum; Maximum for DatabaseConnections).
- * A bucket is reported only when the simulator holds every second of it.
+ * A bucket is reported only when the simulator holds (nearly) every second of it.
  */
 export function createRdsSimSource(urls: readonly string[], fetchFn: typeof fetch = fetch): MetricsSource {
   return {
@@ -46,7 +54,7 @@ export function createRdsSimSource(urls: readonly string[], fetchFn: typeof fetc
             buckets.set(start, bucket);
           }
           for (const [bucketStartMs, bucket] of buckets) {
-            if (bucket.seconds < window.periodSeconds) continue;
+            if (bucket.seconds < minSecondsOf(window.periodSeconds)) continue;
             for (const metric of RDS_METRICS)
               datapoints.push({
                 databaseId: database.id,
