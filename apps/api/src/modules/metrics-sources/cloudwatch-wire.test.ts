@@ -196,6 +196,11 @@ describe('CloudWatch over the wire (loopback JSON 1.0 server)', () => {
       severity: 'critical',
       subjectId: databaseId,
     });
+    // The product's own evaluator (every second since) leaves the other kinds' rows alone.
+    const open = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/alarms?state=open', headers: admin.headers })
+    ).json<AlarmList>();
+    expect(open.items.map((alarm) => alarm.kind)).toContain('metrics-divergence');
     const gates = await t.app.cloudWatchAlarmGates.observe([databaseId]);
     expect(gates).toEqual([
       expect.objectContaining({
