@@ -30,21 +30,17 @@ export function createCloudWatchClients(options: CloudWatchClientsOptions = {}) 
   const nowMs = options.nowMs ?? Date.now;
   const base = options.credentials ?? defaultCredentialProvider();
   const byRegion = new Map<string, CloudWatchClient>();
-  const assumed = new Map<string, AwsCredentialIdentityProvider>();
+  let assumed: AwsCredentialIdentityProvider | undefined;
 
   const credentialsFor = (region: string): CredentialSource => {
     if (!options.assumeRoleArn) return base;
-    // STS in the first region asked for; one cached session serves every client.
-    let provider = assumed.get('sts');
-    if (!provider) {
-      provider = assumeRoleProvider(
-        { roleArn: options.assumeRoleArn, sessionName: ROLE_SESSION_NAME, stsRegion: region },
-        base,
-        nowMs,
-      );
-      assumed.set('sts', provider);
-    }
-    return provider;
+    // STS in the first region asked for; one cached session serves every region's client.
+    assumed ??= assumeRoleProvider(
+      { roleArn: options.assumeRoleArn, sessionName: ROLE_SESSION_NAME, stsRegion: region },
+      base,
+      nowMs,
+    );
+    return assumed;
   };
 
   return {
