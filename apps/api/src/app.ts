@@ -13,6 +13,7 @@ import { databasesRoutes } from './modules/databases/databases-routes';
 import { enrollmentTokensRoutes } from './modules/enrollment/enrollment-routes';
 import { healthRoutes } from './modules/health/health-routes';
 import { heartbeatsRoutes } from './modules/heartbeats/heartbeats-routes';
+import metricsSourcesPlugin from './modules/metrics-sources/metrics-sources-plugin';
 import { nodesRoutes } from './modules/nodes/nodes-routes';
 import { ratesRoutes } from './modules/rates/rates-routes';
 import { ensureFirstAdmin, type FirstAdmin } from './modules/users/ensure-first-admin';
@@ -117,6 +118,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(ratesRoutes, { prefix: '/api/v1', rates: services.rates });
   await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });
   registerWorkers(app, services);
+  await app.register(metricsSourcesPlugin, { config: config.cloudWatch, services, nowMs: deps.nowMs ?? Date.now });
 
   app.addHook('onReady', async () => {
     const admin = await ensureFirstAdmin({ prisma: app.prisma, ...services.repositories }, config.adminPassword);

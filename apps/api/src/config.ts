@@ -3,6 +3,106 @@ import Value from 'typebox/value';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 
+// ---- CloudWatch and metrics sources (issue 13): every part is off unless turned on.
+const OnOff = (description: string) => Type.Enum(['on', 'off'], { default: 'off', description });
+const CloudWatchEnvSchema = {
+  IAMROLL_CLOUDWATCH_METRICS: OnOff(
+    "on: the leader polls CloudWatch GetMetricData for every database's AWS/RDS IamDbAuth* metrics and DatabaseConnections.",
+  ),
+  IAMROLL_CLOUDWATCH_PUBLISH: OnOff(
+    'on: the leader publishes per-database and per-node IAM connection rates from the agents as custom metrics (PutMetricData, 1 s resolution).',
+  ),
+  IAMROLL_CLOUDWATCH_ALARMS: OnOff(
+    'on: the leader creates or updates CloudWatch alarms per database (PutMetricAlarm) and reads their state (DescribeAlarms).',
+  ),
+  IAMROLL_CLOUDWATCH_NAMESPACE: Type.String({
+    minLength: 1,
+    maxLength: 255,
+    pattern: '^[^:]+$',
+    default: 'Iamroll',
+    description: 'Namespace of the custom metrics (and of the custom-metric alarms).',
+  }),
+  IAMROLL_CLOUDWATCH_PERIOD_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 3600,
+    default: 60,
+    description:
+      "Metric period and poll interval in seconds: 1, 5, 10, 20, 30 or a multiple of 60 (RDS's own metrics are 60 s).",
+  }),
+  IAMROLL_CLOUDWATCH_TOLERANCE: Type.Number({
+    minimum: 0,
+    maximum: 10,
+    default: 0.25,
+    description:
+      "Reconciliation: the agents' rate and CloudWatch's may differ by this fraction (0.25 = 25%) before an info alarm opens.",
+  }),
+  IAMROLL_CLOUDWATCH_ASSUME_ROLE_ARN: Type.Optional(
+    Type.String({
+      pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$',
+      description: 'Role to assume (STS AssumeRole, cached) on top of the default credential chain for CloudWatch.',
+    }),
+  ),
+  IAMROLL_CLOUDWATCH_ALARM_ACTIONS: Type.Optional(
+    Type.String({
+      pattern: '^arn:[^,]+(,arn:[^,]+)*$',
+      description: 'Comma-separated ARNs (SNS topics, …) the managed alarms notify on ALARM, e.g. the on-call topic.',
+    }),
+  ),
+  AWS_ENDPOINT_URL_CLOUDWATCH: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'CloudWatch endpoint override (VPC endpoint, a local stand-in).',
+    }),
+  ),
+  IAMROLL_RDS_SIM_METRICS_URLS: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^,]+(,https?://[^,]+)*$',
+      description:
+        "Comma-separated RDS simulator metrics URLs (`http://127.0.0.1:<port>/metrics`): the sandbox's metrics source, polled like CloudWatch.",
+    }),
+  ),
+};
+
+/** The CloudWatch / metrics-source settings (`config.cloudWatch`). */
+export interface CloudWatchConfig {
+  readonly isPolling: boolean;
+  readonly isPublishing: boolean;
+  readonly isManagingAlarms: boolean;
+  readonly namespace: string;
+  readonly periodSeconds: number;
+  /** Fraction, 0.25 = 25%. */
+  readonly tolerance: number;
+  readonly assumeRoleArn: string | undefined;
+  readonly alarmActions: readonly string[];
+  readonly endpointUrl: string | undefined;
+  readonly simulatorMetricsUrls: readonly string[];
+}
+
+function cloudWatchConfig(env: Static<typeof EnvSchema>): CloudWatchConfig {
+  return {
+    isPolling: env.IAMROLL_CLOUDWATCH_METRICS === 'on',
+    isPublishing: env.IAMROLL_CLOUDWATCH_PUBLISH === 'on',
+    isManagingAlarms: env.IAMROLL_CLOUDWATCH_ALARMS === 'on',
+    namespace: env.IAMROLL_CLOUDWATCH_NAMESPACE,
+    periodSeconds: env.IAMROLL_CLOUDWATCH_PERIOD_SECONDS,
+    tolerance: env.IAMROLL_CLOUDWATCH_TOLERANCE,
+    assumeRoleArn: env.IAMROLL_CLOUDWATCH_ASSUME_ROLE_ARN,
+    alarmActions: env.IAMROLL_CLOUDWATCH_ALARM_ACTIONS?.split(',') ?? [],
+    endpointUrl: env.AWS_ENDPOINT_URL_CLOUDWATCH,
+    simulatorMetricsUrls: env.IAMROLL_RDS_SIM_METRICS_URLS?.split(',') ?? [],
+  };
+}
+
+/** CloudWatch accepts these periods (high resolution below a minute), else multiples of 60. */
+export function isCloudWatchPeriod(seconds: number): boolean {
+  return [1, 5, 10, 20, 30].includes(seconds) || seconds % 60 === 0;
+}
+
+export const CLOUDWATCH_OFF: CloudWatchConfig = cloudWatchConfig(
+  Value.Default(Type.Object(CloudWatchEnvSchema), {}) as Static<typeof EnvSchema>,
+);
+// ---- end of CloudWatch
+
 /**
  * Every environment variable the API reads, in one place. Values arrive as
  * strings and are converted by the schema; nothing else reads process.env.
@@ -73,6 +173,7 @@ export const EnvSchema = Type.Object({
     Type.String({ minLength: 1, description: 'Write logs to this file instead of stdout.' }),
   ),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  ...CloudWatchEnvSchema,
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -94,6 +195,7 @@ export interface Config {
   readonly dbPoolSize: number;
   readonly logFile: string | undefined;
   readonly logLevel: LogLevel;
+  readonly cloudWatch: CloudWatchConfig;
 }
 
 /** All configuration problems at once, one per line. */
@@ -115,6 +217,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     // Never echo the value: several of these variables are secrets.
     return `${name}: ${error.message}`;
   });
+  const period = (converted as Partial<Env>).IAMROLL_CLOUDWATCH_PERIOD_SECONDS;
+  if (typeof period === 'number' && Number.isInteger(period) && !isCloudWatchPeriod(period))
+    problems.push('IAMROLL_CLOUDWATCH_PERIOD_SECONDS: must be 1, 5, 10, 20, 30 or a multiple of 60');
   if (problems.length > 0) throw new ConfigError(problems);
   const parsed = converted as Env;
   const publicUrl = parsed.IAMROLL_PUBLIC_URL;
@@ -133,6 +238,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dbPoolSize: parsed.IAMROLL_DB_POOL_SIZE,
     logFile: parsed.IAMROLL_LOG_FILE,
     logLevel: parsed.LOG_LEVEL,
+    cloudWatch: cloudWatchConfig(parsed),
   };
 }
 

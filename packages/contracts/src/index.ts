@@ -15,3 +15,4 @@ export * from './rates';
 export * from './databases';
 export * from './nodes';
 export * from './alarms';
+export * from './metrics-sources';

@@ -37,6 +37,8 @@ export const RateSeries = Type.Object({
   points: Type.Array(RatePoint),
   budgetPerSecond: Type.Optional(Type.Integer({ minimum: 1 })),
   resolution: RateResolution,
+  /** `local`: the agents' counters. The database's own figures: `GET /databases/{id}/rates/{cloudwatch|rds-sim}`. */
+  source: Type.Optional(Type.Literal('local')),
 });
 export type RateSeries = Static<typeof RateSeries>;
 

@@ -1,6 +1,7 @@
 import type { Role } from '@iamroll/contracts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppConfig, type AppDeps } from '../app';
+import { CLOUDWATCH_OFF } from '../config';
 import type { TestDatabase, TestPostgres } from './test-postgres';
 import { SESSION_COOKIE } from '../modules/auth/authenticate';
 
@@ -24,6 +25,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     dbPoolSize: 5,
     logFile: undefined,
     logLevel: 'silent',
+    cloudWatch: CLOUDWATCH_OFF,
     ...overrides,
   };
 }

@@ -41,3 +41,31 @@ describe('iamroll policy', () => {
     expect(await main(ARGS, captureIo())).toBe(2);
   });
 });
+
+describe('iamroll policy --controller', () => {
+  it("prints the controller's own policy, scoped to the account and region", async () => {
+    const io = captureIo();
+    expect(
+      await main(
+        ['policy', '--controller', '--account', '123456789012', '--region', 'us-east-1', '--format', 'json'],
+        io,
+      ),
+    ).toBe(0);
+    const policy = JSON.parse(io.out()) as { Statement: { Action: string[]; Resource: string | string[] }[] };
+    expect(policy.Statement.flatMap((s) => s.Action).sort()).toEqual([
+      'cloudwatch:DescribeAlarms',
+      'cloudwatch:GetMetricData',
+      'cloudwatch:PutMetricAlarm',
+      'cloudwatch:PutMetricData',
+      'rds:DescribeDBInstances',
+    ]);
+    expect(policy.Statement[2]?.Resource).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:iamroll-*']);
+  });
+
+  it('needs no account or region, and rejects bad ones', async () => {
+    expect(await main(['policy', '--controller'], captureIo())).toBe(0);
+    const io = captureIo();
+    expect(await main(['policy', '--controller', '--account', '12'], io)).toBe(2);
+    expect(io.err()).toContain('--account "12"');
+  });
+});

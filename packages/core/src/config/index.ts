@@ -80,4 +80,11 @@ export {
   type StagePlanOptions,
 } from './plan';
 export { buildIamPolicy, rdsDbUserArn, type IamPolicyDocument, type PolicyInput, type PolicyResult } from './policy';
+export {
+  buildControllerPolicy,
+  CONTROLLER_ACTIONS,
+  type ControllerPolicyDocument,
+  type ControllerPolicyInput,
+  type ControllerPolicyResult,
+} from './controller-policy';
 export { dbUserProblem, quoteIdentifier } from './identifiers';

@@ -58,6 +58,17 @@ export type Node = Prisma.NodeModel
  */
 export type RateSample = Prisma.RateSampleModel
 /**
+ * Model SourceMetricSample
+ * A datapoint of a database's metric as an external source reports it (CloudWatch's AWS/RDS
+ * metrics, or the RDS simulator's same-named counters): beside the agents' rate_samples.
+ */
+export type SourceMetricSample = Prisma.SourceMetricSampleModel
+/**
+ * Model MetricsSourceStatus
+ * How each part of a metrics source is doing (written by the leader, read by every process).
+ */
+export type MetricsSourceStatus = Prisma.MetricsSourceStatusModel
+/**
  * Model Alarm
  * 
  */

@@ -11,6 +11,8 @@
 export type * from './models/Database'
 export type * from './models/Node'
 export type * from './models/RateSample'
+export type * from './models/SourceMetricSample'
+export type * from './models/MetricsSourceStatus'
 export type * from './models/Alarm'
 export type * from './models/Rollout'
 export type * from './models/RolloutStep'

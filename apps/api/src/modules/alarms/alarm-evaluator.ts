@@ -36,6 +36,8 @@ export interface AlarmEvaluatorDeps {
 }
 
 const NO_FAILURES = { invalidToken: 0, notAuthorized: 0, other: 0 } as const;
+const EVALUATED_KINDS = ['db-rate-warning', 'db-rate-critical', 'node-auth-failures', 'node-stale'];
+const isEvaluatedAlarmKey = (key: string) => EVALUATED_KINDS.some((kind) => key.startsWith(`${kind}:`));
 /** Open alarms' figures (message, value) are rewritten every this many passes, not every second. */
 const REFRESH_EVERY_PASSES = 10;
 
@@ -185,7 +187,8 @@ export function createAlarmEvaluator({
   return async function evaluate(): Promise<void> {
     const now = nowMs();
     const unresolved = await alarms.unresolved();
-    const openAlarmKeys = new Set(unresolved.keys());
+    // Only the kinds evaluateAlarms decides: other modules (metrics sources) own theirs.
+    const openAlarmKeys = new Set([...unresolved.keys()].filter(isEvaluatedAlarmKey));
     const databases = [...directory.all()].map((database) => ({
       databaseId: database.id,
       name: database.identifier,

@@ -7,11 +7,11 @@ export type AlarmRow = Prisma.AlarmGetPayload<object>;
 export interface NewAlarm {
   readonly key: string;
   readonly kind: string;
-  readonly severity: 'warning' | 'critical';
+  readonly severity: 'info' | 'warning' | 'critical';
   readonly subjectType: string;
   readonly subjectId: string;
   readonly message: string;
-  readonly value: number;
+  readonly value: number | null;
   readonly openedAt: Date;
 }
 
@@ -81,7 +81,7 @@ export function createAlarmsRepository(prisma: PrismaClient, pool: pg.Pool) {
     acknowledge: (id: string, by: string, at: Date, db: Db = prisma) =>
       db.alarm.update({ where: { id }, data: { acknowledgedAt: at, acknowledgedBy: by } }),
     /** Current figures of alarms that stay open (not audited: the condition is the same). */
-    async refresh(updates: readonly { id: string; message: string; value: number }[]): Promise<void> {
+    async refresh(updates: readonly { id: string; message: string; value: number | null }[]): Promise<void> {
       if (updates.length === 0) return;
       await pool.query(
         `UPDATE alarms a SET message = u.message, value = u.value

@@ -62,7 +62,7 @@ export function createRatesService({ memory, samples, directory, registry, nowMs
         },
         query,
       );
-      return { ...result, budgetPerSecond: database.budgetPerSecond };
+      return { ...result, budgetPerSecond: database.budgetPerSecond, source: 'local' };
     },
 
     /** The node's last `seconds` at 1 s from memory, whenever this process started (zeros before). */

@@ -400,6 +400,8 @@ export const ModelName = {
   Database: 'Database',
   Node: 'Node',
   RateSample: 'RateSample',
+  SourceMetricSample: 'SourceMetricSample',
+  MetricsSourceStatus: 'MetricsSourceStatus',
   Alarm: 'Alarm',
   Rollout: 'Rollout',
   RolloutStep: 'RolloutStep',
@@ -425,7 +427,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "database" | "node" | "rateSample" | "alarm" | "rollout" | "rolloutStep" | "rolloutNode" | "user" | "session" | "apiToken" | "enrollmentToken" | "agentCredential" | "auditEvent"
+    modelProps: "database" | "node" | "rateSample" | "sourceMetricSample" | "metricsSourceStatus" | "alarm" | "rollout" | "rolloutStep" | "rolloutNode" | "user" | "session" | "apiToken" | "enrollmentToken" | "agentCredential" | "auditEvent"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -648,6 +650,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.RateSampleCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.RateSampleCountAggregateOutputType> | number
+        }
+      }
+    }
+    SourceMetricSample: {
+      payload: Prisma.$SourceMetricSamplePayload<ExtArgs>
+      fields: Prisma.SourceMetricSampleFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SourceMetricSampleFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SourceMetricSampleFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>
+        }
+        findFirst: {
+          args: Prisma.SourceMetricSampleFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SourceMetricSampleFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>
+        }
+        findMany: {
+          args: Prisma.SourceMetricSampleFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>[]
+        }
+        create: {
+          args: Prisma.SourceMetricSampleCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>
+        }
+        createMany: {
+          args: Prisma.SourceMetricSampleCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SourceMetricSampleCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>[]
+        }
+        delete: {
+          args: Prisma.SourceMetricSampleDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>
+        }
+        update: {
+          args: Prisma.SourceMetricSampleUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>
+        }
+        deleteMany: {
+          args: Prisma.SourceMetricSampleDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SourceMetricSampleUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SourceMetricSampleUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>[]
+        }
+        upsert: {
+          args: Prisma.SourceMetricSampleUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceMetricSamplePayload>
+        }
+        aggregate: {
+          args: Prisma.SourceMetricSampleAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSourceMetricSample>
+        }
+        groupBy: {
+          args: Prisma.SourceMetricSampleGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SourceMetricSampleGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SourceMetricSampleCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SourceMetricSampleCountAggregateOutputType> | number
+        }
+      }
+    }
+    MetricsSourceStatus: {
+      payload: Prisma.$MetricsSourceStatusPayload<ExtArgs>
+      fields: Prisma.MetricsSourceStatusFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.MetricsSourceStatusFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.MetricsSourceStatusFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>
+        }
+        findFirst: {
+          args: Prisma.MetricsSourceStatusFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.MetricsSourceStatusFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>
+        }
+        findMany: {
+          args: Prisma.MetricsSourceStatusFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>[]
+        }
+        create: {
+          args: Prisma.MetricsSourceStatusCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>
+        }
+        createMany: {
+          args: Prisma.MetricsSourceStatusCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.MetricsSourceStatusCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>[]
+        }
+        delete: {
+          args: Prisma.MetricsSourceStatusDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>
+        }
+        update: {
+          args: Prisma.MetricsSourceStatusUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>
+        }
+        deleteMany: {
+          args: Prisma.MetricsSourceStatusDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.MetricsSourceStatusUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.MetricsSourceStatusUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>[]
+        }
+        upsert: {
+          args: Prisma.MetricsSourceStatusUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MetricsSourceStatusPayload>
+        }
+        aggregate: {
+          args: Prisma.MetricsSourceStatusAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateMetricsSourceStatus>
+        }
+        groupBy: {
+          args: Prisma.MetricsSourceStatusGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.MetricsSourceStatusGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.MetricsSourceStatusCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.MetricsSourceStatusCountAggregateOutputType> | number
         }
       }
     }
@@ -1494,6 +1644,33 @@ export const RateSampleScalarFieldEnum = {
 export type RateSampleScalarFieldEnum = (typeof RateSampleScalarFieldEnum)[keyof typeof RateSampleScalarFieldEnum]
 
 
+export const SourceMetricSampleScalarFieldEnum = {
+  databaseId: 'databaseId',
+  source: 'source',
+  metric: 'metric',
+  periodSeconds: 'periodSeconds',
+  bucketStart: 'bucketStart',
+  value: 'value'
+} as const
+
+export type SourceMetricSampleScalarFieldEnum = (typeof SourceMetricSampleScalarFieldEnum)[keyof typeof SourceMetricSampleScalarFieldEnum]
+
+
+export const MetricsSourceStatusScalarFieldEnum = {
+  name: 'name',
+  state: 'state',
+  consecutiveFailures: 'consecutiveFailures',
+  errorKind: 'errorKind',
+  errorMessage: 'errorMessage',
+  lastSuccessAt: 'lastSuccessAt',
+  lastFailureAt: 'lastFailureAt',
+  nextAttemptAt: 'nextAttemptAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type MetricsSourceStatusScalarFieldEnum = (typeof MetricsSourceStatusScalarFieldEnum)[keyof typeof MetricsSourceStatusScalarFieldEnum]
+
+
 export const AlarmScalarFieldEnum = {
   id: 'id',
   key: 'key',
@@ -2077,6 +2254,8 @@ export type GlobalOmitConfig = {
   database?: Prisma.DatabaseOmit
   node?: Prisma.NodeOmit
   rateSample?: Prisma.RateSampleOmit
+  sourceMetricSample?: Prisma.SourceMetricSampleOmit
+  metricsSourceStatus?: Prisma.MetricsSourceStatusOmit
   alarm?: Prisma.AlarmOmit
   rollout?: Prisma.RolloutOmit
   rolloutStep?: Prisma.RolloutStepOmit

@@ -54,6 +54,8 @@ export const ModelName = {
   Database: 'Database',
   Node: 'Node',
   RateSample: 'RateSample',
+  SourceMetricSample: 'SourceMetricSample',
+  MetricsSourceStatus: 'MetricsSourceStatus',
   Alarm: 'Alarm',
   Rollout: 'Rollout',
   RolloutStep: 'RolloutStep',
@@ -144,6 +146,33 @@ export const RateSampleScalarFieldEnum = {
 } as const
 
 export type RateSampleScalarFieldEnum = (typeof RateSampleScalarFieldEnum)[keyof typeof RateSampleScalarFieldEnum]
+
+
+export const SourceMetricSampleScalarFieldEnum = {
+  databaseId: 'databaseId',
+  source: 'source',
+  metric: 'metric',
+  periodSeconds: 'periodSeconds',
+  bucketStart: 'bucketStart',
+  value: 'value'
+} as const
+
+export type SourceMetricSampleScalarFieldEnum = (typeof SourceMetricSampleScalarFieldEnum)[keyof typeof SourceMetricSampleScalarFieldEnum]
+
+
+export const MetricsSourceStatusScalarFieldEnum = {
+  name: 'name',
+  state: 'state',
+  consecutiveFailures: 'consecutiveFailures',
+  errorKind: 'errorKind',
+  errorMessage: 'errorMessage',
+  lastSuccessAt: 'lastSuccessAt',
+  lastFailureAt: 'lastFailureAt',
+  nextAttemptAt: 'nextAttemptAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type MetricsSourceStatusScalarFieldEnum = (typeof MetricsSourceStatusScalarFieldEnum)[keyof typeof MetricsSourceStatusScalarFieldEnum]
 
 
 export const AlarmScalarFieldEnum = {

@@ -258,6 +258,7 @@ export type DatabaseWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Database"> | Date | string
   rwNodes?: Prisma.NodeListRelationFilter
   roNodes?: Prisma.NodeListRelationFilter
+  sourceSamples?: Prisma.SourceMetricSampleListRelationFilter
 }
 
 export type DatabaseOrderByWithRelationInput = {
@@ -272,6 +273,7 @@ export type DatabaseOrderByWithRelationInput = {
   updatedAt?: Prisma.SortOrder
   rwNodes?: Prisma.NodeOrderByRelationAggregateInput
   roNodes?: Prisma.NodeOrderByRelationAggregateInput
+  sourceSamples?: Prisma.SourceMetricSampleOrderByRelationAggregateInput
 }
 
 export type DatabaseWhereUniqueInput = Prisma.AtLeast<{
@@ -289,6 +291,7 @@ export type DatabaseWhereUniqueInput = Prisma.AtLeast<{
   updatedAt?: Prisma.DateTimeFilter<"Database"> | Date | string
   rwNodes?: Prisma.NodeListRelationFilter
   roNodes?: Prisma.NodeListRelationFilter
+  sourceSamples?: Prisma.SourceMetricSampleListRelationFilter
 }, "id" | "identifier">
 
 export type DatabaseOrderByWithAggregationInput = {
@@ -335,6 +338,7 @@ export type DatabaseCreateInput = {
   updatedAt?: Date | string
   rwNodes?: Prisma.NodeCreateNestedManyWithoutRwDatabaseInput
   roNodes?: Prisma.NodeCreateNestedManyWithoutRoDatabaseInput
+  sourceSamples?: Prisma.SourceMetricSampleCreateNestedManyWithoutDatabaseInput
 }
 
 export type DatabaseUncheckedCreateInput = {
@@ -349,6 +353,7 @@ export type DatabaseUncheckedCreateInput = {
   updatedAt?: Date | string
   rwNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRwDatabaseInput
   roNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRoDatabaseInput
+  sourceSamples?: Prisma.SourceMetricSampleUncheckedCreateNestedManyWithoutDatabaseInput
 }
 
 export type DatabaseUpdateInput = {
@@ -363,6 +368,7 @@ export type DatabaseUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rwNodes?: Prisma.NodeUpdateManyWithoutRwDatabaseNestedInput
   roNodes?: Prisma.NodeUpdateManyWithoutRoDatabaseNestedInput
+  sourceSamples?: Prisma.SourceMetricSampleUpdateManyWithoutDatabaseNestedInput
 }
 
 export type DatabaseUncheckedUpdateInput = {
@@ -377,6 +383,7 @@ export type DatabaseUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rwNodes?: Prisma.NodeUncheckedUpdateManyWithoutRwDatabaseNestedInput
   roNodes?: Prisma.NodeUncheckedUpdateManyWithoutRoDatabaseNestedInput
+  sourceSamples?: Prisma.SourceMetricSampleUncheckedUpdateManyWithoutDatabaseNestedInput
 }
 
 export type DatabaseCreateManyInput = {
@@ -468,6 +475,11 @@ export type DatabaseNullableScalarRelationFilter = {
   isNot?: Prisma.DatabaseWhereInput | null
 }
 
+export type DatabaseScalarRelationFilter = {
+  is?: Prisma.DatabaseWhereInput
+  isNot?: Prisma.DatabaseWhereInput
+}
+
 export type StringFieldUpdateOperationsInput = {
   set?: string
 }
@@ -524,6 +536,20 @@ export type DatabaseUpdateOneWithoutRoNodesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DatabaseUpdateToOneWithWhereWithoutRoNodesInput, Prisma.DatabaseUpdateWithoutRoNodesInput>, Prisma.DatabaseUncheckedUpdateWithoutRoNodesInput>
 }
 
+export type DatabaseCreateNestedOneWithoutSourceSamplesInput = {
+  create?: Prisma.XOR<Prisma.DatabaseCreateWithoutSourceSamplesInput, Prisma.DatabaseUncheckedCreateWithoutSourceSamplesInput>
+  connectOrCreate?: Prisma.DatabaseCreateOrConnectWithoutSourceSamplesInput
+  connect?: Prisma.DatabaseWhereUniqueInput
+}
+
+export type DatabaseUpdateOneRequiredWithoutSourceSamplesNestedInput = {
+  create?: Prisma.XOR<Prisma.DatabaseCreateWithoutSourceSamplesInput, Prisma.DatabaseUncheckedCreateWithoutSourceSamplesInput>
+  connectOrCreate?: Prisma.DatabaseCreateOrConnectWithoutSourceSamplesInput
+  upsert?: Prisma.DatabaseUpsertWithoutSourceSamplesInput
+  connect?: Prisma.DatabaseWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DatabaseUpdateToOneWithWhereWithoutSourceSamplesInput, Prisma.DatabaseUpdateWithoutSourceSamplesInput>, Prisma.DatabaseUncheckedUpdateWithoutSourceSamplesInput>
+}
+
 export type DatabaseCreateWithoutRwNodesInput = {
   id?: string
   identifier: string
@@ -535,6 +561,7 @@ export type DatabaseCreateWithoutRwNodesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   roNodes?: Prisma.NodeCreateNestedManyWithoutRoDatabaseInput
+  sourceSamples?: Prisma.SourceMetricSampleCreateNestedManyWithoutDatabaseInput
 }
 
 export type DatabaseUncheckedCreateWithoutRwNodesInput = {
@@ -548,6 +575,7 @@ export type DatabaseUncheckedCreateWithoutRwNodesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   roNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRoDatabaseInput
+  sourceSamples?: Prisma.SourceMetricSampleUncheckedCreateNestedManyWithoutDatabaseInput
 }
 
 export type DatabaseCreateOrConnectWithoutRwNodesInput = {
@@ -566,6 +594,7 @@ export type DatabaseCreateWithoutRoNodesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rwNodes?: Prisma.NodeCreateNestedManyWithoutRwDatabaseInput
+  sourceSamples?: Prisma.SourceMetricSampleCreateNestedManyWithoutDatabaseInput
 }
 
 export type DatabaseUncheckedCreateWithoutRoNodesInput = {
@@ -579,6 +608,7 @@ export type DatabaseUncheckedCreateWithoutRoNodesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   rwNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRwDatabaseInput
+  sourceSamples?: Prisma.SourceMetricSampleUncheckedCreateNestedManyWithoutDatabaseInput
 }
 
 export type DatabaseCreateOrConnectWithoutRoNodesInput = {
@@ -608,6 +638,7 @@ export type DatabaseUpdateWithoutRwNodesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   roNodes?: Prisma.NodeUpdateManyWithoutRoDatabaseNestedInput
+  sourceSamples?: Prisma.SourceMetricSampleUpdateManyWithoutDatabaseNestedInput
 }
 
 export type DatabaseUncheckedUpdateWithoutRwNodesInput = {
@@ -621,6 +652,7 @@ export type DatabaseUncheckedUpdateWithoutRwNodesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   roNodes?: Prisma.NodeUncheckedUpdateManyWithoutRoDatabaseNestedInput
+  sourceSamples?: Prisma.SourceMetricSampleUncheckedUpdateManyWithoutDatabaseNestedInput
 }
 
 export type DatabaseUpsertWithoutRoNodesInput = {
@@ -645,6 +677,7 @@ export type DatabaseUpdateWithoutRoNodesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rwNodes?: Prisma.NodeUpdateManyWithoutRwDatabaseNestedInput
+  sourceSamples?: Prisma.SourceMetricSampleUpdateManyWithoutDatabaseNestedInput
 }
 
 export type DatabaseUncheckedUpdateWithoutRoNodesInput = {
@@ -658,6 +691,79 @@ export type DatabaseUncheckedUpdateWithoutRoNodesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rwNodes?: Prisma.NodeUncheckedUpdateManyWithoutRwDatabaseNestedInput
+  sourceSamples?: Prisma.SourceMetricSampleUncheckedUpdateManyWithoutDatabaseNestedInput
+}
+
+export type DatabaseCreateWithoutSourceSamplesInput = {
+  id?: string
+  identifier: string
+  host: string
+  port?: number
+  region: string
+  budgetPerSecond?: number
+  warningThreshold?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rwNodes?: Prisma.NodeCreateNestedManyWithoutRwDatabaseInput
+  roNodes?: Prisma.NodeCreateNestedManyWithoutRoDatabaseInput
+}
+
+export type DatabaseUncheckedCreateWithoutSourceSamplesInput = {
+  id?: string
+  identifier: string
+  host: string
+  port?: number
+  region: string
+  budgetPerSecond?: number
+  warningThreshold?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rwNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRwDatabaseInput
+  roNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRoDatabaseInput
+}
+
+export type DatabaseCreateOrConnectWithoutSourceSamplesInput = {
+  where: Prisma.DatabaseWhereUniqueInput
+  create: Prisma.XOR<Prisma.DatabaseCreateWithoutSourceSamplesInput, Prisma.DatabaseUncheckedCreateWithoutSourceSamplesInput>
+}
+
+export type DatabaseUpsertWithoutSourceSamplesInput = {
+  update: Prisma.XOR<Prisma.DatabaseUpdateWithoutSourceSamplesInput, Prisma.DatabaseUncheckedUpdateWithoutSourceSamplesInput>
+  create: Prisma.XOR<Prisma.DatabaseCreateWithoutSourceSamplesInput, Prisma.DatabaseUncheckedCreateWithoutSourceSamplesInput>
+  where?: Prisma.DatabaseWhereInput
+}
+
+export type DatabaseUpdateToOneWithWhereWithoutSourceSamplesInput = {
+  where?: Prisma.DatabaseWhereInput
+  data: Prisma.XOR<Prisma.DatabaseUpdateWithoutSourceSamplesInput, Prisma.DatabaseUncheckedUpdateWithoutSourceSamplesInput>
+}
+
+export type DatabaseUpdateWithoutSourceSamplesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  identifier?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  region?: Prisma.StringFieldUpdateOperationsInput | string
+  budgetPerSecond?: Prisma.IntFieldUpdateOperationsInput | number
+  warningThreshold?: Prisma.FloatFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rwNodes?: Prisma.NodeUpdateManyWithoutRwDatabaseNestedInput
+  roNodes?: Prisma.NodeUpdateManyWithoutRoDatabaseNestedInput
+}
+
+export type DatabaseUncheckedUpdateWithoutSourceSamplesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  identifier?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  region?: Prisma.StringFieldUpdateOperationsInput | string
+  budgetPerSecond?: Prisma.IntFieldUpdateOperationsInput | number
+  warningThreshold?: Prisma.FloatFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rwNodes?: Prisma.NodeUncheckedUpdateManyWithoutRwDatabaseNestedInput
+  roNodes?: Prisma.NodeUncheckedUpdateManyWithoutRoDatabaseNestedInput
 }
 
 
@@ -668,11 +774,13 @@ export type DatabaseUncheckedUpdateWithoutRoNodesInput = {
 export type DatabaseCountOutputType = {
   rwNodes: number
   roNodes: number
+  sourceSamples: number
 }
 
 export type DatabaseCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   rwNodes?: boolean | DatabaseCountOutputTypeCountRwNodesArgs
   roNodes?: boolean | DatabaseCountOutputTypeCountRoNodesArgs
+  sourceSamples?: boolean | DatabaseCountOutputTypeCountSourceSamplesArgs
 }
 
 /**
@@ -699,6 +807,13 @@ export type DatabaseCountOutputTypeCountRoNodesArgs<ExtArgs extends runtime.Type
   where?: Prisma.NodeWhereInput
 }
 
+/**
+ * DatabaseCountOutputType without action
+ */
+export type DatabaseCountOutputTypeCountSourceSamplesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.SourceMetricSampleWhereInput
+}
+
 
 export type DatabaseSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -712,6 +827,7 @@ export type DatabaseSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   updatedAt?: boolean
   rwNodes?: boolean | Prisma.Database$rwNodesArgs<ExtArgs>
   roNodes?: boolean | Prisma.Database$roNodesArgs<ExtArgs>
+  sourceSamples?: boolean | Prisma.Database$sourceSamplesArgs<ExtArgs>
   _count?: boolean | Prisma.DatabaseCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["database"]>
 
@@ -755,6 +871,7 @@ export type DatabaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs =
 export type DatabaseInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   rwNodes?: boolean | Prisma.Database$rwNodesArgs<ExtArgs>
   roNodes?: boolean | Prisma.Database$roNodesArgs<ExtArgs>
+  sourceSamples?: boolean | Prisma.Database$sourceSamplesArgs<ExtArgs>
   _count?: boolean | Prisma.DatabaseCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DatabaseIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -765,6 +882,7 @@ export type $DatabasePayload<ExtArgs extends runtime.Types.Extensions.InternalAr
   objects: {
     rwNodes: Prisma.$NodePayload<ExtArgs>[]
     roNodes: Prisma.$NodePayload<ExtArgs>[]
+    sourceSamples: Prisma.$SourceMetricSamplePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1181,6 +1299,7 @@ export interface Prisma__DatabaseClient<T, Null = never, ExtArgs extends runtime
   readonly [Symbol.toStringTag]: "PrismaPromise"
   rwNodes<T extends Prisma.Database$rwNodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Database$rwNodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   roNodes<T extends Prisma.Database$roNodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Database$roNodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  sourceSamples<T extends Prisma.Database$sourceSamplesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Database$sourceSamplesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SourceMetricSamplePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1657,6 +1776,30 @@ export type Database$roNodesArgs<ExtArgs extends runtime.Types.Extensions.Intern
   take?: number
   skip?: number
   distinct?: Prisma.NodeScalarFieldEnum | Prisma.NodeScalarFieldEnum[]
+}
+
+/**
+ * Database.sourceSamples
+ */
+export type Database$sourceSamplesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the SourceMetricSample
+   */
+  select?: Prisma.SourceMetricSampleSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the SourceMetricSample
+   */
+  omit?: Prisma.SourceMetricSampleOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SourceMetricSampleInclude<ExtArgs> | null
+  where?: Prisma.SourceMetricSampleWhereInput
+  orderBy?: Prisma.SourceMetricSampleOrderByWithRelationInput | Prisma.SourceMetricSampleOrderByWithRelationInput[]
+  cursor?: Prisma.SourceMetricSampleWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.SourceMetricSampleScalarFieldEnum | Prisma.SourceMetricSampleScalarFieldEnum[]
 }
 
 /**
