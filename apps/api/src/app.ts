@@ -117,8 +117,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(heartbeatsRoutes, { prefix: '/api/v1/nodes', heartbeats: app.fleet.heartbeats });
   await app.register(ratesRoutes, { prefix: '/api/v1', rates: services.rates });
   await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });
-  registerWorkers(app, services);
   await app.register(metricsSourcesPlugin, { config: config.cloudWatch, services, nowMs: deps.nowMs ?? Date.now });
+  registerWorkers(app, services);
 
   app.addHook('onReady', async () => {
     const admin = await ensureFirstAdmin({ prisma: app.prisma, ...services.repositories }, config.adminPassword);

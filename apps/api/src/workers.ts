@@ -50,4 +50,12 @@ export function registerWorkers(app: FastifyInstance, services: Services): void 
     await loaded;
     await services.persistRates(signal);
   });
+  // cloudwatch-poll, rds-sim-poll, cloudwatch-publish, cloudwatch-alarms: those whose part is on
+  // (modules/metrics-sources). Each ticks every second and calls out only when due or past its backoff.
+  for (const loop of app.metricsSourceLoops) {
+    app.leader.run(loop.name, loop.tickMs, async (signal) => {
+      await loaded;
+      await loop.run(signal);
+    });
+  }
 }

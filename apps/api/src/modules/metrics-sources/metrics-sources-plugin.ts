@@ -22,7 +22,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** CloudWatch alarms in ALARM as gate observations, for the rollout engine. */
     cloudWatchAlarmGates: CloudWatchAlarmGates;
+    /** The leader loops of the parts that are on; workers.ts registers them with the others. */
+    metricsSourceLoops: readonly MetricsSourceLoop[];
   }
+}
+
+export interface MetricsSourceLoop {
+  readonly name: string;
+  readonly tickMs: number;
+  readonly run: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface MetricsSourcesPluginOptions {
@@ -35,7 +43,7 @@ export interface MetricsSourcesPluginOptions {
 
 /**
  * Metrics sources: routes (`GET /api/v1/metrics-sources`, `GET /api/v1/databases/{id}/rates/{source}`)
- * on every process, and the leader's loops for the parts that are on: `cloudwatch-poll`,
+ * on every process, and (registered by workers.ts) the leader's loops for the parts that are on: `cloudwatch-poll`,
  * `rds-sim-poll`, `cloudwatch-publish`, `cloudwatch-alarms`. Each loop ticks every
  * second (or every half period when shorter) and acts only when its part is due, so
  * backoff is a timestamp, not a sleeping promise; clients are destroyed on close.
@@ -44,7 +52,7 @@ async function metricsSourcesPlugin(app: FastifyInstance, options: MetricsSource
   const { config, services } = options;
   const nowMs = options.nowMs ?? Date.now;
   const repository = createMetricsSourcesRepository(app.pg);
-  const { memory, registry } = services.fleet;
+  const { memory, registry } = app.fleet;
   const alarmDeps = {
     prisma: app.prisma,
     alarms: services.repositories.alarms,
@@ -74,13 +82,11 @@ async function metricsSourcesPlugin(app: FastifyInstance, options: MetricsSource
     : undefined;
   if (clients) app.addHook('onClose', () => clients.destroy());
 
+  const loops: MetricsSourceLoop[] = [];
+  app.decorate('metricsSourceLoops', loops);
   const runPart = (name: string, intervalMs: number, run: (signal: AbortSignal) => Promise<void>) => {
     const runner = createPartRunner({ name, intervalMs, repository, log: app.log, nowMs, run });
-    // Fleet figures are only meaningful once the fleet is loaded.
-    app.leader.run(name.replace(':', '-'), tickMs, async (signal) => {
-      await services.fleet.loaded;
-      await runner.tick(signal);
-    });
+    loops.push({ name: name.replace(':', '-'), tickMs, run: (signal) => runner.tick(signal) });
   };
 
   const pollPart = (source: MetricsSource) =>
@@ -140,5 +146,5 @@ async function metricsSourcesPlugin(app: FastifyInstance, options: MetricsSource
 export default fp(metricsSourcesPlugin, {
   name: 'metrics-sources',
   fastify: '5.x',
-  dependencies: ['prisma', 'leader', 'events'],
+  dependencies: ['prisma', 'leader', 'events', 'fleet'],
 });
