@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { readMigrations, type Migration } from './db/migrations';
+import { buildValidator } from './http/validator';
 import { createLogger } from './logger';
 import { agentsRoutes } from './modules/agents/agents-routes';
 import { alarmsRoutes } from './modules/alarms/alarms-routes';
@@ -65,6 +66,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     // Agents heartbeat every second: per-request info logs would drown everything else (see the debug hook below).
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    // Bodies without type coercion, query strings with it; unstorable text refused everywhere (http/validator.ts).
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onResponse', (request, reply, next) => {
