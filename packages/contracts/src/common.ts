@@ -45,10 +45,20 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 export type IdParams = Static<typeof IdParams>;
 
+/** Items per page. */
+export const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50 });
+
+/**
+ * Items to skip. Bounded so that no offset overflows the database's integers (or loses
+ * precision as a JavaScript number): past a million items, filter instead of paging.
+ */
+export const MAX_OFFSET = 1_000_000;
+export const Offset = Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 });
+
 export const PageQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    limit: Limit,
+    offset: Offset,
   },
   { additionalProperties: false },
 );

@@ -65,7 +65,7 @@ export type ConnectionConfig = Static<typeof ConnectionConfig>;
 export const HeartbeatConfig = Type.Object(
   {
     /** sha256 (hex) of the node's effective IAM-relevant settings: findings and config are stored only when it changes. */
-    hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    hash: Type.String({ minLength: 64, maxLength: 64, pattern: '^[0-9a-f]{64}$' }),
     /** nginx worker processes; with poolSize this bounds the node's connection burst. */
     workers: Type.Integer({ minimum: 1, maximum: 4_096 }),
     poolSize: Type.Integer({ minimum: 0, maximum: 100_000 }),
