@@ -95,7 +95,7 @@ export function createAuthService({
       if (principal.kind !== 'token') throw AppError.forbidden();
       const owner = await users.findById(principal.userId);
       if (!owner) throw AppError.unauthenticated();
-      // A token acts with its own role, which may be lower than its creator's.
+      // The role the token acts with now: its own, or its owner's current role if that is lower.
       return { user: { id: owner.id, username: owner.username, role: principal.role }, csrfToken: null };
     },
 
