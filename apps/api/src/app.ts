@@ -44,6 +44,8 @@ export interface AppDeps {
   readonly leaderRetryMs?: number;
   /** SSE keep-alive comment interval (default 15 s). */
   readonly sseKeepAliveMs?: number;
+  /** How often an open SSE stream's credential is checked again (default 3 s: revoked streams end within 5 s). */
+  readonly sseRecheckMs?: number;
   /** Where logs go (tests pass a sink); default stdout or IAMROLL_LOG_FILE. */
   readonly logStream?: DestinationStream;
   /** Told once when the first admin is created, to show its generated password to a human. */
@@ -94,7 +96,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(metricsPlugin);
   await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });
-  await app.register(eventsPlugin, { databaseUrl: config.databaseUrl, keepAliveMs: deps.sseKeepAliveMs ?? 15_000 });
+  await app.register(eventsPlugin, {
+    databaseUrl: config.databaseUrl,
+    keepAliveMs: deps.sseKeepAliveMs ?? 15_000,
+    recheckMs: deps.sseRecheckMs ?? 3_000,
+  });
   await app.register(webPlugin);
 
   const services = createServices(app, config, deps.nowMs);
