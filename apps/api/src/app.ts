@@ -19,7 +19,7 @@ import { ratesRoutes } from './modules/rates/rates-routes';
 import { ensureFirstAdmin, type FirstAdmin } from './modules/users/ensure-first-admin';
 import { usersRoutes } from './modules/users/users-routes';
 import authPlugin from './plugins/auth';
-import errorsPlugin from './plugins/errors';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors';
 import eventsPlugin from './plugins/events';
 import leaderPlugin from './plugins/leader';
 import metricsPlugin from './plugins/metrics';
@@ -70,6 +70,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
     // Bodies without type coercion, query strings with it; unstorable text refused everywhere (http/validator.ts).
     schemaController: { compilersFactory: { buildValidator } },
+    // Errors answered before any route: the same body shape and headers as every other error.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onResponse', (request, reply, next) => {
@@ -81,6 +84,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
 
   const migrations = deps.migrations ?? (await readMigrations());
+  await app.register(securityPlugin); // first: its onSend hook covers every route, 404 and error after it
   await app.register(errorsPlugin);
   await app.register(prismaPlugin, {
     databaseUrl: config.databaseUrl,
@@ -92,7 +96,6 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     isCookieSecure: config.isCookieSecure,
     bootstrapEnrollmentToken: config.enrollmentToken,
   });
-  await app.register(securityPlugin);
   await app.register(openApiPlugin, { version: API_VERSION });
   await app.register(metricsPlugin);
   await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });

@@ -2,6 +2,7 @@ import { EVENTS_PATH } from '@iamroll/contracts';
 import type { ServerEvent } from '@iamroll/contracts';
 import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+import { SECURITY_HEADERS } from '../http/security-headers';
 import { EventBus } from './event-bus';
 
 declare module 'fastify' {
@@ -49,6 +50,7 @@ export default fp<EventsPluginOptions>(
         reply.hijack();
         const stream = reply.raw;
         stream.writeHead(200, {
+          ...SECURITY_HEADERS, // hijacked: the security hook does not see this response
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache, no-transform',
           connection: 'keep-alive',
