@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp } from './common';
+import { HostName, Timestamp } from './common';
 import { KongRole } from './enrollment';
 
 // `POST /api/v1/nodes/{id}/heartbeat`: what an agent sends every interval and what it gets
@@ -47,7 +47,8 @@ export type HeartbeatCounters = Static<typeof HeartbeatCounters>;
 /** One of Kong's PostgreSQL connections as its effective settings say (pg_* or pg_ro_*). No password. */
 export const ConnectionConfig = Type.Object(
   {
-    host: Type.String({ minLength: 1, maxLength: 255 }),
+    /** pg_host / pg_ro_host: a host name or address (a value with `user:password@` is refused). */
+    host: HostName,
     port: Type.Integer({ minimum: 1, maximum: 65_535 }),
     database: Type.String({ minLength: 1, maxLength: 255 }),
     user: Type.String({ minLength: 1, maxLength: 255 }),
