@@ -111,7 +111,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',
     auth: services.auth,
-    loginAttemptsPerMinute: config.loginAttemptsPerMinute,
+    loginLimits: {
+      perUserPerMinute: config.loginAttemptsPerMinute,
+      perClientPerMinute: config.loginAttemptsPerClientPerMinute,
+    },
   });
   await app.register(usersRoutes, { prefix: '/api/v1/users', users: services.users });
   await app.register(apiTokensRoutes, { prefix: '/api/v1/api-tokens', apiTokens: services.apiTokens });

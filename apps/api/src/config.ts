@@ -61,7 +61,14 @@ export const EnvSchema = Type.Object({
     minimum: 1,
     maximum: 1000,
     default: 10,
-    description: 'Login attempts allowed per client IP and username per minute.',
+    description:
+      'Failed login attempts allowed per client IP and username per minute (successful ones are not counted).',
+  }),
+  IAMROLL_LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 30,
+    description: 'Failed login attempts allowed per client IP per minute, whatever the usernames (password spraying).',
   }),
   IAMROLL_DB_POOL_SIZE: Type.Integer({
     minimum: 1,
@@ -91,6 +98,7 @@ export interface Config {
   readonly enrollmentToken: string | undefined;
   readonly sessionTtlHours: number;
   readonly loginAttemptsPerMinute: number;
+  readonly loginAttemptsPerClientPerMinute: number;
   readonly dbPoolSize: number;
   readonly logFile: string | undefined;
   readonly logLevel: LogLevel;
@@ -130,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     enrollmentToken: parsed.IAMROLL_ENROLLMENT_TOKEN,
     sessionTtlHours: parsed.IAMROLL_SESSION_TTL_HOURS,
     loginAttemptsPerMinute: parsed.IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE,
+    loginAttemptsPerClientPerMinute: parsed.IAMROLL_LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE,
     dbPoolSize: parsed.IAMROLL_DB_POOL_SIZE,
     logFile: parsed.IAMROLL_LOG_FILE,
     logLevel: parsed.LOG_LEVEL,

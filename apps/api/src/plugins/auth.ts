@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import { CSRF_HEADER } from '@iamroll/contracts';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyRequest, FastifySchema } from 'fastify';
@@ -62,8 +61,6 @@ const UNAUTHENTICATED_HINT: Readonly<Record<Exclude<RouteAuth, 'public'>, string
 export default fp<AuthPluginOptions>(
   async (app, options) => {
     await app.register(cookie);
-    // Limits are opt-in per route (`config.rateLimit`), e.g. login.
-    await app.register(rateLimit, { global: false });
 
     const authenticator = createAuthenticator({
       credentials: createCredentialsRepository(app.pg),

@@ -21,6 +21,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     enrollmentToken: undefined,
     sessionTtlHours: 12,
     loginAttemptsPerMinute: 1000,
+    loginAttemptsPerClientPerMinute: 1000,
     dbPoolSize: 5,
     logFile: undefined,
     logLevel: 'silent',

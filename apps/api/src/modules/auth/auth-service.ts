@@ -3,6 +3,7 @@ import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
 import type { AuditRepository } from '../audit/audit-repository';
 import type { UsersRepository } from '../users/users-repository';
+import { createPasswordGate, type PasswordGate } from './password-gate';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { actorOf, type Principal } from './principal';
 import { hashToken, newToken } from './secrets';
@@ -15,6 +16,8 @@ export interface AuthServiceDeps {
   readonly audit: AuditRepository;
   readonly sessionTtlHours: number;
   readonly now?: () => Date;
+  /** Bounds concurrent password checks, fairly by client (default: a gate of its own). */
+  readonly passwordGate?: PasswordGate;
 }
 
 export interface LoginResult {
@@ -33,14 +36,15 @@ export function createAuthService({
   audit,
   sessionTtlHours,
   now = () => new Date(),
+  passwordGate = createPasswordGate(),
 }: AuthServiceDeps) {
   return {
     async login(body: LoginBody, clientIp: string): Promise<LoginResult> {
       const username = body.username.toLowerCase();
       const user = await users.findByUsername(username);
-      const isValid = user
-        ? await verifyPassword(body.password, user.passwordHash)
-        : await verifyAgainstDummy(body.password);
+      const isValid = await passwordGate.run(clientIp, () =>
+        user ? verifyPassword(body.password, user.passwordHash) : verifyAgainstDummy(body.password),
+      );
       if (!user || !isValid || user.disabledAt) {
         await audit.record({
           actor: { actorType: 'system', actorId: null, actorName: 'login' },
