@@ -97,7 +97,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     bootstrapEnrollmentToken: config.enrollmentToken,
   });
   await app.register(openApiPlugin, { version: API_VERSION });
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { token: config.metricsToken, isOnApiPort: !config.metricsListen });
   await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });
   await app.register(eventsPlugin, {
     databaseUrl: config.databaseUrl,

@@ -25,6 +25,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     dbPoolSize: 5,
     logFile: undefined,
     logLevel: 'silent',
+    metricsToken: undefined,
+    metricsListen: undefined,
     ...overrides,
   };
 }
