@@ -28,6 +28,8 @@ export interface LoginResult {
 }
 
 const BAD_LOGIN = 'Wrong username or password.';
+/** Stands in the audit log for a typed username that names no user. */
+export const UNKNOWN_USERNAME = '(unknown username)';
 
 export function createAuthService({
   prisma,
@@ -49,7 +51,8 @@ export function createAuthService({
         await audit.record({
           actor: { actorType: 'system', actorId: null, actorName: 'login' },
           action: 'auth.login_failed',
-          data: { username, clientIp },
+          // What was typed is kept only when it names a user: people paste passwords into the username field.
+          data: { username: user ? user.username : UNKNOWN_USERNAME, clientIp },
         });
         // The same answer for unknown, wrong and disabled: do not reveal which usernames exist.
         throw AppError.unauthenticated(BAD_LOGIN);
