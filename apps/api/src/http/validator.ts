@@ -13,9 +13,11 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 export const UNSTORABLE_TEXT_MESSAGE =
   'must not contain NUL characters or unpaired UTF-16 surrogates (they cannot be stored): remove them';
 
+export const NON_FINITE_MESSAGE = 'must be a finite number';
+
 interface TextIssue {
   readonly instancePath: string;
-  readonly keyword: 'storableText';
+  readonly keyword: 'storableText' | 'finiteNumber';
   readonly params: Record<string, never>;
   readonly message: string;
 }
@@ -41,6 +43,22 @@ export function unstorableText(value: unknown, path = '', issues: TextIssue[] = 
 }
 
 /**
+ * Numbers Ajv coerced from text to Infinity or NaN (`?offset=1e309`): Ajv counts Infinity
+ * as an integer and lets it past `maximum`, and the database cannot take it.
+ */
+export function nonFiniteNumbers(value: unknown, path = '', issues: TextIssue[] = []): TextIssue[] {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      issues.push({ instancePath: path, keyword: 'finiteNumber', params: {}, message: NON_FINITE_MESSAGE });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => nonFiniteNumbers(item, path + pointer(index), issues));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) nonFiniteNumbers(child, path + pointer(key), issues);
+  }
+  return issues;
+}
+
+/**
  * Fastify's own Ajv compiler, with two policies by request part:
  *
  * - Bodies are JSON, so they arrive typed and are validated as sent: no type
@@ -52,6 +70,7 @@ export function unstorableText(value: unknown, path = '', issues: TextIssue[] = 
  * Before Ajv runs, every string in every validated part is checked for text
  * PostgreSQL cannot store (NUL, unpaired surrogates), so such input is a 400
  * naming the field on every route, instead of a 500 or a failed batched write.
+ * After it, numbers coerced to Infinity or NaN are refused the same way.
  */
 export const buildValidator: BuildValidator = (externalSchemas, ajvServerOptions) => {
   const compilers = AjvCompiler();
@@ -72,7 +91,11 @@ export const buildValidator: BuildValidator = (externalSchemas, ajvServerOptions
       }
       const isValid = (validate as (data: unknown, context?: unknown) => boolean)(data, context);
       guarded.errors = validate.errors;
-      return isValid;
+      if (!isValid) return false;
+      const nonFinite = nonFiniteNumbers(data);
+      if (nonFinite.length === 0) return true;
+      guarded.errors = nonFinite as unknown as typeof validate.errors;
+      return false;
     }) as typeof validate;
     // Fastify hands Ajv the parent object (to replace a coerced root) only when this is set.
     Object.assign(guarded, { schema: validate.schema, schemaEnv: (validate as { schemaEnv?: unknown }).schemaEnv });

@@ -60,7 +60,8 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
     status === 414
       ? 'A path segment of the URL is too long: ids are UUIDs. The API is described at /docs.'
       : 'The URL is malformed (check its percent-encoding). The API is described at /docs.';
-  const appError = new AppError('validation', message, undefined, status);
+  const field = { path: 'url', message: status === 414 ? 'has a path segment that is too long' : 'is malformed' };
+  const appError = new AppError('validation', message, [field], status);
   const plain = reply as unknown as FastifyReply; // the option's generic reply type
   plain.headers({ ...SECURITY_HEADERS, 'cache-control': API_CACHE_CONTROL });
   void plain.status(status).send(body(appError));
