@@ -133,7 +133,11 @@ function ruleFor(text: string): string | undefined {
   return RULES.find((rule) => rule.test(text))?.looksLike;
 }
 
+/** Printable ASCII without `%` is its own normal form: most heartbeat strings, on the hot path. */
+const ALREADY_NORMAL = /^[\x20-\x24\x26-\x7e]*$/;
+
 export function secretIn(text: string): string | undefined {
+  if (ALREADY_NORMAL.test(text)) return ruleFor(text);
   const normal = normalisedForScan(text);
   return ruleFor(text) ?? (normal === text ? undefined : ruleFor(normal));
 }
