@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/use-test-app';
@@ -73,5 +74,23 @@ describe('security headers and the error shape on every response', () => {
     });
     expect(token.statusCode).toBe(201);
     expect(token.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers a request Node cannot parse in the same shape, with the headers', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.server.address() as { port: number };
+    const raw = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const [head = '', body = ''] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(head.toLowerCase()).toContain('x-content-type-options: nosniff');
+    expect(head.toLowerCase()).toContain("content-security-policy: default-src 'self'");
+    expect(JSON.parse(body)).toEqual({ error: { code: 'validation', message: 'The request is not valid HTTP.' } });
   });
 });
