@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { readMigrations, type Migration } from './db/migrations';
+import { buildValidator } from './http/validator';
 import { createLogger } from './logger';
 import { agentsRoutes } from './modules/agents/agents-routes';
 import { alarmsRoutes } from './modules/alarms/alarms-routes';
@@ -19,7 +20,7 @@ import { ratesRoutes } from './modules/rates/rates-routes';
 import { ensureFirstAdmin, type FirstAdmin } from './modules/users/ensure-first-admin';
 import { usersRoutes } from './modules/users/users-routes';
 import authPlugin from './plugins/auth';
-import errorsPlugin from './plugins/errors';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors';
 import eventsPlugin from './plugins/events';
 import fleetPlugin from './plugins/fleet';
 import leaderPlugin from './plugins/leader';
@@ -45,6 +46,8 @@ export interface AppDeps {
   readonly leaderRetryMs?: number;
   /** SSE keep-alive comment interval (default 15 s). */
   readonly sseKeepAliveMs?: number;
+  /** How often an open SSE stream's credential is checked again (default 3 s: revoked streams end within 5 s). */
+  readonly sseRecheckMs?: number;
   /** Where logs go (tests pass a sink); default stdout or IAMROLL_LOG_FILE. */
   readonly logStream?: DestinationStream;
   /** Told once when the first admin is created, to show its generated password to a human. */
@@ -67,6 +70,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     // Agents heartbeat every second: per-request info logs would drown everything else (see the debug hook below).
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    // Bodies without type coercion, query strings with it; unstorable text refused everywhere (http/validator.ts).
+    schemaController: { compilersFactory: { buildValidator } },
+    // Errors answered before any route: the same body shape and headers as every other error.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onResponse', (request, reply, next) => {
@@ -78,6 +86,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
 
   const migrations = deps.migrations ?? (await readMigrations());
+  await app.register(securityPlugin); // first: its onSend hook covers every route, 404 and error after it
   await app.register(errorsPlugin);
   await app.register(prismaPlugin, {
     databaseUrl: config.databaseUrl,
@@ -89,10 +98,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     isCookieSecure: config.isCookieSecure,
     bootstrapEnrollmentToken: config.enrollmentToken,
   });
-  await app.register(securityPlugin);
   await app.register(openApiPlugin, { version: API_VERSION });
-  await app.register(metricsPlugin);
-  await app.register(eventsPlugin, { databaseUrl: config.databaseUrl, keepAliveMs: deps.sseKeepAliveMs ?? 15_000 });
+  await app.register(metricsPlugin, { token: config.metricsToken, isOnApiPort: !config.metricsListen });
+  await app.register(eventsPlugin, {
+    databaseUrl: config.databaseUrl,
+    keepAliveMs: deps.sseKeepAliveMs ?? 15_000,
+    recheckMs: deps.sseRecheckMs ?? 3_000,
+  });
   const repositories = createRepositories(app);
   const nowMs = deps.nowMs ?? Date.now;
   await app.register(fleetPlugin, { databaseUrl: config.databaseUrl, repositories, nowMs });
@@ -105,7 +117,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',
     auth: services.auth,
-    loginAttemptsPerMinute: config.loginAttemptsPerMinute,
+    loginLimits: {
+      perUserPerMinute: config.loginAttemptsPerMinute,
+      perClientPerMinute: config.loginAttemptsPerClientPerMinute,
+    },
   });
   await app.register(usersRoutes, { prefix: '/api/v1/users', users: services.users });
   await app.register(apiTokensRoutes, { prefix: '/api/v1/api-tokens', apiTokens: services.apiTokens });

@@ -1,9 +1,11 @@
 import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmbeddedPg, type EmbeddedPg } from '@iamroll/embedded-pg';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app';
+import { createMetricsServer } from './plugins/metrics';
 import type { Config } from './config';
 import type { FirstAdmin } from './modules/users/ensure-first-admin';
 
@@ -21,6 +23,8 @@ export interface ServerOptions {
 
 export interface RunningServer {
   readonly app: FastifyInstance;
+  /** The separate /metrics listener's URL when IAMROLL_METRICS_LISTEN is set. */
+  readonly metricsUrl: string | undefined;
   /** `http://host:port/`, with a loopback address when listening on all interfaces. */
   readonly url: string;
   /** Stops accepting, finishes requests, closes the database (idempotent). */
@@ -43,14 +47,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   let firstAdmin: FirstAdmin | undefined;
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
+  let metricsUrl: string | undefined;
+  let metricsServer: Server | undefined;
   try {
     app = await buildApp(
       { ...config, databaseUrl },
       { onFirstAdmin: (admin) => (firstAdmin = admin), ...(options.logStream ? { logStream: options.logStream } : {}) },
     );
     await app.listen({ host: config.host, port: config.port });
+    if (config.metricsListen) {
+      metricsServer = createMetricsServer(app.metrics, config.metricsToken);
+      const listening = metricsServer;
+      const { host, port } = config.metricsListen;
+      await new Promise<void>((resolveListen, rejectListen) => {
+        listening.once('error', rejectListen);
+        listening.listen(port, host, () => resolveListen());
+      });
+      const metricsPort = (listening.address() as AddressInfo).port;
+      metricsUrl = `http://${host.includes(':') ? `[${host}]` : host}:${metricsPort}/metrics`;
+    }
   } catch (error) {
+    await closeMetrics(metricsServer);
+    await app?.close();
     await embedded?.stop();
     throw error;
   }
@@ -72,6 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closing ??= (async () => {
       const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       try {
+        await closeMetrics(metricsServer);
         await app.close();
       } finally {
         clearTimeout(force);
@@ -94,7 +114,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       process.removeListener('SIGINT', onSignal);
     });
   }
-  return { app, url, close, closed };
+  return { app, url, metricsUrl, close, closed };
+}
+
+function closeMetrics(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return Promise.resolve();
+  server.closeAllConnections();
+  return new Promise((resolveClose) => server.close(() => resolveClose()));
 }
 
 function banner(url: string, admin: FirstAdmin | undefined, logFile: string | undefined): string {
