@@ -8,6 +8,16 @@ import { API_CACHE_CONTROL, SECURITY_HEADERS } from '../http/security-headers';
 
 type ValidationIssue = NonNullable<FastifyError['validation']>[number];
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Answers a GET no route matched, before the JSON 404 (the dashboard's page for its deep
+     * links, set by plugins/web.ts); returns undefined to leave the request to the 404.
+     */
+    pageFallback: ((request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined;
+  }
+}
+
 const PART_NAMES: Readonly<Record<string, string>> = {
   body: 'body',
   querystring: 'query',
@@ -142,7 +152,10 @@ export default fp(
       return reply.status(appError.statusCode).send(body(appError));
     });
 
+    app.decorate('pageFallback', undefined);
     app.setNotFoundHandler((request, reply) => {
+      const page = request.method === 'GET' ? app.pageFallback?.(request, reply) : undefined;
+      if (page) return page;
       const appError = new AppError(
         'not_found',
         `There is no ${request.method} ${request.url.split('?')[0]}. The API is described at /docs.`,
