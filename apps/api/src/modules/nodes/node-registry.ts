@@ -59,6 +59,8 @@ function persistedSnapshot(row: NodeStateRow): CounterSnapshot | undefined {
     bootId: row.bootId,
     seq: row.lastSeq,
     sentAtMs: counters.sentAtMs,
+    // last_seen_at is the controller's clock: it orders the next boot even if the agent's clock lied.
+    ...(row.lastSeenMs !== null ? { receivedAtMs: row.lastSeenMs } : {}),
     rw: counters.rw,
     ro: isKindCounters(counters.ro) ? counters.ro : ZERO_KIND_COUNTERS,
   };
