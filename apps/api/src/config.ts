@@ -172,6 +172,19 @@ export const EnvSchema = Type.Object({
   IAMROLL_LOG_FILE: Type.Optional(
     Type.String({ minLength: 1, description: 'Write logs to this file instead of stdout.' }),
   ),
+  IAMROLL_WEBHOOK_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description:
+        'Receives a JSON POST for every rollout pause waiting for a human, node failure, completion and rollback (retried with backoff; no secret in it).',
+    }),
+  ),
+  IAMROLL_ROLLOUT_RECONCILE_MS: Type.Integer({
+    minimum: 50,
+    maximum: 60_000,
+    default: 1000,
+    description: 'How often the leader reconciles active rollouts.',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   ...CloudWatchEnvSchema,
 });
@@ -196,6 +209,10 @@ export interface Config {
   readonly logFile: string | undefined;
   readonly logLevel: LogLevel;
   readonly cloudWatch: CloudWatchConfig;
+  /** Rollout notifications (optional: no webhook when unset). May hold a token in its query: never log it. */
+  readonly webhookUrl?: string | undefined;
+  /** The rollout reconciler's interval (default 1000 ms). */
+  readonly rolloutReconcileMs?: number;
 }
 
 /** All configuration problems at once, one per line. */
@@ -239,6 +256,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logFile: parsed.IAMROLL_LOG_FILE,
     logLevel: parsed.LOG_LEVEL,
     cloudWatch: cloudWatchConfig(parsed),
+    webhookUrl: parsed.IAMROLL_WEBHOOK_URL,
+    rolloutReconcileMs: parsed.IAMROLL_ROLLOUT_RECONCILE_MS,
   };
 }
 

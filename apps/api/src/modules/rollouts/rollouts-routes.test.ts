@@ -1,0 +1,101 @@
+import type { HeartbeatReply, RolloutView } from '@iamroll/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
+import { eventually, type TestSession } from '../../test/test-app';
+import { useTestApp } from '../../test/use-test-app';
+import { beat } from '../heartbeats/heartbeat-fixtures';
+import { PRIMARY_HOST, REPLICA_HOST, runFleet, type ScriptedNode, type SendBeat } from './scripted-fleet';
+
+describe('rollouts with scripted agents', () => {
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN, rolloutReconcileMs: 100 }, { leaderRetryMs: 200 });
+  let operator: TestSession;
+  let primaryId: string;
+  const nodes: ScriptedNode[] = [];
+  let fleet: { stop(): Promise<void> };
+
+  const send: SendBeat = async (nodeId, credential, body) => {
+    const response = await beat(t.app, nodeId, credential, body);
+    return response.statusCode === 200 ? response.json<HeartbeatReply>() : null;
+  };
+  const get = async (id: string) =>
+    (
+      await t.app.inject({ method: 'GET', url: `/api/v1/rollouts/${id}`, headers: operator.headers })
+    ).json<RolloutView>();
+  const control = (id: string, kind: string, reason = `${kind} by the test`) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/v1/rollouts/${id}/${kind}`,
+      headers: operator.headers,
+      payload: { reason },
+    });
+
+  beforeAll(async () => {
+    const admin = await t.admin();
+    operator = await t.sessionAs('operator');
+    const database = async (identifier: string, host: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/databases',
+          headers: admin.headers,
+          payload: { identifier, host, port: 5432, region: 'us-east-1' },
+        })
+      ).json<{ id: string }>().id;
+    primaryId = await database('kong-db', PRIMARY_HOST);
+    await database('kong-db-ro', REPLICA_HOST);
+    for (let i = 0; i < 10; i += 1) {
+      const { nodeId, credential } = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${i}`);
+      nodes.push({ nodeId, credential, stage: 'password', seq: 0, applied: [] });
+    }
+    fleet = runFleet(nodes, send);
+    await eventually(() => t.app.leader.isLeader);
+  });
+  afterAll(() => fleet.stop());
+
+  it('moves 10 nodes password → ro_iam → rw_iam, then rolls every one back to passwords, all in the audit log', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/rollouts',
+      headers: operator.headers,
+      payload: { scope: { databaseId: primaryId }, reason: 'move kong to IAM', bakeSeconds: 0 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id } = created.json<RolloutView>();
+    await eventually(async () => (await get(id)).status === 'completed', 60_000, 100);
+    const done = await get(id);
+    expect(done.phase).toBe('rw_iam');
+    expect(done.nodes).toHaveLength(10);
+    for (const node of done.nodes) expect(node).toMatchObject({ state: 'switched', toStage: 'rw_iam', reason: null });
+    for (const node of nodes) expect(node.applied).toEqual(['ro_iam', 'rw_iam']);
+    await eventually(async () => {
+      const list = (await t.app.inject({ method: 'GET', url: '/api/v1/nodes', headers: operator.headers })).json<{
+        items: { stage: string }[];
+      }>();
+      return list.items.length === 10 && list.items.every((node) => node.stage === 'rw_iam');
+    });
+
+    expect((await control(id, 'rollback')).statusCode).toBe(200);
+    await eventually(async () => (await get(id)).status === 'rolled_back', 60_000, 100);
+    for (const node of nodes) expect(node.stage).toBe('password');
+
+    const audit = await t.app.prisma.auditEvent.findMany({ where: { subjectId: id }, orderBy: { id: 'asc' } });
+    const actions = audit.map((entry) => entry.action);
+    expect(actions[0]).toBe('rollout.create');
+    const switches = audit.filter((entry) => entry.action === 'rollout.switch');
+    expect(switches).toHaveLength(20);
+    for (const node of nodes)
+      for (const phase of ['ro_iam', 'rw_iam'])
+        expect(
+          switches.filter(
+            (e) =>
+              (e.data as { nodeId: string; phase: string }).nodeId === node.nodeId &&
+              (e.data as { phase: string }).phase === phase,
+          ),
+        ).toHaveLength(1);
+    expect(actions).toContain('rollout.phase_started');
+    expect(actions).toContain('rollout.complete');
+    expect(actions).toContain('rollout.rollback');
+    expect(actions.filter((a) => a === 'rollout.revert').length).toBeGreaterThanOrEqual(10);
+    expect(actions.at(-1)).toBe('rollout.rolled_back');
+  }, 120_000);
+});
