@@ -24,6 +24,8 @@ export interface ObservationsDeps {
   readonly registry: NodeRegistry;
   readonly directory: DatabaseDirectory;
   readonly fleet: FleetRates;
+  /** When this process's fleet memory started: nobody is called stale before three intervals have passed since. */
+  readonly startedAtMs: number;
   readonly cloudWatchGates?: { observe(databaseIds?: readonly string[]): Promise<AlarmGateObservation[]> };
 }
 
@@ -50,6 +52,7 @@ export function nodeObservation(
   fleet: FleetRates,
   failures: FailureSeen,
   nowMs: number,
+  startedAtMs: number,
 ): NodeObservation {
   const report = entry.report ?? entry.persisted;
   const config = entry.details?.config;
@@ -73,17 +76,29 @@ export function nodeObservation(
       ro: config?.pools ? (config.pools.ro?.poolSize ?? null) : report.poolSize,
     },
     usesAssumeRole: false,
-    isStale: entry.lastSeenMs !== undefined && nowMs - entry.lastSeenMs > STALE_AFTER_INTERVALS * intervalMs,
+    // Right after a restart the agents have not reached this process yet: a silence that began
+    // before it started is not a stale node (the same hold as alarms/startup-hold.ts).
+    isStale:
+      nowMs - startedAtMs > STALE_AFTER_INTERVALS * intervalMs &&
+      entry.lastSeenMs !== undefined &&
+      nowMs - entry.lastSeenMs > STALE_AFTER_INTERVALS * intervalMs,
     authFailuresInWindow: authFailures,
     stageSinceMs: null,
     ...(switchReport ? { switchReport } : {}),
   };
 }
 
-export function createObservations({ pool, registry, directory, fleet, cloudWatchGates }: ObservationsDeps) {
+export function createObservations({
+  pool,
+  registry,
+  directory,
+  fleet,
+  startedAtMs,
+  cloudWatchGates,
+}: ObservationsDeps) {
   const failures: FailureSeen = new Map();
   return async function observe(nowMs: number): Promise<FleetObservations> {
-    const nodes = [...registry.all()].map((entry) => nodeObservation(entry, fleet, failures, nowMs));
+    const nodes = [...registry.all()].map((entry) => nodeObservation(entry, fleet, failures, nowMs, startedAtMs));
     const databases: DatabaseObservation[] = [...directory.all()].map((database) => ({
       databaseId: database.id,
       budgetPerSecond: database.budgetPerSecond,

@@ -25,6 +25,7 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
     registry,
     directory,
     fleet: fleet.memory.fleet,
+    startedAtMs: fleet.memory.startedAtMs,
     // Decorated by the metrics-sources plugin, registered after the services: looked up per pass.
     cloudWatchGates: { observe: (ids) => app.cloudWatchAlarmGates.observe(ids) },
   });
