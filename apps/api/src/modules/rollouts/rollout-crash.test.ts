@@ -94,6 +94,10 @@ describe('a rollout survives SIGKILL of the API', () => {
       nodes.push({ ...enrolled, stage: 'password', seq: 0, applied: [] });
     }
     fleet = runFleet(nodes, send);
+    await eventually(async () => {
+      const { rows } = await sql.query('SELECT 1 FROM nodes WHERE rw_database_id IS NOT NULL');
+      return rows.length === NODE_COUNT;
+    }, 30_000);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import type { HeartbeatReply, RolloutView } from '@iamroll/contracts';
+import type { HeartbeatReply, RolloutPreview, RolloutView } from '@iamroll/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { eventually, type TestSession } from '../../test/test-app';
@@ -49,8 +49,64 @@ describe('rollouts with scripted agents', () => {
     }
     fleet = runFleet(nodes, send);
     await eventually(() => t.app.leader.isLeader);
+    // Every node has reported its connections (a node never heard from has no database yet).
+    await eventually(() =>
+      nodes.every((node) => t.app.fleet.registry.get(node.nodeId)?.report?.rwDatabaseId === primaryId),
+    );
   });
   afterAll(() => fleet.stop());
+
+  it('previews waves, peaks against budgets and duration with no side effects; 400 names the field; viewers cannot act', async () => {
+    const preview = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/rollouts/preview',
+      headers: operator.headers,
+      payload: { scope: { databaseId: primaryId }, reason: 'look first' },
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    const body = preview.json<RolloutPreview>();
+    expect(body.phases.map((p) => p.phase)).toEqual(['ro_iam', 'rw_iam']);
+    const ro = body.phases[0]!;
+    expect(ro.waves.map((w) => w.label)).toHaveLength(4);
+    expect(ro.waves.flatMap((w) => w.nodeIds).sort()).toEqual(nodes.map((n) => n.nodeId).sort());
+    expect(ro.skipped).toEqual([]);
+    expect(ro.blocked).toEqual([]);
+    const primary = body.databases.find((d) => d.databaseId === primaryId)!;
+    expect(primary).toMatchObject({ budgetPerSecond: 200, targetPerSecond: 100, isOverTarget: false });
+    expect(primary.projectedPeakPerSecond).toBeGreaterThan(0);
+    expect(body.expectedDurationSeconds).toBeGreaterThan(0);
+    expect(await t.app.prisma.rollout.count()).toBe(0);
+
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/rollouts',
+      headers: operator.headers,
+      payload: { scope: { databaseId: primaryId }, reason: 'bad', targetUtilisation: 2, onAlarm: 'panic' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const paths = bad.json<{ error: { fields: { path: string }[] } }>().error.fields.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.targetUtilisation', 'body.onAlarm']));
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/rollouts/preview',
+      headers: operator.headers,
+      payload: { scope: { databaseId: '00000000-0000-4000-8000-000000000000' }, reason: 'x' },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.fields[0].path).toBe('body.scope.databaseId');
+
+    const viewer = await t.sessionAs('viewer');
+    const asViewer = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/rollouts',
+      headers: viewer.headers,
+      payload: { scope: { databaseId: primaryId }, reason: 'not mine to do' },
+    });
+    expect(asViewer.statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/rollouts', headers: viewer.headers })).statusCode).toBe(
+      200,
+    );
+  });
 
   it('moves 10 nodes password → ro_iam → rw_iam, then rolls every one back to passwords, all in the audit log', async () => {
     const created = await t.app.inject({
@@ -97,5 +153,40 @@ describe('rollouts with scripted agents', () => {
     expect(actions).toContain('rollout.rollback');
     expect(actions.filter((a) => a === 'rollout.revert').length).toBeGreaterThanOrEqual(10);
     expect(actions.at(-1)).toBe('rollout.rolled_back');
+  }, 120_000);
+
+  it('pauses for an alarm opened mid-wave; resume with a reason continues it to completion', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/rollouts',
+      headers: operator.headers,
+      payload: { scope: { databaseId: primaryId }, reason: 'again, with an alarm', bakeSeconds: 1 },
+    });
+    const { id } = created.json<RolloutView>();
+    await eventually(async () => (await get(id)).nodes.some((n) => n.state === 'switched'), 30_000);
+    // A reconnect storm on the replica (read-only is on IAM for the canary): the alarm evaluator opens a rate alarm.
+    const storm = setInterval(() => {
+      for (const node of nodes) node.attempts = (node.attempts ?? 0) + 40;
+    }, 100);
+    try {
+      await eventually(async () => (await get(id)).status === 'paused', 30_000, 100);
+    } finally {
+      clearInterval(storm);
+    }
+    const paused = await get(id);
+    expect(paused.pause?.by).toBe('iamroll');
+    expect(paused.pause?.reason).toMatch(/alarm/);
+    expect(paused.message).toMatch(/alarm/i);
+    expect((await control(id, 'resume', '')).statusCode).toBe(400);
+    const resumed = await control(id, 'resume', 'storm was the test; replica is fine');
+    expect(resumed.statusCode, resumed.body).toBe(200);
+    expect(resumed.json<RolloutView>().status).toBe('running');
+    await eventually(async () => (await get(id)).status === 'completed', 60_000, 100);
+    const audit = await t.app.prisma.auditEvent.findMany({ where: { subjectId: id, action: 'rollout.resume' } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorType: 'user', reason: 'storm was the test; replica is fine' });
+    const again = await control(id, 'resume', 'twice');
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toMatch(/completed/);
   }, 120_000);
 });

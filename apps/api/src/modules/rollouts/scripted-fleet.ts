@@ -1,7 +1,7 @@
 // Test helper (imported by *.test.ts only): scripted agents, HTTP clients that heartbeat
 // and report the reply's desired stage as applied on their next beat.
 import type { HeartbeatBody, HeartbeatReply } from '@iamroll/contracts';
-import { heartbeatBody } from '../heartbeats/heartbeat-fixtures';
+import { counters, heartbeatBody } from '../heartbeats/heartbeat-fixtures';
 
 export const PRIMARY_HOST = 'kong-db.abc.us-east-1.rds.amazonaws.com';
 export const REPLICA_HOST = 'kong-db-ro.abc.us-east-1.rds.amazonaws.com';
@@ -11,6 +11,8 @@ export interface ScriptedNode {
   readonly credential: string;
   stage: 'password' | 'ro_iam' | 'rw_iam';
   seq: number;
+  /** Cumulative connection attempts on each connection (IAM logins once it is on IAM): raise it to make traffic. */
+  attempts?: number;
   /** Every stage it applied, in order (what the test counts). */
   readonly applied: string[];
 }
@@ -33,7 +35,7 @@ export function scriptedBody(node: ScriptedNode): HeartbeatBody {
       rw: { ...base.config.rw!, iam: rwIam, user: rwIam ? 'kong_iam' : 'kong' },
       ro: { ...base.config.rw!, host: REPLICA_HOST, iam: roIam, user: roIam ? 'kong_iam' : 'kong' },
     },
-    counters: { rw: base.counters.rw, ro: base.counters.rw },
+    counters: { rw: counters(node.attempts ?? 0), ro: counters(node.attempts ?? 0) },
   };
 }
 
