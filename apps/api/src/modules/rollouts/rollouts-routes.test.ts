@@ -7,7 +7,11 @@ import { beat } from '../heartbeats/heartbeat-fixtures';
 import { PRIMARY_HOST, REPLICA_HOST, runFleet, type ScriptedNode, type SendBeat } from './scripted-fleet';
 
 describe('rollouts with scripted agents', () => {
-  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN, rolloutReconcileMs: 100 }, { leaderRetryMs: 200 });
+  const t = useTestApp(
+    // Port 9 refuses: every delivery fails and waits for its backoff, so the outbox keeps what was sent.
+    { enrollmentToken: TEST_ENROLLMENT_TOKEN, rolloutReconcileMs: 100, webhookUrl: 'http://127.0.0.1:9/hook' },
+    { leaderRetryMs: 200 },
+  );
   let operator: TestSession;
   let primaryId: string;
   const nodes: ScriptedNode[] = [];
@@ -188,5 +192,17 @@ describe('rollouts with scripted agents', () => {
     const again = await control(id, 'resume', 'twice');
     expect(again.statusCode).toBe(409);
     expect(again.json().error.message).toMatch(/completed/);
+
+    // Webhook notifications for both rollouts, in the outbox, retried with backoff.
+    const outbox = await t.app.prisma.webhookOutbox.findMany({ orderBy: { id: 'asc' } });
+    const events = outbox.map((row) => row.event);
+    for (const event of ['rollout.completed', 'rollout.rollback', 'rollout.rolled_back', 'rollout.paused'])
+      expect(events).toContain(event);
+    expect(outbox.every((row) => row.deliveredAt === null)).toBe(true);
+    await eventually(
+      async () => ((await t.app.prisma.webhookOutbox.findFirst({ orderBy: { id: 'asc' } }))?.attempts ?? 0) >= 1,
+    );
+    const pausedRow = outbox.find((row) => row.event === 'rollout.paused')!;
+    expect(pausedRow.payload).toMatchObject({ event: 'rollout.paused', rolloutId: id, by: 'iamroll' });
   }, 120_000);
 });

@@ -3,7 +3,7 @@ import type { Notification } from './rollout-intents';
 
 // The durable outbox behind IAMROLL_WEBHOOK_URL: rows are written in the transaction of the
 // change they announce; a leader loop posts them afterwards (never inside a transaction),
-// oldest first, and retries a failure with capped exponential backoff. Payloads carry ids,
+// oldest first and strictly in order, and retries a failure with capped exponential backoff. Payloads carry ids,
 // statuses, messages and reasons only: never a secret.
 
 const BASE_BACKOFF_MS = 1_000;
@@ -29,22 +29,26 @@ export function createWebhookOutbox({ prisma, url, nowMs, fetch: send = fetch }:
       if (url === undefined || notifications.length === 0) return;
       const at = new Date(nowMs()).toISOString();
       await db.webhookOutbox.createMany({
-        data: notifications.map((n) => ({ event: n.event, payload: { event: n.event, at, ...n.data } })),
+        data: notifications.map((n) => ({
+          event: n.event,
+          payload: { event: n.event, at, ...n.data },
+          nextAttemptAt: new Date(at),
+        })),
       });
     },
 
     /** One delivery pass (the `webhook-delivery` leader loop): due rows, oldest first. */
     async deliver(signal?: AbortSignal): Promise<number> {
       if (url === undefined) return 0;
-      const now = new Date(nowMs());
-      const due = await prisma.webhookOutbox.findMany({
-        where: { deliveredAt: null, nextAttemptAt: { lte: now } },
+      const pending = await prisma.webhookOutbox.findMany({
+        where: { deliveredAt: null },
         orderBy: { id: 'asc' },
         take: BATCH,
       });
       let delivered = 0;
-      for (const row of due) {
-        if (signal?.aborted) break;
+      for (const row of pending) {
+        // In order: a row waiting for its backoff holds the ones after it (one receiver, one timeline).
+        if (signal?.aborted || row.nextAttemptAt.getTime() > nowMs()) break;
         let error: string | null = null;
         try {
           const response = await send(url, {
