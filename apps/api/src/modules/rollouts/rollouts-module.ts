@@ -3,6 +3,7 @@ import type { AuditRepository } from '../audit/audit-repository';
 import { createNodeAdoption } from './rollout-adoption';
 import { createObservations } from './rollout-observations';
 import { createRolloutPass } from './rollout-pass';
+import { createBackupRelease } from './rollout-release';
 import { createRolloutReconciler } from './rollout-reconciler';
 import { createRolloutsRepository } from './rollouts-repository';
 import { createRolloutsService } from './rollouts-service';
@@ -32,7 +33,17 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
   const pass = createRolloutPass({ prisma, rollouts, audit, events, outbox, registry });
   const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry });
   return {
-    service: createRolloutsService({ prisma, rollouts, audit, events, directory, observe, pass, nowMs }),
+    service: createRolloutsService({
+      prisma,
+      rollouts,
+      audit,
+      events,
+      directory,
+      observe,
+      pass,
+      release: createBackupRelease({ prisma, rollouts, audit, events, registry }),
+      nowMs,
+    }),
     reconcile: createRolloutReconciler({ rollouts, observe, pass, adoptNewNodes, nowMs, log: app.log }),
     deliverWebhooks: (signal?: AbortSignal) => outbox.deliver(signal),
   };

@@ -205,4 +205,34 @@ describe('rollouts with scripted agents', () => {
     const pausedRow = outbox.find((row) => row.event === 'rollout.paused')!;
     expect(pausedRow.payload).toMatchObject({ event: 'rollout.paused', rolloutId: id, by: 'iamroll' });
   }, 120_000);
+
+  it('finalizes in two steps (passwords removed, then backups released) and gives a node that joins later the database stage', async () => {
+    const { items } = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/rollouts?status=completed', headers: operator.headers })
+    ).json<{ items: { id: string }[] }>();
+    const id = items[0]!.id;
+    const first = await control(id, 'finalize', 'remove the passwords as Kong asks');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json<RolloutView>().finalizedAt).not.toBeNull();
+    // The agents apply it and say so in their next heartbeat (`transition.isPasswordRemoved`).
+    await eventually(() =>
+      nodes.every((node) => t.app.fleet.registry.get(node.nodeId)?.agent?.transition?.isPasswordRemoved === true),
+    );
+    const second = await control(id, 'finalize', 'no way back needed: delete the backups');
+    expect(second.statusCode, second.body).toBe(200);
+    await eventually(() => nodes.every((node) => node.finalize === 'finalized'));
+    const rollback = await control(id, 'rollback', 'too late');
+    expect(rollback.statusCode).toBe(409);
+    expect(rollback.json().error.message).toMatch(/backups/);
+
+    const { nodeId, credential } = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-late');
+    const late: ScriptedNode = { nodeId, credential, stage: 'password', seq: 0, applied: [] };
+    nodes.push(late);
+    await eventually(() => late.stage === 'rw_iam');
+    const audit = await t.app.prisma.auditEvent.findMany({
+      where: { subjectId: nodeId, action: 'node.desired_stage' },
+    });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.reason).toContain(id);
+  }, 60_000);
 });

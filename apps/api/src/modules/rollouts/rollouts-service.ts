@@ -21,6 +21,7 @@ import type { AuditRepository } from '../audit/audit-repository';
 import type { Actor } from '../auth/principal';
 import type { DatabaseDirectory } from '../databases/database-directory';
 import type { RolloutPass } from './rollout-pass';
+import type { BackupRelease } from './rollout-release';
 import type { ObserveRollouts } from './rollout-observations';
 import { toRolloutSummary, toRolloutView } from './rollout-view';
 import type { RolloutRow, RolloutsRepository } from './rollouts-repository';
@@ -33,6 +34,7 @@ export interface RolloutsServiceDeps {
   readonly directory: DatabaseDirectory;
   readonly observe: ObserveRollouts;
   readonly pass: RolloutPass;
+  readonly release: BackupRelease;
   readonly nowMs: () => number;
 }
 
@@ -55,7 +57,7 @@ function specOf(body: RolloutSpecBody, directory: DatabaseDirectory): RolloutSpe
 }
 
 export function createRolloutsService(deps: RolloutsServiceDeps) {
-  const { prisma, rollouts, audit, events, directory, observe, pass, nowMs } = deps;
+  const { prisma, rollouts, audit, events, directory, observe, pass, release, nowMs } = deps;
   const view = async (row: RolloutRow): Promise<RolloutView> => {
     const ids = (row.state as { nodes?: { nodeId: string }[] }).nodes?.map((n) => n.nodeId) ?? [];
     return toRolloutView(row, await rollouts.hostnames([...new Set(ids)]));
@@ -118,6 +120,11 @@ export function createRolloutsService(deps: RolloutsServiceDeps) {
       reason: string,
       isAdmin: boolean,
     ): Promise<RolloutView> {
+      if (kind === 'rollback') await release.assertRollbackPossible(id);
+      if (kind === 'finalize') {
+        const released = await release.release(actor, id, reason);
+        if (released) return view(released);
+      }
       const atMs = nowMs();
       const { row } = await pass(id, await observe(atMs), atMs, {
         request: { kind, by: nameOf(actor), reason, atMs, isAdmin },

@@ -15,6 +15,8 @@ export interface ScriptedNode {
   attempts?: number;
   /** Every stage it applied, in order (what the test counts). */
   readonly applied: string[];
+  /** The last `finalize` the reply carried: `remove-passwords` is applied (and reported) at once. */
+  finalize?: 'remove-passwords' | 'finalized';
 }
 
 /** POSTs one heartbeat; `send` is app.inject or fetch against a listening API. */
@@ -36,6 +38,14 @@ export function scriptedBody(node: ScriptedNode): HeartbeatBody {
       ro: { ...base.config.rw!, host: REPLICA_HOST, iam: roIam, user: roIam ? 'kong_iam' : 'kong' },
     },
     counters: { rw: counters(node.attempts ?? 0), ro: counters(node.attempts ?? 0) },
+    transition: {
+      status: 'idle',
+      toStage: node.applied.length > 0 ? node.stage : null,
+      failedSwitches: 0,
+      completedSwitches: node.applied.length,
+      isPasswordRemoved: node.finalize !== undefined,
+      hasBackup: node.finalize !== 'finalized',
+    },
   };
 }
 
@@ -45,6 +55,7 @@ export async function beatAll(nodes: readonly ScriptedNode[], send: SendBeat): P
     nodes.map(async (node) => {
       node.seq += 1;
       const reply = await send(node.nodeId, node.credential, scriptedBody(node));
+      if (reply?.finalize) node.finalize = reply.finalize;
       if (reply && reply.desiredStage !== node.stage) {
         node.stage = reply.desiredStage;
         node.applied.push(reply.desiredStage);
