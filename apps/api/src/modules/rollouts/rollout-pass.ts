@@ -56,13 +56,17 @@ function observationsFor(spec: RolloutSpec, observations: FleetObservations): Fl
   return { ...observations, externalGates: observations.externalGates.filter((g) => g.databaseId === databaseId) };
 }
 
-function heldElsewhere(state: RolloutState, holders: readonly { nodeId: string; rolloutId: string }[]): RolloutState {
+function heldElsewhere(
+  state: RolloutState,
+  holders: readonly { nodeId: string; rolloutId: string }[],
+  nowMs: number,
+): RolloutState {
   const first = holders[0]!;
   const reason = `node ${first.nodeId} is held by rollout ${first.rolloutId}: one rollout at a time per node`;
   return {
     ...state,
     status: 'paused',
-    pause: { by: ENGINE_ACTOR, reason, atMs: Date.now(), gateKeys: [] },
+    pause: { by: ENGINE_ACTOR, reason, atMs: nowMs, gateKeys: [] },
     message: `Paused: ${reason}.`,
   };
 }
@@ -101,7 +105,7 @@ export function createRolloutPass(deps: PassDeps) {
           )
         : [];
       const intents = holders.length > 0 ? [] : decision.intents;
-      if (holders.length > 0) state = heldElsewhere(before, holders);
+      if (holders.length > 0) state = heldElsewhere(before, holders, nowMs);
 
       const written = await rollouts.writeState(row, state, tx);
       await rollouts.writeProjection(id, state, tx);
