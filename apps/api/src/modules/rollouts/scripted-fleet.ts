@@ -17,6 +17,8 @@ export interface ScriptedNode {
   readonly applied: string[];
   /** The last `finalize` the reply carried: `remove-passwords` is applied (and reported) at once. */
   finalize?: 'remove-passwords' | 'finalized';
+  /** Set: the next switch fails (the agent reverts it and reports `failed`); then it stays where it is. */
+  failure?: { readonly reason: string; toStage?: 'password' | 'ro_iam' | 'rw_iam' };
 }
 
 /** POSTs one heartbeat; `send` is app.inject or fetch against a listening API. */
@@ -39,9 +41,10 @@ export function scriptedBody(node: ScriptedNode): HeartbeatBody {
     },
     counters: { rw: counters(node.attempts ?? 0), ro: counters(node.attempts ?? 0) },
     transition: {
-      status: 'idle',
-      toStage: node.applied.length > 0 ? node.stage : null,
-      failedSwitches: 0,
+      ...(node.failure?.toStage
+        ? { status: 'failed' as const, toStage: node.failure.toStage, reason: node.failure.reason }
+        : { status: 'idle' as const, toStage: node.applied.length > 0 ? node.stage : null }),
+      failedSwitches: node.failure?.toStage ? 1 : 0,
       completedSwitches: node.applied.length,
       isPasswordRemoved: node.finalize !== undefined,
       hasBackup: node.finalize !== 'finalized',
@@ -56,6 +59,10 @@ export async function beatAll(nodes: readonly ScriptedNode[], send: SendBeat): P
       node.seq += 1;
       const reply = await send(node.nodeId, node.credential, scriptedBody(node));
       if (reply?.finalize) node.finalize = reply.finalize;
+      if (reply && node.failure && reply.desiredStage !== node.stage) {
+        node.failure.toStage = reply.desiredStage;
+        return;
+      }
       if (reply && reply.desiredStage !== node.stage) {
         node.stage = reply.desiredStage;
         node.applied.push(reply.desiredStage);
