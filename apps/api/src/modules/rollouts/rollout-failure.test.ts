@@ -92,4 +92,31 @@ describe('a failed switch', () => {
     await eventually(async () => (await get(id)).status === 'rolled_back', 30_000, 100);
     for (const node of nodes) expect(node.stage).toBe('password');
   }, 60_000);
+
+  it('lets one rollout hold a node at a time: a second one on the same nodes pauses, naming the holder', async () => {
+    const create = async (reason: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/rollouts',
+          headers: operator.headers,
+          payload: { scope: { databaseId: primaryId }, reason, bakeSeconds: 0, failureLimit: 3 },
+        })
+      ).json<RolloutView>().id;
+    const first = await create('first');
+    await eventually(async () => (await get(first)).nodes.length === 3, 30_000, 100);
+    const second = await create('second');
+    await eventually(async () => (await get(second)).status === 'paused', 30_000, 100);
+    expect((await get(second)).pause?.reason).toContain(`held by rollout ${first}`);
+    const holders = await t.app.prisma.rolloutNode.groupBy({
+      by: ['nodeId'],
+      where: { isHolding: true },
+      _count: true,
+    });
+    expect(holders).toHaveLength(3);
+    expect(holders.every((row) => row._count === 1)).toBe(true);
+    expect(await t.app.prisma.rolloutNode.count({ where: { rolloutId: second, isHolding: true } })).toBe(0);
+    const pauses = await t.app.prisma.auditEvent.findMany({ where: { subjectId: second, action: 'rollout.pause' } });
+    expect(pauses).toHaveLength(1);
+  }, 60_000);
 });

@@ -104,8 +104,12 @@ export function createRolloutPass(deps: PassDeps) {
             tx,
           )
         : [];
-      const intents = holders.length > 0 ? [] : decision.intents;
-      if (holders.length > 0) state = heldElsewhere(before, holders, nowMs);
+      let intents = decision.intents;
+      if (holders.length > 0) {
+        // Nothing this decision wanted happens: the rollout waits for a human instead (audited, notified).
+        state = heldElsewhere(before, holders, nowMs);
+        intents = [{ kind: 'pause', by: ENGINE_ACTOR, reason: state.pause?.reason ?? '' }];
+      }
 
       const written = await rollouts.writeState(row, state, tx);
       await rollouts.writeProjection(id, state, tx);
