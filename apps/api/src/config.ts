@@ -194,6 +194,19 @@ export const EnvSchema = Type.Object({
   IAMROLL_LOG_FILE: Type.Optional(
     Type.String({ minLength: 1, description: 'Write logs to this file instead of stdout.' }),
   ),
+  IAMROLL_WEBHOOK_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description:
+        'Receives a JSON POST for every rollout pause waiting for a human, node failure, completion and rollback (retried with backoff; no secret in it).',
+    }),
+  ),
+  IAMROLL_ROLLOUT_RECONCILE_MS: Type.Integer({
+    minimum: 50,
+    maximum: 60_000,
+    default: 1000,
+    description: 'How often the leader reconciles active rollouts.',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   ...CloudWatchEnvSchema,
 });
@@ -223,6 +236,10 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** Where the separate /metrics listener listens; undefined: /metrics is served on the API port. */
   readonly metricsListen: { readonly host: string; readonly port: number } | undefined;
+  /** Rollout notifications (optional: no webhook when unset). May hold a token in its query: never log it. */
+  readonly webhookUrl?: string | undefined;
+  /** The rollout reconciler's interval (default 1000 ms). */
+  readonly rolloutReconcileMs?: number;
 }
 
 /** All configuration problems at once, one per line. */
@@ -271,6 +288,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     cloudWatch: cloudWatchConfig(parsed),
     metricsToken: parsed.IAMROLL_METRICS_TOKEN,
     metricsListen: metricsListen ?? undefined,
+    webhookUrl: parsed.IAMROLL_WEBHOOK_URL,
+    rolloutReconcileMs: parsed.IAMROLL_ROLLOUT_RECONCILE_MS,
   };
 }
 

@@ -178,7 +178,7 @@ export const HeartbeatReply = Type.Object({
   intervalMs: Type.Integer({ minimum: 1 }),
   serverTime: Timestamp,
   /**
-   * Proposed for the rollout API (the agent reads it; the API does not send it yet):
+   * Set by rollouts (`POST /api/v1/rollouts/{id}/finalize`, twice: see apps/api/README.md):
    * `remove-passwords` asks the agent to finalize (delete pg_password / pg_ro_password from the
    * node's configuration, reversible from its backup); `finalized` says no rollback can need the
    * backup any more, so the agent deletes it. Absent: keep everything.

@@ -99,6 +99,7 @@ export function createHeartbeatService({
         }
         entry.report = reportOf(body, rw?.id ?? null, ro?.id ?? null);
         entry.details = detailsOf(config, findings);
+        entry.agent = { labels: body.labels ?? {}, transition: body.transition ?? null };
         // The last accepted snapshot (a retried duplicate changes only the time).
         entry.liveness = { lastSeenMs: receivedAtMs, snapshot: fleet.node(nodeId)?.last ?? snapshot };
         registry.touched.add(entry);
@@ -106,6 +107,7 @@ export function createHeartbeatService({
       }
       return {
         desiredStage: entry.desiredStage,
+        ...(entry.finalize ? { finalize: entry.finalize } : {}),
         intervalMs: replyIntervalMs,
         serverTime: new Date(receivedAtMs).toISOString(),
       };
