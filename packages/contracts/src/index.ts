@@ -16,3 +16,4 @@ export * from './databases';
 export * from './nodes';
 export * from './alarms';
 export * from './metrics-sources';
+export * from './sandbox';
