@@ -26,7 +26,7 @@ export const SandboxNode = Type.Object({
   name: Type.String(),
   /** traditional, control_plane or data_plane. */
   role: Type.String(),
-  /** What its kong.conf demonstrates (e.g. "`pg_ssl_verify = ON`"), if anything. */
+  /** What its kong.conf demonstrates (e.g. "pg_ssl_verify = ON"), if anything. */
   note: Type.Union([Type.String(), Type.Null()]),
   /** Restarts still set to fail. */
   failingRestarts: Type.Integer({ minimum: 0 }),

@@ -34,7 +34,7 @@ export function profileOf(index: number): NodeProfile {
     case 3:
       return {
         ...plain,
-        note: '`pg_ssl_verify = ON`: Kong reads an upper-case ON as off',
+        note: 'pg_ssl_verify = ON: Kong reads an upper-case ON as off',
         extraLines: ['pg_ssl_verify = ON'],
       };
     case 5:
@@ -46,7 +46,7 @@ export function profileOf(index: number): NodeProfile {
     case 6:
       return {
         ...plain,
-        note: '`pg_ro_ssl_verify` unset: the read-only connection does not inherit pg_ssl_verify',
+        note: 'pg_ro_ssl_verify unset: the read-only connection does not inherit pg_ssl_verify',
         extraLines: [],
       };
     case 7:
@@ -103,7 +103,7 @@ export function sandboxKongConf({ name, profile, primary, replica, password, caF
       'nginx_worker_processes = 2',
       '',
     ].join('\n');
-  const verifyRo = profile.note?.startsWith('`pg_ro_ssl_verify`') ? [] : ['pg_ro_ssl_verify = on'];
+  const verifyRo = profile.note?.startsWith('pg_ro_ssl_verify') ? [] : ['pg_ro_ssl_verify = on'];
   return [
     `# kong.conf of sandbox node ${name}`,
     '',
