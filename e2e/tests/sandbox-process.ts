@@ -1,7 +1,7 @@
 // Runs `iamroll start` (the sandbox) for a spec: a free port, a temporary state directory and a
 // known admin password; stopped with SIGTERM like Ctrl-C, and the directory removed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +33,8 @@ function freePort(): Promise<number> {
 export async function startSandbox(extraArgs: readonly string[] = []): Promise<RunningSandbox> {
   const port = await freePort();
   const stateDir = await mkdtemp(join(tmpdir(), 'iamroll-e2e-sandbox-'));
+  // mkdtemp makes it 0700; as root the sandbox would then keep PostgreSQL's data outside it.
+  await chmod(stateDir, 0o755);
   const startedAt = Date.now();
   const child: ChildProcess = spawn(
     process.execPath,
