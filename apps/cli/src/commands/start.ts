@@ -19,12 +19,16 @@ function parseNodes(value: string): number {
   return nodes;
 }
 
-/** Resolves with the signal's name on the first SIGINT or SIGTERM. */
+/**
+ * Resolves with the signal's name on the first SIGINT or SIGTERM. Later ones (Ctrl+C pressed
+ * again, npm forwarding the same signal) are ignored: the ordered stop is already under way.
+ */
 function untilSignal(): Promise<string> {
   return new Promise((resolveSignal) => {
+    let isStopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      if (isStopping) return;
+      isStopping = true;
       resolveSignal(signal);
     };
     process.on('SIGINT', onSignal);
