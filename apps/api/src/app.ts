@@ -18,6 +18,8 @@ import metricsSourcesPlugin from './modules/metrics-sources/metrics-sources-plug
 import { nodesRoutes } from './modules/nodes/nodes-routes';
 import { ratesRoutes } from './modules/rates/rates-routes';
 import { rolloutsRoutes } from './modules/rollouts/rollouts-routes';
+import type { SandboxControls } from './modules/sandbox/sandbox-controls';
+import { sandboxRoutes } from './modules/sandbox/sandbox-routes';
 import { ensureFirstAdmin, type FirstAdmin } from './modules/users/ensure-first-admin';
 import { usersRoutes } from './modules/users/users-routes';
 import authPlugin from './plugins/auth';
@@ -55,6 +57,8 @@ export interface AppDeps {
   readonly onFirstAdmin?: (admin: FirstAdmin) => void;
   /** The fleet domain's clock (heartbeat receive times, rates, alarms); tests drive it. Default Date.now. */
   readonly nowMs?: () => number;
+  /** Only `iamroll start` passes this: it adds the sandbox's demo controls under /api/v1/sandbox. */
+  readonly sandbox?: SandboxControls;
 }
 
 /** Builds the whole API without listening: tests use `app.inject()`, server.ts calls `listen()`. */
@@ -135,6 +139,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });
   await app.register(rolloutsRoutes, { prefix: '/api/v1/rollouts', rollouts: services.rollouts.service });
   await app.register(metricsSourcesPlugin, { config: config.cloudWatch, services, nowMs: deps.nowMs ?? Date.now });
+  if (deps.sandbox)
+    await app.register(sandboxRoutes, { prefix: '/api/v1/sandbox', sandbox: deps.sandbox, audit: repositories.audit });
   registerWorkers(app, services);
 
   app.addHook('onReady', async () => {

@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import { buildApp } from './app';
 import { createMetricsServer } from './plugins/metrics';
 import type { Config } from './config';
+import type { SandboxControls } from './modules/sandbox/sandbox-controls';
 import type { FirstAdmin } from './modules/users/ensure-first-admin';
 
 export const EMBEDDED_DATABASE = 'iamroll';
@@ -19,6 +20,8 @@ export interface ServerOptions {
   /** Close on SIGTERM/SIGINT (default true; tests say false). */
   readonly isHandlingSignals?: boolean;
   readonly logStream?: DestinationStream;
+  /** The sandbox's demo controls (`iamroll start` only). */
+  readonly sandbox?: SandboxControls;
 }
 
 export interface RunningServer {
@@ -53,7 +56,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     app = await buildApp(
       { ...config, databaseUrl },
-      { onFirstAdmin: (admin) => (firstAdmin = admin), ...(options.logStream ? { logStream: options.logStream } : {}) },
+      {
+        onFirstAdmin: (admin) => (firstAdmin = admin),
+        ...(options.logStream ? { logStream: options.logStream } : {}),
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      },
     );
     await app.listen({ host: config.host, port: config.port });
     if (config.metricsListen) {

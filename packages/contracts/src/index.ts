@@ -17,3 +17,4 @@ export * from './nodes';
 export * from './alarms';
 export * from './metrics-sources';
 export * from './rollouts';
+export * from './sandbox';
