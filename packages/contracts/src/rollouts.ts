@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Page, Reason, Timestamp, Uuid } from './common';
+import { Limit, Offset, Page, Reason, Timestamp, Uuid } from './common';
 
 // Staged, paced rollouts (read-only first): POST /api/v1/rollouts(/preview), GET, and the
 // controls. The spec fields beyond `scope` are validated by the engine
@@ -140,8 +140,8 @@ export type RolloutList = Static<typeof RolloutList>;
 export const RolloutsQuery = Type.Object(
   {
     status: Type.Optional(RolloutStatus),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    limit: Limit,
+    offset: Offset,
   },
   { additionalProperties: false },
 );
