@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerEventLoopDelay } from './event-loop-delay';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +26,11 @@ export default fp(
       registers: [registry],
     });
     app.decorate('metrics', registry);
+    const eventLoopDelay = registerEventLoopDelay(registry);
+    app.addHook('onClose', (_instance, next) => {
+      eventLoopDelay.stop();
+      next();
+    });
 
     app.addHook('onResponse', (request, reply, next) => {
       const route = request.routeOptions.url ?? 'unmatched';

@@ -26,6 +26,11 @@ export interface CounterSnapshot {
   readonly seq: number;
   /** The agent's clock: good for durations between two snapshots of one boot, not for placement. */
   readonly sentAtMs: number;
+  /**
+   * The agent's clock: the counters still read the previous snapshot's totals then, so the
+   * delta happened in [countersSinceMs, sentAtMs). Undefined: since the previous snapshot.
+   */
+  readonly countersSinceMs?: number | undefined;
   readonly rw: KindCounters;
   readonly ro: KindCounters;
 }
@@ -105,7 +110,12 @@ function kindDelta(previous: KindCounters, current: KindCounters): KindCounters 
 }
 
 function elapsedBetween(previous: CounterSnapshot, current: CounterSnapshot): number {
-  const elapsedMs = current.sentAtMs - previous.sentAtMs;
+  const since = current.countersSinceMs;
+  const fromMs =
+    since !== undefined && Number.isFinite(since) && since > previous.sentAtMs && since < current.sentAtMs
+      ? since
+      : previous.sentAtMs;
+  const elapsedMs = current.sentAtMs - fromMs;
   return elapsedMs > 0 && Number.isFinite(elapsedMs) ? elapsedMs : 0;
 }
 
