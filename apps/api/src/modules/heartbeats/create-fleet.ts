@@ -15,6 +15,7 @@ import { registerFleetMetrics } from './fleet-metrics';
 import { FleetReplication } from './fleet-replication';
 import type { HeartbeatRecord } from './heartbeat-record';
 import { createHeartbeatService } from './heartbeat-service';
+import { createReplyInterval } from './reply-interval';
 
 const DATABASES_CHANGED = 'databases';
 /** Signal `node-decommissioned:<id>`: the other processes drop the node too. */
@@ -92,10 +93,12 @@ export function createFleet({
       else if (kind.startsWith(NODE_DECOMMISSIONED)) dropNode(kind.slice(NODE_DECOMMISSIONED.length));
     },
   );
+  const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, nowMs });
   const heartbeats = createHeartbeatService({
     registry,
     directory,
     fleet: memory.fleet,
+    replyIntervalMs: (nodeId, routes) => replyInterval.intervalFor(nodeId, routes),
     forward: (record) => {
       replication.enqueue(record);
       observe(record);
@@ -120,6 +123,8 @@ export function createFleet({
     replication,
     heartbeats,
     alarmNudge,
+    /** The reply's intervalMs; the rollout reconciler feeds `useHotNodes`. */
+    replyInterval,
     loops,
     loaded,
     /** Before any heartbeat is served: databases, then nodes (seeding rates), then listening and the loops. */
