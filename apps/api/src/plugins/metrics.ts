@@ -32,12 +32,17 @@ export default fp(
       next();
     });
 
+    // One child per label set, looked up by a string: observe() with a label object hashes it on every request.
+    const byLabels = new Map<string, ReturnType<typeof requestSeconds.labels>>();
     app.addHook('onResponse', (request, reply, next) => {
       const route = request.routeOptions.url ?? 'unmatched';
-      requestSeconds.observe(
-        { method: request.method, route, status_code: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
+      const key = `${request.method} ${reply.statusCode} ${route}`;
+      let child = byLabels.get(key);
+      if (!child) {
+        child = requestSeconds.labels(request.method, route, String(reply.statusCode));
+        byLabels.set(key, child);
+      }
+      child.observe(reply.elapsedTime / 1000);
       next();
     });
 
