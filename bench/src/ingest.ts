@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +42,7 @@ export async function ingest(argv: readonly string[]): Promise<void> {
     let databaseUrl: string | undefined;
     if (args.processes > 1) {
       const root = await mkdtemp(join(tmpdir(), 'iamroll-bench-pg-'));
+      await chmod(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must enter it
       const pg = await startEmbeddedPg({ dataDir: join(root, 'pg'), isPersistent: false, isDurable: true });
       sharedPg = { pg, root };
       await pg.ensureDatabase('iamroll');

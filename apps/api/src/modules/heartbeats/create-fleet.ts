@@ -93,7 +93,7 @@ export function createFleet({
       else if (kind.startsWith(NODE_DECOMMISSIONED)) dropNode(kind.slice(NODE_DECOMMISSIONED.length));
     },
   );
-  const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, nowMs });
+  const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, registry, nowMs });
   const heartbeats = createHeartbeatService({
     registry,
     directory,

@@ -8,7 +8,7 @@ describe("the reply's intervalMs", () => {
   const clock = manualClock(1_800_000_000_500);
   const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
 
-  it('is the 10 s keep-alive for an idle node, 1 s once its database nears its budget or the rollout marks it hot', async () => {
+  it('is the 10 s keep-alive for an idle node, 1 s once its database nears its budget, the rollout marks it hot or it is switching', async () => {
     const host = 'interval-db.abc.us-east-1.rds.amazonaws.com';
     await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'interval-db', host, budgetPerSecond: 20 });
     const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-interval');
@@ -20,7 +20,9 @@ describe("the reply's intervalMs", () => {
       expect(response.statusCode, response.body).toBe(200);
       return response.json<HeartbeatReply>().intervalMs;
     };
-    expect(await send(0)).toBe(10_000);
+    await send(0);
+    // On rw_iam, as the rollout left it (otherwise it would be switching back to password).
+    t.app.fleet.registry.get(node.nodeId)!.desiredStage = 'rw_iam';
     // 10/s: half the budget, under its 80 % warning share.
     for (let i = 1; i <= 10; i++) {
       clock.advance(1_000);
@@ -44,5 +46,10 @@ describe("the reply's intervalMs", () => {
     expect(await quietBeat(2)).toBe(1_000);
     t.app.fleet.replyInterval.useHotNodes(() => false);
     expect(await quietBeat(3)).toBe(10_000);
+    // Switching (the desired stage, as the rollout engine writes it, is not the stage it reports): 1 s until it is there.
+    t.app.fleet.registry.get(quiet.nodeId)!.desiredStage = 'ro_iam';
+    expect(await quietBeat(4)).toBe(1_000);
+    t.app.fleet.registry.get(quiet.nodeId)!.desiredStage = 'password';
+    expect(await quietBeat(5)).toBe(10_000);
   });
 });
