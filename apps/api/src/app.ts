@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { readMigrations, type Migration } from './db/migrations';
+import { buildValidator } from './http/validator';
 import { createLogger } from './logger';
 import { agentsRoutes } from './modules/agents/agents-routes';
 import { alarmsRoutes } from './modules/alarms/alarms-routes';
@@ -16,10 +17,13 @@ import { heartbeatsRoutes } from './modules/heartbeats/heartbeats-routes';
 import metricsSourcesPlugin from './modules/metrics-sources/metrics-sources-plugin';
 import { nodesRoutes } from './modules/nodes/nodes-routes';
 import { ratesRoutes } from './modules/rates/rates-routes';
+import { rolloutsRoutes } from './modules/rollouts/rollouts-routes';
+import type { SandboxControls } from './modules/sandbox/sandbox-controls';
+import { sandboxRoutes } from './modules/sandbox/sandbox-routes';
 import { ensureFirstAdmin, type FirstAdmin } from './modules/users/ensure-first-admin';
 import { usersRoutes } from './modules/users/users-routes';
 import authPlugin from './plugins/auth';
-import errorsPlugin from './plugins/errors';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors';
 import eventsPlugin from './plugins/events';
 import fleetPlugin from './plugins/fleet';
 import leaderPlugin from './plugins/leader';
@@ -45,12 +49,16 @@ export interface AppDeps {
   readonly leaderRetryMs?: number;
   /** SSE keep-alive comment interval (default 15 s). */
   readonly sseKeepAliveMs?: number;
+  /** How often an open SSE stream's credential is checked again (default 3 s: revoked streams end within 5 s). */
+  readonly sseRecheckMs?: number;
   /** Where logs go (tests pass a sink); default stdout or IAMROLL_LOG_FILE. */
   readonly logStream?: DestinationStream;
   /** Told once when the first admin is created, to show its generated password to a human. */
   readonly onFirstAdmin?: (admin: FirstAdmin) => void;
   /** The fleet domain's clock (heartbeat receive times, rates, alarms); tests drive it. Default Date.now. */
   readonly nowMs?: () => number;
+  /** Only `iamroll start` passes this: it adds the sandbox's demo controls under /api/v1/sandbox. */
+  readonly sandbox?: SandboxControls;
 }
 
 /** Builds the whole API without listening: tests use `app.inject()`, server.ts calls `listen()`. */
@@ -67,6 +75,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     // Agents heartbeat every second: per-request info logs would drown everything else (see the debug hook below).
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    // Bodies without type coercion, query strings with it; unstorable text refused everywhere (http/validator.ts).
+    schemaController: { compilersFactory: { buildValidator } },
+    // Errors answered before any route: the same body shape and headers as every other error.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const isDebugLogged = logger.level === 'debug' || logger.level === 'trace';
@@ -81,6 +94,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
 
   const migrations = deps.migrations ?? (await readMigrations());
+  await app.register(securityPlugin); // first: its onSend hook covers every route, 404 and error after it
   await app.register(errorsPlugin);
   await app.register(prismaPlugin, {
     databaseUrl: config.databaseUrl,
@@ -92,10 +106,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     isCookieSecure: config.isCookieSecure,
     bootstrapEnrollmentToken: config.enrollmentToken,
   });
-  await app.register(securityPlugin);
   await app.register(openApiPlugin, { version: API_VERSION });
-  await app.register(metricsPlugin);
-  await app.register(eventsPlugin, { databaseUrl: config.databaseUrl, keepAliveMs: deps.sseKeepAliveMs ?? 15_000 });
+  await app.register(metricsPlugin, { token: config.metricsToken, isOnApiPort: !config.metricsListen });
+  await app.register(eventsPlugin, {
+    databaseUrl: config.databaseUrl,
+    keepAliveMs: deps.sseKeepAliveMs ?? 15_000,
+    recheckMs: deps.sseRecheckMs ?? 3_000,
+  });
   const repositories = createRepositories(app);
   const nowMs = deps.nowMs ?? Date.now;
   await app.register(fleetPlugin, { databaseUrl: config.databaseUrl, repositories, nowMs });
@@ -108,7 +125,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',
     auth: services.auth,
-    loginAttemptsPerMinute: config.loginAttemptsPerMinute,
+    loginLimits: {
+      perUserPerMinute: config.loginAttemptsPerMinute,
+      perClientPerMinute: config.loginAttemptsPerClientPerMinute,
+    },
   });
   await app.register(usersRoutes, { prefix: '/api/v1/users', users: services.users });
   await app.register(apiTokensRoutes, { prefix: '/api/v1/api-tokens', apiTokens: services.apiTokens });
@@ -120,7 +140,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(heartbeatsRoutes, { prefix: '/api/v1/nodes', heartbeats: app.fleet.heartbeats });
   await app.register(ratesRoutes, { prefix: '/api/v1', rates: services.rates });
   await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });
+  await app.register(rolloutsRoutes, { prefix: '/api/v1/rollouts', rollouts: services.rollouts.service });
   await app.register(metricsSourcesPlugin, { config: config.cloudWatch, services, nowMs: deps.nowMs ?? Date.now });
+  if (deps.sandbox)
+    await app.register(sandboxRoutes, { prefix: '/api/v1/sandbox', sandbox: deps.sandbox, audit: repositories.audit });
   registerWorkers(app, services);
 
   app.addHook('onReady', async () => {

@@ -161,7 +161,14 @@ export const EnvSchema = Type.Object({
     minimum: 1,
     maximum: 1000,
     default: 10,
-    description: 'Login attempts allowed per client IP and username per minute.',
+    description:
+      'Failed login attempts allowed per client IP and username per minute (successful ones are not counted).',
+  }),
+  IAMROLL_LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 30,
+    description: 'Failed login attempts allowed per client IP per minute, whatever the usernames (password spraying).',
   }),
   IAMROLL_DB_POOL_SIZE: Type.Integer({
     minimum: 1,
@@ -169,9 +176,37 @@ export const EnvSchema = Type.Object({
     default: 10,
     description: 'Connections in the API pool (Prisma and raw SQL share it).',
   }),
+  IAMROLL_METRICS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 24,
+      maxLength: 256,
+      description:
+        'Require `Authorization: Bearer <this>` on /metrics (Prometheus: `authorization: {credentials: …}`). Unset: /metrics is open.',
+    }),
+  ),
+  IAMROLL_METRICS_LISTEN: Type.Optional(
+    Type.String({
+      pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$',
+      description:
+        'host:port of a separate listener serving only /metrics (e.g. 10.0.0.5:9464); the API port then has none.',
+    }),
+  ),
   IAMROLL_LOG_FILE: Type.Optional(
     Type.String({ minLength: 1, description: 'Write logs to this file instead of stdout.' }),
   ),
+  IAMROLL_WEBHOOK_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description:
+        'Receives a JSON POST for every rollout pause waiting for a human, node failure, completion and rollback (retried with backoff; no secret in it).',
+    }),
+  ),
+  IAMROLL_ROLLOUT_RECONCILE_MS: Type.Integer({
+    minimum: 50,
+    maximum: 60_000,
+    default: 1000,
+    description: 'How often the leader reconciles active rollouts.',
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   ...CloudWatchEnvSchema,
 });
@@ -192,10 +227,19 @@ export interface Config {
   readonly enrollmentToken: string | undefined;
   readonly sessionTtlHours: number;
   readonly loginAttemptsPerMinute: number;
+  readonly loginAttemptsPerClientPerMinute: number;
   readonly dbPoolSize: number;
   readonly logFile: string | undefined;
   readonly logLevel: LogLevel;
   readonly cloudWatch: CloudWatchConfig;
+  /** A secret: never log it. */
+  readonly metricsToken: string | undefined;
+  /** Where the separate /metrics listener listens; undefined: /metrics is served on the API port. */
+  readonly metricsListen: { readonly host: string; readonly port: number } | undefined;
+  /** Rollout notifications (optional: no webhook when unset). May hold a token in its query: never log it. */
+  readonly webhookUrl?: string | undefined;
+  /** The rollout reconciler's interval (default 1000 ms). */
+  readonly rolloutReconcileMs?: number;
 }
 
 /** All configuration problems at once, one per line. */
@@ -220,6 +264,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const period = (converted as Partial<Env>).IAMROLL_CLOUDWATCH_PERIOD_SECONDS;
   if (typeof period === 'number' && Number.isInteger(period) && !isCloudWatchPeriod(period))
     problems.push('IAMROLL_CLOUDWATCH_PERIOD_SECONDS: must be 1, 5, 10, 20, 30 or a multiple of 60');
+  const metricsListen = parseListen(converted as Env);
+  if (metricsListen === null) problems.push('IAMROLL_METRICS_LISTEN: port must be 0–65535');
   if (problems.length > 0) throw new ConfigError(problems);
   const parsed = converted as Env;
   const publicUrl = parsed.IAMROLL_PUBLIC_URL;
@@ -235,11 +281,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     enrollmentToken: parsed.IAMROLL_ENROLLMENT_TOKEN,
     sessionTtlHours: parsed.IAMROLL_SESSION_TTL_HOURS,
     loginAttemptsPerMinute: parsed.IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE,
+    loginAttemptsPerClientPerMinute: parsed.IAMROLL_LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE,
     dbPoolSize: parsed.IAMROLL_DB_POOL_SIZE,
     logFile: parsed.IAMROLL_LOG_FILE,
     logLevel: parsed.LOG_LEVEL,
     cloudWatch: cloudWatchConfig(parsed),
+    metricsToken: parsed.IAMROLL_METRICS_TOKEN,
+    metricsListen: metricsListen ?? undefined,
+    webhookUrl: parsed.IAMROLL_WEBHOOK_URL,
+    rolloutReconcileMs: parsed.IAMROLL_ROLLOUT_RECONCILE_MS,
   };
+}
+
+/** `host:port` or `[v6]:port`; null when the port is out of range. */
+function parseListen(env: Partial<Env>): { host: string; port: number } | null | undefined {
+  const value = env.IAMROLL_METRICS_LISTEN;
+  if (typeof value !== 'string') return undefined;
+  const colon = value.lastIndexOf(':');
+  const port = Number(value.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(port) || port > 65_535) return null;
+  return { host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function missingName(params: object): string {

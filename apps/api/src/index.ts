@@ -2,3 +2,4 @@
 export { API_VERSION, buildApp, type AppConfig, type AppDeps } from './app';
 export { ConfigError, EnvSchema, loadConfig, type Config } from './config';
 export { defaultLogFile, startServer, type RunningServer, type ServerOptions } from './server';
+export { SandboxNotFound, type SandboxControls } from './modules/sandbox/sandbox-controls';

@@ -1,10 +1,13 @@
 import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmbeddedPg, type EmbeddedPg } from '@iamroll/embedded-pg';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app';
+import { createMetricsServer } from './plugins/metrics';
 import type { Config } from './config';
+import type { SandboxControls } from './modules/sandbox/sandbox-controls';
 import type { FirstAdmin } from './modules/users/ensure-first-admin';
 
 export const EMBEDDED_DATABASE = 'iamroll';
@@ -17,10 +20,14 @@ export interface ServerOptions {
   /** Close on SIGTERM/SIGINT (default true; tests say false). */
   readonly isHandlingSignals?: boolean;
   readonly logStream?: DestinationStream;
+  /** The sandbox's demo controls (`iamroll start` only). */
+  readonly sandbox?: SandboxControls;
 }
 
 export interface RunningServer {
   readonly app: FastifyInstance;
+  /** The separate /metrics listener's URL when IAMROLL_METRICS_LISTEN is set. */
+  readonly metricsUrl: string | undefined;
   /** `http://host:port/`, with a loopback address when listening on all interfaces. */
   readonly url: string;
   /** Stops accepting, finishes requests, closes the database (idempotent). */
@@ -43,14 +50,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   let firstAdmin: FirstAdmin | undefined;
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
+  let metricsUrl: string | undefined;
+  let metricsServer: Server | undefined;
   try {
     app = await buildApp(
       { ...config, databaseUrl },
-      { onFirstAdmin: (admin) => (firstAdmin = admin), ...(options.logStream ? { logStream: options.logStream } : {}) },
+      {
+        onFirstAdmin: (admin) => (firstAdmin = admin),
+        ...(options.logStream ? { logStream: options.logStream } : {}),
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      },
     );
     await app.listen({ host: config.host, port: config.port });
+    if (config.metricsListen) {
+      metricsServer = createMetricsServer(app.metrics, config.metricsToken);
+      const listening = metricsServer;
+      const { host, port } = config.metricsListen;
+      await new Promise<void>((resolveListen, rejectListen) => {
+        listening.once('error', rejectListen);
+        listening.listen(port, host, () => resolveListen());
+      });
+      const metricsPort = (listening.address() as AddressInfo).port;
+      metricsUrl = `http://${host.includes(':') ? `[${host}]` : host}:${metricsPort}/metrics`;
+    }
   } catch (error) {
+    await closeMetrics(metricsServer);
+    await app?.close();
     await embedded?.stop();
     throw error;
   }
@@ -72,6 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closing ??= (async () => {
       const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       try {
+        await closeMetrics(metricsServer);
         await app.close();
       } finally {
         clearTimeout(force);
@@ -94,7 +121,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       process.removeListener('SIGINT', onSignal);
     });
   }
-  return { app, url, close, closed };
+  return { app, url, metricsUrl, close, closed };
+}
+
+function closeMetrics(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return Promise.resolve();
+  server.closeAllConnections();
+  return new Promise((resolveClose) => server.close(() => resolveClose()));
 }
 
 function banner(url: string, admin: FirstAdmin | undefined, logFile: string | undefined): string {

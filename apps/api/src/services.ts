@@ -19,6 +19,7 @@ import { createRatePersister } from './modules/rates/rate-persister';
 import { createRateSamplesRepository } from './modules/rates/rate-samples-repository';
 import { createRatesService } from './modules/rates/rates-service';
 import { createRatesTick } from './modules/rates/rates-tick';
+import { createRolloutsModule } from './modules/rollouts/rollouts-module';
 import { createUsersRepository } from './modules/users/users-repository';
 import { createUsersService } from './modules/users/users-service';
 
@@ -98,6 +99,8 @@ export function createServices(
     }),
     persistRates: createRatePersister({ memory, samples: repositories.rateSamples, directory, nowMs }),
     tickRates: createRatesTick({ directory, fleet: memory.fleet, events: app.events, nowMs }),
+    rolloutReconcileMs: config.rolloutReconcileMs ?? 1_000,
+    rollouts: createRolloutsModule(app, { audit, webhookUrl: config.webhookUrl, nowMs }),
   };
 }
 

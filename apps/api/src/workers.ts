@@ -11,6 +11,8 @@ const REPLICATION_FLUSH_MS = 250;
 const DIRECTORY_REFRESH_MS = 30_000;
 /** Rate buckets are 10 s and 1 min; every 5 s writes each soon after it completes. */
 const RATE_PERSIST_MS = 5_000;
+/** Due webhook notifications are posted within a second (retries wait for their backoff). */
+const WEBHOOK_DELIVERY_MS = 1_000;
 
 /**
  * Every background loop of an API process, in one place. Two kinds:
@@ -52,6 +54,14 @@ export function registerWorkers(app: FastifyInstance, services: Services): void 
     await loaded;
     await services.persistRates(signal);
   });
+  // Rollouts: decide every active rollout again from PostgreSQL; post the webhook outbox (never inside a transaction).
+  app.leader.run('rollout-reconciler', services.rolloutReconcileMs, async (signal) => {
+    await loaded;
+    await services.rollouts.reconcile(signal);
+  });
+  app.leader.run('webhook-delivery', WEBHOOK_DELIVERY_MS, (signal) =>
+    services.rollouts.deliverWebhooks(signal).then(() => {}),
+  );
   // cloudwatch-poll, rds-sim-poll, cloudwatch-publish, cloudwatch-alarms: those whose part is on
   // (modules/metrics-sources). Each ticks every second and calls out only when due or past its backoff.
   for (const loop of app.metricsSourceLoops) {

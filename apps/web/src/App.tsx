@@ -15,6 +15,8 @@ import { FleetOverview } from './features/databases/components/FleetOverview';
 import { LiveProvider } from './features/live/hooks/live-context';
 import { NodeDetailPage } from './features/nodes/components/NodeDetailPage';
 import { NodesPage } from './features/nodes/components/NodesPage';
+import { SandboxBanner } from './features/sandbox/components/SandboxBanner';
+import { SandboxPage } from './features/sandbox/components/SandboxPage';
 import type { Role, SessionUser } from '@iamroll/contracts';
 
 interface NavItem {
@@ -58,6 +60,7 @@ function Page({ user }: { user: SessionUser }) {
   if ((match = matchPath('/nodes/:id', pathname))) return <NodeDetailPage key={match.id} id={match.id!} />;
   if ((match = matchPath('/databases/:id', pathname))) return <DatabaseDetail key={match.id} id={match.id!} />;
   if (pathname === '/alarms') return <AlarmsPage />;
+  if (pathname === '/sandbox') return <SandboxPage />;
   if (pathname === '/rollouts')
     return (
       <>
@@ -149,6 +152,7 @@ function Shell({ user }: { user: SessionUser }) {
           </button>
         </div>
       </header>
+      <SandboxBanner />
       <LiveBanner />
       <main id="main" className="content" tabIndex={-1}>
         <Page user={user} />

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Reason, Timestamp, Uuid } from './common';
+import { Limit, Offset, Reason, Timestamp, Uuid } from './common';
 
 export const AlarmSeverity = Type.Enum(['info', 'warning', 'critical']);
 export type AlarmSeverity = Static<typeof AlarmSeverity>;
@@ -34,8 +34,8 @@ export const AlarmsQuery = Type.Object(
   {
     /** Default `all`. */
     state: Type.Optional(Type.Enum(['open', 'acknowledged', 'resolved', 'all'])),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    limit: Limit,
+    offset: Offset,
   },
   { additionalProperties: false },
 );

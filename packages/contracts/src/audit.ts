@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Page, Timestamp } from './common';
+import { Limit, Offset, Page, Timestamp } from './common';
 
 export const ActorType = Type.Enum(['user', 'token', 'agent', 'system']);
 export type ActorType = Static<typeof ActorType>;
@@ -22,8 +22,8 @@ export type AuditEventView = Static<typeof AuditEventView>;
 
 export const AuditQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    limit: Limit,
+    offset: Offset,
     action: Type.Optional(Type.String({ maxLength: 100 })),
     subjectType: Type.Optional(Type.String({ maxLength: 100 })),
     subjectId: Type.Optional(Type.String({ maxLength: 100 })),

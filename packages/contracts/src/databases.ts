@@ -1,11 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { Page, PageQuery, Reason, Timestamp, Uuid } from './common';
+import { HostName, Page, PageQuery, Reason, Timestamp, Uuid } from './common';
 
 /** RDS DB instance identifier: also CloudWatch's DBInstanceIdentifier dimension. */
 export const DatabaseIdentifier = Type.String({ minLength: 1, maxLength: 63, pattern: '^[A-Za-z][A-Za-z0-9-]*$' });
 
 /** The endpoint Kong's pg_host / pg_ro_host names; nodes are matched to databases by host and port. */
-export const DatabaseHost = Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9._:-]+$' });
+export const DatabaseHost = HostName;
 
 export const AwsRegion = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' });
 

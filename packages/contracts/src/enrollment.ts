@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Page, Reason, Timestamp, Uuid } from './common';
+import { HostName, Page, Reason, Timestamp, Uuid } from './common';
 
 /** Enrollment tokens start with this prefix. */
 export const ENROLLMENT_TOKEN_PREFIX = 'iamenroll_';
@@ -42,7 +42,7 @@ export type KongRole = Static<typeof KongRole>;
 /** Sent by an agent once, with `Authorization: Bearer iamenroll_…`. */
 export const EnrollBody = Type.Object(
   {
-    hostname: Type.String({ minLength: 1, maxLength: 255 }),
+    hostname: HostName,
     kongVersion: Type.String({ minLength: 1, maxLength: 64 }),
     role: KongRole,
     agentVersion: Type.String({ minLength: 1, maxLength: 64 }),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp } from './common';
+import { HostName, Timestamp } from './common';
 import { KongRole } from './enrollment';
 
 // `POST /api/v1/nodes/{id}/heartbeat`: what an agent sends every interval and what it gets
@@ -47,7 +47,8 @@ export type HeartbeatCounters = Static<typeof HeartbeatCounters>;
 /** One of Kong's PostgreSQL connections as its effective settings say (pg_* or pg_ro_*). No password. */
 export const ConnectionConfig = Type.Object(
   {
-    host: Type.String({ minLength: 1, maxLength: 255 }),
+    /** pg_host / pg_ro_host: a host name or address (a value with `user:password@` is refused). */
+    host: HostName,
     port: Type.Integer({ minimum: 1, maximum: 65_535 }),
     database: Type.String({ minLength: 1, maxLength: 255 }),
     user: Type.String({ minLength: 1, maxLength: 255 }),
@@ -78,7 +79,7 @@ export type PoolShape = Static<typeof PoolShape>;
 export const HeartbeatConfig = Type.Object(
   {
     /** sha256 (hex) of the node's effective IAM-relevant settings: findings and config are stored only when it changes. */
-    hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    hash: Type.String({ minLength: 64, maxLength: 64, pattern: '^[0-9a-f]{64}$' }),
     /** nginx worker processes; with poolSize this bounds the node's connection burst. */
     workers: Type.Integer({ minimum: 1, maximum: 4_096 }),
     poolSize: Type.Integer({ minimum: 0, maximum: 100_000 }),
@@ -188,7 +189,7 @@ export const HeartbeatReply = Type.Object({
   intervalMs: Type.Integer({ minimum: 1 }),
   serverTime: Timestamp,
   /**
-   * Proposed for the rollout API (the agent reads it; the API does not send it yet):
+   * Set by rollouts (`POST /api/v1/rollouts/{id}/finalize`, twice: see apps/api/README.md):
    * `remove-passwords` asks the agent to finalize (delete pg_password / pg_ro_password from the
    * node's configuration, reversible from its backup); `finalized` says no rollback can need the
    * backup any more, so the agent deletes it. Absent: keep everything.

@@ -16,3 +16,5 @@ export * from './databases';
 export * from './nodes';
 export * from './alarms';
 export * from './metrics-sources';
+export * from './rollouts';
+export * from './sandbox';

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AuditEventView } from './audit';
-import { Reason, Timestamp, Uuid } from './common';
+import { Limit, Offset, Reason, Timestamp, Uuid } from './common';
 import { KongRole } from './enrollment';
 import { Finding, HeartbeatConfig, NodeStage, ReportedStatus } from './heartbeat';
 import { RateSeries } from './rates';
@@ -70,8 +70,8 @@ export type NodeStatusFilter = Static<typeof NodeStatusFilter>;
 
 export const NodesQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    limit: Limit,
+    offset: Offset,
     sort: Type.Optional(NodeSortField),
     order: Type.Optional(Type.Enum(['asc', 'desc'])),
     /** Part of the hostname (case-insensitive), or a node id. */

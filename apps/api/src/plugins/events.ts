@@ -2,6 +2,7 @@ import { EVENTS_PATH } from '@iamroll/contracts';
 import type { ServerEvent } from '@iamroll/contracts';
 import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+import { SECURITY_HEADERS } from '../http/security-headers';
 import { EventBus } from './event-bus';
 
 declare module 'fastify' {
@@ -15,6 +16,8 @@ export interface EventsPluginOptions {
   readonly databaseUrl: string;
   /** Comment lines that keep proxies from closing idle streams. */
   readonly keepAliveMs: number;
+  /** How often each stream's session or token is checked again: a revoked one's stream ends within about this. */
+  readonly recheckMs: number;
 }
 
 function frame(id: number, event: ServerEvent): string {
@@ -47,6 +50,7 @@ export default fp<EventsPluginOptions>(
         reply.hijack();
         const stream = reply.raw;
         stream.writeHead(200, {
+          ...SECURITY_HEADERS, // hijacked: the security hook does not see this response
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache, no-transform',
           connection: 'keep-alive',
@@ -59,9 +63,23 @@ export default fp<EventsPluginOptions>(
           stream.write(frame(id, event));
         });
         const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), options.keepAliveMs).unref();
+        // The credential was checked once when the stream opened; a stream lasts hours, so check it again.
+        let isRechecking = false;
+        const recheck = setInterval(() => {
+          if (isRechecking) return;
+          isRechecking = true;
+          app
+            .recheckPrincipal(request)
+            .then((principal) => {
+              if (!principal) stream.end();
+            })
+            .catch((error: unknown) => request.log.warn({ err: error }, 'could not recheck an event stream credential'))
+            .finally(() => (isRechecking = false));
+        }, options.recheckMs).unref();
         streams.add(stream);
         const close = () => {
           clearInterval(keepAlive);
+          clearInterval(recheck);
           unsubscribe();
           streams.delete(stream);
         };

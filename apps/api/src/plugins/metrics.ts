@@ -1,5 +1,7 @@
+import { createServer, type Server } from 'node:http';
 import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isSameSecret } from '../modules/auth/secrets';
 import { registerEventLoopDelay } from './event-loop-delay';
 
 declare module 'fastify' {
@@ -9,13 +11,38 @@ declare module 'fastify' {
   }
 }
 
+export interface MetricsOptions {
+  /** IAMROLL_METRICS_TOKEN: scrapes must send `Authorization: Bearer <token>` (Prometheus' `authorization` setting). */
+  readonly token: string | undefined;
+  /** False when IAMROLL_METRICS_LISTEN moves /metrics to a listener of its own (then the API port has none). */
+  readonly isOnApiPort: boolean;
+}
+
+/** Unset token: anyone who reaches the endpoint may scrape (protect it by address instead). */
+function isAuthorised(token: string | undefined, authorization: string | undefined): boolean {
+  if (!token) return true;
+  const match = /^Bearer +(\S+)$/i.exec(authorization?.trim() ?? '');
+  return Boolean(match?.[1] && isSameSecret(match[1], token));
+}
+
+const UNAUTHORISED_BODY = JSON.stringify({
+  error: {
+    code: 'unauthenticated',
+    message: 'Send the metrics token (IAMROLL_METRICS_TOKEN) as `Authorization: Bearer …`.',
+  },
+});
+const WWW_AUTHENTICATE = 'Bearer realm="iamroll metrics"';
+
 /**
  * Prometheus metrics: Node's defaults and an HTTP latency histogram by
  * route pattern (not raw URL, which would explode label cardinality). One
  * registry per app, so two apps in one process (tests) do not collide.
+ * `/metrics` tells a scraper the Node version, start time, fleet size and
+ * per-route counts, so an operator can require a bearer token and/or serve it
+ * on a separate address (createMetricsServer) only the monitoring network reaches.
  */
-export default fp(
-  (app, _options, done) => {
+export default fp<MetricsOptions>(
+  (app, options, done) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     const requestSeconds = new Histogram({
@@ -46,10 +73,42 @@ export default fp(
       next();
     });
 
-    app.get('/metrics', { schema: { hide: true }, config: { auth: 'public' } }, async (_request, reply) => {
-      return reply.type(registry.contentType).send(await registry.metrics());
-    });
+    if (options.isOnApiPort) {
+      app.get('/metrics', { schema: { hide: true }, config: { auth: 'public' } }, async (request, reply) => {
+        if (!isAuthorised(options.token, request.headers.authorization)) {
+          return reply
+            .status(401)
+            .header('www-authenticate', WWW_AUTHENTICATE)
+            .type('application/json; charset=utf-8')
+            .send(UNAUTHORISED_BODY);
+        }
+        return reply.type(registry.contentType).send(await registry.metrics());
+      });
+    }
     done();
   },
   { name: 'metrics', fastify: '5.x', dependencies: ['auth'] },
 );
+
+/** IAMROLL_METRICS_LISTEN: `/metrics` alone on its own listener (server.ts listens; the token applies here too). */
+export function createMetricsServer(registry: Registry, token: string | undefined): Server {
+  return createServer((request, response) => {
+    const path = request.url?.split('?')[0];
+    if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      response
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Only GET /metrics is served here.\n');
+      return;
+    }
+    if (!isAuthorised(token, request.headers.authorization)) {
+      response
+        .writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': WWW_AUTHENTICATE })
+        .end(UNAUTHORISED_BODY);
+      return;
+    }
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics failed\n'),
+    );
+  });
+}

@@ -1,30 +1,23 @@
-import helmet from '@fastify/helmet';
 import fp from 'fastify-plugin';
+import { API_CACHE_CONTROL, SECURITY_HEADERS } from '../http/security-headers';
 
 /**
- * Security headers on every response. The CSP allows only same-origin
- * scripts; Swagger UI (at /docs) serves its scripts from the same origin
- * and needs inline styles and data: images.
+ * One hook sets the security headers on every response that goes through Fastify's reply,
+ * errors and 404s included (onSend runs for those too, unlike onRequest hooks after a
+ * failed auth check), and `Cache-Control: no-store` on everything under /api/. Headers a
+ * route set itself (Swagger UI's CSP, the SSE stream's cache-control) are kept. Register
+ * it first, so it covers every route and handler added after it.
  */
 export default fp(
-  async (app) => {
-    await app.register(helmet, {
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          frameAncestors: ["'none'"],
-          formAction: ["'self'"],
-          // Served over plain http on loopback by default; upgrading would break it.
-          upgradeInsecureRequests: null,
-        },
-      },
-      // HSTS only makes sense over https, which a proxy in front terminates.
-      hsts: false,
+  (app, _options, done) => {
+    app.addHook('onSend', (request, reply, payload, next) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS))
+        if (!reply.hasHeader(name)) reply.header(name, value);
+      if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+        reply.header('cache-control', API_CACHE_CONTROL);
+      next(null, payload);
     });
+    done();
   },
   { name: 'security', fastify: '5.x' },
 );

@@ -43,6 +43,8 @@ const NOT_BUILT = `<!doctype html>
  * The dashboard at `/`: static files from apps/web/dist (hashed assets cached
  * for a year, index.html never), and index.html for every other GET that is
  * not the API's, so deep links like /nodes/… load the app (one origin, no CORS).
+ * The page is the not-found fallback, not a `/*` route: a wildcard route would
+ * catch what the router itself must answer (an over-long path parameter's 414).
  */
 export default fp<WebPluginOptions>(
   async (app, options) => {
@@ -66,13 +68,11 @@ export default fp<WebPluginOptions>(
     }
     // Read once: the build does not change under a running controller.
     const page = isBuilt ? readFileSync(indexPath, 'utf8') : NOT_BUILT;
-    const sendPage = (request: FastifyRequest, reply: FastifyReply) => {
-      const path = request.url.split('?')[0] ?? '/';
-      if (isServerPath(path)) return reply.callNotFound();
-      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
-    };
-    app.get('/', { schema: { hide: true } }, sendPage);
-    app.get('/*', { schema: { hide: true } }, sendPage);
+    const sendPage = (reply: FastifyReply) =>
+      reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+    app.get('/', { schema: { hide: true } }, (_request, reply) => sendPage(reply));
+    app.pageFallback = (request: FastifyRequest, reply: FastifyReply) =>
+      isServerPath(request.url.split('?')[0] ?? '/') ? undefined : sendPage(reply);
   },
-  { name: 'web', fastify: '5.x' },
+  { name: 'web', fastify: '5.x', dependencies: ['errors'] },
 );

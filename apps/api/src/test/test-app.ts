@@ -22,10 +22,13 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     enrollmentToken: undefined,
     sessionTtlHours: 12,
     loginAttemptsPerMinute: 1000,
+    loginAttemptsPerClientPerMinute: 1000,
     dbPoolSize: 5,
     logFile: undefined,
     logLevel: 'silent',
     cloudWatch: CLOUDWATCH_OFF,
+    metricsToken: undefined,
+    metricsListen: undefined,
     ...overrides,
   };
 }

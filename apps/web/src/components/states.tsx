@@ -1,3 +1,4 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError } from '../lib/api-client';
 
@@ -51,4 +52,25 @@ export function RoleButton({
       {children}
     </button>
   );
+}
+
+/** What a query shows while loading, on error (with a retry), when empty, and once it has data. */
+export function QueryView<T>({
+  query,
+  loadingLabel,
+  isEmpty,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  loadingLabel?: string;
+  isEmpty?: (data: T) => boolean;
+  /** Shown instead of the data when isEmpty says so (an <Empty> with what to do next). */
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading {...(loadingLabel ? { label: loadingLabel } : {})} />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (isEmpty?.(query.data)) return <>{empty}</>;
+  return <>{children(query.data)}</>;
 }

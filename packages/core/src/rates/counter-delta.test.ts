@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AUTH_FAILURE_CAUSES, computeCounterDelta, type CounterSnapshot, type DeltaStatus } from './counter-delta';
+import {
+  AUTH_FAILURE_CAUSES,
+  boundSentAt,
+  computeCounterDelta,
+  type CounterSnapshot,
+  type DeltaStatus,
+} from './counter-delta';
 import { kindCounters, snapshot } from './test-helpers';
 
 describe('computeCounterDelta', () => {
@@ -158,5 +164,47 @@ describe('computeCounterDelta', () => {
         }
       }),
     );
+  });
+});
+
+describe('agent clocks the controller cannot trust (finding: a far-future sentAt froze a node)', () => {
+  const RECEIVED_MS = 1_700_000_000_000;
+  const FAR_FUTURE_MS = Date.parse('9999-12-31T23:59:59Z');
+
+  it('clamps a sentAt more than a minute ahead of the controller and says so', () => {
+    const bounded = boundSentAt(snapshot(1, {}, { sentAtMs: FAR_FUTURE_MS }), RECEIVED_MS);
+    expect(bounded).toMatchObject({ sentAtMs: RECEIVED_MS + 60_000, receivedAtMs: RECEIVED_MS, isSentAtClamped: true });
+    expect(
+      boundSentAt(snapshot(1, {}, { sentAtMs: RECEIVED_MS + 5_000 }), RECEIVED_MS).isSentAtClamped,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    {
+      name: 'a new boot after a boot whose clock ran far ahead',
+      previous: boundSentAt(snapshot(9, { attempts: 50 }, { sentAtMs: FAR_FUTURE_MS }), RECEIVED_MS),
+      current: boundSentAt(
+        snapshot(1, { attempts: 40 }, { bootId: 'boot-b', sentAtMs: RECEIVED_MS + 1_000 }),
+        RECEIVED_MS + 1_000,
+      ),
+      status: 'restarted',
+    },
+    {
+      name: 'a different boot the agent dates earlier, arriving 31 s after the last one (cannot be late)',
+      previous: boundSentAt(snapshot(9, {}, { sentAtMs: RECEIVED_MS + 50_000 }), RECEIVED_MS),
+      current: boundSentAt(snapshot(1, {}, { bootId: 'boot-b', sentAtMs: RECEIVED_MS + 31_000 }), RECEIVED_MS + 31_000),
+      status: 'restarted',
+    },
+    {
+      name: 'a different, earlier-dated boot arriving 2 s after the last one: a late heartbeat of an old boot',
+      previous: boundSentAt(snapshot(9, {}, { sentAtMs: RECEIVED_MS + 1_000 }), RECEIVED_MS),
+      current: boundSentAt(
+        snapshot(3, {}, { bootId: 'boot-old', sentAtMs: RECEIVED_MS - 20_000 }),
+        RECEIVED_MS + 2_000,
+      ),
+      status: 'out-of-order',
+    },
+  ])('takes $name as $status', ({ previous, current, status }) => {
+    expect(computeCounterDelta(previous, current).status).toBe(status);
   });
 });

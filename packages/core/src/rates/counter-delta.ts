@@ -31,6 +31,10 @@ export interface CounterSnapshot {
    * delta happened in [countersSinceMs, sentAtMs). Undefined: since the previous snapshot.
    */
   readonly countersSinceMs?: number | undefined;
+  /** The controller's clock when it arrived (set by boundSentAt): what orders boots when clocks lie. */
+  readonly receivedAtMs?: number;
+  /** Its sentAt ran too far ahead and was clamped: the agent's clock cannot order its boots. */
+  readonly isSentAtClamped?: boolean;
   readonly rw: KindCounters;
   readonly ro: KindCounters;
 }
@@ -109,6 +113,40 @@ function kindDelta(previous: KindCounters, current: KindCounters): KindCounters 
   };
 }
 
+/** How far ahead of the controller an agent's clock may run before its sentAt is clamped. */
+export const MAX_CLOCK_AHEAD_MS = 60_000;
+/**
+ * No heartbeat arrives later than this after a newer one (an agent's request times out well
+ * before): a different boot received this long after the last accepted one is a new boot,
+ * whatever its sentAt says.
+ */
+export const LATE_HEARTBEAT_LIMIT_MS = 30_000;
+
+/**
+ * The snapshot as the controller orders it: sentAt never later than the controller's clock
+ * plus MAX_CLOCK_AHEAD_MS (a far-future sentAt must not freeze the node), and the receive
+ * time recorded beside it.
+ */
+export function boundSentAt(snapshot: CounterSnapshot, receivedAtMs: number): CounterSnapshot {
+  const latestMs = receivedAtMs + MAX_CLOCK_AHEAD_MS;
+  if (Number.isFinite(snapshot.sentAtMs) && snapshot.sentAtMs <= latestMs) return { ...snapshot, receivedAtMs };
+  // A clock that far ahead cannot place a burst either: spread it over the gap instead.
+  return { ...snapshot, sentAtMs: latestMs, countersSinceMs: undefined, receivedAtMs, isSentAtClamped: true };
+}
+
+/** True when the agent's clock runs further ahead of the controller's than it may. */
+export function isClockAhead(sentAtMs: number, receivedAtMs: number): boolean {
+  return sentAtMs - receivedAtMs > MAX_CLOCK_AHEAD_MS;
+}
+
+function isNewBoot(previous: CounterSnapshot, current: CounterSnapshot): boolean {
+  if (current.sentAtMs > previous.sentAtMs || previous.isSentAtClamped === true) return true;
+  // The agent's clock says older; the controller's clock says it cannot be a late one.
+  const { receivedAtMs: before } = previous;
+  const { receivedAtMs: now } = current;
+  return before !== undefined && now !== undefined && now - before > LATE_HEARTBEAT_LIMIT_MS;
+}
+
 function elapsedBetween(previous: CounterSnapshot, current: CounterSnapshot): number {
   const since = current.countersSinceMs;
   const fromMs =
@@ -132,8 +170,8 @@ export function computeCounterDelta(previous: CounterSnapshot | undefined, curre
   if (previous === undefined) return ignored('baseline', true);
 
   if (current.bootId !== previous.bootId) {
-    // Without a boot order, the agent's clock tells a new boot from a late one.
-    if (current.sentAtMs <= previous.sentAtMs) return ignored('out-of-order', false);
+    // Without a boot order, the clocks tell a new boot from a late one (isNewBoot).
+    if (!isNewBoot(previous, current)) return ignored('out-of-order', false);
     return restarted(previous, current);
   }
   if (current.seq === previous.seq) return ignored('duplicate', false);

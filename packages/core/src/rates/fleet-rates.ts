@@ -1,4 +1,5 @@
 import {
+  boundSentAt,
   CONNECTION_KINDS,
   computeCounterDelta,
   type ConnectionKind,
@@ -60,7 +61,8 @@ export class FleetRates {
   }
 
   /** Folds one heartbeat in. O(seconds covered): about two for a 1 Hz agent. */
-  ingestHeartbeat(nodeId: string, snapshot: CounterSnapshot, receivedAtMs: number): CounterDelta {
+  ingestHeartbeat(nodeId: string, sent: CounterSnapshot, receivedAtMs: number): CounterDelta {
+    const snapshot = boundSentAt(sent, receivedAtMs);
     const node = this.#node(nodeId);
     const delta = computeCounterDelta(node.last, snapshot);
     if (delta.status === 'out-of-order') return delta;

@@ -4,6 +4,8 @@ export {
   AUTH_FAILURE_CAUSES,
   CONNECTION_KINDS,
   computeCounterDelta,
+  isClockAhead,
+  MAX_CLOCK_AHEAD_MS,
   nonThrottleFailures,
   ZERO_KIND_COUNTERS,
   type AuthFailureCause,

@@ -75,8 +75,10 @@ export type MetricsSourceStatus = Prisma.MetricsSourceStatusModel
 export type Alarm = Prisma.AlarmModel
 /**
  * Model Rollout
- * A staged move of a set of nodes to IAM. The spec (selector, waves, bakes)
- * is validated by contracts; `step_hash` detects edits to a running plan.
+ * A staged move of a set of nodes to IAM. `state` is the engine's whole RolloutState
+ * (@iamroll/core/rollout), written only by one transaction per decision with the row
+ * locked (SELECT … FOR UPDATE) and `revision` + 1; status, phase and message are copies
+ * of it for queries. `rollout_nodes` is its relational projection.
  */
 export type Rollout = Prisma.RolloutModel
 /**
@@ -86,9 +88,18 @@ export type Rollout = Prisma.RolloutModel
 export type RolloutStep = Prisma.RolloutStepModel
 /**
  * Model RolloutNode
- * 
+ * One node of a rollout as its latest phase record has it (nodeViews of the state).
+ * `is_holding`: the rollout is active and the node takes part; a unique index lets only
+ * one rollout hold a node at a time.
  */
 export type RolloutNode = Prisma.RolloutNodeModel
+/**
+ * Model WebhookOutbox
+ * Webhook notifications waiting to be delivered (IAMROLL_WEBHOOK_URL): written in the
+ * transaction of the change they announce, posted later by a leader loop (never inside a
+ * transaction), retried with capped backoff. Holds no secret.
+ */
+export type WebhookOutbox = Prisma.WebhookOutboxModel
 /**
  * Model User
  * 

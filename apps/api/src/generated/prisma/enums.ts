@@ -73,10 +73,9 @@ export type AlarmSeverity = (typeof AlarmSeverity)[keyof typeof AlarmSeverity]
 
 export const RolloutStatus = {
   pending: 'pending',
-  ro: 'ro',
-  rw: 'rw',
-  completed: 'completed',
+  running: 'running',
   paused: 'paused',
+  completed: 'completed',
   aborted: 'aborted',
   rolling_back: 'rolling_back',
   rolled_back: 'rolled_back'

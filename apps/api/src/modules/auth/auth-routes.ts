@@ -1,52 +1,39 @@
 import { ChangePasswordBody, LoginBody, LoginResponse, MeResponse, OkResponse } from '@iamroll/contracts';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../http/principal';
 import { errorResponses } from '../../http/responses';
 import type { AuthService } from './auth-service';
+import { createLoginLimiter, type LoginLimits } from './login-limiter';
 
 export interface AuthRoutesOptions {
   readonly auth: AuthService;
-  readonly loginAttemptsPerMinute: number;
+  readonly loginLimits: LoginLimits;
 }
 
-/** Per client address and username: guessing one account is slow, and one noisy client does not lock out the others. */
-function loginRateKey(request: FastifyRequest): string {
-  const body = request.body as { username?: unknown } | undefined;
-  const username = typeof body?.username === 'string' ? body.username.toLowerCase() : '';
-  return `${request.ip}|${username}`;
-}
+export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (app, { auth, loginLimits }, done) => {
+  const limiter = createLoginLimiter(loginLimits);
 
-export const authRoutes: FastifyPluginCallbackTypebox<AuthRoutesOptions> = (
-  app,
-  { auth, loginAttemptsPerMinute },
-  done,
-) => {
   app.post(
     '/login',
     {
-      config: {
-        auth: 'public',
-        rateLimit: {
-          max: loginAttemptsPerMinute,
-          timeWindow: 60_000,
-          hook: 'preHandler', // after body parsing, so the key can include the username
-          keyGenerator: loginRateKey,
-          errorResponseBuilder: (_request, context) => ({
-            statusCode: 429,
-            message: `Too many login attempts for this username from your address: try again in ${context.after}.`,
-          }),
-        },
-      },
+      config: { auth: 'public' },
       schema: {
         summary: 'Sign in: sets the session cookie',
+        description:
+          'Failed attempts are limited per client address and username, and per client address (429 with Retry-After); successful ones are not counted.',
         tags: ['auth'],
         body: LoginBody,
         response: { 200: LoginResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
+      const attempt = limiter.begin(request.ip, request.body.username);
+      if (!attempt.isAllowed) {
+        reply.header('retry-after', attempt.retryAfterSeconds);
+        throw attempt.error;
+      }
       const result = await auth.login(request.body, request.ip);
+      attempt.succeeded();
       reply.setCookie(app.sessionCookie.name, result.sessionToken, {
         ...app.sessionCookie.options,
         expires: result.expiresAt,

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
 import type { AuditRepository } from '../audit/audit-repository';
 import type { UsersRepository } from '../users/users-repository';
+import { createPasswordGate, type PasswordGate } from './password-gate';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { actorOf, type Principal } from './principal';
 import { hashToken, newToken } from './secrets';
@@ -15,6 +16,8 @@ export interface AuthServiceDeps {
   readonly audit: AuditRepository;
   readonly sessionTtlHours: number;
   readonly now?: () => Date;
+  /** Bounds concurrent password checks, fairly by client (default: a gate of its own). */
+  readonly passwordGate?: PasswordGate;
 }
 
 export interface LoginResult {
@@ -25,6 +28,8 @@ export interface LoginResult {
 }
 
 const BAD_LOGIN = 'Wrong username or password.';
+/** Stands in the audit log for a typed username that names no user. */
+export const UNKNOWN_USERNAME = '(unknown username)';
 
 export function createAuthService({
   prisma,
@@ -33,19 +38,21 @@ export function createAuthService({
   audit,
   sessionTtlHours,
   now = () => new Date(),
+  passwordGate = createPasswordGate(),
 }: AuthServiceDeps) {
   return {
     async login(body: LoginBody, clientIp: string): Promise<LoginResult> {
       const username = body.username.toLowerCase();
       const user = await users.findByUsername(username);
-      const isValid = user
-        ? await verifyPassword(body.password, user.passwordHash)
-        : await verifyAgainstDummy(body.password);
+      const isValid = await passwordGate.run(clientIp, () =>
+        user ? verifyPassword(body.password, user.passwordHash) : verifyAgainstDummy(body.password),
+      );
       if (!user || !isValid || user.disabledAt) {
         await audit.record({
           actor: { actorType: 'system', actorId: null, actorName: 'login' },
           action: 'auth.login_failed',
-          data: { username, clientIp },
+          // What was typed is kept only when it names a user: people paste passwords into the username field.
+          data: { username: user ? user.username : UNKNOWN_USERNAME, clientIp },
         });
         // The same answer for unknown, wrong and disabled: do not reveal which usernames exist.
         throw AppError.unauthenticated(BAD_LOGIN);
@@ -95,7 +102,7 @@ export function createAuthService({
       if (principal.kind !== 'token') throw AppError.forbidden();
       const owner = await users.findById(principal.userId);
       if (!owner) throw AppError.unauthenticated();
-      // A token acts with its own role, which may be lower than its creator's.
+      // The role the token acts with now: its own, or its owner's current role if that is lower.
       return { user: { id: owner.id, username: owner.username, role: principal.role }, csrfToken: null };
     },
 

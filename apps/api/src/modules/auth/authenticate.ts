@@ -1,7 +1,7 @@
 import { AGENT_CREDENTIAL_PREFIX, API_TOKEN_PREFIX, ENROLLMENT_TOKEN_PREFIX } from '@iamroll/contracts';
 import { AgentCredentialCache, isTouchDue } from './agent-credential-cache';
 import type { CredentialsRepository } from './credentials-repository';
-import type { Principal, RouteAuth } from './principal';
+import { hasRole, type Principal, type RouteAuth } from './principal';
 import { hashToken, isSameSecret } from './secrets';
 
 export const SESSION_COOKIE = 'iamroll_session';
@@ -41,7 +41,9 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
       const row = await deps.credentials.findApiToken(hashToken(token));
       if (!row) return null;
       if (isTouchDue(row.lastUsedAt, nowMs())) await deps.credentials.touchApiToken(row.tokenId);
-      return { kind: 'token', tokenId: row.tokenId, tokenName: row.tokenName, userId: row.userId, role: row.role };
+      // Checked on every use (no cache): demoting the owner lowers the token at once, disabling them refuses it.
+      const role = hasRole(row.ownerRole, row.role) ? row.role : row.ownerRole;
+      return { kind: 'token', tokenId: row.tokenId, tokenName: row.tokenName, userId: row.userId, role };
     }
     return null;
   }

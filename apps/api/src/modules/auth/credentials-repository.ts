@@ -13,7 +13,10 @@ export interface ApiTokenRow {
   readonly tokenId: string;
   readonly tokenName: string;
   readonly userId: string;
+  /** The role the token was created with. */
   readonly role: Role;
+  /** Its owner's role now: the token never acts with more. */
+  readonly ownerRole: Role;
   readonly lastUsedAt: Date | null;
 }
 
@@ -50,7 +53,8 @@ export function createCredentialsRepository(pool: pg.Pool) {
 
     findApiToken: (tokenHash: string) =>
       one<ApiTokenRow>(
-        `SELECT t.id AS "tokenId", t.name AS "tokenName", t.user_id AS "userId", t.role, t.last_used_at AS "lastUsedAt"
+        `SELECT t.id AS "tokenId", t.name AS "tokenName", t.user_id AS "userId", t.role, u.role AS "ownerRole",
+                t.last_used_at AS "lastUsedAt"
            FROM api_tokens t JOIN users u ON u.id = t.user_id
           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL`,
         [tokenHash],

@@ -11,7 +11,7 @@ export type Principal =
       readonly sessionId: string;
       readonly csrfToken: string;
     }
-  /** An API token (`iam_…`), acting with its own role on behalf of the user who created it. */
+  /** An API token (`iam_…`), on behalf of the user who created it: its own role, or its owner's current one if lower. */
   | {
       readonly kind: 'token';
       readonly tokenId: string;

@@ -1,5 +1,5 @@
 import type { ConnectionConfig, Finding, HeartbeatBody, HeartbeatReply } from '@iamroll/contracts';
-import type { FleetRates, NodeRoutes } from '@iamroll/core/rates';
+import { isClockAhead, MAX_CLOCK_AHEAD_MS, type FleetRates, type NodeRoutes } from '@iamroll/core/rates';
 import { AppError } from '../../errors';
 import type { DatabaseDirectory, DatabaseEntry } from '../databases/database-directory';
 import { detailsOf, reportOf } from '../nodes/node-report';
@@ -28,6 +28,17 @@ function unknownDatabase(kind: 'rw' | 'ro', connection: ConnectionConfig): Findi
     key: KIND_KEYS[kind],
     message: `${kind === 'rw' ? 'The read-write' : 'The read-only'} endpoint ${connection.host}:${connection.port} matches no registered database, so its IAM rate budget is not tracked.`,
     fix: `Register it with this host and port: POST /api/v1/databases (admin), or Databases → Add in the dashboard.`,
+  };
+}
+
+/** The controller's own finding when the agent's clock runs ahead (its sentAt is clamped, boots ordered by arrival). */
+function clockAhead(aheadMs: number): Finding {
+  return {
+    rule: 'controller/clock-ahead',
+    severity: 'warning',
+    key: 'sentAt',
+    message: `This node's clock is ${Math.round(aheadMs / 1000)} s ahead of the controller's: its heartbeats are ordered by the controller's clock instead (sentAt is taken as at most ${MAX_CLOCK_AHEAD_MS / 1000} s ahead).`,
+    fix: 'Synchronise the host clock (NTP, chrony or systemd-timesyncd), then restart the agent.',
   };
 }
 
@@ -81,12 +92,14 @@ export function createHeartbeatService({
       // A late heartbeat (older seq or boot) says nothing newer about the node: rates and state ignore it.
       if (delta.status !== 'out-of-order') {
         const findings = [...body.findings];
+        if (isClockAhead(snapshot.sentAtMs, receivedAtMs)) findings.push(clockAhead(snapshot.sentAtMs - receivedAtMs));
         if (body.role !== 'data_plane') {
           if (config.rw && !rw) findings.push(unknownDatabase('rw', config.rw));
           if (config.ro && !ro) findings.push(unknownDatabase('ro', config.ro));
         }
         entry.report = reportOf(body, rw?.id ?? null, ro?.id ?? null);
         entry.details = detailsOf(config, findings);
+        entry.agent = { labels: body.labels ?? {}, transition: body.transition ?? null };
         // The last accepted snapshot (a retried duplicate changes only the time).
         entry.liveness = { lastSeenMs: receivedAtMs, snapshot: fleet.node(nodeId)?.last ?? snapshot };
         registry.touched.add(entry);
@@ -94,6 +107,7 @@ export function createHeartbeatService({
       }
       return {
         desiredStage: entry.desiredStage,
+        ...(entry.finalize ? { finalize: entry.finalize } : {}),
         intervalMs: typeof replyIntervalMs === 'number' ? replyIntervalMs : replyIntervalMs(nodeId, routes),
         serverTime: new Date(receivedAtMs).toISOString(),
       };

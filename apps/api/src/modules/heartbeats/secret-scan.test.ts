@@ -44,3 +44,35 @@ describe('secret scan', () => {
     expect(hit).toEqual({ path: 'body.findings.1.message', looksLike: 'a password or secret' });
   });
 });
+
+/** Issue 8, finding 8: secrets hidden by encoding or phrasing. */
+describe('secret scan after normalising', () => {
+  it.each([
+    ['kong:hunter2@db.example.com', 'a user and password before a host'],
+    ['connect to kong:hunter2@db.example.com failed', 'a user and password before a host'],
+    ['db.example.com/?X-Amz-Signature%3Dabcdef0123456789', 'a signed RDS IAM token or presigned URL'],
+    ['X-Amz-Signature%253Dabcdef0123456789', 'a signed RDS IAM token or presigned URL'],
+    ['pg_password is hunter2', 'a password or secret'],
+    ['the pg_password was "correct horse"', 'a password or secret'],
+    ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'an AWS secret access key'],
+    ['creds: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY end', 'an AWS secret access key'],
+    ['ＡＫＩＡＩＯＳＦＯＤＮＮ７ＥＸＡＭＰＬＥ', 'an AWS access key id'],
+    ['AKIA\u200BIOSFODNN7EXAMPLE', 'an AWS access key id'],
+    ['pg_pass\u200Bword = hunter2', 'a password or secret'],
+    ['pg_password\uFF1Dhunter2', 'a password or secret'],
+  ])('flags %j', (text, looksLike) => {
+    expect(secretIn(text)).toBe(looksLike);
+  });
+
+  it.each([
+    'pg_password is required when pg_iam_auth is off',
+    'pg_password is not used: IAM is on',
+    'da39a3ee5e6b4b0d3255bfef95601890afd80709',
+    'kong@db.example.com',
+    '100% of connections use IAM',
+    'user kong connected to db.example.com:5432',
+    'pg_host = kong-db.abc123xyz.us-east-1.rds.amazonaws.com',
+  ])('lets %j through', (text) => {
+    expect(secretIn(text)).toBeUndefined();
+  });
+});

@@ -27,6 +27,14 @@ function hasAssignedValue(pattern: RegExp, text: string): boolean {
   return false;
 }
 
+function hasProseValue(text: string): boolean {
+  for (const match of text.matchAll(PASSWORD_PROSE)) {
+    const value = match[1] ?? match[2];
+    if (value && !PLACEHOLDER.test(value)) return true;
+  }
+  return false;
+}
+
 const secretKey = (names: string) => String.raw`(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9]+_)*(?:${names})["']?\s*`;
 /** `pg_password = hunter2`, `PWD=…` (ODBC): any value but a placeholder. */
 const PASSWORD_ASSIGNMENT = new RegExp(
@@ -41,6 +49,22 @@ const PASSWORD_LABEL = new RegExp(
 const TOKEN_ASSIGNMENT =
   /(?:^|[^A-Za-z0-9])(?:[A-Za-z0-9]+_)*(?:token|api_?key|access_key|credential)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=_.~-]{16,})/gi;
 
+/** `pg_password is hunter2`: prose, so only a value that looks like a password (a digit or symbol in it), or a quoted one. */
+const PASSWORD_PROSE = new RegExp(
+  `${secretKey('password|passwd|pwd|secret')}\\s(?:is|was|set to|equals)\\s+(?:["']([^"']+)["']|((?=[^\\s"',;&]*[0-9!@#$%^&*+/])[^\\s"',;&]{4,}))`,
+  'gi',
+);
+
+/** `kong:hunter2@db.example.com`: credentials in front of a host, with or without a scheme. */
+const USERINFO_BEFORE_HOST = /(?<![A-Za-z0-9._%+~-])[A-Za-z0-9._%+~-]+:[^\s/@:]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/;
+
+/**
+ * A bare AWS secret access key: exactly 40 base64 characters with upper and lower case and
+ * a digit (so a 40-character hex sha1 or a plain word does not match).
+ */
+const BARE_AWS_SECRET_KEY =
+  /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/;
+
 const RULES: readonly Rule[] = [
   {
     looksLike: 'an AWS access key id',
@@ -52,6 +76,7 @@ const RULES: readonly Rule[] = [
   },
   { looksLike: 'a private key', test: (text) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) },
   { looksLike: 'a URL with a password', test: (text) => /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i.test(text) },
+  { looksLike: 'a user and password before a host', test: (text) => USERINFO_BEFORE_HOST.test(text) },
   {
     looksLike: 'an iamroll token',
     test: (text) => /(?<![A-Za-z0-9_])(?:iamagent|iamenroll|iam)_[A-Za-z0-9_-]{20,}/.test(text),
@@ -60,22 +85,61 @@ const RULES: readonly Rule[] = [
   {
     looksLike: 'an AWS secret access key',
     test: (text) =>
-      /secret(?:_?access)?(?:[ _]?key)?[^A-Za-z0-9/+]{1,5}[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/i.test(text),
+      /secret(?:_?access)?(?:[ _]?key)?[^A-Za-z0-9/+]{1,5}[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/i.test(text) ||
+      BARE_AWS_SECRET_KEY.test(text),
   },
   {
     looksLike: 'a password or secret',
-    test: (text) => hasAssignedValue(PASSWORD_ASSIGNMENT, text) || hasAssignedValue(PASSWORD_LABEL, text),
+    test: (text) =>
+      hasAssignedValue(PASSWORD_ASSIGNMENT, text) || hasAssignedValue(PASSWORD_LABEL, text) || hasProseValue(text),
   },
   { looksLike: 'a token', test: (text) => hasAssignedValue(TOKEN_ASSIGNMENT, text) },
 ];
 
 /** Cheap first pass: most strings (hosts, versions, hashes) contain none of these and skip the rules. */
 const MAYBE_SECRET =
-  /AKIA|ASIA|X-Amz-|DBUser|PRIVATE KEY|:\/\/|iam(?:agent|enroll)?_|bearer|pass|pwd|secret|token|key|credential/i;
+  /AKIA|ASIA|X-Amz-|DBUser|PRIVATE KEY|:\/\/|@|iam(?:agent|enroll)?_|bearer|pass|pwd|secret|token|key|credential|[A-Za-z0-9/+]{40}/i;
 
-export function secretIn(text: string): string | undefined {
+/**
+ * Characters that render as nothing, so a key split by them still reads (and works) once
+ * copied: format characters (zero-width space and joiners, soft hyphen, bidi controls, BOM),
+ * combining marks and variation selectors, Hangul fillers.
+ */
+const INVISIBLE = /[\p{Cf}\p{Mn}\u115F\u1160\u3164\uFFA0]/gu;
+
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // Not valid UTF-8 as a whole: decode the ASCII escapes only (`%3D` is `=`).
+    return text.replace(/%([0-7][0-9A-Fa-f])/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+}
+
+/**
+ * What a secret hidden by encoding would read as: fullwidth and other compatibility forms
+ * folded (NFKC), invisible characters removed, percent-escapes decoded (twice, for
+ * double encoding). Scanning this as well as the original catches `X-Amz-Signature%3D…`,
+ * `ＡＫＩＡ…` and `AKIA\u200B…`.
+ */
+export function normalisedForScan(text: string): string {
+  let normal = text.normalize('NFKC').replace(INVISIBLE, '');
+  for (let round = 0; round < 2 && normal.includes('%'); round++) normal = percentDecoded(normal);
+  return normal.normalize('NFKC').replace(INVISIBLE, '');
+}
+
+function ruleFor(text: string): string | undefined {
   if (!MAYBE_SECRET.test(text)) return undefined;
   return RULES.find((rule) => rule.test(text))?.looksLike;
+}
+
+/** Printable ASCII without `%` is its own normal form: most heartbeat strings, on the hot path. */
+const ALREADY_NORMAL = /^[\x20-\x24\x26-\x7e]*$/;
+
+export function secretIn(text: string): string | undefined {
+  if (ALREADY_NORMAL.test(text)) return ruleFor(text);
+  const normal = normalisedForScan(text);
+  return ruleFor(text) ?? (normal === text ? undefined : ruleFor(normal));
 }
 
 /** The first string anywhere in `value` that looks like a secret. */

@@ -1,4 +1,4 @@
-import type { NodeStage } from '@iamroll/contracts';
+import type { NodeStage, TransitionReport } from '@iamroll/contracts';
 import {
   ZERO_KIND_COUNTERS,
   type CounterSnapshot,
@@ -20,6 +20,11 @@ export interface NodeEntry {
   readonly id: string;
   hostname: string;
   desiredStage: NodeStage;
+  /** The heartbeat reply's `finalize` (rollouts set it with desired_stage). */
+  finalize: 'remove-passwords' | 'finalized' | null;
+  /** What the agent last said beyond the report (labels, its stage machine): memory only, for the rollout engine. */
+  agent:
+    { readonly labels: Readonly<Record<string, string>>; readonly transition: TransitionReport | null } | undefined;
   /** The row's report columns as of `persistedUpdatedMs`. */
   persisted: NodeReport;
   persistedUpdatedMs: number;
@@ -59,6 +64,8 @@ function persistedSnapshot(row: NodeStateRow): CounterSnapshot | undefined {
     bootId: row.bootId,
     seq: row.lastSeq,
     sentAtMs: counters.sentAtMs,
+    // last_seen_at is the controller's clock: it orders the next boot even if the agent's clock lied.
+    ...(row.lastSeenMs !== null ? { receivedAtMs: row.lastSeenMs } : {}),
     rw: counters.rw,
     ro: isKindCounters(counters.ro) ? counters.ro : ZERO_KIND_COUNTERS,
   };
@@ -126,6 +133,7 @@ export class NodeRegistry {
     const entry = this.#entries.get(row.id);
     if (!entry) return this.#add(row, isSeeding);
     entry.desiredStage = row.desiredStage;
+    entry.finalize = row.finalize;
     entry.hostname = row.hostname;
     if (row.lastSeenMs !== null) entry.lastSeenMs = Math.max(entry.lastSeenMs ?? 0, row.lastSeenMs);
     if (row.updatedMs > entry.persistedUpdatedMs) {
@@ -162,6 +170,8 @@ export class NodeRegistry {
       id: row.id,
       hostname: row.hostname,
       desiredStage: row.desiredStage,
+      finalize: row.finalize,
+      agent: undefined,
       persisted: pickReport(row),
       persistedUpdatedMs: row.updatedMs,
       persistedDetailsJson: undefined,

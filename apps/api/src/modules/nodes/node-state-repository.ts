@@ -9,6 +9,8 @@ export type NodeRefreshRow = NodeReport & {
   readonly id: string;
   readonly hostname: string;
   readonly desiredStage: NodeStage;
+  /** The heartbeat reply's `finalize` (set by rollouts). */
+  readonly finalize: 'remove-passwords' | 'finalized' | null;
   readonly lastSeenMs: number | null;
   readonly updatedMs: number;
 };
@@ -29,7 +31,7 @@ const selectOf = (field: (typeof REPORT_FIELDS)[number]): string => {
   return pgType === 'int' ? `${column} AS "${field}"` : `${column}::text AS "${field}"`;
 };
 const REFRESH_COLUMNS = `id, hostname, ${REPORT_FIELDS.map(selectOf).join(', ')},
-  desired_stage::text AS "desiredStage", (extract(epoch FROM last_seen_at) * 1000)::float8 AS "lastSeenMs",
+  desired_stage::text AS "desiredStage", finalize, (extract(epoch FROM last_seen_at) * 1000)::float8 AS "lastSeenMs",
   (extract(epoch FROM updated_at) * 1000)::float8 AS "updatedMs"`;
 const STATE_COLUMNS = `${REFRESH_COLUMNS}, boot_id AS "bootId", last_seq AS "lastSeq", last_counters AS "lastCounters"`;
 

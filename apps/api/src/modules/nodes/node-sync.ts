@@ -95,10 +95,18 @@ export class NodeSync {
       });
     }
     if (writes.length === 0) return;
-    const updatedMs = await this.writeReportBatch(writes);
+    const { updatedMs, rejected } = await this.writeReportBatch(writes);
     for (const write of writes) {
       const entry = this.registry.get(write.id);
       if (!entry) continue;
+      const reason = rejected.get(write.id);
+      if (reason !== undefined) {
+        // Counted as written so it is not retried every second; the node's next changed report is.
+        this.log.warn({ nodeId: write.id, hostname: write.hostname, reason }, 'node report refused by PostgreSQL');
+        entry.persisted = write.report;
+        if (write.detailsJson !== null) entry.persistedDetailsJson = write.detailsJson;
+        continue;
+      }
       entry.persisted = write.report;
       entry.persistedUpdatedMs = updatedMs.get(write.id) ?? entry.persistedUpdatedMs;
       if (write.detailsJson !== null) entry.persistedDetailsJson = write.detailsJson;

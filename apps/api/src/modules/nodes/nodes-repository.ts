@@ -2,6 +2,7 @@ import type { NodesQuery } from '@iamroll/contracts';
 import type pg from 'pg';
 import type { Db, Prisma, PrismaClient } from '../../db/prisma-client';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS, STALE_AFTER_INTERVALS } from './node-view';
+import { escapeLike } from '../../db/like';
 
 const DATABASE_REF = { select: { id: true, identifier: true } } as const;
 
@@ -41,7 +42,7 @@ function whereOf(query: NodesQuery, staleIds: readonly string[] | undefined): Pr
   if (query.q)
     and.push({
       OR: [
-        { hostname: { contains: query.q, mode: 'insensitive' } },
+        { hostname: { contains: escapeLike(query.q), mode: 'insensitive' } },
         ...(UUID.test(query.q) ? [{ id: query.q.toLowerCase() }] : []),
       ],
     });

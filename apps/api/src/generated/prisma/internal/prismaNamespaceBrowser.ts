@@ -60,6 +60,7 @@ export const ModelName = {
   Rollout: 'Rollout',
   RolloutStep: 'RolloutStep',
   RolloutNode: 'RolloutNode',
+  WebhookOutbox: 'WebhookOutbox',
   User: 'User',
   Session: 'Session',
   ApiToken: 'ApiToken',
@@ -128,7 +129,8 @@ export const NodeScalarFieldEnum = {
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
   decommissionedAt: 'decommissionedAt',
-  decommissionedBy: 'decommissionedBy'
+  decommissionedBy: 'decommissionedBy',
+  finalize: 'finalize'
 } as const
 
 export type NodeScalarFieldEnum = (typeof NodeScalarFieldEnum)[keyof typeof NodeScalarFieldEnum]
@@ -196,9 +198,12 @@ export type AlarmScalarFieldEnum = (typeof AlarmScalarFieldEnum)[keyof typeof Al
 export const RolloutScalarFieldEnum = {
   id: 'id',
   status: 'status',
+  phase: 'phase',
   spec: 'spec',
+  state: 'state',
   stepHash: 'stepHash',
   message: 'message',
+  reason: 'reason',
   createdBy: 'createdBy',
   revision: 'revision',
   createdAt: 'createdAt',
@@ -227,14 +232,30 @@ export type RolloutStepScalarFieldEnum = (typeof RolloutStepScalarFieldEnum)[key
 export const RolloutNodeScalarFieldEnum = {
   rolloutId: 'rolloutId',
   nodeId: 'nodeId',
-  stepIndex: 'stepIndex',
-  status: 'status',
-  previousStage: 'previousStage',
+  phase: 'phase',
+  state: 'state',
+  fromStage: 'fromStage',
+  toStage: 'toStage',
   reason: 'reason',
+  isHolding: 'isHolding',
   updatedAt: 'updatedAt'
 } as const
 
 export type RolloutNodeScalarFieldEnum = (typeof RolloutNodeScalarFieldEnum)[keyof typeof RolloutNodeScalarFieldEnum]
+
+
+export const WebhookOutboxScalarFieldEnum = {
+  id: 'id',
+  event: 'event',
+  payload: 'payload',
+  attempts: 'attempts',
+  nextAttemptAt: 'nextAttemptAt',
+  deliveredAt: 'deliveredAt',
+  lastError: 'lastError',
+  createdAt: 'createdAt'
+} as const
+
+export type WebhookOutboxScalarFieldEnum = (typeof WebhookOutboxScalarFieldEnum)[keyof typeof WebhookOutboxScalarFieldEnum]
 
 
 export const UserScalarFieldEnum = {

@@ -453,14 +453,6 @@ export type AuditEventSumOrderByAggregateInput = {
   id?: Prisma.SortOrder
 }
 
-export type BigIntFieldUpdateOperationsInput = {
-  set?: bigint | number
-  increment?: bigint | number
-  decrement?: bigint | number
-  multiply?: bigint | number
-  divide?: bigint | number
-}
-
 export type EnumActorTypeFieldUpdateOperationsInput = {
   set?: $Enums.ActorType
 }

@@ -67,6 +67,7 @@ export type NodeMinAggregateOutputType = {
   updatedAt: Date | null
   decommissionedAt: Date | null
   decommissionedBy: string | null
+  finalize: string | null
 }
 
 export type NodeMaxAggregateOutputType = {
@@ -96,6 +97,7 @@ export type NodeMaxAggregateOutputType = {
   updatedAt: Date | null
   decommissionedAt: Date | null
   decommissionedBy: string | null
+  finalize: string | null
 }
 
 export type NodeCountAggregateOutputType = {
@@ -128,6 +130,7 @@ export type NodeCountAggregateOutputType = {
   updatedAt: number
   decommissionedAt: number
   decommissionedBy: number
+  finalize: number
   _all: number
 }
 
@@ -173,6 +176,7 @@ export type NodeMinAggregateInputType = {
   updatedAt?: true
   decommissionedAt?: true
   decommissionedBy?: true
+  finalize?: true
 }
 
 export type NodeMaxAggregateInputType = {
@@ -202,6 +206,7 @@ export type NodeMaxAggregateInputType = {
   updatedAt?: true
   decommissionedAt?: true
   decommissionedBy?: true
+  finalize?: true
 }
 
 export type NodeCountAggregateInputType = {
@@ -234,6 +239,7 @@ export type NodeCountAggregateInputType = {
   updatedAt?: true
   decommissionedAt?: true
   decommissionedBy?: true
+  finalize?: true
   _all?: true
 }
 
@@ -353,6 +359,7 @@ export type NodeGroupByOutputType = {
   updatedAt: Date
   decommissionedAt: Date | null
   decommissionedBy: string | null
+  finalize: string | null
   _count: NodeCountAggregateOutputType | null
   _avg: NodeAvgAggregateOutputType | null
   _sum: NodeSumAggregateOutputType | null
@@ -408,6 +415,7 @@ export type NodeWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
+  finalize?: Prisma.StringNullableFilter<"Node"> | string | null
   rwDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
@@ -444,6 +452,7 @@ export type NodeOrderByWithRelationInput = {
   updatedAt?: Prisma.SortOrder
   decommissionedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrderInput | Prisma.SortOrder
+  finalize?: Prisma.SortOrderInput | Prisma.SortOrder
   rwDatabase?: Prisma.DatabaseOrderByWithRelationInput
   roDatabase?: Prisma.DatabaseOrderByWithRelationInput
   credentials?: Prisma.AgentCredentialOrderByRelationAggregateInput
@@ -483,6 +492,7 @@ export type NodeWhereUniqueInput = Prisma.AtLeast<{
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
+  finalize?: Prisma.StringNullableFilter<"Node"> | string | null
   rwDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
@@ -519,6 +529,7 @@ export type NodeOrderByWithAggregationInput = {
   updatedAt?: Prisma.SortOrder
   decommissionedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrderInput | Prisma.SortOrder
+  finalize?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.NodeCountOrderByAggregateInput
   _avg?: Prisma.NodeAvgOrderByAggregateInput
   _max?: Prisma.NodeMaxOrderByAggregateInput
@@ -559,6 +570,7 @@ export type NodeScalarWhereWithAggregatesInput = {
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Node"> | Date | string
   decommissionedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
+  finalize?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
 }
 
 export type NodeCreateInput = {
@@ -589,6 +601,7 @@ export type NodeCreateInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -625,6 +638,7 @@ export type NodeUncheckedCreateInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -657,6 +671,7 @@ export type NodeUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -693,6 +708,7 @@ export type NodeUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -727,6 +743,7 @@ export type NodeCreateManyInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
 }
 
 export type NodeUpdateManyMutationInput = {
@@ -757,6 +774,7 @@ export type NodeUpdateManyMutationInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeUncheckedUpdateManyInput = {
@@ -789,6 +807,7 @@ export type NodeUncheckedUpdateManyInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeListRelationFilter = {
@@ -831,6 +850,7 @@ export type NodeCountOrderByAggregateInput = {
   updatedAt?: Prisma.SortOrder
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
+  finalize?: Prisma.SortOrder
 }
 
 export type NodeAvgOrderByAggregateInput = {
@@ -867,6 +887,7 @@ export type NodeMaxOrderByAggregateInput = {
   updatedAt?: Prisma.SortOrder
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
+  finalize?: Prisma.SortOrder
 }
 
 export type NodeMinOrderByAggregateInput = {
@@ -896,6 +917,7 @@ export type NodeMinOrderByAggregateInput = {
   updatedAt?: Prisma.SortOrder
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
+  finalize?: Prisma.SortOrder
 }
 
 export type NodeSumOrderByAggregateInput = {
@@ -1090,6 +1112,7 @@ export type NodeCreateWithoutRwDatabaseInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1124,6 +1147,7 @@ export type NodeUncheckedCreateWithoutRwDatabaseInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -1166,6 +1190,7 @@ export type NodeCreateWithoutRoDatabaseInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1200,6 +1225,7 @@ export type NodeUncheckedCreateWithoutRoDatabaseInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -1263,6 +1289,7 @@ export type NodeScalarWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
+  finalize?: Prisma.StringNullableFilter<"Node"> | string | null
 }
 
 export type NodeUpsertWithWhereUniqueWithoutRoDatabaseInput = {
@@ -1309,6 +1336,7 @@ export type NodeCreateWithoutRolloutNodesInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -1344,6 +1372,7 @@ export type NodeUncheckedCreateWithoutRolloutNodesInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
 }
 
@@ -1391,6 +1420,7 @@ export type NodeUpdateWithoutRolloutNodesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -1426,6 +1456,7 @@ export type NodeUncheckedUpdateWithoutRolloutNodesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
 }
 
@@ -1457,6 +1488,7 @@ export type NodeCreateWithoutCredentialsInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1492,6 +1524,7 @@ export type NodeUncheckedCreateWithoutCredentialsInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
 
@@ -1539,6 +1572,7 @@ export type NodeUpdateWithoutCredentialsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1574,6 +1608,7 @@ export type NodeUncheckedUpdateWithoutCredentialsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
 
@@ -1606,6 +1641,7 @@ export type NodeCreateManyRwDatabaseInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
 }
 
 export type NodeCreateManyRoDatabaseInput = {
@@ -1637,6 +1673,7 @@ export type NodeCreateManyRoDatabaseInput = {
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
+  finalize?: string | null
 }
 
 export type NodeUpdateWithoutRwDatabaseInput = {
@@ -1667,6 +1704,7 @@ export type NodeUpdateWithoutRwDatabaseInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1701,6 +1739,7 @@ export type NodeUncheckedUpdateWithoutRwDatabaseInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -1734,6 +1773,7 @@ export type NodeUncheckedUpdateManyWithoutRwDatabaseInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeUpdateWithoutRoDatabaseInput = {
@@ -1764,6 +1804,7 @@ export type NodeUpdateWithoutRoDatabaseInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1798,6 +1839,7 @@ export type NodeUncheckedUpdateWithoutRoDatabaseInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -1831,6 +1873,7 @@ export type NodeUncheckedUpdateManyWithoutRoDatabaseInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -1903,6 +1946,7 @@ export type NodeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   updatedAt?: boolean
   decommissionedAt?: boolean
   decommissionedBy?: boolean
+  finalize?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
   credentials?: boolean | Prisma.Node$credentialsArgs<ExtArgs>
@@ -1940,6 +1984,7 @@ export type NodeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   updatedAt?: boolean
   decommissionedAt?: boolean
   decommissionedBy?: boolean
+  finalize?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
@@ -1974,6 +2019,7 @@ export type NodeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   updatedAt?: boolean
   decommissionedAt?: boolean
   decommissionedBy?: boolean
+  finalize?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
@@ -2008,9 +2054,10 @@ export type NodeSelectScalar = {
   updatedAt?: boolean
   decommissionedAt?: boolean
   decommissionedBy?: boolean
+  finalize?: boolean
 }
 
-export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt" | "decommissionedAt" | "decommissionedBy", ExtArgs["result"]["node"]>
+export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt" | "decommissionedAt" | "decommissionedBy" | "finalize", ExtArgs["result"]["node"]>
 export type NodeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
@@ -2104,6 +2151,10 @@ export type $NodePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * Who decommissioned it (as alarms' acknowledgedBy: the actor's name).
      */
     decommissionedBy: string | null
+    /**
+     * What the heartbeat reply's `finalize` says: `remove-passwords` | `finalized` (set by rollouts).
+     */
+    finalize: string | null
   }, ExtArgs["result"]["node"]>
   composites: {}
 }
@@ -2560,6 +2611,7 @@ export interface NodeFieldRefs {
   readonly updatedAt: Prisma.FieldRef<"Node", 'DateTime'>
   readonly decommissionedAt: Prisma.FieldRef<"Node", 'DateTime'>
   readonly decommissionedBy: Prisma.FieldRef<"Node", 'String'>
+  readonly finalize: Prisma.FieldRef<"Node", 'String'>
 }
     
 

@@ -14,8 +14,10 @@ import type * as Prisma from "../internal/prismaNamespace"
 
 /**
  * Model Rollout
- * A staged move of a set of nodes to IAM. The spec (selector, waves, bakes)
- * is validated by contracts; `step_hash` detects edits to a running plan.
+ * A staged move of a set of nodes to IAM. `state` is the engine's whole RolloutState
+ * (@iamroll/core/rollout), written only by one transaction per decision with the row
+ * locked (SELECT … FOR UPDATE) and `revision` + 1; status, phase and message are copies
+ * of it for queries. `rollout_nodes` is its relational projection.
  */
 export type RolloutModel = runtime.Types.Result.DefaultSelection<Prisma.$RolloutPayload>
 
@@ -38,8 +40,10 @@ export type RolloutSumAggregateOutputType = {
 export type RolloutMinAggregateOutputType = {
   id: string | null
   status: $Enums.RolloutStatus | null
+  phase: string | null
   stepHash: string | null
   message: string | null
+  reason: string | null
   createdBy: string | null
   revision: number | null
   createdAt: Date | null
@@ -51,8 +55,10 @@ export type RolloutMinAggregateOutputType = {
 export type RolloutMaxAggregateOutputType = {
   id: string | null
   status: $Enums.RolloutStatus | null
+  phase: string | null
   stepHash: string | null
   message: string | null
+  reason: string | null
   createdBy: string | null
   revision: number | null
   createdAt: Date | null
@@ -64,9 +70,12 @@ export type RolloutMaxAggregateOutputType = {
 export type RolloutCountAggregateOutputType = {
   id: number
   status: number
+  phase: number
   spec: number
+  state: number
   stepHash: number
   message: number
+  reason: number
   createdBy: number
   revision: number
   createdAt: number
@@ -88,8 +97,10 @@ export type RolloutSumAggregateInputType = {
 export type RolloutMinAggregateInputType = {
   id?: true
   status?: true
+  phase?: true
   stepHash?: true
   message?: true
+  reason?: true
   createdBy?: true
   revision?: true
   createdAt?: true
@@ -101,8 +112,10 @@ export type RolloutMinAggregateInputType = {
 export type RolloutMaxAggregateInputType = {
   id?: true
   status?: true
+  phase?: true
   stepHash?: true
   message?: true
+  reason?: true
   createdBy?: true
   revision?: true
   createdAt?: true
@@ -114,9 +127,12 @@ export type RolloutMaxAggregateInputType = {
 export type RolloutCountAggregateInputType = {
   id?: true
   status?: true
+  phase?: true
   spec?: true
+  state?: true
   stepHash?: true
   message?: true
+  reason?: true
   createdBy?: true
   revision?: true
   createdAt?: true
@@ -215,9 +231,12 @@ export type RolloutGroupByArgs<ExtArgs extends runtime.Types.Extensions.Internal
 export type RolloutGroupByOutputType = {
   id: string
   status: $Enums.RolloutStatus
+  phase: string | null
   spec: runtime.JsonValue
+  state: runtime.JsonValue
   stepHash: string
   message: string | null
+  reason: string
   createdBy: string
   revision: number
   createdAt: Date
@@ -252,9 +271,12 @@ export type RolloutWhereInput = {
   NOT?: Prisma.RolloutWhereInput | Prisma.RolloutWhereInput[]
   id?: Prisma.UuidFilter<"Rollout"> | string
   status?: Prisma.EnumRolloutStatusFilter<"Rollout"> | $Enums.RolloutStatus
+  phase?: Prisma.StringNullableFilter<"Rollout"> | string | null
   spec?: Prisma.JsonFilter<"Rollout">
+  state?: Prisma.JsonFilter<"Rollout">
   stepHash?: Prisma.StringFilter<"Rollout"> | string
   message?: Prisma.StringNullableFilter<"Rollout"> | string | null
+  reason?: Prisma.StringFilter<"Rollout"> | string
   createdBy?: Prisma.StringFilter<"Rollout"> | string
   revision?: Prisma.IntFilter<"Rollout"> | number
   createdAt?: Prisma.DateTimeFilter<"Rollout"> | Date | string
@@ -268,9 +290,12 @@ export type RolloutWhereInput = {
 export type RolloutOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  phase?: Prisma.SortOrderInput | Prisma.SortOrder
   spec?: Prisma.SortOrder
+  state?: Prisma.SortOrder
   stepHash?: Prisma.SortOrder
   message?: Prisma.SortOrderInput | Prisma.SortOrder
+  reason?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -287,9 +312,12 @@ export type RolloutWhereUniqueInput = Prisma.AtLeast<{
   OR?: Prisma.RolloutWhereInput[]
   NOT?: Prisma.RolloutWhereInput | Prisma.RolloutWhereInput[]
   status?: Prisma.EnumRolloutStatusFilter<"Rollout"> | $Enums.RolloutStatus
+  phase?: Prisma.StringNullableFilter<"Rollout"> | string | null
   spec?: Prisma.JsonFilter<"Rollout">
+  state?: Prisma.JsonFilter<"Rollout">
   stepHash?: Prisma.StringFilter<"Rollout"> | string
   message?: Prisma.StringNullableFilter<"Rollout"> | string | null
+  reason?: Prisma.StringFilter<"Rollout"> | string
   createdBy?: Prisma.StringFilter<"Rollout"> | string
   revision?: Prisma.IntFilter<"Rollout"> | number
   createdAt?: Prisma.DateTimeFilter<"Rollout"> | Date | string
@@ -303,9 +331,12 @@ export type RolloutWhereUniqueInput = Prisma.AtLeast<{
 export type RolloutOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  phase?: Prisma.SortOrderInput | Prisma.SortOrder
   spec?: Prisma.SortOrder
+  state?: Prisma.SortOrder
   stepHash?: Prisma.SortOrder
   message?: Prisma.SortOrderInput | Prisma.SortOrder
+  reason?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -325,9 +356,12 @@ export type RolloutScalarWhereWithAggregatesInput = {
   NOT?: Prisma.RolloutScalarWhereWithAggregatesInput | Prisma.RolloutScalarWhereWithAggregatesInput[]
   id?: Prisma.UuidWithAggregatesFilter<"Rollout"> | string
   status?: Prisma.EnumRolloutStatusWithAggregatesFilter<"Rollout"> | $Enums.RolloutStatus
+  phase?: Prisma.StringNullableWithAggregatesFilter<"Rollout"> | string | null
   spec?: Prisma.JsonWithAggregatesFilter<"Rollout">
+  state?: Prisma.JsonWithAggregatesFilter<"Rollout">
   stepHash?: Prisma.StringWithAggregatesFilter<"Rollout"> | string
   message?: Prisma.StringNullableWithAggregatesFilter<"Rollout"> | string | null
+  reason?: Prisma.StringWithAggregatesFilter<"Rollout"> | string
   createdBy?: Prisma.StringWithAggregatesFilter<"Rollout"> | string
   revision?: Prisma.IntWithAggregatesFilter<"Rollout"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Rollout"> | Date | string
@@ -339,9 +373,12 @@ export type RolloutScalarWhereWithAggregatesInput = {
 export type RolloutCreateInput = {
   id?: string
   status?: $Enums.RolloutStatus
+  phase?: string | null
   spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash: string
   message?: string | null
+  reason?: string
   createdBy: string
   revision?: number
   createdAt?: Date | string
@@ -355,9 +392,12 @@ export type RolloutCreateInput = {
 export type RolloutUncheckedCreateInput = {
   id?: string
   status?: $Enums.RolloutStatus
+  phase?: string | null
   spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash: string
   message?: string | null
+  reason?: string
   createdBy: string
   revision?: number
   createdAt?: Date | string
@@ -371,9 +411,12 @@ export type RolloutUncheckedCreateInput = {
 export type RolloutUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
+  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash?: Prisma.StringFieldUpdateOperationsInput | string
   message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.StringFieldUpdateOperationsInput | string
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -387,9 +430,12 @@ export type RolloutUpdateInput = {
 export type RolloutUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
+  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash?: Prisma.StringFieldUpdateOperationsInput | string
   message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.StringFieldUpdateOperationsInput | string
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -403,9 +449,12 @@ export type RolloutUncheckedUpdateInput = {
 export type RolloutCreateManyInput = {
   id?: string
   status?: $Enums.RolloutStatus
+  phase?: string | null
   spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash: string
   message?: string | null
+  reason?: string
   createdBy: string
   revision?: number
   createdAt?: Date | string
@@ -417,9 +466,12 @@ export type RolloutCreateManyInput = {
 export type RolloutUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
+  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash?: Prisma.StringFieldUpdateOperationsInput | string
   message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.StringFieldUpdateOperationsInput | string
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -431,9 +483,12 @@ export type RolloutUpdateManyMutationInput = {
 export type RolloutUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
+  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash?: Prisma.StringFieldUpdateOperationsInput | string
   message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.StringFieldUpdateOperationsInput | string
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -445,9 +500,12 @@ export type RolloutUncheckedUpdateManyInput = {
 export type RolloutCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  phase?: Prisma.SortOrder
   spec?: Prisma.SortOrder
+  state?: Prisma.SortOrder
   stepHash?: Prisma.SortOrder
   message?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -463,8 +521,10 @@ export type RolloutAvgOrderByAggregateInput = {
 export type RolloutMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  phase?: Prisma.SortOrder
   stepHash?: Prisma.SortOrder
   message?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -476,8 +536,10 @@ export type RolloutMaxOrderByAggregateInput = {
 export type RolloutMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  phase?: Prisma.SortOrder
   stepHash?: Prisma.SortOrder
   message?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
   createdBy?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -530,9 +592,12 @@ export type RolloutUpdateOneRequiredWithoutNodesNestedInput = {
 export type RolloutCreateWithoutStepsInput = {
   id?: string
   status?: $Enums.RolloutStatus
+  phase?: string | null
   spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash: string
   message?: string | null
+  reason?: string
   createdBy: string
   revision?: number
   createdAt?: Date | string
@@ -545,9 +610,12 @@ export type RolloutCreateWithoutStepsInput = {
 export type RolloutUncheckedCreateWithoutStepsInput = {
   id?: string
   status?: $Enums.RolloutStatus
+  phase?: string | null
   spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash: string
   message?: string | null
+  reason?: string
   createdBy: string
   revision?: number
   createdAt?: Date | string
@@ -576,9 +644,12 @@ export type RolloutUpdateToOneWithWhereWithoutStepsInput = {
 export type RolloutUpdateWithoutStepsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
+  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash?: Prisma.StringFieldUpdateOperationsInput | string
   message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.StringFieldUpdateOperationsInput | string
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -591,9 +662,12 @@ export type RolloutUpdateWithoutStepsInput = {
 export type RolloutUncheckedUpdateWithoutStepsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
+  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash?: Prisma.StringFieldUpdateOperationsInput | string
   message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.StringFieldUpdateOperationsInput | string
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -606,9 +680,12 @@ export type RolloutUncheckedUpdateWithoutStepsInput = {
 export type RolloutCreateWithoutNodesInput = {
   id?: string
   status?: $Enums.RolloutStatus
+  phase?: string | null
   spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash: string
   message?: string | null
+  reason?: string
   createdBy: string
   revision?: number
   createdAt?: Date | string
@@ -621,9 +698,12 @@ export type RolloutCreateWithoutNodesInput = {
 export type RolloutUncheckedCreateWithoutNodesInput = {
   id?: string
   status?: $Enums.RolloutStatus
+  phase?: string | null
   spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash: string
   message?: string | null
+  reason?: string
   createdBy: string
   revision?: number
   createdAt?: Date | string
@@ -652,9 +732,12 @@ export type RolloutUpdateToOneWithWhereWithoutNodesInput = {
 export type RolloutUpdateWithoutNodesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
+  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash?: Prisma.StringFieldUpdateOperationsInput | string
   message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.StringFieldUpdateOperationsInput | string
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -667,9 +750,12 @@ export type RolloutUpdateWithoutNodesInput = {
 export type RolloutUncheckedUpdateWithoutNodesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
+  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   stepHash?: Prisma.StringFieldUpdateOperationsInput | string
   message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.StringFieldUpdateOperationsInput | string
   createdBy?: Prisma.StringFieldUpdateOperationsInput | string
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -722,9 +808,12 @@ export type RolloutCountOutputTypeCountNodesArgs<ExtArgs extends runtime.Types.E
 export type RolloutSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   status?: boolean
+  phase?: boolean
   spec?: boolean
+  state?: boolean
   stepHash?: boolean
   message?: boolean
+  reason?: boolean
   createdBy?: boolean
   revision?: boolean
   createdAt?: boolean
@@ -739,9 +828,12 @@ export type RolloutSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
 export type RolloutSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   status?: boolean
+  phase?: boolean
   spec?: boolean
+  state?: boolean
   stepHash?: boolean
   message?: boolean
+  reason?: boolean
   createdBy?: boolean
   revision?: boolean
   createdAt?: boolean
@@ -753,9 +845,12 @@ export type RolloutSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
 export type RolloutSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   status?: boolean
+  phase?: boolean
   spec?: boolean
+  state?: boolean
   stepHash?: boolean
   message?: boolean
+  reason?: boolean
   createdBy?: boolean
   revision?: boolean
   createdAt?: boolean
@@ -767,9 +862,12 @@ export type RolloutSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
 export type RolloutSelectScalar = {
   id?: boolean
   status?: boolean
+  phase?: boolean
   spec?: boolean
+  state?: boolean
   stepHash?: boolean
   message?: boolean
+  reason?: boolean
   createdBy?: boolean
   revision?: boolean
   createdAt?: boolean
@@ -778,7 +876,7 @@ export type RolloutSelectScalar = {
   finishedAt?: boolean
 }
 
-export type RolloutOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "status" | "spec" | "stepHash" | "message" | "createdBy" | "revision" | "createdAt" | "updatedAt" | "startedAt" | "finishedAt", ExtArgs["result"]["rollout"]>
+export type RolloutOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "status" | "phase" | "spec" | "state" | "stepHash" | "message" | "reason" | "createdBy" | "revision" | "createdAt" | "updatedAt" | "startedAt" | "finishedAt", ExtArgs["result"]["rollout"]>
 export type RolloutInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   steps?: boolean | Prisma.Rollout$stepsArgs<ExtArgs>
   nodes?: boolean | Prisma.Rollout$nodesArgs<ExtArgs>
@@ -796,12 +894,27 @@ export type $RolloutPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
     status: $Enums.RolloutStatus
+    /**
+     * `ro_iam` | `rw_iam`; null before the first phase and after the rollout ends.
+     */
+    phase: string | null
+    /**
+     * The normalised spec (normaliseRolloutSpec).
+     */
     spec: runtime.JsonValue
+    /**
+     * The engine's RolloutState.
+     */
+    state: runtime.JsonValue
     stepHash: string
     /**
      * Human-readable reason for the current status (Argo Rollouts' message).
      */
     message: string | null
+    /**
+     * Why the rollout was created (the operator's words).
+     */
+    reason: string
     createdBy: string
     /**
      * Incremented on every write, for optimistic concurrency with the reconciler.
@@ -1238,9 +1351,12 @@ export interface Prisma__RolloutClient<T, Null = never, ExtArgs extends runtime.
 export interface RolloutFieldRefs {
   readonly id: Prisma.FieldRef<"Rollout", 'String'>
   readonly status: Prisma.FieldRef<"Rollout", 'RolloutStatus'>
+  readonly phase: Prisma.FieldRef<"Rollout", 'String'>
   readonly spec: Prisma.FieldRef<"Rollout", 'Json'>
+  readonly state: Prisma.FieldRef<"Rollout", 'Json'>
   readonly stepHash: Prisma.FieldRef<"Rollout", 'String'>
   readonly message: Prisma.FieldRef<"Rollout", 'String'>
+  readonly reason: Prisma.FieldRef<"Rollout", 'String'>
   readonly createdBy: Prisma.FieldRef<"Rollout", 'String'>
   readonly revision: Prisma.FieldRef<"Rollout", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Rollout", 'DateTime'>

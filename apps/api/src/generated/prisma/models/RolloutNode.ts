@@ -14,93 +14,89 @@ import type * as Prisma from "../internal/prismaNamespace"
 
 /**
  * Model RolloutNode
- * 
+ * One node of a rollout as its latest phase record has it (nodeViews of the state).
+ * `is_holding`: the rollout is active and the node takes part; a unique index lets only
+ * one rollout hold a node at a time.
  */
 export type RolloutNodeModel = runtime.Types.Result.DefaultSelection<Prisma.$RolloutNodePayload>
 
 export type AggregateRolloutNode = {
   _count: RolloutNodeCountAggregateOutputType | null
-  _avg: RolloutNodeAvgAggregateOutputType | null
-  _sum: RolloutNodeSumAggregateOutputType | null
   _min: RolloutNodeMinAggregateOutputType | null
   _max: RolloutNodeMaxAggregateOutputType | null
-}
-
-export type RolloutNodeAvgAggregateOutputType = {
-  stepIndex: number | null
-}
-
-export type RolloutNodeSumAggregateOutputType = {
-  stepIndex: number | null
 }
 
 export type RolloutNodeMinAggregateOutputType = {
   rolloutId: string | null
   nodeId: string | null
-  stepIndex: number | null
-  status: string | null
-  previousStage: $Enums.NodeStage | null
+  phase: string | null
+  state: string | null
+  fromStage: string | null
+  toStage: string | null
   reason: string | null
+  isHolding: boolean | null
   updatedAt: Date | null
 }
 
 export type RolloutNodeMaxAggregateOutputType = {
   rolloutId: string | null
   nodeId: string | null
-  stepIndex: number | null
-  status: string | null
-  previousStage: $Enums.NodeStage | null
+  phase: string | null
+  state: string | null
+  fromStage: string | null
+  toStage: string | null
   reason: string | null
+  isHolding: boolean | null
   updatedAt: Date | null
 }
 
 export type RolloutNodeCountAggregateOutputType = {
   rolloutId: number
   nodeId: number
-  stepIndex: number
-  status: number
-  previousStage: number
+  phase: number
+  state: number
+  fromStage: number
+  toStage: number
   reason: number
+  isHolding: number
   updatedAt: number
   _all: number
 }
 
 
-export type RolloutNodeAvgAggregateInputType = {
-  stepIndex?: true
-}
-
-export type RolloutNodeSumAggregateInputType = {
-  stepIndex?: true
-}
-
 export type RolloutNodeMinAggregateInputType = {
   rolloutId?: true
   nodeId?: true
-  stepIndex?: true
-  status?: true
-  previousStage?: true
+  phase?: true
+  state?: true
+  fromStage?: true
+  toStage?: true
   reason?: true
+  isHolding?: true
   updatedAt?: true
 }
 
 export type RolloutNodeMaxAggregateInputType = {
   rolloutId?: true
   nodeId?: true
-  stepIndex?: true
-  status?: true
-  previousStage?: true
+  phase?: true
+  state?: true
+  fromStage?: true
+  toStage?: true
   reason?: true
+  isHolding?: true
   updatedAt?: true
 }
 
 export type RolloutNodeCountAggregateInputType = {
   rolloutId?: true
   nodeId?: true
-  stepIndex?: true
-  status?: true
-  previousStage?: true
+  phase?: true
+  state?: true
+  fromStage?: true
+  toStage?: true
   reason?: true
+  isHolding?: true
   updatedAt?: true
   _all?: true
 }
@@ -143,18 +139,6 @@ export type RolloutNodeAggregateArgs<ExtArgs extends runtime.Types.Extensions.In
   /**
    * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
    * 
-   * Select which fields to average
-  **/
-  _avg?: RolloutNodeAvgAggregateInputType
-  /**
-   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
-   * 
-   * Select which fields to sum
-  **/
-  _sum?: RolloutNodeSumAggregateInputType
-  /**
-   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
-   * 
    * Select which fields to find the minimum value
   **/
   _min?: RolloutNodeMinAggregateInputType
@@ -185,8 +169,6 @@ export type RolloutNodeGroupByArgs<ExtArgs extends runtime.Types.Extensions.Inte
   take?: number
   skip?: number
   _count?: RolloutNodeCountAggregateInputType | true
-  _avg?: RolloutNodeAvgAggregateInputType
-  _sum?: RolloutNodeSumAggregateInputType
   _min?: RolloutNodeMinAggregateInputType
   _max?: RolloutNodeMaxAggregateInputType
 }
@@ -194,14 +176,14 @@ export type RolloutNodeGroupByArgs<ExtArgs extends runtime.Types.Extensions.Inte
 export type RolloutNodeGroupByOutputType = {
   rolloutId: string
   nodeId: string
-  stepIndex: number | null
-  status: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason: string | null
+  isHolding: boolean
   updatedAt: Date
   _count: RolloutNodeCountAggregateOutputType | null
-  _avg: RolloutNodeAvgAggregateOutputType | null
-  _sum: RolloutNodeSumAggregateOutputType | null
   _min: RolloutNodeMinAggregateOutputType | null
   _max: RolloutNodeMaxAggregateOutputType | null
 }
@@ -227,10 +209,12 @@ export type RolloutNodeWhereInput = {
   NOT?: Prisma.RolloutNodeWhereInput | Prisma.RolloutNodeWhereInput[]
   rolloutId?: Prisma.UuidFilter<"RolloutNode"> | string
   nodeId?: Prisma.UuidFilter<"RolloutNode"> | string
-  stepIndex?: Prisma.IntNullableFilter<"RolloutNode"> | number | null
-  status?: Prisma.StringFilter<"RolloutNode"> | string
-  previousStage?: Prisma.EnumNodeStageFilter<"RolloutNode"> | $Enums.NodeStage
+  phase?: Prisma.StringFilter<"RolloutNode"> | string
+  state?: Prisma.StringFilter<"RolloutNode"> | string
+  fromStage?: Prisma.StringFilter<"RolloutNode"> | string
+  toStage?: Prisma.StringFilter<"RolloutNode"> | string
   reason?: Prisma.StringNullableFilter<"RolloutNode"> | string | null
+  isHolding?: Prisma.BoolFilter<"RolloutNode"> | boolean
   updatedAt?: Prisma.DateTimeFilter<"RolloutNode"> | Date | string
   rollout?: Prisma.XOR<Prisma.RolloutScalarRelationFilter, Prisma.RolloutWhereInput>
   node?: Prisma.XOR<Prisma.NodeScalarRelationFilter, Prisma.NodeWhereInput>
@@ -239,44 +223,48 @@ export type RolloutNodeWhereInput = {
 export type RolloutNodeOrderByWithRelationInput = {
   rolloutId?: Prisma.SortOrder
   nodeId?: Prisma.SortOrder
-  stepIndex?: Prisma.SortOrderInput | Prisma.SortOrder
-  status?: Prisma.SortOrder
-  previousStage?: Prisma.SortOrder
+  phase?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  fromStage?: Prisma.SortOrder
+  toStage?: Prisma.SortOrder
   reason?: Prisma.SortOrderInput | Prisma.SortOrder
+  isHolding?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   rollout?: Prisma.RolloutOrderByWithRelationInput
   node?: Prisma.NodeOrderByWithRelationInput
 }
 
 export type RolloutNodeWhereUniqueInput = Prisma.AtLeast<{
+  nodeId?: string
   rolloutId_nodeId?: Prisma.RolloutNodeRolloutIdNodeIdCompoundUniqueInput
   AND?: Prisma.RolloutNodeWhereInput | Prisma.RolloutNodeWhereInput[]
   OR?: Prisma.RolloutNodeWhereInput[]
   NOT?: Prisma.RolloutNodeWhereInput | Prisma.RolloutNodeWhereInput[]
   rolloutId?: Prisma.UuidFilter<"RolloutNode"> | string
-  nodeId?: Prisma.UuidFilter<"RolloutNode"> | string
-  stepIndex?: Prisma.IntNullableFilter<"RolloutNode"> | number | null
-  status?: Prisma.StringFilter<"RolloutNode"> | string
-  previousStage?: Prisma.EnumNodeStageFilter<"RolloutNode"> | $Enums.NodeStage
+  phase?: Prisma.StringFilter<"RolloutNode"> | string
+  state?: Prisma.StringFilter<"RolloutNode"> | string
+  fromStage?: Prisma.StringFilter<"RolloutNode"> | string
+  toStage?: Prisma.StringFilter<"RolloutNode"> | string
   reason?: Prisma.StringNullableFilter<"RolloutNode"> | string | null
+  isHolding?: Prisma.BoolFilter<"RolloutNode"> | boolean
   updatedAt?: Prisma.DateTimeFilter<"RolloutNode"> | Date | string
   rollout?: Prisma.XOR<Prisma.RolloutScalarRelationFilter, Prisma.RolloutWhereInput>
   node?: Prisma.XOR<Prisma.NodeScalarRelationFilter, Prisma.NodeWhereInput>
-}, "rolloutId_nodeId">
+}, "rolloutId_nodeId" | "nodeId">
 
 export type RolloutNodeOrderByWithAggregationInput = {
   rolloutId?: Prisma.SortOrder
   nodeId?: Prisma.SortOrder
-  stepIndex?: Prisma.SortOrderInput | Prisma.SortOrder
-  status?: Prisma.SortOrder
-  previousStage?: Prisma.SortOrder
+  phase?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  fromStage?: Prisma.SortOrder
+  toStage?: Prisma.SortOrder
   reason?: Prisma.SortOrderInput | Prisma.SortOrder
+  isHolding?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.RolloutNodeCountOrderByAggregateInput
-  _avg?: Prisma.RolloutNodeAvgOrderByAggregateInput
   _max?: Prisma.RolloutNodeMaxOrderByAggregateInput
   _min?: Prisma.RolloutNodeMinOrderByAggregateInput
-  _sum?: Prisma.RolloutNodeSumOrderByAggregateInput
 }
 
 export type RolloutNodeScalarWhereWithAggregatesInput = {
@@ -285,18 +273,22 @@ export type RolloutNodeScalarWhereWithAggregatesInput = {
   NOT?: Prisma.RolloutNodeScalarWhereWithAggregatesInput | Prisma.RolloutNodeScalarWhereWithAggregatesInput[]
   rolloutId?: Prisma.UuidWithAggregatesFilter<"RolloutNode"> | string
   nodeId?: Prisma.UuidWithAggregatesFilter<"RolloutNode"> | string
-  stepIndex?: Prisma.IntNullableWithAggregatesFilter<"RolloutNode"> | number | null
-  status?: Prisma.StringWithAggregatesFilter<"RolloutNode"> | string
-  previousStage?: Prisma.EnumNodeStageWithAggregatesFilter<"RolloutNode"> | $Enums.NodeStage
+  phase?: Prisma.StringWithAggregatesFilter<"RolloutNode"> | string
+  state?: Prisma.StringWithAggregatesFilter<"RolloutNode"> | string
+  fromStage?: Prisma.StringWithAggregatesFilter<"RolloutNode"> | string
+  toStage?: Prisma.StringWithAggregatesFilter<"RolloutNode"> | string
   reason?: Prisma.StringNullableWithAggregatesFilter<"RolloutNode"> | string | null
+  isHolding?: Prisma.BoolWithAggregatesFilter<"RolloutNode"> | boolean
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"RolloutNode"> | Date | string
 }
 
 export type RolloutNodeCreateInput = {
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
   rollout: Prisma.RolloutCreateNestedOneWithoutNodesInput
   node: Prisma.NodeCreateNestedOneWithoutRolloutNodesInput
@@ -305,18 +297,22 @@ export type RolloutNodeCreateInput = {
 export type RolloutNodeUncheckedCreateInput = {
   rolloutId: string
   nodeId: string
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
 }
 
 export type RolloutNodeUpdateInput = {
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rollout?: Prisma.RolloutUpdateOneRequiredWithoutNodesNestedInput
   node?: Prisma.NodeUpdateOneRequiredWithoutRolloutNodesNestedInput
@@ -325,38 +321,46 @@ export type RolloutNodeUpdateInput = {
 export type RolloutNodeUncheckedUpdateInput = {
   rolloutId?: Prisma.StringFieldUpdateOperationsInput | string
   nodeId?: Prisma.StringFieldUpdateOperationsInput | string
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type RolloutNodeCreateManyInput = {
   rolloutId: string
   nodeId: string
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
 }
 
 export type RolloutNodeUpdateManyMutationInput = {
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type RolloutNodeUncheckedUpdateManyInput = {
   rolloutId?: Prisma.StringFieldUpdateOperationsInput | string
   nodeId?: Prisma.StringFieldUpdateOperationsInput | string
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -378,39 +382,37 @@ export type RolloutNodeRolloutIdNodeIdCompoundUniqueInput = {
 export type RolloutNodeCountOrderByAggregateInput = {
   rolloutId?: Prisma.SortOrder
   nodeId?: Prisma.SortOrder
-  stepIndex?: Prisma.SortOrder
-  status?: Prisma.SortOrder
-  previousStage?: Prisma.SortOrder
+  phase?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  fromStage?: Prisma.SortOrder
+  toStage?: Prisma.SortOrder
   reason?: Prisma.SortOrder
+  isHolding?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
-}
-
-export type RolloutNodeAvgOrderByAggregateInput = {
-  stepIndex?: Prisma.SortOrder
 }
 
 export type RolloutNodeMaxOrderByAggregateInput = {
   rolloutId?: Prisma.SortOrder
   nodeId?: Prisma.SortOrder
-  stepIndex?: Prisma.SortOrder
-  status?: Prisma.SortOrder
-  previousStage?: Prisma.SortOrder
+  phase?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  fromStage?: Prisma.SortOrder
+  toStage?: Prisma.SortOrder
   reason?: Prisma.SortOrder
+  isHolding?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
 export type RolloutNodeMinOrderByAggregateInput = {
   rolloutId?: Prisma.SortOrder
   nodeId?: Prisma.SortOrder
-  stepIndex?: Prisma.SortOrder
-  status?: Prisma.SortOrder
-  previousStage?: Prisma.SortOrder
+  phase?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  fromStage?: Prisma.SortOrder
+  toStage?: Prisma.SortOrder
   reason?: Prisma.SortOrder
+  isHolding?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
-}
-
-export type RolloutNodeSumOrderByAggregateInput = {
-  stepIndex?: Prisma.SortOrder
 }
 
 export type RolloutNodeCreateNestedManyWithoutNodeInput = {
@@ -497,21 +499,29 @@ export type RolloutNodeUncheckedUpdateManyWithoutRolloutNestedInput = {
   deleteMany?: Prisma.RolloutNodeScalarWhereInput | Prisma.RolloutNodeScalarWhereInput[]
 }
 
+export type BoolFieldUpdateOperationsInput = {
+  set?: boolean
+}
+
 export type RolloutNodeCreateWithoutNodeInput = {
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
   rollout: Prisma.RolloutCreateNestedOneWithoutNodesInput
 }
 
 export type RolloutNodeUncheckedCreateWithoutNodeInput = {
   rolloutId: string
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
 }
 
@@ -547,28 +557,34 @@ export type RolloutNodeScalarWhereInput = {
   NOT?: Prisma.RolloutNodeScalarWhereInput | Prisma.RolloutNodeScalarWhereInput[]
   rolloutId?: Prisma.UuidFilter<"RolloutNode"> | string
   nodeId?: Prisma.UuidFilter<"RolloutNode"> | string
-  stepIndex?: Prisma.IntNullableFilter<"RolloutNode"> | number | null
-  status?: Prisma.StringFilter<"RolloutNode"> | string
-  previousStage?: Prisma.EnumNodeStageFilter<"RolloutNode"> | $Enums.NodeStage
+  phase?: Prisma.StringFilter<"RolloutNode"> | string
+  state?: Prisma.StringFilter<"RolloutNode"> | string
+  fromStage?: Prisma.StringFilter<"RolloutNode"> | string
+  toStage?: Prisma.StringFilter<"RolloutNode"> | string
   reason?: Prisma.StringNullableFilter<"RolloutNode"> | string | null
+  isHolding?: Prisma.BoolFilter<"RolloutNode"> | boolean
   updatedAt?: Prisma.DateTimeFilter<"RolloutNode"> | Date | string
 }
 
 export type RolloutNodeCreateWithoutRolloutInput = {
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
   node: Prisma.NodeCreateNestedOneWithoutRolloutNodesInput
 }
 
 export type RolloutNodeUncheckedCreateWithoutRolloutInput = {
   nodeId: string
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
 }
 
@@ -600,73 +616,89 @@ export type RolloutNodeUpdateManyWithWhereWithoutRolloutInput = {
 
 export type RolloutNodeCreateManyNodeInput = {
   rolloutId: string
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
 }
 
 export type RolloutNodeUpdateWithoutNodeInput = {
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rollout?: Prisma.RolloutUpdateOneRequiredWithoutNodesNestedInput
 }
 
 export type RolloutNodeUncheckedUpdateWithoutNodeInput = {
   rolloutId?: Prisma.StringFieldUpdateOperationsInput | string
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type RolloutNodeUncheckedUpdateManyWithoutNodeInput = {
   rolloutId?: Prisma.StringFieldUpdateOperationsInput | string
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type RolloutNodeCreateManyRolloutInput = {
   nodeId: string
-  stepIndex?: number | null
-  status?: string
-  previousStage: $Enums.NodeStage
+  phase: string
+  state: string
+  fromStage: string
+  toStage: string
   reason?: string | null
+  isHolding?: boolean
   updatedAt?: Date | string
 }
 
 export type RolloutNodeUpdateWithoutRolloutInput = {
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   node?: Prisma.NodeUpdateOneRequiredWithoutRolloutNodesNestedInput
 }
 
 export type RolloutNodeUncheckedUpdateWithoutRolloutInput = {
   nodeId?: Prisma.StringFieldUpdateOperationsInput | string
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type RolloutNodeUncheckedUpdateManyWithoutRolloutInput = {
   nodeId?: Prisma.StringFieldUpdateOperationsInput | string
-  stepIndex?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  status?: Prisma.StringFieldUpdateOperationsInput | string
-  previousStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  phase?: Prisma.StringFieldUpdateOperationsInput | string
+  state?: Prisma.StringFieldUpdateOperationsInput | string
+  fromStage?: Prisma.StringFieldUpdateOperationsInput | string
+  toStage?: Prisma.StringFieldUpdateOperationsInput | string
   reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  isHolding?: Prisma.BoolFieldUpdateOperationsInput | boolean
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -675,10 +707,12 @@ export type RolloutNodeUncheckedUpdateManyWithoutRolloutInput = {
 export type RolloutNodeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   rolloutId?: boolean
   nodeId?: boolean
-  stepIndex?: boolean
-  status?: boolean
-  previousStage?: boolean
+  phase?: boolean
+  state?: boolean
+  fromStage?: boolean
+  toStage?: boolean
   reason?: boolean
+  isHolding?: boolean
   updatedAt?: boolean
   rollout?: boolean | Prisma.RolloutDefaultArgs<ExtArgs>
   node?: boolean | Prisma.NodeDefaultArgs<ExtArgs>
@@ -687,10 +721,12 @@ export type RolloutNodeSelect<ExtArgs extends runtime.Types.Extensions.InternalA
 export type RolloutNodeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   rolloutId?: boolean
   nodeId?: boolean
-  stepIndex?: boolean
-  status?: boolean
-  previousStage?: boolean
+  phase?: boolean
+  state?: boolean
+  fromStage?: boolean
+  toStage?: boolean
   reason?: boolean
+  isHolding?: boolean
   updatedAt?: boolean
   rollout?: boolean | Prisma.RolloutDefaultArgs<ExtArgs>
   node?: boolean | Prisma.NodeDefaultArgs<ExtArgs>
@@ -699,10 +735,12 @@ export type RolloutNodeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
 export type RolloutNodeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   rolloutId?: boolean
   nodeId?: boolean
-  stepIndex?: boolean
-  status?: boolean
-  previousStage?: boolean
+  phase?: boolean
+  state?: boolean
+  fromStage?: boolean
+  toStage?: boolean
   reason?: boolean
+  isHolding?: boolean
   updatedAt?: boolean
   rollout?: boolean | Prisma.RolloutDefaultArgs<ExtArgs>
   node?: boolean | Prisma.NodeDefaultArgs<ExtArgs>
@@ -711,14 +749,16 @@ export type RolloutNodeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
 export type RolloutNodeSelectScalar = {
   rolloutId?: boolean
   nodeId?: boolean
-  stepIndex?: boolean
-  status?: boolean
-  previousStage?: boolean
+  phase?: boolean
+  state?: boolean
+  fromStage?: boolean
+  toStage?: boolean
   reason?: boolean
+  isHolding?: boolean
   updatedAt?: boolean
 }
 
-export type RolloutNodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"rolloutId" | "nodeId" | "stepIndex" | "status" | "previousStage" | "reason" | "updatedAt", ExtArgs["result"]["rolloutNode"]>
+export type RolloutNodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"rolloutId" | "nodeId" | "phase" | "state" | "fromStage" | "toStage" | "reason" | "isHolding" | "updatedAt", ExtArgs["result"]["rolloutNode"]>
 export type RolloutNodeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   rollout?: boolean | Prisma.RolloutDefaultArgs<ExtArgs>
   node?: boolean | Prisma.NodeDefaultArgs<ExtArgs>
@@ -741,19 +781,15 @@ export type $RolloutNodePayload<ExtArgs extends runtime.Types.Extensions.Interna
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     rolloutId: string
     nodeId: string
+    phase: string
     /**
-     * The step that switches this node; null when skipped.
+     * `waiting` | `switching` | `switched` | `failed` | `reverted` | `skipped` | `blocked`.
      */
-    stepIndex: number | null
-    /**
-     * `pending` | `switching` | `switched` | `skipped` | `failed` | `reverted`.
-     */
-    status: string
-    /**
-     * Where rollback returns the node to.
-     */
-    previousStage: $Enums.NodeStage
+    state: string
+    fromStage: string
+    toStage: string
     reason: string | null
+    isHolding: boolean
     updatedAt: Date
   }, ExtArgs["result"]["rolloutNode"]>
   composites: {}
@@ -1182,10 +1218,12 @@ export interface Prisma__RolloutNodeClient<T, Null = never, ExtArgs extends runt
 export interface RolloutNodeFieldRefs {
   readonly rolloutId: Prisma.FieldRef<"RolloutNode", 'String'>
   readonly nodeId: Prisma.FieldRef<"RolloutNode", 'String'>
-  readonly stepIndex: Prisma.FieldRef<"RolloutNode", 'Int'>
-  readonly status: Prisma.FieldRef<"RolloutNode", 'String'>
-  readonly previousStage: Prisma.FieldRef<"RolloutNode", 'NodeStage'>
+  readonly phase: Prisma.FieldRef<"RolloutNode", 'String'>
+  readonly state: Prisma.FieldRef<"RolloutNode", 'String'>
+  readonly fromStage: Prisma.FieldRef<"RolloutNode", 'String'>
+  readonly toStage: Prisma.FieldRef<"RolloutNode", 'String'>
   readonly reason: Prisma.FieldRef<"RolloutNode", 'String'>
+  readonly isHolding: Prisma.FieldRef<"RolloutNode", 'Boolean'>
   readonly updatedAt: Prisma.FieldRef<"RolloutNode", 'DateTime'>
 }
     

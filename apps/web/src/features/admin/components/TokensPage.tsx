@@ -1,7 +1,7 @@
 import type { Role } from '@iamroll/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Empty, ErrorState, Loading } from '../../../components/states';
+import { Empty, QueryView } from '../../../components/states';
 import { formatAgo, formatTime, isPast } from '../../../lib/format';
 import {
   apiTokenKeys,
@@ -75,58 +75,54 @@ export function ApiTokensPage() {
           </p>
         )}
       </form>
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.data.items.length === 0 ? (
-        <Empty>No API tokens yet.</Empty>
-      ) : (
-        <div className="table-scroll">
-          <table className="data-table">
-            <caption className="sr-only">API tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Role</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.items.map((token) => (
-                <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td>
-                    <code>{token.prefix}…</code>
-                  </td>
-                  <td>{token.role}</td>
-                  <td>{formatAgo(token.lastUsedAt)}</td>
-                  <td>{token.expiresAt ? formatTime(token.expiresAt) : 'never'}</td>
-                  <td>{token.revokedAt ? 'revoked' : 'active'}</td>
-                  <td>
-                    {!token.revokedAt && (
-                      <button
-                        type="button"
-                        className="danger"
-                        disabled={revoke.isPending}
-                        onClick={() => revoke.mutate(token.id)}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
+      <QueryView query={query} isEmpty={(data) => data.items.length === 0} empty={<Empty>No API tokens yet.</Empty>}>
+        {(data) => (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption className="sr-only">API tokens</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Prefix</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">State</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.items.map((token) => (
+                  <tr key={token.id}>
+                    <td>{token.name}</td>
+                    <td>
+                      <code>{token.prefix}…</code>
+                    </td>
+                    <td>{token.role}</td>
+                    <td>{formatAgo(token.lastUsedAt)}</td>
+                    <td>{token.expiresAt ? formatTime(token.expiresAt) : 'never'}</td>
+                    <td>{token.revokedAt ? 'revoked' : 'active'}</td>
+                    <td>
+                      {!token.revokedAt && (
+                        <button
+                          type="button"
+                          className="danger"
+                          disabled={revoke.isPending}
+                          onClick={() => revoke.mutate(token.id)}
+                        >
+                          Revoke
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
     </>
   );
 }
@@ -180,56 +176,56 @@ export function EnrollmentTokensPage() {
           </p>
         )}
       </form>
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.data.items.length === 0 ? (
-        <Empty>No enrollment tokens yet.</Empty>
-      ) : (
-        <div className="table-scroll">
-          <table className="data-table">
-            <caption className="sr-only">Enrollment tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Uses left</th>
-                <th scope="col">Expires</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.items.map((token) => (
-                <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td>
-                    <code>{token.prefix}…</code>
-                  </td>
-                  <td>{token.usesLeft}</td>
-                  <td>{formatTime(token.expiresAt)}</td>
-                  <td>{token.revokedAt ? 'revoked' : isPast(token.expiresAt) ? 'expired' : 'active'}</td>
-                  <td>
-                    {!token.revokedAt && (
-                      <button
-                        type="button"
-                        className="danger"
-                        disabled={revoke.isPending}
-                        onClick={() => revoke.mutate(token.id)}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
+      <QueryView
+        query={query}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<Empty>No enrollment tokens yet.</Empty>}
+      >
+        {(data) => (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption className="sr-only">Enrollment tokens</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Prefix</th>
+                  <th scope="col">Uses left</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">State</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.items.map((token) => (
+                  <tr key={token.id}>
+                    <td>{token.name}</td>
+                    <td>
+                      <code>{token.prefix}…</code>
+                    </td>
+                    <td>{token.usesLeft}</td>
+                    <td>{formatTime(token.expiresAt)}</td>
+                    <td>{token.revokedAt ? 'revoked' : isPast(token.expiresAt) ? 'expired' : 'active'}</td>
+                    <td>
+                      {!token.revokedAt && (
+                        <button
+                          type="button"
+                          className="danger"
+                          disabled={revoke.isPending}
+                          onClick={() => revoke.mutate(token.id)}
+                        >
+                          Revoke
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import type { Role, UserView } from '@iamroll/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ErrorState, Loading } from '../../../components/states';
+import { QueryView } from '../../../components/states';
 import { formatAgo } from '../../../lib/format';
 import { useSession } from '../../auth/hooks/use-session';
 import { createUser, updateUser, userKeys, usersQuery } from '../api/admin-queries';
@@ -130,33 +130,31 @@ export function UsersPage() {
         </p>
       </header>
       <CreateUserForm />
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <div className="table-scroll">
-          <table className="data-table">
-            <caption className="sr-only">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Role</th>
-                <th scope="col">State</th>
-                <th scope="col">Last login</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.items.map((user) => (
-                <UserRow key={user.id} user={user} isSelf={user.id === me?.id} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryView query={query}>
+        {(data) => (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption className="sr-only">Users</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Username</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Last login</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((user) => (
+                  <UserRow key={user.id} user={user} isSelf={user.id === me?.id} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
     </>
   );
 }

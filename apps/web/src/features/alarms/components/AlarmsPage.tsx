@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Empty, ErrorState, Loading } from '../../../components/states';
+import { Empty, QueryView } from '../../../components/states';
 import { setSearch, useLocation } from '../../../lib/router';
 import { alarmsQuery, type AlarmStateFilter } from '../api/alarms-queries';
 import { AlarmTable } from './AlarmTable';
@@ -33,22 +33,22 @@ export function AlarmsPage() {
           </button>
         ))}
       </div>
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.data.items.length === 0 ? (
-        <Empty>No {state === 'all' ? '' : state} alarms.</Empty>
-      ) : (
-        <>
-          <AlarmTable alarms={query.data.items} caption={`${state} alarms`} />
-          {query.data.total > query.data.items.length && (
-            <p className="muted small">
-              Showing the newest {query.data.items.length} of {query.data.total}.
-            </p>
-          )}
-        </>
-      )}
+      <QueryView
+        query={query}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<Empty>No {state === 'all' ? '' : state} alarms.</Empty>}
+      >
+        {(data) => (
+          <>
+            <AlarmTable alarms={data.items} caption={`${state} alarms`} />
+            {data.total > data.items.length && (
+              <p className="muted small">
+                Showing the newest {data.items.length} of {data.total}.
+              </p>
+            )}
+          </>
+        )}
+      </QueryView>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Empty, ErrorState, Loading } from '../../../components/states';
+import { Empty, QueryView } from '../../../components/states';
 import { formatTime } from '../../../lib/format';
 import { setSearch, useLocation } from '../../../lib/router';
 import { AUDIT_PAGE_SIZE, auditQuery } from '../api/audit-queries';
@@ -35,67 +35,67 @@ export function AuditPage() {
           />
         </div>
       </form>
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.data.items.length === 0 ? (
-        <Empty>No audit entries{action ? ` for ${action}` : ''}.</Empty>
-      ) : (
-        <>
-          <div className="table-scroll">
-            <table className="data-table">
-              <caption className="sr-only">Audit log</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.data.items.map((event) => (
-                  <tr key={event.id}>
-                    <td>
-                      <time dateTime={event.at}>{formatTime(event.at)}</time>
-                    </td>
-                    <td>
-                      {event.actorName ?? '—'} <span className="muted small">({event.actorType})</span>
-                    </td>
-                    <td>
-                      <code>{event.action}</code>
-                    </td>
-                    <td>
-                      {event.subjectType ?? '—'}
-                      {event.subjectId && <div className="muted small mono">{event.subjectId}</div>}
-                    </td>
-                    <td>{event.reason ?? <span className="muted">—</span>}</td>
-                    <td className="mono small">{Object.keys(event.data).length ? JSON.stringify(event.data) : ''}</td>
+      <QueryView
+        query={query}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<Empty>No audit entries{action ? ` for ${action}` : ''}.</Empty>}
+      >
+        {(data) => (
+          <>
+            <div className="table-scroll">
+              <table className="data-table">
+                <caption className="sr-only">Audit log</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Who</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Subject</th>
+                    <th scope="col">Reason</th>
+                    <th scope="col">Details</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="pager">
-            <button type="button" disabled={offset === 0} onClick={() => page(Math.max(0, offset - AUDIT_PAGE_SIZE))}>
-              Newer
-            </button>
-            <span className="muted">
-              {offset + 1}–{offset + query.data.items.length} of {query.data.total}
-            </span>
-            <button
-              type="button"
-              disabled={offset + AUDIT_PAGE_SIZE >= query.data.total}
-              onClick={() => page(offset + AUDIT_PAGE_SIZE)}
-            >
-              Older
-            </button>
-          </div>
-        </>
-      )}
+                </thead>
+                <tbody>
+                  {data.items.map((event) => (
+                    <tr key={event.id}>
+                      <td>
+                        <time dateTime={event.at}>{formatTime(event.at)}</time>
+                      </td>
+                      <td>
+                        {event.actorName ?? '—'} <span className="muted small">({event.actorType})</span>
+                      </td>
+                      <td>
+                        <code>{event.action}</code>
+                      </td>
+                      <td>
+                        {event.subjectType ?? '—'}
+                        {event.subjectId && <div className="muted small mono">{event.subjectId}</div>}
+                      </td>
+                      <td>{event.reason ?? <span className="muted">—</span>}</td>
+                      <td className="mono small">{Object.keys(event.data).length ? JSON.stringify(event.data) : ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div className="pager">
+              <button type="button" disabled={offset === 0} onClick={() => page(Math.max(0, offset - AUDIT_PAGE_SIZE))}>
+                Newer
+              </button>
+              <span className="muted">
+                {offset + 1}–{offset + data.items.length} of {data.total}
+              </span>
+              <button
+                type="button"
+                disabled={offset + AUDIT_PAGE_SIZE >= data.total}
+                onClick={() => page(offset + AUDIT_PAGE_SIZE)}
+              >
+                Older
+              </button>
+            </div>
+          </>
+        )}
+      </QueryView>
     </>
   );
 }

@@ -1,0 +1,146 @@
+import type {
+  AlarmObservation,
+  CurrentIamStage,
+  DatabaseObservation,
+  ExternalGateObservation,
+  NodeObservation,
+  RolloutObservations,
+} from '@iamroll/core/rollout';
+import { databaseFigures, nodeFigures, type FleetRates } from '@iamroll/core/rates';
+import type pg from 'pg';
+import type { AlarmGateObservation } from '../metrics-sources/alarm-gates';
+import type { DatabaseDirectory } from '../databases/database-directory';
+import type { NodeEntry, NodeRegistry } from '../nodes/node-registry';
+
+// What the reconciler hands decide() each pass: nodes from the in-memory registry (the
+// newest report any heartbeat carried, else the row as loaded), each database's latest
+// 1 s IAM login rate from FleetRates, open alarms and CloudWatch alarms from PostgreSQL.
+// Nothing here is state the engine depends on across passes: a restart rebuilds it all.
+
+const STALE_AFTER_INTERVALS = 3;
+
+export interface ObservationsDeps {
+  readonly pool: pg.Pool;
+  readonly registry: NodeRegistry;
+  readonly directory: DatabaseDirectory;
+  readonly fleet: FleetRates;
+  /** When this process's fleet memory started: nobody is called stale before three intervals have passed since. */
+  readonly startedAtMs: number;
+  readonly cloudWatchGates?: { observe(databaseIds?: readonly string[]): Promise<AlarmGateObservation[]> };
+}
+
+/** When this process first saw each failed-switch report (the agent's count makes it a new one). */
+type FailureSeen = Map<string, { readonly key: string; readonly atMs: number }>;
+
+function stageOf(entry: NodeEntry): CurrentIamStage {
+  const report = entry.report ?? entry.persisted;
+  if (report.rwAuthMode === 'iam' && report.roAuthMode === 'password') return 'rw_iam_ro_password';
+  return report.stage;
+}
+
+function switchReportOf(entry: NodeEntry, failures: FailureSeen, nowMs: number): NodeObservation['switchReport'] {
+  const transition = entry.agent?.transition;
+  if (!transition || transition.status !== 'failed' || transition.toStage === null) return undefined;
+  const key = `${transition.toStage}:${transition.failedSwitches}`;
+  let seen = failures.get(entry.id);
+  if (seen?.key !== key) failures.set(entry.id, (seen = { key, atMs: nowMs }));
+  return { stage: transition.toStage, outcome: 'failed', reason: transition.reason ?? null, atMs: seen.atMs };
+}
+
+export function nodeObservation(
+  entry: NodeEntry,
+  fleet: FleetRates,
+  failures: FailureSeen,
+  nowMs: number,
+  startedAtMs: number,
+): NodeObservation {
+  const report = entry.report ?? entry.persisted;
+  const config = entry.details?.config;
+  const figures = nodeFigures(fleet, entry.id, nowMs);
+  const intervalMs = figures?.heartbeatIntervalMs ?? 1_000;
+  const authFailures = Object.values(figures?.authFailuresInWindow ?? {}).reduce((sum, count) => sum + count, 0);
+  const switchReport = switchReportOf(entry, failures, nowMs);
+  return {
+    nodeId: entry.id,
+    stage: stageOf(entry),
+    role: report.role,
+    isDatabaseOff: config !== undefined && config.rw === null,
+    kongVersion: report.kongVersion,
+    labels: entry.agent?.labels ?? {},
+    hasReadOnlyConnection: config !== undefined ? config.ro !== null : report.roAuthMode !== null,
+    rwDatabaseId: report.rwDatabaseId,
+    roDatabaseId: report.roDatabaseId,
+    workerCount: config?.pools?.rw.workers ?? report.workers,
+    poolSize: {
+      rw: config?.pools?.rw.poolSize ?? report.poolSize,
+      ro: config?.pools ? (config.pools.ro?.poolSize ?? null) : report.poolSize,
+    },
+    usesAssumeRole: false,
+    // Right after a restart the agents have not reached this process yet: a silence that began
+    // before it started is not a stale node (the same hold as alarms/startup-hold.ts).
+    isStale:
+      nowMs - startedAtMs > STALE_AFTER_INTERVALS * intervalMs &&
+      entry.lastSeenMs !== undefined &&
+      nowMs - entry.lastSeenMs > STALE_AFTER_INTERVALS * intervalMs,
+    authFailuresInWindow: authFailures,
+    stageSinceMs: null,
+    ...(switchReport ? { switchReport } : {}),
+  };
+}
+
+export function createObservations({
+  pool,
+  registry,
+  directory,
+  fleet,
+  startedAtMs,
+  cloudWatchGates,
+}: ObservationsDeps) {
+  const failures: FailureSeen = new Map();
+  return async function observe(nowMs: number): Promise<FleetObservations> {
+    const nodes = [...registry.all()].map((entry) => nodeObservation(entry, fleet, failures, nowMs, startedAtMs));
+    const databases: DatabaseObservation[] = [...directory.all()].map((database) => ({
+      databaseId: database.id,
+      budgetPerSecond: database.budgetPerSecond,
+      ratePerSecond: databaseFigures(fleet, database.id, nowMs, { windowSeconds: 1 }).ratePerSecond,
+    }));
+    // CloudWatch alarms gate as external gates; info alarms (metrics divergence) tell, never stop.
+    const { rows } = await pool.query<{
+      id: string;
+      kind: string;
+      subjectType: string;
+      subjectId: string | null;
+      openedAtMs: number;
+      isAcknowledged: boolean;
+    }>(
+      `SELECT id, kind, subject_type AS "subjectType", subject_id AS "subjectId",
+              (extract(epoch FROM opened_at) * 1000)::float8 AS "openedAtMs", acknowledged_at IS NOT NULL AS "isAcknowledged"
+         FROM alarms WHERE resolved_at IS NULL AND severity <> 'info' AND kind <> 'cloudwatch-alarm'`,
+    );
+    const alarms: AlarmObservation[] = rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      ...(row.subjectType === 'database' && row.subjectId ? { databaseId: row.subjectId } : {}),
+      ...(row.subjectType === 'node' && row.subjectId ? { nodeId: row.subjectId } : {}),
+      openedAtMs: row.openedAtMs,
+      isAcknowledged: row.isAcknowledged,
+    }));
+    const externalGates: ScopedGate[] =
+      (await cloudWatchGates?.observe())?.map((gate) => ({
+        databaseId: gate.databaseId,
+        name: `${gate.alarmName} (database ${gate.databaseId})`,
+        state: gate.isBlocking ? 'ALARM' : 'OK',
+        sinceMs: gate.since.getTime(),
+      })) ?? [];
+    return { nodes, databases, alarms, externalGates };
+  };
+}
+
+/** A CloudWatch alarm as a gate, with the database it is about (a rollout minds its own databases'). */
+export type ScopedGate = ExternalGateObservation & { readonly databaseId: string };
+
+export interface FleetObservations extends RolloutObservations {
+  readonly externalGates: readonly ScopedGate[];
+}
+
+export type ObserveRollouts = ReturnType<typeof createObservations>;

@@ -1,0 +1,40 @@
+import type { RolloutNodeView, RolloutSummary, RolloutView } from '@iamroll/contracts';
+import { nodeViews, type RolloutState } from '@iamroll/core/rollout';
+import type { RolloutRow } from './rollouts-repository';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toRolloutSummary(row: RolloutRow): RolloutSummary {
+  const state = row.state as unknown as RolloutState;
+  return {
+    id: row.id,
+    status: row.status,
+    phase: state.phase,
+    message: state.message,
+    reason: row.reason,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    startedAt: iso(state.startedAtMs),
+    finishedAt: iso(state.finishedAtMs),
+    pause: state.pause
+      ? { by: state.pause.by, reason: state.pause.reason, at: new Date(state.pause.atMs).toISOString() }
+      : null,
+    finalizedAt: iso(state.finalizedAtMs),
+    revision: row.revision,
+  };
+}
+
+export function toRolloutView(row: RolloutRow, hostnames: ReadonlyMap<string, string>): RolloutView {
+  const state = row.state as unknown as RolloutState;
+  const nodes: RolloutNodeView[] = nodeViews(state).map((record) => ({
+    id: record.nodeId,
+    hostname: hostnames.get(record.nodeId) ?? null,
+    phase: record.phase,
+    state: record.state,
+    fromStage: record.fromStage,
+    toStage: record.toStage,
+    reason: record.reason,
+  }));
+  return { ...toRolloutSummary(row), spec: row.spec as Record<string, unknown>, nodes };
+}

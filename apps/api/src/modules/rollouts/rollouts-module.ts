@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import type { AuditRepository } from '../audit/audit-repository';
+import { createNodeAdoption } from './rollout-adoption';
+import { createObservations } from './rollout-observations';
+import { createRolloutPass } from './rollout-pass';
+import { createBackupRelease } from './rollout-release';
+import { createRolloutReconciler } from './rollout-reconciler';
+import { createRolloutsRepository } from './rollouts-repository';
+import { createRolloutsService } from './rollouts-service';
+import { createWebhookOutbox } from './webhook-outbox';
+
+export interface RolloutsModuleOptions {
+  readonly audit: AuditRepository;
+  readonly webhookUrl: string | undefined;
+  readonly nowMs: () => number;
+}
+
+/** The rollouts domain wired over the app: the service for routes, the reconciler and webhook loops for workers.ts. */
+export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, nowMs }: RolloutsModuleOptions) {
+  const { prisma, fleet, events } = app;
+  const { registry, directory } = fleet;
+  const rollouts = createRolloutsRepository(prisma);
+  const outbox = createWebhookOutbox({ prisma, url: webhookUrl, nowMs });
+  const observe = createObservations({
+    pool: app.pg,
+    registry,
+    directory,
+    fleet: fleet.memory.fleet,
+    startedAtMs: fleet.memory.startedAtMs,
+    // Decorated by the metrics-sources plugin, registered after the services: looked up per pass.
+    cloudWatchGates: { observe: (ids) => app.cloudWatchAlarmGates.observe(ids) },
+  });
+  const pass = createRolloutPass({ prisma, rollouts, audit, events, outbox, registry });
+  const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry });
+  return {
+    service: createRolloutsService({
+      prisma,
+      rollouts,
+      audit,
+      events,
+      directory,
+      observe,
+      pass,
+      release: createBackupRelease({ prisma, rollouts, audit, events, registry }),
+      nowMs,
+    }),
+    reconcile: createRolloutReconciler({ rollouts, observe, pass, adoptNewNodes, nowMs, log: app.log }),
+    deliverWebhooks: (signal?: AbortSignal) => outbox.deliver(signal),
+  };
+}
+
+export type RolloutsModule = ReturnType<typeof createRolloutsModule>;
