@@ -1,13 +1,21 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startApiProcess } from './ingest/api-process';
+import { startEmbeddedPg, type EmbeddedPg } from '@iamroll/embedded-pg';
+import type { Pool } from 'undici';
+import { AlarmProbe } from './ingest/alarm-probe';
+import { startApiProcess, type ApiProcess } from './ingest/api-process';
 import { parseIngestArgs } from './ingest/args';
 import { installChildCleanup } from './ingest/children';
 import { measureBaseline, type BaselineFigures } from './ingest/baseline';
-import { Fleet, registerDatabases } from './ingest/fleet';
+import { benchDatabases, Fleet, PROBE_DATABASE, registerDatabases, signIn } from './ingest/fleet';
 import { createPool } from './ingest/http';
 import { round } from './ingest/latency';
-import { findMax, measureFleet, P99_LIMIT_MS } from './ingest/measure-fleet';
+import { findMax, holds, measureFleet, P99_LIMIT_MS } from './ingest/measure-fleet';
+import { KEEP_ALIVE_MS } from './ingest/open-loop';
 import { checkHeartbeatEndpoint } from './ingest/probe';
+import type { SimulatedAgent } from './ingest/simulated-agent';
 import { formatSummary } from './ingest/summary';
 
 // Heartbeat ingest: a fleet of simulated agents, each POSTing a heartbeat
@@ -26,41 +34,111 @@ export async function ingest(argv: readonly string[]): Promise<void> {
     `baseline: ${baseline.baseline_rps} req/s, p99 ${baseline.baseline_p99_ms} ms (cores: load generator ${baseline.baseline_generator_cores}, server ${baseline.baseline_server_cores}, whole machine ${baseline.baseline_machine_cores})`,
   );
 
-  log('starting the API (embedded PostgreSQL, fresh data dir)…');
-  const api = await startApiProcess({ dbPoolSize: args.dbPoolSize, cpuProfileDir: args.apiCpuProfileDir });
-  const pool = createPool(api.origin, args.connections);
+  // K processes share one PostgreSQL: the bench starts it (embedded, durable) and hands its URL to each.
+  let sharedPg: { pg: EmbeddedPg; root: string } | undefined;
+  const apis: ApiProcess[] = [];
+  const pools: Pool[] = [];
   try {
-    const databasesRegistered = await registerDatabases(pool, api.adminPassword);
-    const fleet = new Fleet(pool, api.enrollmentToken);
-    const enrollStartMs = performance.now();
-    await fleet.grow(args.nodes);
-    const enrollSeconds = (performance.now() - enrollStartMs) / 1000;
-    log(`enrolled ${args.nodes} agents in ${round(enrollSeconds, 1)} s; ${databasesRegistered} databases registered`);
-    await checkHeartbeatEndpoint(pool, fleet);
+    let databaseUrl: string | undefined;
+    if (args.processes > 1) {
+      const root = await mkdtemp(join(tmpdir(), 'iamroll-bench-pg-'));
+      await chmod(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must enter it
+      const pg = await startEmbeddedPg({ dataDir: join(root, 'pg'), isPersistent: false, isDurable: true });
+      sharedPg = { pg, root };
+      await pg.ensureDatabase('iamroll');
+      databaseUrl = pg.connectionString('iamroll');
+    }
+    log(`starting ${args.processes} API process(es)…`);
+    for (let i = 0; i < args.processes; i += 1) {
+      const first = apis[0];
+      apis.push(
+        await startApiProcess({
+          dbPoolSize: args.dbPoolSize,
+          cpuProfileDir: args.apiCpuProfileDir,
+          databaseUrl,
+          adminPassword: first?.adminPassword,
+          enrollmentToken: first?.enrollmentToken,
+        }),
+      );
+    }
+    for (const api of apis) pools.push(createPool(api.origin, Math.ceil(args.connections / apis.length)));
+    const [pool, api] = [pools[0] as Pool, apis[0] as ApiProcess];
+    const result = await measureApi(pools, apis, pool, api, args, baseline, log).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}${await api.logTail()}`);
+    });
+    process.stdout.write(args.isJson ? `${JSON.stringify(result)}\n` : formatSummary(result, P99_LIMIT_MS));
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+    for (const api of apis.reverse()) await api.close();
+    if (sharedPg) {
+      await sharedPg.pg.stop();
+      await rm(sharedPg.root, { recursive: true, force: true });
+    }
+  }
+}
 
-    log(`heartbeats: ${args.nodes} agents at 1 Hz, ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s…`);
-    const main = await measureFleet(pool, fleet, api, args, args.nodes);
-    const found = args.isFindingMax ? await findMax(pool, fleet, api, args, main, log) : undefined;
+async function measureApi(
+  pools: readonly Pool[],
+  apis: readonly ApiProcess[],
+  pool: Pool,
+  api: ApiProcess,
+  args: ReturnType<typeof parseIngestArgs>,
+  baseline: BaselineFigures,
+  log: (line: string) => void,
+) {
+  const session = await signIn(pool, api.adminPassword);
+  const databases = benchDatabases(Math.max(args.nodes, args.isFindingMax ? args.maxNodes : 0));
+  const ids = await registerDatabases(pool, session, [...databases, PROBE_DATABASE]);
+  const intervalMs = args.profile === 'fleet' ? KEEP_ALIVE_MS : 1000;
+  const fleet = new Fleet(pool, api.enrollmentToken, databases, { intervalMs });
+  const enrollStartMs = performance.now();
+  await fleet.grow(args.nodes);
+  const enrollSeconds = (performance.now() - enrollStartMs) / 1000;
+  log(`enrolled ${args.nodes} agents in ${round(enrollSeconds, 1)} s; ${ids.size} databases registered`);
+  await checkHeartbeatEndpoint(pool, fleet);
 
-    const result = {
+  // The probe: one more agent, on a database of its own (IAM), for rate lag and alarm latency.
+  const probeDatabaseId = ids.get(PROBE_DATABASE.identifier);
+  let probe: AlarmProbe | undefined;
+  if (probeDatabaseId) {
+    const probeFleet = new Fleet(pool, api.enrollmentToken, [PROBE_DATABASE], {
+      intervalMs,
+      isIam: true,
+      hostname: 'kong-bench-probe',
+    });
+    await probeFleet.grow(1);
+    // Its heartbeats go to the last process, its SSE stream to the first: both cross processes when K > 1.
+    const probePool = pools[pools.length - 1] as Pool;
+    probe = new AlarmProbe(probePool, api.origin, session, probeFleet.agents[0] as SimulatedAgent, probeDatabaseId);
+    await probe.open();
+  }
+
+  try {
+    log(
+      `heartbeats: ${args.nodes} agents, profile ${args.profile}, ${apis.length} process(es), ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s…`,
+    );
+    const main = await measureFleet(pools, fleet, apis, args, args.nodes, probe);
+    const found = args.isFindingMax ? await findMax(pools, fleet, apis, args, main, log) : undefined;
+    const heldRates = found ? found.steps.filter(holds).map((step) => step.heartbeats_per_s) : [];
+    return {
       ...main,
       baseline_rps: baseline.baseline_rps,
       ratio: baseline.baseline_rps > 0 ? round(main.heartbeats_per_s / baseline.baseline_rps, 4) : null,
+      capacity_ratio:
+        found && baseline.baseline_rps > 0 && heldRates.length > 0
+          ? round(Math.max(...heldRates) / baseline.baseline_rps, 4)
+          : null,
       baseline_p99_ms: baseline.baseline_p99_ms,
       baseline_generator_cores: baseline.baseline_generator_cores,
       baseline_server_cores: baseline.baseline_server_cores,
       baseline_machine_cores: baseline.baseline_machine_cores,
       ...(found ? { max_nodes_p99_under_100ms: found.maxHeld, steps: found.steps } : {}),
       enroll_s: round(enrollSeconds, 1),
-      databases_registered: databasesRegistered,
+      databases_registered: ids.size,
       duration_s: args.durationSeconds,
       connections: args.connections,
     };
-    process.stdout.write(args.isJson ? `${JSON.stringify(result)}\n` : formatSummary(result, P99_LIMIT_MS));
-  } catch (error) {
-    throw new Error(`${(error as Error).message}${await api.logTail()}`);
   } finally {
-    await pool.close();
-    await api.close();
+    await probe?.close();
   }
 }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent } from './agent';
 import type { Applier } from './appliers/applier';
 import { kongConfFiles } from './appliers/node-files';
-import { noCounters } from './counters/counters-source';
+import { noCounters, ZERO_COUNTERS } from './counters/counters-source';
 
 const PASSWORD = 'Sup3r-s3cret-pg-password';
 const CREDENTIAL = 'iamagent_0123456789abcdefghijklmnopqrstuv';
@@ -29,6 +29,7 @@ function fakeController(): {
   enrolls: number;
   beats: unknown[];
   desired: NodeStage;
+  replyIntervalMs: number;
 } {
   const state = {
     server: createServer((request, response) => {
@@ -45,7 +46,11 @@ function fakeController(): {
         }
         state.beats.push(JSON.parse(body));
         response.end(
-          JSON.stringify({ desiredStage: state.desired, intervalMs: 50, serverTime: new Date().toISOString() }),
+          JSON.stringify({
+            desiredStage: state.desired,
+            intervalMs: state.replyIntervalMs,
+            serverTime: new Date().toISOString(),
+          }),
         );
       });
     }),
@@ -56,6 +61,7 @@ function fakeController(): {
     enrolls: 0,
     beats: [] as unknown[],
     desired: 'password' as NodeStage,
+    replyIntervalMs: 50,
   };
   return state;
 }
@@ -77,7 +83,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function agent(): Agent {
+function agent(options: Partial<ConstructorParameters<typeof Agent>[0]> = {}): Agent {
   return new Agent({
     controllerUrl: controller.url(),
     stateDir: join(root, 'state'),
@@ -89,6 +95,7 @@ function agent(): Agent {
     kongVersion: '3.9.1.0',
     labels: { env: 'test', 'team/gw': 'edge' },
     intervalMs: 50,
+    ...options,
   });
 }
 
@@ -144,5 +151,52 @@ describe('Agent', () => {
     await running.stop();
     expect(await readFile(join(root, 'kong.conf'), 'utf8')).toContain('pg_iam_auth = on');
     expect(JSON.stringify(controller.beats)).not.toContain(PASSWORD);
+  });
+
+  it('reports at once when its counters move, at most once a second, and otherwise at the keep-alive the reply sets', async () => {
+    controller.replyIntervalMs = 60_000; // the keep-alive: no heartbeat falls due during the test
+    let attempts = 0;
+    const counters = () => ({ ...ZERO_COUNTERS, attempts, established: attempts });
+    const running = agent({
+      counters: { snapshot: () => ({ rw: counters(), ro: null }) },
+      intervalMs: 60_000,
+      checkCountersMs: 10,
+      minReportIntervalMs: 300,
+    });
+    await running.start();
+    await eventually(() => controller.beats.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(controller.beats).toHaveLength(1); // idle: nothing until the keep-alive
+    const first = controller.beats[0] as HeartbeatBody;
+    expect(first.intervalMs).toBe(60_000);
+
+    const movedAtMs = Date.now();
+    attempts = 3;
+    await eventually(() => controller.beats.length === 2);
+    const moved = controller.beats[1] as HeartbeatBody;
+    expect(moved.counters.rw.attempts).toBe(3);
+    // Its counters still read the first heartbeat's totals at `countersSince`, just before they moved.
+    expect(Date.parse(moved.countersSince!)).toBeGreaterThanOrEqual(Date.parse(first.sentAt));
+    expect(Date.parse(moved.countersSince!)).toBeLessThanOrEqual(movedAtMs);
+
+    // They move again at once: held until a second (here 300 ms) after the last report, then sent with the total.
+    attempts = 5;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    attempts = 8;
+    await eventually(() => controller.beats.length === 3);
+    const third = controller.beats[2] as HeartbeatBody;
+    expect(Date.parse(third.sentAt) - Date.parse(moved.sentAt)).toBeGreaterThanOrEqual(300);
+    expect(third.counters.rw.attempts).toBe(8);
+    await running.stop();
+  });
+
+  it('announces a grown keep-alive with one more heartbeat at the old interval', async () => {
+    controller.replyIntervalMs = 60_000;
+    const running = agent({ intervalMs: 150 });
+    await running.start();
+    await eventually(() => controller.beats.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await running.stop();
+    expect(controller.beats.map((beat) => (beat as HeartbeatBody).intervalMs)).toEqual([150, 60_000]);
   });
 });

@@ -24,8 +24,12 @@ export interface AgentOptions {
   readonly kongVersion: string;
   readonly labels?: NodeLabels;
   readonly probeLogin?: (input: LoadInput) => Promise<void>;
-  /** Until the first reply says otherwise. Default 1000 ms. */
+  /** The keep-alive interval until the first reply says otherwise. Default 10,000 ms. */
   readonly intervalMs?: number;
+  /** How often the agent checks whether its connection counters moved. Default 250 ms. */
+  readonly checkCountersMs?: number;
+  /** A heartbeat for moved counters goes at most this often. Default 1000 ms (the budget's own resolution). */
+  readonly minReportIntervalMs?: number;
   /** A stage whose switch failed is not tried again before this (unless the desired stage changes). Default 60 s. */
   readonly retryFailedAfterMs?: number;
   readonly log?: (line: string) => void;
@@ -33,8 +37,15 @@ export interface AgentOptions {
   readonly onStep?: StageMachineOptions['onStep'];
 }
 
+/** The keep-alive when the controller has not said (its reply's `intervalMs` sets it). */
+export const DEFAULT_KEEP_ALIVE_MS = 10_000;
+
 /**
- * The agent: enroll once, then heartbeat every interval. Each reply names the stage the
+ * The agent: enroll once, then heartbeat — at once when its connection counters move (new
+ * logins, failures, throttles), at most once a second, and otherwise every keep-alive
+ * interval (the reply's `intervalMs`: 10 s by default, 1 s when the controller wants this
+ * node at 1 Hz). Counters stay totals; `countersSince` says when they last read the
+ * previous heartbeat's totals, so the controller places a burst in its own second. Each reply names the stage the
  * controller wants; when it differs from the file's, the stage machine applies it in the
  * background while heartbeats go on reporting its progress (`transition`).
  */
@@ -48,6 +59,14 @@ export class Agent {
   #seq = 0;
   #intervalMs: number;
   #timer: NodeJS.Timeout | undefined;
+  #checkTimer: NodeJS.Timeout | undefined;
+  #isBeating = false;
+  /** The counters of the last heartbeat sent (JSON), when it was sent, and the last check that still read them. */
+  #reportedCounters: string | undefined;
+  #lastSentMs = 0;
+  #unchangedAtMs = 0;
+  /** The interval the last heartbeat announced: when the reply grows it, one more beat at it announces the new one. */
+  #announcedIntervalMs: number | undefined;
   #isStopped = false;
   #tick: Promise<void> | undefined;
   #work: Promise<unknown> | undefined;
@@ -58,7 +77,7 @@ export class Agent {
     this.#client = new ControllerClient(options.controllerUrl);
     this.#stateDir = new StateDir(options.stateDir);
     this.#log = options.log ?? (() => undefined);
-    this.#intervalMs = options.intervalMs ?? 1_000;
+    this.#intervalMs = options.intervalMs ?? DEFAULT_KEEP_ALIVE_MS;
     this.machine = new StageMachine({
       stateDir: this.#stateDir,
       files: options.files,
@@ -96,12 +115,14 @@ export class Agent {
     );
     this.#log(`enrolled as node ${this.#identity.nodeId}`);
     this.#schedule(0);
+    this.#checkTimer = setInterval(() => this.#checkCounters(), this.options.checkCountersMs ?? 250);
   }
 
   /** Stops heartbeating and waits for a switch in progress to end (a switch is never abandoned half-way). */
   async stop(): Promise<void> {
     this.#isStopped = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#checkTimer);
     await this.#tick;
     await this.#work;
     await this.options.counters.close?.();
@@ -126,11 +147,36 @@ export class Agent {
 
   #schedule(delayMs: number): void {
     if (this.#isStopped) return;
-    this.#timer = setTimeout(() => {
-      this.#tick = this.beat()
-        .catch((error: unknown) => this.#log(`heartbeat failed: ${(error as Error).message}`))
-        .finally(() => this.#schedule(this.#intervalMs));
-    }, delayMs);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#beatNow(), delayMs);
+  }
+
+  #beatNow(): void {
+    if (this.#isStopped || this.#isBeating) return;
+    clearTimeout(this.#timer);
+    this.#isBeating = true;
+    this.#tick = this.beat()
+      .catch((error: unknown) => this.#log(`heartbeat failed: ${(error as Error).message}`))
+      .finally(() => {
+        this.#isBeating = false;
+        // A grown interval is announced by one more heartbeat at the one announced before, so the
+        // controller never counts the node stale against the shorter one.
+        const announced = this.#announcedIntervalMs ?? this.#intervalMs;
+        this.#schedule(Math.min(announced, this.#intervalMs));
+      });
+  }
+
+  /** Between heartbeats: counters that moved are reported at once, once a second at most. */
+  #checkCounters(): void {
+    if (this.#isStopped || this.#isBeating || this.#reportedCounters === undefined) return;
+    const nowMs = Date.now();
+    if (JSON.stringify(this.options.counters.snapshot()) === this.#reportedCounters) {
+      this.#unchangedAtMs = nowMs;
+      return;
+    }
+    const minGapMs = this.options.minReportIntervalMs ?? 1_000;
+    if (nowMs - this.#lastSentMs >= minGapMs) this.#beatNow();
+    else this.#schedule(minGapMs - (nowMs - this.#lastSentMs));
   }
 
   async #input(): Promise<LoadInput> {
@@ -148,17 +194,30 @@ export class Agent {
     }
     if (node.findings.some((f) => f.severity === 'error')) status = 'degraded';
     this.#seq += 1;
+    const counters = this.options.counters.snapshot();
+    const sentAtMs = Date.now();
+    // Checks since the last heartbeat still read its totals until #unchangedAtMs: what moved, moved after.
+    const countersSince =
+      this.#reportedCounters !== undefined && this.#unchangedAtMs > this.#lastSentMs && this.#unchangedAtMs < sentAtMs
+        ? new Date(this.#unchangedAtMs).toISOString()
+        : undefined;
+    const intervalMs = Math.min(Math.max(this.#intervalMs, 100), 600_000);
+    this.#reportedCounters = JSON.stringify(counters);
+    this.#lastSentMs = sentAtMs;
+    this.#unchangedAtMs = sentAtMs;
+    this.#announcedIntervalMs = intervalMs;
     return {
       bootId: this.#bootId,
       seq: this.#seq,
-      sentAt: new Date().toISOString(),
-      intervalMs: Math.min(Math.max(this.#intervalMs, 100), 600_000),
+      sentAt: new Date(sentAtMs).toISOString(),
+      ...(countersSince ? { countersSince } : {}),
+      intervalMs,
       agentVersion: AGENT_VERSION,
       kongVersion: this.options.kongVersion,
       role: node.role,
       status,
       ...(statusMessage ? { statusMessage: statusMessage.slice(0, 500) } : {}),
-      counters: this.options.counters.snapshot(),
+      counters,
       config: node.config,
       findings: node.findings,
       ...(this.options.labels ? { labels: this.options.labels } : {}),

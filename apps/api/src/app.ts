@@ -82,7 +82,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const isDebugLogged = logger.level === 'debug' || logger.level === 'trace';
   app.addHook('onResponse', (request, reply, next) => {
+    // Checked first: the object below would be built for every heartbeat only to be dropped.
+    if (!isDebugLogged) return next();
     request.log.debug(
       { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',

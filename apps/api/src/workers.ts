@@ -40,6 +40,8 @@ export function registerWorkers(app: FastifyInstance, services: Services): void 
     if (count > 0) app.log.info({ count }, 'expired sessions deleted');
   });
   const { loaded } = fleet;
+  // A heartbeat showing a second over a budget (or a throttle) evaluates at once (modules/alarms/alarm-nudge.ts).
+  fleet.alarmNudge.connect(() => app.leader.nudge('alarm-evaluation'));
   app.leader.run('alarm-evaluation', SECOND_MS, async () => {
     await loaded;
     await services.evaluateAlarms();

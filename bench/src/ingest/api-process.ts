@@ -48,20 +48,28 @@ async function waitUntilReady(origin: string, isAlive: () => boolean): Promise<v
  * child's environment and this process.
  */
 export async function startApiProcess(
-  options: { readonly dbPoolSize?: number | undefined; readonly cpuProfileDir?: string | undefined } = {},
+  options: {
+    readonly dbPoolSize?: number | undefined;
+    readonly cpuProfileDir?: string | undefined;
+    /** Another process's PostgreSQL (K processes share one): then no embedded one starts. */
+    readonly databaseUrl?: string | undefined;
+    /** The first admin's password when the database is shared (the first process set it). */
+    readonly adminPassword?: string | undefined;
+    readonly enrollmentToken?: string | undefined;
+  } = {},
 ): Promise<ApiProcess> {
   const root = await mkdtemp(join(tmpdir(), 'iamroll-bench-ingest-'));
   await chmod(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must enter it
   const logFile = join(root, 'api.log');
-  const adminPassword = randomBytes(18).toString('base64url');
-  const enrollmentToken = `bench-${randomBytes(24).toString('base64url')}`;
+  const adminPassword = options.adminPassword ?? randomBytes(18).toString('base64url');
+  const enrollmentToken = options.enrollmentToken ?? `bench-${randomBytes(24).toString('base64url')}`;
   // The profile is written when the API exits of its own accord (it does on SIGTERM).
   const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfileDir)] : [];
   const child = track(
     spawn(process.execPath, [...nodeArgs, IAMROLL_BIN, 'serve', '--host', '127.0.0.1', '--port', '0'], {
       env: {
         ...process.env,
-        DATABASE_URL: '',
+        DATABASE_URL: options.databaseUrl ?? '',
         IAMROLL_DATA_DIR: join(root, 'data'),
         IAMROLL_ADMIN_PASSWORD: adminPassword,
         IAMROLL_ENROLLMENT_TOKEN: enrollmentToken,

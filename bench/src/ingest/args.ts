@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
+import type { LoadProfile } from './open-loop';
 
 export interface IngestArgs {
   readonly isJson: boolean;
-  /** Simulated agents, each heartbeating at 1 Hz. */
+  /** `fleet`: 90 % idle at the keep-alive, 10 % storming at 1 Hz (rotating); `flat`: every agent at 1 Hz. */
+  readonly profile: LoadProfile;
+  /** Simulated agents. */
   readonly nodes: number;
+  /** API processes on one PostgreSQL; agent i talks to process i mod K. */
+  readonly processes: number;
+  /** Bearer for /metrics (`--metrics-token`, else IAMROLL_METRICS_TOKEN). */
+  readonly metricsToken: string | undefined;
   /** Measured seconds per run, after the warm-up. */
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
@@ -25,7 +32,7 @@ export interface IngestArgs {
 }
 
 const USAGE =
-  'usage: npm run bench -- ingest [--json] [--nodes N] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR]';
+  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR]';
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -44,7 +51,10 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     args: [...argv],
     options: {
       json: { type: 'boolean', default: false },
+      profile: { type: 'string' },
       nodes: { type: 'string' },
+      processes: { type: 'string' },
+      'metrics-token': { type: 'string' },
       'duration-s': { type: 'string' },
       'warmup-s': { type: 'string' },
       'find-max': { type: 'boolean', default: false },
@@ -58,9 +68,15 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     },
     strict: true,
   });
+  const profile = values.profile ?? 'fleet';
+  if (profile !== 'fleet' && profile !== 'flat')
+    throw new Error(`--profile must be fleet or flat, got "${profile}"\n${USAGE}`);
   return {
     isJson: values.json,
+    profile,
     nodes: positive('nodes', values.nodes, 2000),
+    processes: positive('processes', values.processes, 1),
+    metricsToken: values['metrics-token'] ?? (process.env.IAMROLL_METRICS_TOKEN || undefined),
     durationSeconds: positive('duration-s', values['duration-s'], 30),
     warmupSeconds: nonNegative('warmup-s', values['warmup-s'], 5),
     isFindingMax: values['find-max'],

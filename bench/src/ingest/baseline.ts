@@ -2,7 +2,7 @@ import type { IngestArgs } from './args';
 import { startBaselineProcess } from './baseline-process';
 import { runClosedLoop } from './closed-loop';
 import { startCpuSpan } from './cpu';
-import { BENCH_DATABASES } from './fleet';
+import { benchDatabases } from './fleet';
 import { createPool } from './http';
 import { round, roundOrNull } from './latency';
 import { SimulatedAgent, type DatabaseTarget } from './simulated-agent';
@@ -29,7 +29,7 @@ export async function measureBaseline(args: IngestArgs): Promise<BaselineFigures
   const server = await startBaselineProcess();
   const pool = createPool(server.origin, args.baselineConcurrency);
   try {
-    const agent = new SimulatedAgent(0, BENCH_DATABASES[0] as DatabaseTarget);
+    const agent = new SimulatedAgent(0, benchDatabases(1)[0] as DatabaseTarget);
     agent.enrolled({ nodeId: '00000000-0000-4000-8000-000000000000', credential: 'iamagent_baseline' });
     const nextRequest = () => ({ ...agent.nextHeartbeat(), path: '/' });
     const endCpuSpan = await startCpuSpan(server.pid);

@@ -57,8 +57,24 @@ async function machineBusySeconds(): Promise<number | null> {
   return busy / CLOCK_TICKS_PER_SECOND;
 }
 
-/** Measures a span: call the returned function at its end for cores used on average (1 = one core busy). */
-export async function startCpuSpan(rootPid: number): Promise<
+/** Several processes' trees summed (K API processes); null if any cannot be read. */
+async function treesCpuSeconds(rootPids: readonly number[]): Promise<TreeCpu | null> {
+  const trees = await Promise.all(rootPids.map((pid) => processTreeCpuSeconds(pid)));
+  if (trees.some((tree) => tree === null)) return null;
+  return trees.reduce<TreeCpu>(
+    (sum, tree) => ({
+      ownSeconds: sum.ownSeconds + (tree?.ownSeconds ?? 0),
+      treeSeconds: sum.treeSeconds + (tree?.treeSeconds ?? 0),
+    }),
+    { ownSeconds: 0, treeSeconds: 0 },
+  );
+}
+
+/**
+ * Measures a span: call the returned function at its end for cores used on average (1 = one core busy).
+ * With several API processes, their figures are summed.
+ */
+export async function startCpuSpan(rootPid: number | readonly number[]): Promise<
   () => Promise<{
     generatorCores: number;
     serverCores: number | null;
@@ -68,12 +84,13 @@ export async function startCpuSpan(rootPid: number): Promise<
 > {
   const startedMs = performance.now();
   const generatorStart = process.cpuUsage();
-  const serverStart = await processTreeCpuSeconds(rootPid);
+  const rootPids = typeof rootPid === 'number' ? [rootPid] : rootPid;
+  const serverStart = await treesCpuSeconds(rootPids);
   const machineStart = await machineBusySeconds();
   return async () => {
     const seconds = (performance.now() - startedMs) / 1000;
     const generator = process.cpuUsage(generatorStart);
-    const serverEnd = await processTreeCpuSeconds(rootPid);
+    const serverEnd = await treesCpuSeconds(rootPids);
     const machineEnd = await machineBusySeconds();
     return {
       generatorCores: (generator.user + generator.system) / 1e6 / seconds,

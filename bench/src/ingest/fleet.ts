@@ -1,27 +1,45 @@
 import type { Pool } from 'undici';
 import { postJson } from './http';
-import { SimulatedAgent, type DatabaseTarget, type Enrolled } from './simulated-agent';
+import { SimulatedAgent, type AgentOptions, type DatabaseTarget, type Enrolled } from './simulated-agent';
 
 /** Enrollments in flight at once: a rolling batch, so setup stays short without being a load test of its own. */
 const ENROLL_CONCURRENCY = 32;
 
-/** Two RDS instances the fleet's configs point at (registered in the API when it can). */
-export const BENCH_DATABASES: readonly (DatabaseTarget & { readonly identifier: string })[] = [
-  {
-    identifier: 'kong-orders',
-    host: 'kong-orders.cluster-c1bench.us-east-1.rds.amazonaws.com',
-    readerHost: 'kong-orders.cluster-ro-c1bench.us-east-1.rds.amazonaws.com',
-    port: 5432,
-    region: 'us-east-1',
-  },
-  {
-    identifier: 'kong-payments',
-    host: 'kong-payments.cluster-c1bench.eu-west-1.rds.amazonaws.com',
-    readerHost: 'kong-payments.cluster-ro-c1bench.eu-west-1.rds.amazonaws.com',
-    port: 5432,
-    region: 'eu-west-1',
-  },
-];
+export interface BenchDatabase extends DatabaseTarget {
+  readonly identifier: string;
+  /** IAM logins per second the API holds it to (the registered budget). */
+  readonly budgetPerSecond: number;
+}
+
+/** Nodes per bench database: a storm of 10 % of them stays well under a 200/s budget. */
+export const NODES_PER_DATABASE = 500;
+
+/** The RDS instances the fleet's configs point at (registered in the API when it can): one per 500 nodes, at least two. */
+export function benchDatabases(nodes: number): BenchDatabase[] {
+  const count = Math.max(2, Math.ceil(nodes / NODES_PER_DATABASE));
+  return Array.from({ length: count }, (_, i) => {
+    const region = i % 2 === 0 ? 'us-east-1' : 'eu-west-1';
+    const name = `kong-${String(i).padStart(3, '0')}`;
+    return {
+      identifier: name,
+      host: `${name}.cluster-c1bench.${region}.rds.amazonaws.com`,
+      readerHost: `${name}.cluster-ro-c1bench.${region}.rds.amazonaws.com`,
+      port: 5432,
+      region,
+      budgetPerSecond: 200,
+    };
+  });
+}
+
+/** The probe's own database: only the probe's IAM logins count against it, so its series and alarms are the probe's. */
+export const PROBE_DATABASE: BenchDatabase = {
+  identifier: 'kong-probe',
+  host: 'kong-probe.cluster-c1bench.us-east-1.rds.amazonaws.com',
+  readerHost: 'kong-probe.cluster-ro-c1bench.us-east-1.rds.amazonaws.com',
+  port: 5432,
+  region: 'us-east-1',
+  budgetPerSecond: 200,
+};
 
 /** A growing fleet: `grow(n)` creates and enrolls agents until there are n (find-max reuses earlier ones). */
 export class Fleet {
@@ -30,12 +48,16 @@ export class Fleet {
   constructor(
     private readonly pool: Pool,
     private readonly enrollmentToken: string,
+    private readonly databases: readonly DatabaseTarget[],
+    private readonly agentOptions: AgentOptions = {},
   ) {}
 
   async grow(size: number): Promise<void> {
     const start = this.agents.length;
     for (let i = start; i < size; i += 1)
-      this.agents.push(new SimulatedAgent(i, BENCH_DATABASES[i % BENCH_DATABASES.length] as DatabaseTarget));
+      this.agents.push(
+        new SimulatedAgent(i, this.databases[i % this.databases.length] as DatabaseTarget, this.agentOptions),
+      );
     let next = start;
     const worker = async () => {
       while (next < size) {
@@ -55,12 +77,12 @@ interface LoginResponse {
   readonly csrfToken: string | null;
 }
 
-/**
- * Signs in as the first admin and registers the bench databases. Returns how
- * many were registered: 0 when the API has no databases endpoint yet (the
- * configs then point at the same hosts, unregistered).
- */
-export async function registerDatabases(pool: Pool, adminPassword: string): Promise<number> {
+export interface AdminSession {
+  readonly headers: Record<string, string>;
+}
+
+/** Signs in as the first admin: the cookie and CSRF headers of its session. */
+export async function signIn(pool: Pool, adminPassword: string): Promise<AdminSession> {
   const login = await postJson<LoginResponse>(pool, '/api/v1/auth/login', {
     username: 'admin',
     password: adminPassword,
@@ -70,16 +92,33 @@ export async function registerDatabases(pool: Pool, adminPassword: string): Prom
     .map((c) => c.split(';')[0] ?? '')
     .filter((c) => c.includes('='))
     .join('; ');
-  const headers = { cookie, 'x-csrf-token': login.body.csrfToken ?? '' };
-  let registered = 0;
-  for (const { identifier, host, port, region } of BENCH_DATABASES) {
+  return { headers: { cookie, 'x-csrf-token': login.body.csrfToken ?? '' } };
+}
+
+/**
+ * Registers the bench databases. Returns the ids of those registered: empty when
+ * the API has no databases endpoint yet (the configs then point at the same
+ * hosts, unregistered).
+ */
+export async function registerDatabases(
+  pool: Pool,
+  session: AdminSession,
+  databases: readonly BenchDatabase[],
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const { identifier, host, port, region, budgetPerSecond } of databases) {
     try {
-      await postJson(pool, '/api/v1/databases', { identifier, host, port, region }, headers);
-      registered += 1;
+      const { body } = await postJson<{ id: string }>(
+        pool,
+        '/api/v1/databases',
+        { identifier, host, port, region, budgetPerSecond },
+        session.headers,
+      );
+      ids.set(identifier, body.id);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return registered;
+      if ((error as { statusCode?: number }).statusCode === 404) return ids;
       throw error;
     }
   }
-  return registered;
+  return ids;
 }

@@ -1,17 +1,22 @@
 import type { Pool } from 'undici';
+import type { AlarmProbe, ProbeFigures } from './alarm-probe';
 import type { ApiProcess } from './api-process';
 import type { IngestArgs } from './args';
 import { startCpuSpan } from './cpu';
 import type { Fleet } from './fleet';
 import { round, roundOrNull } from './latency';
+import { watchLoopDelay } from './loop-delay';
 import { runOpenLoop } from './open-loop';
 
 /** The latency a heartbeat may take and still count as "held" (find-max). */
 export const P99_LIMIT_MS = 100;
-export const INTERVAL_MS = 1000;
+/** Rate-lag samples of the probe, seconds apart. */
+const PROBE_EVERY_MS = 2_000;
 
 export interface FleetFigures {
   readonly nodes: number;
+  readonly profile: string;
+  readonly processes: number;
   /** 2xx answers per second in the measured window (offered: nodes per second). */
   readonly heartbeats_per_s: number;
   readonly p50_ms: number | null;
@@ -33,28 +38,47 @@ export interface FleetFigures {
    * then noisy.
    */
   readonly machine_cores: number | null;
+  /** The API's event-loop delay over the measured window (/metrics, every process): worst 10 s p99, longest. */
+  readonly api_loop_delay_p99_ms: number | null;
+  readonly api_loop_delay_max_ms: number | null;
+  /** With a probe (the main run): a login → the database's per-second series showing it. */
+  readonly rate_lag_p99_ms?: number | null;
+  readonly rate_lag_samples?: number;
+  /** With a probe: a storm's heartbeat → its critical alarm on the SSE stream (wall clock). */
+  readonly alarm_latency_ms?: number | null;
 }
 
 export const holds = (f: FleetFigures) =>
   f.p99_ms !== null && f.p99_ms < P99_LIMIT_MS && f.errors === 0 && f.non_2xx === 0 && f.skipped === 0;
 
 export async function measureFleet(
-  pool: Pool,
+  pools: readonly Pool[],
   fleet: Fleet,
-  api: ApiProcess,
+  apis: readonly ApiProcess[],
   args: IngestArgs,
   nodes: number,
+  probe?: AlarmProbe,
 ): Promise<FleetFigures> {
   await fleet.grow(nodes);
-  const endCpuSpan = await startCpuSpan(api.pid);
-  const result = await runOpenLoop(pool, fleet.agents.slice(0, nodes), {
-    warmupMs: args.warmupSeconds * 1000,
-    durationMs: args.durationSeconds * 1000,
-    intervalMs: INTERVAL_MS,
+  const warmupMs = args.warmupSeconds * 1000;
+  const durationMs = args.durationSeconds * 1000;
+  const endCpuSpan = await startCpuSpan(apis.map((api) => api.pid));
+  const loopDelay = watchLoopDelay(pools, args.metricsToken, warmupMs, durationMs);
+  const probed: Promise<ProbeFigures | undefined> = probe
+    ? new Promise((resolve) => setTimeout(resolve, warmupMs)).then(() => probe.measure(durationMs, PROBE_EVERY_MS))
+    : Promise.resolve(undefined);
+  const result = await runOpenLoop(pools, fleet.agents.slice(0, nodes), {
+    warmupMs,
+    durationMs,
+    profile: args.profile,
   });
   const cpu = await endCpuSpan();
+  const delay = await loopDelay;
+  const probeFigures = await probed;
   return {
     nodes,
+    profile: args.profile,
+    processes: apis.length,
     heartbeats_per_s: round(result.ok / args.durationSeconds, 1),
     p50_ms: roundOrNull(result.latency.quantile(0.5)),
     p99_ms: roundOrNull(result.latency.quantile(0.99)),
@@ -68,6 +92,15 @@ export async function measureFleet(
     server_cores: roundOrNull(cpu.serverCores),
     api_process_cores: roundOrNull(cpu.serverProcessCores),
     machine_cores: roundOrNull(cpu.machineCores),
+    api_loop_delay_p99_ms: delay ? round(delay.p99Ms) : null,
+    api_loop_delay_max_ms: delay ? round(delay.maxMs) : null,
+    ...(probeFigures
+      ? {
+          rate_lag_p99_ms: roundOrNull(probeFigures.rateLag.quantile(0.99)),
+          rate_lag_samples: probeFigures.rateLag.count,
+          alarm_latency_ms: roundOrNull(probeFigures.alarmLatencyMs),
+        }
+      : {}),
   };
 }
 
@@ -77,16 +110,16 @@ export async function measureFleet(
  * it is at most step/4 (two more runs), for a finer answer than the step.
  */
 export async function findMax(
-  pool: Pool,
+  pools: readonly Pool[],
   fleet: Fleet,
-  api: ApiProcess,
+  apis: readonly ApiProcess[],
   args: IngestArgs,
   known: FleetFigures,
   log: (line: string) => void,
 ) {
   const steps: FleetFigures[] = [];
   const run = async (nodes: number) => {
-    const figures = nodes === known.nodes ? known : await measureFleet(pool, fleet, api, args, nodes);
+    const figures = nodes === known.nodes ? known : await measureFleet(pools, fleet, apis, args, nodes);
     steps.push(figures);
     log(
       `find-max: ${nodes} nodes → ${figures.heartbeats_per_s} heartbeats/s, p99 ${figures.p99_ms} ms, errors ${figures.errors}, non-2xx ${figures.non_2xx}, skipped ${figures.skipped}`,

@@ -2,18 +2,48 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
 import { REQUEST_TIMEOUT_MS, timedPost } from './http';
 import { LatencyRecorder } from './latency';
-import type { SimulatedAgent } from './simulated-agent';
+import type { AgentActivity, SimulatedAgent } from './simulated-agent';
 
 export interface OpenLoopOptions {
   readonly warmupMs: number;
   readonly durationMs: number;
-  /** Heartbeat period per agent (the contract's intervalMs). */
-  readonly intervalMs: number;
+  /** Who sends in each second: `flat` every agent; `fleet` 10 % storming at 1 Hz (rotating), the rest at the keep-alive. */
+  readonly profile: LoadProfile;
+}
+
+export type LoadProfile = 'fleet' | 'flat';
+
+/** Fleet profile: the keep-alive interval of idle nodes, the share storming and how long a storm lasts before it moves on. */
+export const KEEP_ALIVE_MS = 10_000;
+export const STORM_SHARE = 0.1;
+export const STORM_ROTATE_S = 10;
+
+/**
+ * The agents sending in second `s`, in index order (agent i sends at offset i/N of the second), and whether each storms.
+ * Fleet: a contiguous block of STORM_SHARE × N agents storms (every second, counters moving), moving on every
+ * STORM_ROTATE_S; every other agent sends once per KEEP_ALIVE_MS, a tenth of them each second.
+ */
+export function sendsInSecond(
+  profile: LoadProfile,
+  nodes: number,
+  s: number,
+): { index: number; activity: AgentActivity }[] {
+  if (profile === 'flat') return Array.from({ length: nodes }, (_, index) => ({ index, activity: 'flat' as const }));
+  const stormCount = Math.round(nodes * STORM_SHARE);
+  const stormStart = (Math.floor(s / STORM_ROTATE_S) * stormCount) % nodes;
+  const keepAliveSeconds = KEEP_ALIVE_MS / 1000;
+  const sends: { index: number; activity: AgentActivity }[] = [];
+  for (let index = 0; index < nodes; index += 1) {
+    const isStorming = (index - stormStart + nodes) % nodes < stormCount;
+    if (isStorming) sends.push({ index, activity: 'storm' });
+    else if (index % keepAliveSeconds === s % keepAliveSeconds) sends.push({ index, activity: 'idle' });
+  }
+  return sends;
 }
 
 export interface OpenLoopResult {
   readonly nodes: number;
-  /** Heartbeats due in the measured window (nodes × duration / interval). */
+  /** Heartbeats due in the measured window. */
   readonly scheduled: number;
   readonly ok: number;
   readonly non2xx: number;
@@ -32,25 +62,24 @@ export interface OpenLoopResult {
 
 /** The scheduler's one timer: every tick sends everything that has become due. */
 const TICK_MS = 1;
+const SECOND_MS = 1000;
 
 /**
- * Open loop at a fixed rate: every agent heartbeats once per interval, the
- * fleet spread evenly across it (agent i at offset i/N of the interval). One
- * timer walks the single sequence of sends k = 0, 1, 2, … — send k is agent
- * k mod N, due at k × interval / N — so the generator costs the same with
- * 1,000 agents as with 10,000 (no timer per agent). Sends go out whatever
- * the server's latency, so a slow server meets its real offered load.
+ * Open loop: second by second, the agents the profile names send, spread evenly
+ * across the second (agent i at offset i/N). One timer walks the sends due, so
+ * the generator costs the same with 1,000 agents as with 10,000 (no timer per
+ * agent). Sends go out whatever the server's latency, so a slow server meets
+ * its real offered load.
  */
 export async function runOpenLoop(
-  pool: Pool,
+  pools: readonly Pool[],
   agents: readonly SimulatedAgent[],
   options: OpenLoopOptions,
 ): Promise<OpenLoopResult> {
   const nodes = agents.length;
-  const spacingMs = options.intervalMs / nodes;
   const windowStartMs = options.warmupMs;
   const endMs = options.warmupMs + options.durationMs;
-  const totalSends = Math.round((endMs / options.intervalMs) * nodes);
+  const seconds = Math.ceil(endMs / SECOND_MS);
   const latency = new LatencyRecorder();
   const schedulerLag = new LatencyRecorder();
   const statuses: Record<number, number> = {};
@@ -58,13 +87,13 @@ export async function runOpenLoop(
   let non2xx = 0;
   let errors = 0;
   let skipped = 0;
+  let scheduled = 0;
   let inFlight = 0;
-  let next = 0;
 
   const startMs = performance.now();
-  const send = (k: number, dueMs: number, nowMs: number) => {
-    const agent = agents[k % nodes] as SimulatedAgent;
+  const send = (pool: Pool, agent: SimulatedAgent, activity: AgentActivity, dueMs: number, nowMs: number) => {
     const isCounted = dueMs >= windowStartMs;
+    if (isCounted) scheduled += 1;
     if (agent.isInFlight) {
       if (isCounted) skipped += 1;
       return;
@@ -72,7 +101,7 @@ export async function runOpenLoop(
     if (isCounted) schedulerLag.record(nowMs - startMs - dueMs);
     agent.isInFlight = true;
     inFlight += 1;
-    void timedPost(pool, agent.nextHeartbeat()).then(({ statusCode, latencyMs }) => {
+    void timedPost(pool, agent.nextHeartbeat(activity)).then(({ statusCode, latencyMs }) => {
       agent.isInFlight = false;
       inFlight -= 1;
       if (!isCounted) return;
@@ -90,14 +119,33 @@ export async function runOpenLoop(
   };
 
   await new Promise<void>((resolve) => {
+    let second = 0;
+    let due = sendsInSecond(options.profile, nodes, second);
+    let next = 0;
     const tick = () => {
       const nowMs = performance.now();
       const elapsedMs = nowMs - startMs;
-      while (next < totalSends && next * spacingMs <= elapsedMs) {
-        send(next, next * spacingMs, nowMs);
+      while (second < seconds) {
+        const item = due[next];
+        if (item === undefined) {
+          second += 1;
+          next = 0;
+          if (second < seconds) due = sendsInSecond(options.profile, nodes, second);
+          continue;
+        }
+        const dueMs = second * SECOND_MS + (item.index * SECOND_MS) / nodes;
+        if (dueMs > elapsedMs) break;
+        // K API processes: agent i talks to process i mod K (as a load balancer spreads them).
+        send(
+          pools[item.index % pools.length] as Pool,
+          agents[item.index] as SimulatedAgent,
+          item.activity,
+          dueMs,
+          nowMs,
+        );
         next += 1;
       }
-      if (next >= totalSends) resolve();
+      if (second >= seconds) resolve();
       else setTimeout(tick, TICK_MS);
     };
     tick();
@@ -109,7 +157,7 @@ export async function runOpenLoop(
 
   return {
     nodes,
-    scheduled: Math.round((options.durationMs / options.intervalMs) * nodes),
+    scheduled,
     ok,
     non2xx,
     errors,

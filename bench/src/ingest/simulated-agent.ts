@@ -11,6 +11,18 @@ export interface DatabaseTarget {
   readonly region: string;
 }
 
+/** What a heartbeat's counters do: `flat` today's steady pool; `storm` reconnecting (1–3 new logins a second); `idle` nothing new. */
+export type AgentActivity = 'flat' | 'storm' | 'idle';
+
+export interface AgentOptions {
+  /** The interval the body announces: 1000 (flat), the keep-alive (10,000) under the fleet profile. */
+  readonly intervalMs?: number;
+  /** Connections authenticate with IAM (the probe: counts against the database's budget). */
+  readonly isIam?: boolean;
+  /** Instead of `kong-bench-<index>` (the probe's own name). */
+  readonly hostname?: string;
+}
+
 export interface Enrolled {
   readonly nodeId: string;
   readonly credential: string;
@@ -79,8 +91,8 @@ export class SimulatedAgent {
   private headers: Record<string, string> = {};
   isInFlight = false;
 
-  constructor(index: number, database: DatabaseTarget) {
-    this.hostname = `kong-bench-${String(index).padStart(5, '0')}`;
+  constructor(index: number, database: DatabaseTarget, options: AgentOptions = {}) {
+    this.hostname = options.hostname ?? `kong-bench-${String(index).padStart(5, '0')}`;
     this.role = index % 10 === 0 ? 'control_plane' : 'traditional';
     const hasReplica = index % 3 === 0;
     this.ro = hasReplica ? newCounters() : null;
@@ -89,7 +101,7 @@ export class SimulatedAgent {
       port: database.port,
       database: 'kong',
       user: 'kong',
-      iam: false,
+      iam: options.isIam ?? false,
       ssl: true,
       sslVerify: true,
       region: database.region,
@@ -102,7 +114,7 @@ export class SimulatedAgent {
       ro: hasReplica ? endpoint(database.readerHost) : null,
     };
     const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    this.middleJson = `,"intervalMs":1000,"agentVersion":"${AGENT_VERSION}","kongVersion":"${KONG_VERSION}","role":"${this.role}"`;
+    this.middleJson = `,"intervalMs":${options.intervalMs ?? 1000},"agentVersion":"${AGENT_VERSION}","kongVersion":"${KONG_VERSION}","role":"${this.role}"`;
     this.tailJson = `,"config":${JSON.stringify({ hash, ...body })},"findings":[]}`;
   }
 
@@ -119,13 +131,34 @@ export class SimulatedAgent {
     return this.path !== '';
   }
 
-  /** The next heartbeat (advances counters and seq). */
-  nextHeartbeat(): PreparedRequest {
-    const hasFailed = advance(this.rw);
-    const hasReadFailed = this.ro ? advance(this.ro) : false;
+  /** `n` new read-write connections at once, all established (the probe's logins). */
+  login(n: number): void {
+    this.rw.attempts += n;
+    this.rw.established += n;
+  }
+
+  /**
+   * The next heartbeat (advances counters as `activity` says, and seq). A storming agent
+   * checks its counters every second and reports at once when they moved, so its heartbeat
+   * says they moved within the last second (`countersSince`); `countersSinceMs` sets it.
+   */
+  nextHeartbeat(activity: AgentActivity = 'flat', countersSinceMs?: number): PreparedRequest {
+    const nowMs = Date.now();
+    let hasFailed = false;
+    let hasReadFailed = false;
+    if (activity === 'flat') {
+      hasFailed = advance(this.rw);
+      hasReadFailed = this.ro ? advance(this.ro) : false;
+    } else if (activity === 'storm') {
+      const opened = 1 + Math.floor(Math.random() * 3);
+      this.rw.attempts += opened;
+      this.rw.established += opened;
+    }
     const status = hasFailed || hasReadFailed ? 'degraded' : 'ok';
     const counters = `{"rw":${countersJson(this.rw)},"ro":${this.ro ? countersJson(this.ro) : 'null'}}`;
-    const body = `{"bootId":"${this.bootId}","seq":${this.seq},"sentAt":"${new Date().toISOString()}"${this.middleJson},"status":"${status}","counters":${counters}${this.tailJson}`;
+    const sinceMs = countersSinceMs ?? (activity === 'storm' ? nowMs - 1000 : undefined);
+    const since = sinceMs === undefined ? '' : `,"countersSince":"${new Date(sinceMs).toISOString()}"`;
+    const body = `{"bootId":"${this.bootId}","seq":${this.seq},"sentAt":"${new Date(nowMs).toISOString()}"${since}${this.middleJson},"status":"${status}","counters":${counters}${this.tailJson}`;
     this.seq += 1;
     return { path: this.path, headers: this.headers, body };
   }

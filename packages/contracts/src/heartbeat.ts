@@ -152,7 +152,18 @@ export const HeartbeatBody = Type.Object(
     seq: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
     /** The agent's clock: used for durations between two heartbeats of one boot. */
     sentAt: Timestamp,
-    /** The agent's heartbeat interval: three missed ones make the node stale. */
+    /**
+     * Optional, the agent's clock: its counters still read the totals of its previous heartbeat at
+     * this time (its last check before they moved), so what changed since happened in
+     * [countersSince, sentAt). An agent that reports at once when its counters move, after a quiet
+     * keep-alive interval, sends it, so the controller's per-second series places a burst in its own
+     * second instead of spreading it over the whole interval. Absent: since the previous heartbeat.
+     */
+    countersSince: Type.Optional(Timestamp),
+    /**
+     * The agent's heartbeat interval: the longest it stays silent (its keep-alive when idle); three
+     * missed ones make the node stale.
+     */
     intervalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
     agentVersion: Type.String({ minLength: 1, maxLength: 64 }),
     kongVersion: Type.String({ minLength: 1, maxLength: 64 }),

@@ -17,6 +17,17 @@ export interface LeaderWorker {
   readonly fn: (signal: AbortSignal) => Promise<void>;
 }
 
+interface WorkerRun {
+  timer?: NodeJS.Timeout;
+  current?: Promise<void>;
+  /** A nudge came while a run was in flight: run again as soon as it ends. */
+  isNudged?: boolean;
+  /** A run is about to start (setImmediate): a nudge now is already served by it. */
+  isStarting?: boolean;
+  /** Runs now (cancelling the timer), unless one is in flight. */
+  runNow?: () => void;
+}
+
 interface LeaderEvents {
   acquired: [];
   lost: [];
@@ -40,7 +51,7 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
   #timer: NodeJS.Timeout | undefined;
   #abort = new AbortController();
   readonly #workers: LeaderWorker[] = [];
-  readonly #running = new Map<string, { timer?: NodeJS.Timeout; current?: Promise<void> }>();
+  readonly #running = new Map<string, WorkerRun>();
 
   constructor(
     private readonly connectionString: string,
@@ -61,6 +72,18 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
     const worker = { name, intervalMs, fn };
     this.#workers.push(worker);
     if (this.#isLeader) this.#startWorker(worker);
+  }
+
+  /**
+   * Runs a worker now instead of at its next interval (alarm evaluation when a heartbeat
+   * shows a second over a budget). Debounced: nudges during a run make one more run right
+   * after it, never overlapping runs; on a follower (or before the worker started) nothing.
+   */
+  nudge(name: string): void {
+    const run = this.#running.get(name);
+    if (!run) return;
+    if (run.current) run.isNudged = true;
+    else if (!run.isStarting) run.runNow?.();
   }
 
   /** Resolves after the first attempt, so a lone process leads by the time the app is ready. */
@@ -152,16 +175,25 @@ export class LeaderElection extends EventEmitter<LeaderEvents> {
 
   #startWorker(worker: LeaderWorker): void {
     const signal = this.#abort.signal;
-    const state: { timer?: NodeJS.Timeout; current?: Promise<void> } = {};
+    const state: WorkerRun = {};
     this.#running.set(worker.name, state);
     const runOnce = async (): Promise<void> => {
       if (signal.aborted) return;
+      clearTimeout(state.timer);
+      state.isNudged = false;
+      state.isStarting = false;
       state.current = worker
         .fn(signal)
         .catch((error: unknown) => this.log.error({ err: error, worker: worker.name }, 'leader worker failed'));
       await state.current;
-      if (!signal.aborted) state.timer = setTimeout(() => void runOnce(), worker.intervalMs).unref();
+      state.current = undefined;
+      if (signal.aborted) return;
+      if (state.isNudged) {
+        state.isStarting = true;
+        setImmediate(() => void runOnce());
+      } else state.timer = setTimeout(() => void runOnce(), worker.intervalMs).unref();
     };
+    state.runNow = () => void runOnce();
     void runOnce();
   }
 }

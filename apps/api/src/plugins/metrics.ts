@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import fp from 'fastify-plugin';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isSameSecret } from '../modules/auth/secrets';
+import { registerEventLoopDelay } from './event-loop-delay';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,13 +53,23 @@ export default fp<MetricsOptions>(
       registers: [registry],
     });
     app.decorate('metrics', registry);
+    const eventLoopDelay = registerEventLoopDelay(registry);
+    app.addHook('onClose', (_instance, next) => {
+      eventLoopDelay.stop();
+      next();
+    });
 
+    // One child per label set, looked up by a string: observe() with a label object hashes it on every request.
+    const byLabels = new Map<string, ReturnType<typeof requestSeconds.labels>>();
     app.addHook('onResponse', (request, reply, next) => {
       const route = request.routeOptions.url ?? 'unmatched';
-      requestSeconds.observe(
-        { method: request.method, route, status_code: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
+      const key = `${request.method} ${reply.statusCode} ${route}`;
+      let child = byLabels.get(key);
+      if (!child) {
+        child = requestSeconds.labels(request.method, route, String(reply.statusCode));
+        byLabels.set(key, child);
+      }
+      child.observe(reply.elapsedTime / 1000);
       next();
     });
 

@@ -26,6 +26,11 @@ export interface CounterSnapshot {
   readonly seq: number;
   /** The agent's clock: good for durations between two snapshots of one boot, not for placement. */
   readonly sentAtMs: number;
+  /**
+   * The agent's clock: the counters still read the previous snapshot's totals then, so the
+   * delta happened in [countersSinceMs, sentAtMs). Undefined: since the previous snapshot.
+   */
+  readonly countersSinceMs?: number | undefined;
   /** The controller's clock when it arrived (set by boundSentAt): what orders boots when clocks lie. */
   readonly receivedAtMs?: number;
   /** Its sentAt ran too far ahead and was clamped: the agent's clock cannot order its boots. */
@@ -125,7 +130,8 @@ export const LATE_HEARTBEAT_LIMIT_MS = 30_000;
 export function boundSentAt(snapshot: CounterSnapshot, receivedAtMs: number): CounterSnapshot {
   const latestMs = receivedAtMs + MAX_CLOCK_AHEAD_MS;
   if (Number.isFinite(snapshot.sentAtMs) && snapshot.sentAtMs <= latestMs) return { ...snapshot, receivedAtMs };
-  return { ...snapshot, sentAtMs: latestMs, receivedAtMs, isSentAtClamped: true };
+  // A clock that far ahead cannot place a burst either: spread it over the gap instead.
+  return { ...snapshot, sentAtMs: latestMs, countersSinceMs: undefined, receivedAtMs, isSentAtClamped: true };
 }
 
 /** True when the agent's clock runs further ahead of the controller's than it may. */
@@ -142,7 +148,12 @@ function isNewBoot(previous: CounterSnapshot, current: CounterSnapshot): boolean
 }
 
 function elapsedBetween(previous: CounterSnapshot, current: CounterSnapshot): number {
-  const elapsedMs = current.sentAtMs - previous.sentAtMs;
+  const since = current.countersSinceMs;
+  const fromMs =
+    since !== undefined && Number.isFinite(since) && since > previous.sentAtMs && since < current.sentAtMs
+      ? since
+      : previous.sentAtMs;
+  const elapsedMs = current.sentAtMs - fromMs;
   return elapsedMs > 0 && Number.isFinite(elapsedMs) ? elapsedMs : 0;
 }
 

@@ -31,6 +31,21 @@ describe('FleetRates', () => {
     expect(fleet.database('db-1')?.iamAttempts.countAt(T0)).toBe(15);
   });
 
+  it('places a burst reported after a quiet keep-alive interval in the seconds after countersSince, not over the interval', () => {
+    const fleet = fleetWithNode();
+    fleet.ingestHeartbeat('kong-1', snapshot(1, { attempts: 10 }, { sentAtMs: T0_MS }), T0_MS);
+    // Quiet for 9 s, then 400 logins in the last half second: reported at once.
+    const burst = { ...snapshot(2, { attempts: 410 }, { sentAtMs: T0_MS + 9_900 }), countersSinceMs: T0_MS + 9_400 };
+    fleet.ingestHeartbeat('kong-1', burst, T0_MS + 9_900);
+    expect(fleet.database('db-1')?.iamAttempts.countAt(T0 + 9)).toBe(400);
+    expect(fleet.database('db-1')?.iamAttempts.sumSeconds(T0, T0 + 8)).toBe(0);
+    // Without it, the same delta spreads over the 9.9 s since the previous heartbeat.
+    const spread = fleetWithNode();
+    spread.ingestHeartbeat('kong-1', snapshot(1, { attempts: 10 }, { sentAtMs: T0_MS }), T0_MS);
+    spread.ingestHeartbeat('kong-1', snapshot(2, { attempts: 410 }, { sentAtMs: T0_MS + 9_900 }), T0_MS + 9_900);
+    expect(spread.database('db-1')?.iamAttempts.countAt(T0 + 9)).toBeLessThan(100);
+  });
+
   it('does not count a duplicate heartbeat twice', () => {
     const fleet = fleetWithNode();
     fleet.ingestHeartbeat('kong-1', snapshot(1, { attempts: 10 }), T0_MS);

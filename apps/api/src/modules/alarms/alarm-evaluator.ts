@@ -20,6 +20,7 @@ import { toAlarmView } from './alarm-view';
 import { holdDuringStartup } from './startup-hold';
 import type { AlarmsRepository } from './alarms-repository';
 import { isUniqueViolation } from '../../db/prisma-client';
+import { forEachYielding } from '../../yield';
 
 export interface AlarmEvaluatorDeps {
   readonly prisma: PrismaClient;
@@ -65,9 +66,13 @@ export function createAlarmEvaluator({
   let passes = 0;
 
   /** Also collects the nodes this process has not heard from since it started, and every node's interval. */
-  function nodeInputs(now: number, unheard: Map<string, number>, intervals: Map<string, number>): NodeAlarmInput[] {
+  async function nodeInputs(
+    now: number,
+    unheard: Map<string, number>,
+    intervals: Map<string, number>,
+  ): Promise<NodeAlarmInput[]> {
     const inputs: NodeAlarmInput[] = [];
-    for (const entry of registry.all()) {
+    await forEachYielding([...registry.all()], (entry) => {
       const figures = nodeFigures(fleet, entry.id, now);
       // The persisted last_seen_at covers nodes this process has not heard since it started.
       const lastHeartbeatAtMs = Math.max(figures?.lastHeartbeatAtMs ?? 0, entry.lastSeenMs ?? 0) || undefined;
@@ -84,7 +89,7 @@ export function createAlarmEvaluator({
         authFailuresInWindow: figures?.authFailuresInWindow ?? NO_FAILURES,
         lastAuthFailureAtMs: figures?.lastAuthFailureAtMs,
       });
-    }
+    });
     return inputs;
   }
 
@@ -198,7 +203,8 @@ export function createAlarmEvaluator({
     }));
     const unheardNodes = new Map<string, number>();
     const intervals = new Map<string, number>();
-    const desired = evaluateAlarms({ databases, nodes: nodeInputs(now, unheardNodes, intervals), openAlarmKeys }, now);
+    const nodes = await nodeInputs(now, unheardNodes, intervals);
+    const desired = evaluateAlarms({ databases, nodes, openAlarmKeys }, now);
     const diff = diffAlarms(desired, openAlarmKeys);
     const { toKeep } = diff;
     const held = holdDuringStartup(diff, { nowMs: now, startedAtMs, unheardNodes });

@@ -87,4 +87,28 @@ describe('AgentCredentialCache', () => {
     await vi.advanceTimersByTimeAsync(1_100);
     expect(source.calls.touched).toHaveLength(1);
   });
+
+  it('keeps the credential of an agent that heartbeats every 10 s fresh, so it never waits for a lookup', async () => {
+    const valid = new Set(['idle', 'busy']);
+    const source = fakeSource(valid);
+    const cache = new AgentCredentialCache(source, () => nowMs, 5_000);
+    await cache.find('idle');
+    await cache.find('busy');
+    for (let second = 1; second <= 30; second++) {
+      nowMs += 1_000;
+      await cache.find('busy'); // another agent's heartbeats drive the sweeps
+      if (second % 10 === 0) expect(await cache.find('idle')).not.toBeNull();
+      await vi.advanceTimersByTimeAsync(200);
+    }
+    expect(source.calls.one).toBe(2); // only the first lookups
+    expect(source.calls.many.flat()).toContain('idle');
+
+    valid.delete('idle'); // revoked: refused within about a TTL even though it is idle
+    for (let second = 1; second <= 6; second++) {
+      nowMs += 1_000;
+      await cache.find('busy');
+      await vi.advanceTimersByTimeAsync(200);
+    }
+    expect(await cache.find('idle')).toBeNull();
+  });
 });

@@ -16,6 +16,12 @@ export function isTouchDue(lastUsedAt: Date | null, nowMs: number): boolean {
   return !lastUsedAt || nowMs - lastUsedAt.getTime() > TOUCH_INTERVAL_MS;
 }
 const TOUCH_BATCH_MS = 1_000;
+/**
+ * Entries used within this long are rechecked every TTL whether they are used or not: an
+ * idle node heartbeats every 10 s keep-alive, past twice the TTL, and would otherwise wait
+ * for a lookup of its own on every heartbeat. Unused this long, an entry is dropped.
+ */
+const IDLE_EVICT_MS = 60_000;
 const MAX_ENTRIES = 100_000;
 
 type Source = Pick<CredentialsRepository, 'findAgentCredential' | 'findAgentCredentials' | 'touchAgentCredentials'>;
@@ -23,6 +29,7 @@ type Source = Pick<CredentialsRepository, 'findAgentCredential' | 'findAgentCred
 interface Entry {
   row: AgentCredentialRow;
   checkedAtMs: number;
+  usedAtMs: number;
 }
 
 /**
@@ -42,6 +49,7 @@ export class AgentCredentialCache {
   readonly #forgottenNodes = new Set<string>();
   #recheckTimer: NodeJS.Timeout | undefined;
   #touchTimer: NodeJS.Timeout | undefined;
+  #sweptAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly source: Source,
@@ -51,6 +59,7 @@ export class AgentCredentialCache {
 
   async find(tokenHash: string): Promise<AgentCredentialRow | null> {
     const now = this.nowMs();
+    if (now - this.#sweptAtMs >= this.ttlMs) this.sweep(now);
     const entry = this.#entries.get(tokenHash);
     if (entry) {
       const ageMs = now - entry.checkedAtMs;
@@ -63,7 +72,7 @@ export class AgentCredentialCache {
     const row = await this.source.findAgentCredential(tokenHash);
     if (!row || this.#forgottenNodes.has(row.nodeId)) return null;
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-    const fresh = { row, checkedAtMs: this.nowMs() };
+    const fresh = { row, checkedAtMs: this.nowMs(), usedAtMs: this.nowMs() };
     this.#entries.set(tokenHash, fresh);
     return this.#used(fresh);
   }
@@ -81,9 +90,26 @@ export class AgentCredentialCache {
     }
   }
 
+  /**
+   * Once a TTL (run by `find`, no timer): every entry used lately and checked half a TTL
+   * ago or more joins one batched recheck, so credentials of agents that heartbeat less
+   * often than twice the TTL stay fresh, and a revoked one is still refused within about
+   * a TTL. Entries unused for a minute are dropped.
+   */
+  sweep(now = this.nowMs()): void {
+    this.#sweptAtMs = now;
+    for (const [tokenHash, entry] of this.#entries) {
+      if (now - entry.usedAtMs > IDLE_EVICT_MS) this.#entries.delete(tokenHash);
+      else if (now - entry.checkedAtMs >= this.ttlMs / 2) this.#toRecheck.add(tokenHash);
+    }
+    if (this.#toRecheck.size > 0 && !this.#recheckTimer)
+      this.#recheckTimer = setTimeout(() => void this.#recheck(), RECHECK_BATCH_MS).unref();
+  }
+
   #used(entry: Entry): AgentCredentialRow {
     const { row } = entry;
     const now = this.nowMs();
+    entry.usedAtMs = now;
     if (isTouchDue(row.lastUsedAt, now)) {
       entry.row = { ...row, lastUsedAt: new Date(now) };
       this.#toTouch.add(row.credentialId);

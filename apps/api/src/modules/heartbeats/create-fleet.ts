@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { BackgroundLoops } from '../../background-loops';
 import type { EventBus } from '../../plugins/event-bus';
 import type { AuditRepository } from '../audit/audit-repository';
+import { AlarmNudge } from '../alarms/alarm-nudge';
 import { DatabaseDirectory } from '../databases/database-directory';
 import type { DatabasesRepository } from '../databases/databases-repository';
 import { NodeRegistry } from '../nodes/node-registry';
@@ -12,7 +13,9 @@ import { createReportBatchWriter } from '../nodes/write-report-batch';
 import { createRatesMemory } from '../rates/rates-memory';
 import { registerFleetMetrics } from './fleet-metrics';
 import { FleetReplication } from './fleet-replication';
+import type { HeartbeatRecord } from './heartbeat-record';
 import { createHeartbeatService } from './heartbeat-service';
+import { createReplyInterval } from './reply-interval';
 
 const DATABASES_CHANGED = 'databases';
 /** Signal `node-decommissioned:<id>`: the other processes drop the node too. */
@@ -67,6 +70,9 @@ export function createFleet({
   });
   const sync = new NodeSync(registry, repositories.nodeStates, writeReportBatch, log);
   const loops = new BackgroundLoops(log);
+  const alarmNudge = new AlarmNudge(memory.fleet, directory);
+  // [nodeId, receivedAtMs, …, rwDatabaseId (6), …, roDatabaseId (8), …]: see heartbeat-record.ts.
+  const observe = (record: HeartbeatRecord) => alarmNudge.observe([record[6], record[8]], record[1]);
   const reloadDirectory = () =>
     directory.refresh().catch((error: unknown) => log.warn({ err: error }, 'reloading databases failed'));
   const dropNode = (nodeId: string) => {
@@ -78,20 +84,28 @@ export function createFleet({
     pool,
     databaseUrl,
     log,
-    (records) => heartbeats.applyForwarded(records),
+    async (records) => {
+      await heartbeats.applyForwarded(records);
+      for (const record of records) observe(record);
+    },
     (kind) => {
       if (kind === DATABASES_CHANGED) void reloadDirectory();
       else if (kind.startsWith(NODE_DECOMMISSIONED)) dropNode(kind.slice(NODE_DECOMMISSIONED.length));
     },
   );
+  const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, registry, nowMs });
   const heartbeats = createHeartbeatService({
     registry,
     directory,
     fleet: memory.fleet,
-    forward: (record) => replication.enqueue(record),
+    replyIntervalMs: (nodeId, routes) => replyInterval.intervalFor(nodeId, routes),
+    forward: (record) => {
+      replication.enqueue(record);
+      observe(record);
+    },
     nowMs,
   });
-  registerFleetMetrics(metrics, registry, replication);
+  registerFleetMetrics(metrics, registry, replication, alarmNudge);
 
   let markLoaded: () => void = () => undefined;
   let failLoading: (error: Error) => void = () => undefined;
@@ -108,6 +122,9 @@ export function createFleet({
     sync,
     replication,
     heartbeats,
+    alarmNudge,
+    /** The reply's intervalMs; the rollout reconciler feeds `useHotNodes`. */
+    replyInterval,
     loops,
     loaded,
     /** Before any heartbeat is served: databases, then nodes (seeding rates), then listening and the loops. */

@@ -1,9 +1,15 @@
 import { Gauge, type Registry } from 'prom-client';
+import type { AlarmNudge } from '../alarms/alarm-nudge';
 import type { NodeRegistry } from '../nodes/node-registry';
 import type { FleetReplication } from './fleet-replication';
 
 /** What an operator checks when rates look wrong across processes. */
-export function registerFleetMetrics(metrics: Registry, registry: NodeRegistry, replication: FleetReplication): void {
+export function registerFleetMetrics(
+  metrics: Registry,
+  registry: NodeRegistry,
+  replication: FleetReplication,
+  nudge: AlarmNudge,
+): void {
   new Gauge({
     name: 'iamroll_fleet_nodes',
     help: 'Nodes held in memory by this process.',
@@ -20,6 +26,14 @@ export function registerFleetMetrics(metrics: Registry, registry: NodeRegistry, 
     collect() {
       this.set({ direction: 'sent' }, replication.counts.sent);
       this.set({ direction: 'received' }, replication.counts.received);
+    },
+  });
+  new Gauge({
+    name: 'iamroll_alarm_nudges',
+    help: 'Heartbeats (own or forwarded) that asked for an alarm evaluation at once: a second over a budget or a throttle, since start.',
+    registers: [metrics],
+    collect() {
+      this.set(nudge.count);
     },
   });
 }

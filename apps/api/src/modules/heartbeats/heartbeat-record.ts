@@ -4,7 +4,7 @@ import { ZERO_KIND_COUNTERS, type CounterSnapshot, type KindCounters, type NodeR
 /**
  * One heartbeat as API processes forward it to each other (a JSON array, ~250 bytes):
  * [nodeId, receivedAtMs, bootId, seq, sentAtMs, intervalMs, rwDatabaseId, rwIsIam,
- *  roDatabaseId, roIsIam, rwCounters, roCounters]; counters as
+ *  roDatabaseId, roIsIam, rwCounters, roCounters, countersSinceMs?]; counters as
  * [attempts, established, invalidToken, notAuthorized, throttled, other].
  */
 export type HeartbeatRecord = [
@@ -20,6 +20,7 @@ export type HeartbeatRecord = [
   roIsIam: 0 | 1,
   rw: CounterTuple,
   ro: CounterTuple | null,
+  countersSinceMs?: number,
 ];
 
 type CounterTuple = [number, number, number, number, number, number];
@@ -47,6 +48,7 @@ export function snapshotOf(body: HeartbeatBody): CounterSnapshot {
     bootId: body.bootId,
     seq: body.seq,
     sentAtMs: Date.parse(body.sentAt),
+    ...(body.countersSince === undefined ? {} : { countersSinceMs: Date.parse(body.countersSince) }),
     rw: body.counters.rw,
     ro: body.counters.ro ?? ZERO_KIND_COUNTERS,
   };
@@ -59,7 +61,7 @@ export function encodeRecord(
   body: HeartbeatBody,
   routes: NodeRoutes,
 ): HeartbeatRecord {
-  return [
+  const record: HeartbeatRecord = [
     nodeId,
     receivedAtMs,
     snapshot.bootId,
@@ -73,6 +75,8 @@ export function encodeRecord(
     tupleOf(body.counters.rw),
     body.counters.ro ? tupleOf(body.counters.ro) : null,
   ];
+  if (snapshot.countersSinceMs !== undefined) record.push(snapshot.countersSinceMs);
+  return record;
 }
 
 export function decodeRecord(record: HeartbeatRecord): {
@@ -94,11 +98,19 @@ export function decodeRecord(record: HeartbeatRecord): {
     roIsIam,
     rw,
     ro,
+    countersSinceMs,
   ] = record;
   return {
     nodeId,
     receivedAtMs,
-    snapshot: { bootId, seq, sentAtMs, rw: countersOf(rw), ro: countersOf(ro) },
+    snapshot: {
+      bootId,
+      seq,
+      sentAtMs,
+      ...(typeof countersSinceMs === 'number' ? { countersSinceMs } : {}),
+      rw: countersOf(rw),
+      ro: countersOf(ro),
+    },
     routes: {
       ...(rwDatabaseId ? { rw: { databaseId: rwDatabaseId, isIam: rwIsIam === 1 } } : {}),
       ...(roDatabaseId ? { ro: { databaseId: roDatabaseId, isIam: roIsIam === 1 } } : {}),
@@ -110,7 +122,7 @@ export function decodeRecord(record: HeartbeatRecord): {
 export function isHeartbeatRecord(value: unknown): value is HeartbeatRecord {
   return (
     Array.isArray(value) &&
-    value.length === 12 &&
+    (value.length === 12 || value.length === 13) &&
     typeof value[0] === 'string' &&
     typeof value[1] === 'number' &&
     Array.isArray(value[10])

@@ -15,7 +15,7 @@ export interface HeartbeatServiceDeps {
   readonly forward: (record: HeartbeatRecord) => void;
   readonly nowMs: () => number;
   /** What the reply tells agents (default 1000 ms). */
-  readonly replyIntervalMs?: number;
+  readonly replyIntervalMs?: number | ((nodeId: string, routes: NodeRoutes) => number);
 }
 
 const KIND_KEYS = { rw: 'pg_host', ro: 'pg_ro_host' } as const;
@@ -108,7 +108,7 @@ export function createHeartbeatService({
       return {
         desiredStage: entry.desiredStage,
         ...(entry.finalize ? { finalize: entry.finalize } : {}),
-        intervalMs: replyIntervalMs,
+        intervalMs: typeof replyIntervalMs === 'number' ? replyIntervalMs : replyIntervalMs(nodeId, routes),
         serverTime: new Date(receivedAtMs).toISOString(),
       };
     },

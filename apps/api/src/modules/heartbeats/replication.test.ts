@@ -102,6 +102,16 @@ describe('several API processes', () => {
       const keys = await openKeys(follower);
       return keys.includes(`db-rate-critical:${databaseId}`) && keys.includes(`node-auth-failures:${node.nodeId}`);
     });
+    // Once, though both processes hold the heartbeat (received by one, forwarded to the other).
+    const leader = follower === a ? b : a;
+    // The forwarded throttle nudged the leader's evaluation, as the follower's own did nothing there.
+    expect(leader.app.fleet.alarmNudge.count).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // more passes of the leader
+    const { rows } = await a.app.pg.query<{ key: string; n: number }>(
+      `SELECT key, count(*)::int AS n FROM alarms WHERE key = ANY($1::text[]) GROUP BY key`,
+      [[`db-rate-critical:${databaseId}`, `node-auth-failures:${node.nodeId}`]],
+    );
+    expect(rows.map((row) => row.n)).toEqual([1, 1]);
   });
 
   it('seeds a process that starts later with the persisted counters, so its first heartbeat is not lost', async () => {

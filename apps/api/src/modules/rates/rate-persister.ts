@@ -8,6 +8,7 @@ import {
   TEN_SECOND_TIER,
   type DownsampleTier,
 } from '@iamroll/core/rates';
+import { forEachYielding } from '../../yield';
 import type { DatabaseDirectory } from '../databases/database-directory';
 import type { RateSamplesRepository, SampleRow } from './rate-samples-repository';
 import { HOUR_MS } from './rate-range';
@@ -39,7 +40,8 @@ export function createRatePersister({ memory, samples, directory, nowMs, settleM
   const since = new Map<number, number>();
   let term: AbortSignal | undefined;
 
-  function rowsFor(tier: (typeof TIERS)[number], fromMs: number, toMs: number): SampleRow[] {
+  /** Yields to the event loop every few hundred nodes: a fleet of 10,000 never holds it for long. */
+  async function rowsFor(tier: (typeof TIERS)[number], fromMs: number, toMs: number): Promise<SampleRow[]> {
     const { fleet } = memory;
     const rows: SampleRow[] = [];
     const base = { resolutionSeconds: tier.resolutionSeconds } as const;
@@ -55,16 +57,16 @@ export function createRatePersister({ memory, samples, directory, nowMs, settleM
       }
     }
     const [fromSecond, toSecond] = [secondOf(fromMs), secondOf(toMs)];
-    for (const nodeId of fleet.nodeIds()) {
+    await forEachYielding([...fleet.nodeIds()], (nodeId) => {
       // Most nodes open no connection for hours: skip them before building any points.
       if (
         CONNECTION_KINDS.every((kind) => (fleet.nodeSeries(nodeId, kind)?.sumSeconds(fromSecond, toSecond) ?? 0) === 0)
       )
-        continue;
+        return;
       for (const row of rollUpSeconds(nodeSecondPoints(fleet, nodeId, fromMs, toMs), tier.bucketMs)) {
         if (row.sum > 0) rows.push({ ...base, ...row, seriesKind: 'node', seriesId: nodeId, metric: 'connects' });
       }
-    }
+    });
     return rows;
   }
 
@@ -84,7 +86,7 @@ export function createRatePersister({ memory, samples, directory, nowMs, settleM
       }
       const range = completedBucketRange(Math.max(fromMs, memoryFromMs), now, tier.bucketMs, settleMs);
       if (range) {
-        await samples.upsert(rowsFor(tier, range.fromMs, range.toMs));
+        await samples.upsert(await rowsFor(tier, range.fromMs, range.toMs));
         since.set(tier.bucketMs, range.toMs);
       } else {
         since.set(tier.bucketMs, fromMs);

@@ -1,0 +1,55 @@
+import type { HeartbeatReply } from '@iamroll/contracts';
+import { describe, expect, it } from 'vitest';
+import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
+import { useTestApp } from '../../test/use-test-app';
+import { beat, heartbeatBody, manualClock, registerDatabase } from './heartbeat-fixtures';
+
+describe("the reply's intervalMs", () => {
+  const clock = manualClock(1_800_000_000_500);
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+
+  it('is the 10 s keep-alive for an idle node, 1 s once its database nears its budget, the rollout marks it hot or it is switching', async () => {
+    const host = 'interval-db.abc.us-east-1.rds.amazonaws.com';
+    await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'interval-db', host, budgetPerSecond: 20 });
+    const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-interval');
+    let seq = 0;
+    const send = async (attempts: number) => {
+      seq += 1;
+      const body = heartbeatBody({ seq, attempts, host, iam: true, sentAtMs: clock.now() });
+      const response = await beat(t.app, node.nodeId, node.credential, body);
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<HeartbeatReply>().intervalMs;
+    };
+    await send(0);
+    // On rw_iam, as the rollout left it (otherwise it would be switching back to password).
+    t.app.fleet.registry.get(node.nodeId)!.desiredStage = 'rw_iam';
+    // 10/s: half the budget, under its 80 % warning share.
+    for (let i = 1; i <= 10; i++) {
+      clock.advance(1_000);
+      expect(await send(i * 10)).toBe(10_000);
+    }
+    // 20/s for a few seconds lifts the 10 s average past 16/s: every second counts now.
+    let interval = 0;
+    for (let i = 1; i <= 8; i++) {
+      clock.advance(1_000);
+      interval = await send(100 + i * 20);
+    }
+    expect(interval).toBe(1_000);
+
+    const quiet = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-in-wave');
+    const quietBeat = async (s: number) =>
+      (
+        await beat(t.app, quiet.nodeId, quiet.credential, heartbeatBody({ seq: s, host: 'elsewhere.example.com' }))
+      ).json<HeartbeatReply>().intervalMs;
+    expect(await quietBeat(1)).toBe(10_000);
+    t.app.fleet.replyInterval.useHotNodes((nodeId) => nodeId === quiet.nodeId);
+    expect(await quietBeat(2)).toBe(1_000);
+    t.app.fleet.replyInterval.useHotNodes(() => false);
+    expect(await quietBeat(3)).toBe(10_000);
+    // Switching (the desired stage, as the rollout engine writes it, is not the stage it reports): 1 s until it is there.
+    t.app.fleet.registry.get(quiet.nodeId)!.desiredStage = 'ro_iam';
+    expect(await quietBeat(4)).toBe(1_000);
+    t.app.fleet.registry.get(quiet.nodeId)!.desiredStage = 'password';
+    expect(await quietBeat(5)).toBe(10_000);
+  });
+});

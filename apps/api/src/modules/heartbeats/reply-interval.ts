@@ -1,0 +1,61 @@
+import { databaseFigures, secondOf, type FleetRates, type NodeRoutes } from '@iamroll/core/rates';
+import type { DatabaseDirectory } from '../databases/database-directory';
+import type { NodeRegistry } from '../nodes/node-registry';
+
+/** What an idle node is asked for: Kong's own data planes ping every 30 s; a third of that keeps staleness quick. */
+export const KEEP_ALIVE_MS = 10_000;
+/** Nodes whose every second matters: in a rollout wave, or on a database near its budget. */
+export const HOT_INTERVAL_MS = 1_000;
+
+export interface ReplyIntervalDeps {
+  readonly fleet: FleetRates;
+  readonly directory: DatabaseDirectory;
+  readonly registry: NodeRegistry;
+  readonly nowMs: () => number;
+}
+
+/**
+ * The reply's `intervalMs`: the keep-alive a node heartbeats at when its counters do not
+ * move (it reports at once when they do). 1 s for a node the rollout has in its wave
+ * (`useHotNodes`: the rollout reconciler's seam), for a node whose desired stage is not
+ * the stage it reports (it is switching: its progress matters), or whose database is at or above its
+ * warning share of the budget (10 s average); 10 s otherwise. The node announces it in
+ * its next heartbeats, and staleness counts against that (three missed keep-alives).
+ * A database's state is computed once a second, not once a heartbeat.
+ */
+export function createReplyInterval({ fleet, directory, registry, nowMs }: ReplyIntervalDeps) {
+  let isNodeHot: (nodeId: string) => boolean = () => false;
+  const nearBudget = new Map<string, { readonly second: number; readonly isNear: boolean }>();
+
+  const isNearBudget = (databaseId: string, now: number): boolean => {
+    const second = secondOf(now);
+    const cached = nearBudget.get(databaseId);
+    if (cached?.second === second) return cached.isNear;
+    const database = directory.get(databaseId);
+    const isNear =
+      database !== undefined &&
+      databaseFigures(fleet, databaseId, now).ratePerSecond >= database.budgetPerSecond * database.warningThreshold;
+    nearBudget.set(databaseId, { second, isNear });
+    return isNear;
+  };
+
+  return {
+    /** The interval to reply to this node's heartbeat with. */
+    intervalFor(nodeId: string, routes: NodeRoutes): number {
+      if (isNodeHot(nodeId)) return HOT_INTERVAL_MS;
+      const entry = registry.get(nodeId);
+      if (entry?.report && entry.desiredStage !== entry.report.stage) return HOT_INTERVAL_MS;
+      const now = nowMs();
+      const rw = routes.rw?.databaseId;
+      const ro = routes.ro?.databaseId;
+      if ((rw && isNearBudget(rw, now)) || (ro && isNearBudget(ro, now))) return HOT_INTERVAL_MS;
+      return KEEP_ALIVE_MS;
+    },
+    /** The rollout reconciler's seam: which nodes are in a wave now (asked on every heartbeat: keep it O(1)). */
+    useHotNodes(predicate: (nodeId: string) => boolean): void {
+      isNodeHot = predicate;
+    },
+  };
+}
+
+export type ReplyInterval = ReturnType<typeof createReplyInterval>;

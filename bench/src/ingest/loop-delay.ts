@@ -1,0 +1,70 @@
+import type { Pool } from 'undici';
+
+/** The window the API's `iamroll_event_loop_delay_*_seconds` gauges cover (apps/api plugins/event-loop-delay.ts). */
+export const API_LOOP_WINDOW_MS = 10_000;
+
+export interface LoopDelay {
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** `IAMROLL_METRICS_TOKEN` as a bearer when one is set (the API then refuses /metrics without it). */
+export const metricsHeaders = (token: string | undefined): Record<string, string> =>
+  token ? { authorization: `Bearer ${token}` } : {};
+
+/** One scrape of an API's /metrics: its event-loop delay over the last 10 s; null when it exports none. */
+export async function scrapeLoopDelay(pool: Pool, token: string | undefined): Promise<LoopDelay | null> {
+  const response = await pool.request({ method: 'GET', path: '/metrics', headers: metricsHeaders(token) });
+  const text = await response.body.text();
+  if (response.statusCode !== 200)
+    throw new Error(`GET /metrics answered ${response.statusCode}: ${text.slice(0, 200)}`);
+  const read = (name: string) => {
+    const match = new RegExp(`^${name} ([0-9.eE+-]+)$`, 'm').exec(text);
+    return match?.[1] === undefined ? null : Number(match[1]) * 1000;
+  };
+  const p99Ms = read('iamroll_event_loop_delay_p99_seconds');
+  const maxMs = read('iamroll_event_loop_delay_max_seconds');
+  return p99Ms === null || maxMs === null ? null : { p99Ms, maxMs };
+}
+
+/**
+ * Scrapes every API process every 10 s through the measured window (starting
+ * `warmupMs` from now), so the scrapes' windows tile it: the worst one-window p99
+ * and the longest delay of any process.
+ */
+export function watchLoopDelay(
+  pools: readonly Pool[],
+  token: string | undefined,
+  warmupMs: number,
+  durationMs: number,
+): Promise<LoopDelay | null> {
+  const scrapes = Math.max(1, Math.round(durationMs / API_LOOP_WINDOW_MS));
+  const results: LoopDelay[] = [];
+  let hasNone = false;
+  return new Promise((resolve, reject) => {
+    let done = 0;
+    for (let i = 1; i <= scrapes; i += 1) {
+      setTimeout(
+        () => {
+          Promise.all(pools.map((pool) => scrapeLoopDelay(pool, token)))
+            .then((delays) => {
+              for (const delay of delays) {
+                if (delay) results.push(delay);
+                else hasNone = true;
+              }
+              done += 1;
+              if (done < scrapes) return;
+              if (hasNone || results.length === 0) resolve(null);
+              else
+                resolve({
+                  p99Ms: Math.max(...results.map((r) => r.p99Ms)),
+                  maxMs: Math.max(...results.map((r) => r.maxMs)),
+                });
+            })
+            .catch(reject);
+        },
+        warmupMs + Math.min(durationMs, i * API_LOOP_WINDOW_MS),
+      );
+    }
+  });
+}
