@@ -5,6 +5,7 @@ import { QueryView, RoleButton } from '../../../components/states';
 import { formatStage, formatTime } from '../../../lib/format';
 import { Link } from '../../../lib/router';
 import { useCan } from '../../auth/hooks/use-session';
+import { databasesQuery } from '../../databases/api/databases-queries';
 import { controlsFor, rolloutQuery } from '../api/rollouts-queries';
 import { useRolloutControl } from '../hooks/use-rollout-control';
 import { CONTROL_LABELS, ControlDialog } from './ControlDialog';
@@ -45,11 +46,15 @@ function RolloutDetail({ rollout }: { rollout: RolloutView }) {
   const control = useRolloutControl(rollout.id);
   const [open, setOpen] = useState<RolloutControl | null>(null);
   const opener = useRef<HTMLButtonElement | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const databases = useQuery(databasesQuery());
   const possible = controlsFor(rollout.status);
   const close = () => {
     setOpen(null);
     control.reset();
-    opener.current?.focus();
+    // The control may be gone with the new status: then the heading takes the focus.
+    if (opener.current?.isConnected) opener.current.focus();
+    else heading.current?.focus();
   };
   const databaseId = (rollout.spec.scope as { databaseId?: string } | undefined)?.databaseId;
   const counts = new Map<string, number>();
@@ -57,7 +62,7 @@ function RolloutDetail({ rollout }: { rollout: RolloutView }) {
   return (
     <>
       <header className="page-header">
-        <h1>
+        <h1 ref={heading} tabIndex={-1}>
           Rollout <span className="mono">{rollout.id.slice(0, 8)}</span> <RolloutStatusBadge status={rollout.status} />
         </h1>
         <p data-testid="rollout-message" aria-live="polite">
@@ -74,7 +79,10 @@ function RolloutDetail({ rollout }: { rollout: RolloutView }) {
             <div>
               <dt>Database</dt>
               <dd>
-                <Link to={`/databases/${databaseId}`}>{databaseId.slice(0, 8)}</Link>
+                <Link to={`/databases/${databaseId}`}>
+                  {databases.data?.items.find((database) => database.id === databaseId)?.identifier ??
+                    databaseId.slice(0, 8)}
+                </Link>
               </dd>
             </div>
           )}
