@@ -96,6 +96,7 @@ test('an operator rolls a database to IAM from the form, watches it complete, th
       const preview = page.getByTestId('rollout-preview');
       await expect(preview.getByRole('region', { name: 'Read-only connections to IAM' })).toContainText('node');
       await expect(preview.getByRole('meter', { name: `Projected peak on ${identifier}` })).toBeVisible();
+      await screenshot(page, testInfo, 'rollout-preview');
       await page.getByLabel('Reason (audit log)').fill('e2e: move orders-db to IAM');
       await page.getByRole('button', { name: 'Create and start' }).click();
       await expect(page.getByRole('heading', { name: /^Rollout /, level: 1 })).toBeVisible();

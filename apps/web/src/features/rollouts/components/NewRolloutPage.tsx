@@ -6,6 +6,7 @@ import { ApiError } from '../../../lib/api-client';
 import { Link, navigate } from '../../../lib/router';
 import { useCan } from '../../auth/hooks/use-session';
 import { databasesQuery } from '../../databases/api/databases-queries';
+import { nodesPageQuery } from '../../nodes/api/nodes-queries';
 import {
   createRollout,
   EMPTY_FORM,
@@ -76,6 +77,8 @@ export function NewRolloutPage() {
   const canOperate = useCan('operator');
   const queryClient = useQueryClient();
   const databases = useQuery(databasesQuery());
+  // The first page of nodes names the skipped and blocked ones (an id otherwise).
+  const nodes = useQuery({ ...nodesPageQuery({}, 0), refetchInterval: false });
   const [form, setForm] = useState<RolloutForm>(EMPTY_FORM);
   const set = <K extends keyof RolloutForm>(key: K, value: RolloutForm[K]) =>
     setForm((previous) => ({ ...previous, [key]: value }));
@@ -246,7 +249,11 @@ export function NewRolloutPage() {
           ) : preview.isError ? (
             <p className="muted">Fix the fields marked beside them to see the preview.</p>
           ) : preview.data ? (
-            <RolloutPreviewView preview={preview.data} databaseName={databaseName} />
+            <RolloutPreviewView
+              preview={preview.data}
+              databaseName={databaseName}
+              hostname={(id) => nodes.data?.items.find((node) => node.id === id)?.hostname ?? id.slice(0, 8)}
+            />
           ) : (
             <Loading label="Planning…" />
           )}
