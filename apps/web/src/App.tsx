@@ -15,6 +15,9 @@ import { FleetOverview } from './features/databases/components/FleetOverview';
 import { LiveProvider } from './features/live/hooks/live-context';
 import { NodeDetailPage } from './features/nodes/components/NodeDetailPage';
 import { NodesPage } from './features/nodes/components/NodesPage';
+import { NewRolloutPage } from './features/rollouts/components/NewRolloutPage';
+import { RolloutDetailPage } from './features/rollouts/components/RolloutDetailPage';
+import { RolloutsPage } from './features/rollouts/components/RolloutsPage';
 import { SandboxBanner } from './features/sandbox/components/SandboxBanner';
 import { SandboxPage } from './features/sandbox/components/SandboxPage';
 import type { Role, SessionUser } from '@iamroll/contracts';
@@ -30,7 +33,7 @@ const NAV: readonly NavItem[] = [
   { to: '/', label: 'Fleet', role: 'viewer' },
   { to: '/nodes', label: 'Nodes', role: 'viewer' },
   { to: '/alarms', label: 'Alarms', role: 'viewer' },
-  { to: '/rollouts', label: 'Rollouts', role: 'viewer', isSoon: true },
+  { to: '/rollouts', label: 'Rollouts', role: 'viewer' },
   { to: '/audit', label: 'Audit log', role: 'admin' },
   { to: '/admin/users', label: 'Users', role: 'admin' },
   { to: '/admin/api-tokens', label: 'API tokens', role: 'admin' },
@@ -61,18 +64,9 @@ function Page({ user }: { user: SessionUser }) {
   if ((match = matchPath('/databases/:id', pathname))) return <DatabaseDetail key={match.id} id={match.id!} />;
   if (pathname === '/alarms') return <AlarmsPage />;
   if (pathname === '/sandbox') return <SandboxPage />;
-  if (pathname === '/rollouts')
-    return (
-      <>
-        <header className="page-header">
-          <h1>Rollouts</h1>
-        </header>
-        <div className="state empty">
-          Coming soon: staged rollouts (read-only first, canary, waves, bake times) with a live preview against each
-          database&apos;s budget.
-        </div>
-      </>
-    );
+  if (pathname === '/rollouts') return <RolloutsPage />;
+  if (pathname === '/rollouts/new') return <NewRolloutPage />;
+  if ((match = matchPath('/rollouts/:id', pathname))) return <RolloutDetailPage key={match.id} id={match.id!} />;
   if (pathname === '/audit')
     return (
       <NeedsRole user={user} role="admin">

@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Empty, ErrorState, Loading } from '../../../components/states';
-import { Link } from '../../../lib/router';
 import { AlarmTable } from '../../alarms/components/AlarmTable';
 import { unresolvedAlarmsQuery } from '../../alarms/api/alarms-queries';
 import { useCan } from '../../auth/hooks/use-session';
 import { databasesQuery } from '../api/databases-queries';
+import { ActiveRollout } from '../../rollouts/components/ActiveRollout';
 import { AddDatabaseForm } from './AddDatabaseForm';
 import { DatabaseCard } from './DatabaseCard';
 
@@ -62,9 +62,7 @@ export function FleetOverview() {
       </section>
       <section aria-labelledby="rollout-title" className="section">
         <h2 id="rollout-title">Rollout in progress</h2>
-        <Empty>
-          Rollouts are coming soon. Meanwhile, see <Link to="/nodes">each node&apos;s stage</Link>.
-        </Empty>
+        <ActiveRollout />
       </section>
     </>
   );

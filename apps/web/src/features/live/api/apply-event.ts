@@ -5,6 +5,7 @@ import { alarmKeys, mergeUnresolved, unresolvedAlarmsQuery } from '../../alarms/
 import { auditKeys } from '../../audit/api/audit-queries';
 import { databaseKeys } from '../../databases/api/databases-queries';
 import { nodeKeys } from '../../nodes/api/nodes-queries';
+import { rolloutKeys } from '../../rollouts/api/rollouts-queries';
 
 /** Every event name the controller publishes today (apps/api: grep `publish(` / `notifyIn(`). */
 export const EVENT_TYPES = [
@@ -18,6 +19,8 @@ export const EVENT_TYPES = [
   'database.updated',
   'user.created',
   'user.updated',
+  'rollout.created',
+  'rollout.updated',
 ] as const;
 
 function patchRate<T extends DatabaseView>(database: T, tick: RatesTickData['databases'][number]): T {
@@ -75,6 +78,13 @@ export function applyServerEvent(queryClient: QueryClient, type: string, data: u
     case 'user.created':
     case 'user.updated':
       void queryClient.invalidateQueries({ queryKey: userKeys.all });
+      return;
+    case 'rollout.created':
+    case 'rollout.updated':
+      // The summary has no nodes: the detail and lists are refetched (nodes change with it).
+      void queryClient.invalidateQueries({ queryKey: rolloutKeys.lists() });
+      void queryClient.invalidateQueries({ queryKey: rolloutKeys.details() });
+      void queryClient.invalidateQueries({ queryKey: nodeKeys.all });
       return;
     default:
       return;
