@@ -26,7 +26,6 @@ interface NavItem {
   readonly to: string;
   readonly label: string;
   readonly role: Role;
-  readonly isSoon?: boolean;
 }
 
 const NAV: readonly NavItem[] = [
@@ -130,7 +129,6 @@ function Shell({ user }: { user: SessionUser }) {
               <li key={item.to}>
                 <Link to={item.to} aria-current={isActive(item.to, pathname) ? 'page' : undefined}>
                   {item.label}
-                  {item.isSoon && <span className="soon">soon</span>}
                 </Link>
               </li>
             ))}
