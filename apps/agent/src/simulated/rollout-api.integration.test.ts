@@ -99,4 +99,36 @@ describe('a rollout through the API, applied by the agents, verified at the simu
       expect(member.agent.machine.report()).toMatchObject({ failedSwitches: 0 });
     }
   }, 180_000);
+
+  it('a node whose restart fails: the agent restores its backup byte-identical, the rollout counts the failure and pauses past failureLimit 0', async () => {
+    const member = stack.fleet.members[0];
+    if (!member) throw new Error('no node');
+    const failedBefore = member.agent.machine.report().failedSwitches;
+    member.node.failRestarts = 1;
+    const created = await stack.api<RolloutView>('POST', '/api/v1/rollouts', {
+      scope: { databaseId: primaryId },
+      reason: 'end-to-end: a restart fails',
+      bakeSeconds: 0,
+      failureLimit: 0,
+    });
+    expect(created.statusCode, created.text).toBe(201);
+    const second = created.body.id;
+    await eventually(
+      async () => {
+        const view = await rollout(second);
+        if (view.status === 'completed') throw new Error('completed despite the failed restart');
+        return view.status === 'paused' && view.nodes.some((n) => n.hostname === member.name && n.state === 'failed');
+      },
+      'the rollout paused with the node failed',
+      120_000,
+    );
+    await eventually(
+      () => member.agent.machine.report().failedSwitches === failedBefore + 1 && !member.agent.machine.isBusy,
+      'the agent reported the failed switch',
+    );
+    expect(await readFile(member.confPath, 'utf8')).toBe(stack.originals.get(member.name));
+    expect(await member.agent.machine.currentStage()).toBe('password');
+    const paused = await rollout(second);
+    expect(paused.nodes.find((n) => n.hostname === member.name)?.reason).toMatch(/restart failed/);
+  }, 180_000);
 });
