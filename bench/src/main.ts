@@ -1,4 +1,5 @@
 import { ingest } from './ingest';
+import { rollout } from './rollout';
 import { storm } from './storm';
 
 // `npm run bench -- <name> [options]`: each bench prints JSON only (with --json,
@@ -6,6 +7,7 @@ import { storm } from './storm';
 const benches: Record<string, (argv: readonly string[]) => Promise<void>> = {
   storm,
   ingest,
+  rollout,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -15,6 +15,7 @@ import { startSimulatedFleet, type SimulatedFleet, type SimulatedFleetOptions } 
 
 export const STACK_ENROLLMENT_TOKEN = 'iamenroll_integration-test-bootstrap-token';
 export const STACK_PASSWORD = 'kong-Password-for-tests-1';
+export const STACK_ADMIN_PASSWORD = 'admin-Password-for-tests-1';
 
 export interface FleetStackOptions {
   /** Names the controller's database and the temp folder. */
@@ -26,6 +27,14 @@ export interface FleetStackOptions {
   /** Heartbeat and query intervals of the nodes (default 200 ms: tests want quick turns). */
   readonly intervalMs?: number;
   readonly fleet?: Partial<SimulatedFleetOptions>;
+  /** How often the leader reconciles active rollouts (default 100 ms here). */
+  readonly rolloutReconcileMs?: number;
+}
+
+export interface ApiReply<T> {
+  readonly statusCode: number;
+  readonly body: T;
+  readonly text: string;
 }
 
 export interface FleetStack {
@@ -44,6 +53,10 @@ export interface FleetStack {
   stagesInApi(): Promise<string[]>;
   /** IAM logins the simulator accepted from a node (by its application_name prefix). */
   iamLogins(sim: RdsSim, node: string): number;
+  /** The API as the first admin (`admin` / STACK_ADMIN_PASSWORD), signed in once: cookie + CSRF token. */
+  api<T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object): Promise<ApiReply<T>>;
+  /** Registers the primary and the replica as databases through the API; their ids. */
+  registerDatabases(budgetPerSecond?: number): Promise<{ primaryId: string; replicaId: string }>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +92,8 @@ export async function startFleetStack(options: FleetStackOptions): Promise<Fleet
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     IAMROLL_ENROLLMENT_TOKEN: STACK_ENROLLMENT_TOKEN,
+    IAMROLL_ADMIN_PASSWORD: STACK_ADMIN_PASSWORD,
+    IAMROLL_ROLLOUT_RECONCILE_MS: String(options.rolloutReconcileMs ?? 100),
     LOG_LEVEL: 'silent',
   });
   const app = await buildApp({ ...config, databaseUrl, dataDir: join(dir, 'api') });
@@ -111,6 +126,31 @@ export async function startFleetStack(options: FleetStackOptions): Promise<Fleet
     return rows.map((row) => row.stage);
   };
 
+  let session: Record<string, string> | undefined;
+  const signIn = async (): Promise<Record<string, string>> => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: STACK_ADMIN_PASSWORD },
+    });
+    if (response.statusCode !== 200) throw new Error(`admin login failed: ${response.statusCode} ${response.body}`);
+    const cookie = response.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const { csrfToken } = response.json<{ csrfToken?: string }>();
+    return { cookie, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) };
+  };
+  const api = async <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
+    session ??= await signIn();
+    const response = await app.inject({ method, url, headers: session, ...(payload ? { payload } : {}) });
+    const text = response.body;
+    let body: unknown = undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { statusCode: response.statusCode, body: body as T, text };
+  };
+
   return {
     primary,
     replica,
@@ -137,6 +177,23 @@ export async function startFleetStack(options: FleetStackOptions): Promise<Fleet
       return Object.entries(sim.counters().loginsByApplication)
         .filter(([name]) => name.startsWith(`${node}/`))
         .reduce((sum, [, counts]) => sum + counts.iam, 0);
+    },
+    api,
+    async registerDatabases(budgetPerSecond = 200) {
+      const register = async (identifier: string, sim: RdsSim): Promise<string> => {
+        const reply = await api<{ id: string }>('POST', '/api/v1/databases', {
+          identifier,
+          host: sim.endpointHost,
+          port: sim.endpointPort,
+          region: sim.region,
+          budgetPerSecond,
+          reason: 'integration test: the simulated RDS instance',
+        });
+        if (reply.statusCode !== 201 && reply.statusCode !== 200)
+          throw new Error(`registering ${identifier} failed: ${reply.statusCode} ${reply.text}`);
+        return reply.body.id;
+      };
+      return { primaryId: await register('kong-db', primary), replicaId: await register('kong-db-ro', replica) };
     },
     async stop() {
       await fleet.stop();
