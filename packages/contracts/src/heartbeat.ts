@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { HostName, Timestamp } from './common';
 import { KongRole } from './enrollment';
+import { PreflightReport, PreflightRequest } from './preflight';
 
 // `POST /api/v1/nodes/{id}/heartbeat`: what an agent sends every interval and what it gets
 // back. Counters are monotonic totals since the agent's boot (never deltas), so a lost
@@ -177,6 +178,8 @@ export const HeartbeatBody = Type.Object(
     labels: Type.Optional(NodeLabels),
     /** Added by the agent issue (optional): the agent's stage state machine. */
     transition: Type.Optional(TransitionReport),
+    /** Added by the preflight issue (optional): the answer to the reply's `preflight` request, sent once. */
+    preflight: Type.Optional(PreflightReport),
   },
   { additionalProperties: false },
 );
@@ -195,5 +198,7 @@ export const HeartbeatReply = Type.Object({
    * backup any more, so the agent deletes it. Absent: keep everything.
    */
   finalize: Type.Optional(Type.Enum(['remove-passwords', 'finalized'])),
+  /** Added by the preflight issue: run preflight for these stages and report it (see preflight.ts). */
+  preflight: Type.Optional(PreflightRequest),
 });
 export type HeartbeatReply = Static<typeof HeartbeatReply>;

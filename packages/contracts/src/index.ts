@@ -18,3 +18,4 @@ export * from './alarms';
 export * from './metrics-sources';
 export * from './rollouts';
 export * from './sandbox';
+export * from './preflight';
