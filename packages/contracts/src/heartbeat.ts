@@ -180,6 +180,11 @@ export const HeartbeatBody = Type.Object(
     transition: Type.Optional(TransitionReport),
     /** Added by the preflight issue (optional): the answer to the reply's `preflight` request, sent once. */
     preflight: Type.Optional(PreflightReport),
+    /**
+     * Added by the preflight issue (optional): what this agent can do beyond heartbeats. `preflight`:
+     * it answers the reply's `preflight` request, so rollouts wait for its verdict before a switch.
+     */
+    capabilities: Type.Optional(Type.Array(Type.Enum(['preflight']), { maxItems: 16, uniqueItems: true })),
   },
   { additionalProperties: false },
 );
