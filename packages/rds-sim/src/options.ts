@@ -48,9 +48,18 @@ export interface RdsSimOptions {
    * asked of upstream. See the README for what answer mode does not model.
    */
   readonly sessionMode?: 'relay' | 'answer';
+  /**
+   * Answer mode only: sessions whose application_name is listed are relayed to upstream all the
+   * same (one real backend each), so a few diagnostic sessions get real answers. Default
+   * `['iamroll-preflight']` (preflight asks the database about rds_iam and Kong's rights).
+   */
+  readonly relayedApplications?: readonly string[];
   /** Receives the simulator's own log lines (IAM failures with their reason; never tokens). */
   readonly onLog?: (line: string) => void;
 }
+
+/** Answer mode relays these sessions all the same: `iamroll preflight` and the agent's preflight. */
+export const DEFAULT_RELAYED_APPLICATIONS: readonly string[] = ['iamroll-preflight'];
 
 let instancesStarted = 0;
 
@@ -89,6 +98,7 @@ export function resolveOptions(options: RdsSimOptions): ResolvedOptions {
     metricsPort: options.metricsPort ?? 0,
     clock: options.clock ?? Date.now,
     sessionMode: options.sessionMode ?? 'relay',
+    relayedApplications: options.relayedApplications ?? DEFAULT_RELAYED_APPLICATIONS,
     onLog: options.onLog ?? (() => {}),
   };
   const problems = validate(resolved);

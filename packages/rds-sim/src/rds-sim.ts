@@ -128,6 +128,7 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
       counters,
       cancelKeys: new CancelKeys(),
       sessionMode: o.sessionMode,
+      relayedApplications: new Set(o.relayedApplications),
       passwordOf: (user) => o.passwordUsers.find((p) => p.user === user)?.password,
       checkLogin: createLoginCheck(pool),
       isIamUser: createMembershipLookup(pool),

@@ -50,6 +50,30 @@ describe('answer mode: the simulator answers sessions itself after the login', (
     expect(sim.counters().loginsByApplication['answer-test']).toEqual({ iam: 0, password: 1 });
   });
 
+  it('treats the token of a user outside rds_iam as a password, as RDS does', async () => {
+    await admin.query('CREATE USER outsider_iam');
+    const refused = await loginError(
+      clientConfig(sim, { user: 'outsider_iam', password: await signToken(sim, { username: 'outsider_iam' }) }),
+    );
+    expect(refused.code).toBe('28P01');
+    expect(refused.message).toBe('password authentication failed for user "outsider_iam"');
+  });
+
+  it('relays iamroll-preflight sessions to upstream, so their questions get real answers', async () => {
+    const before = await backends();
+    const client = new pg.Client({
+      ...clientConfig(sim, { password: await signToken(sim) }),
+      application_name: 'iamroll-preflight',
+    });
+    await client.connect();
+    const { rows } = await client.query<{ user: string; isMember: boolean }>(
+      `SELECT current_user AS "user", pg_has_role(current_user, 'rds_iam', 'member') AS "isMember"`,
+    );
+    expect(rows).toEqual([{ user: 'kong_iam', isMember: true }]);
+    expect(await backends()).toBe(before + 1);
+    await client.end();
+  });
+
   it('still asks the database: rds_iam members need a token, CONNECT can be revoked', async () => {
     const noToken = await loginError(clientConfig(sim, { password: 'not-a-token' }));
     expect(noToken.message).toMatch(/PAM authentication failed/);

@@ -20,6 +20,8 @@ export interface SessionContext {
   readonly cancelKeys: CancelKeys;
   /** `relay`: sessions go to upstream PostgreSQL. `answer`: the simulator answers them itself (answer.ts). */
   readonly sessionMode: 'relay' | 'answer';
+  /** Answer mode: application_names whose sessions are relayed all the same. */
+  readonly relayedApplications: ReadonlySet<string>;
   /** Answer mode: the configured password of a password user (undefined: unknown user). */
   passwordOf(user: string): string | undefined;
   /** Answer mode: role, LOGIN, database and CONNECT, asked of the database. */

@@ -59,7 +59,7 @@ export async function serveClient(socket: Socket, ctx: SessionContext): Promise<
     }
     if (isIam && !(await authenticateIam(opened, user, clientAddress, ctx))) return;
     const applicationName = opened.parameters.get('application_name') ?? '';
-    if (ctx.sessionMode === 'answer') {
+    if (ctx.sessionMode === 'answer' && !ctx.relayedApplications.has(applicationName)) {
       const request = { client: stream, clientReader: opened.reader, user, database, clientAddress, applicationName };
       return await answerSession({ ...request, isIam }, ctx);
     }
