@@ -10,6 +10,7 @@ import { register as registerPolicy } from './policy';
 import { register as registerServe } from './serve';
 import { register as registerStart } from './start';
 import { register as registerAgent } from './agent';
+import { register as registerPreflight } from './preflight';
 
 /**
  * Every `iamroll` command, one module each. A module exports
@@ -25,6 +26,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerServe(program, io);
   registerStart(program, io);
   registerAgent(program, io);
+  registerPreflight(program, io);
 }
 
 /**

@@ -15,13 +15,13 @@ const CREDENTIAL_VARIABLES = [
 export function reminders(
   to: PreflightStage,
   env: Readonly<Record<string, string | undefined>>,
-  kongConf: { readonly path: string } | { readonly text: string },
+  kongConf: { readonly path?: string },
 ): string[] {
   const set = CREDENTIAL_VARIABLES.filter((name) => env[name]?.trim());
   const lines = [
     `AWS credential environment variables cannot change after Kong starts${set.length > 0 ? ` (set here: ${set.join(', ')})` : ''}: rotate them with a restart, or prefer a role (instance profile, task role, service-account role) that Kong refreshes itself.`,
   ];
-  const path = 'path' in kongConf ? kongConf.path : '<kong.conf>';
+  const path = kongConf.path ?? '<kong.conf>';
   if (to === 'rw_iam')
     lines.push(
       `Once IAM is enabled through the file, run kong migrations with it: kong migrations up -c ${path} (they log in as the IAM user too).`,

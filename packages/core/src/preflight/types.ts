@@ -40,8 +40,8 @@ export interface PreflightEndpoint {
 }
 
 export interface PreflightOptions {
-  /** kong.conf: its text, or a path read here. */
-  readonly kongConf: { readonly text: string } | { readonly path: string };
+  /** kong.conf: its text (with its path, for messages), or a path read here. */
+  readonly kongConf: { readonly text: string; readonly path?: string } | { readonly path: string };
   /** The env file Kong starts with (systemd EnvironmentFile, docker --env-file): text or path. */
   readonly envFile?: { readonly text: string } | { readonly path: string };
   /**
