@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeartbeatBody, type NodeStage } from '@iamroll/contracts';
+import { HeartbeatBody, type NodeStage, type PreflightRequest } from '@iamroll/contracts';
 import Value from 'typebox/value';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent } from './agent';
@@ -30,6 +30,7 @@ function fakeController(): {
   beats: unknown[];
   desired: NodeStage;
   replyIntervalMs: number;
+  preflight: PreflightRequest | undefined;
 } {
   const state = {
     server: createServer((request, response) => {
@@ -50,6 +51,7 @@ function fakeController(): {
             desiredStage: state.desired,
             intervalMs: state.replyIntervalMs,
             serverTime: new Date().toISOString(),
+            ...(state.preflight ? { preflight: state.preflight } : {}),
           }),
         );
       });
@@ -62,6 +64,7 @@ function fakeController(): {
     beats: [] as unknown[],
     desired: 'password' as NodeStage,
     replyIntervalMs: 50,
+    preflight: undefined as PreflightRequest | undefined,
   };
   return state;
 }
@@ -198,5 +201,31 @@ describe('Agent', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     await running.stop();
     expect(controller.beats.map((beat) => (beat as HeartbeatBody).intervalMs)).toEqual([150, 60_000]);
+  });
+
+  it('runs the preflight a reply asks for once, in the background, and reports it in exactly one later heartbeat', async () => {
+    controller.preflight = { requestId: 'pf-1', stages: ['ro_iam', 'rw_iam'] };
+    // No AWS environment: the credentials check fails and every check needing them is skipped.
+    const running = agent({ preflight: { processEnv: { AWS_EC2_METADATA_DISABLED: 'true', HOME: root } } });
+    await running.start();
+    const reports = () => (controller.beats as HeartbeatBody[]).filter((beat) => beat.preflight !== undefined);
+    await eventually(() => reports().length === 1);
+    const sentAt = controller.beats.length;
+    // The controller keeps asking with the same id: the request is not run again.
+    await eventually(() => controller.beats.length >= sentAt + 5);
+    await running.stop();
+    expect(reports()).toHaveLength(1);
+    const beats = controller.beats as HeartbeatBody[];
+    expect(beats.every((beat) => beat.capabilities?.includes('preflight'))).toBe(true);
+    expect(beats.indexOf(reports()[0]!)).toBeGreaterThan(0);
+    const report = reports()[0]!.preflight!;
+    expect(report.requestId).toBe('pf-1');
+    expect(report.results.map((result) => [result.stage, result.isPassed])).toEqual([
+      ['ro_iam', false],
+      ['rw_iam', false],
+    ]);
+    expect(report.results[0]!.checks.find((check) => check.status === 'fail')).toMatchObject({ id: 'credentials' });
+    for (const beat of beats) expect(Value.Check(HeartbeatBody, beat)).toBe(true);
+    expect(JSON.stringify(beats)).not.toContain(PASSWORD);
   });
 });

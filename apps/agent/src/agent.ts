@@ -7,6 +7,8 @@ import { ControllerClient, ControllerError } from './controller/controller-clien
 import { ensureEnrolled, type AgentIdentity } from './controller/enroll';
 import type { CountersSource } from './counters/counters-source';
 import { StateDir } from './files/state-dir';
+import { createNodePreflight, type NodePreflightOptions } from './preflight/node-preflight';
+import { PreflightWorker } from './preflight/preflight-worker';
 import { describeNode } from './report/node-report';
 import { StageMachine, type StageMachineOptions } from './stage/stage-machine';
 
@@ -24,6 +26,11 @@ export interface AgentOptions {
   readonly kongVersion: string;
   readonly labels?: NodeLabels;
   readonly probeLogin?: (input: LoadInput) => Promise<void>;
+  /**
+   * How the preflight the controller asks for reaches AWS and the databases (preflight/). Default:
+   * no AWS environment (credentials then come from shared files or instance metadata only).
+   */
+  readonly preflight?: NodePreflightOptions;
   /** The keep-alive interval until the first reply says otherwise. Default 10,000 ms. */
   readonly intervalMs?: number;
   /** How often the agent checks whether its connection counters moved. Default 250 ms. */
@@ -72,6 +79,8 @@ export class Agent {
   #work: Promise<unknown> | undefined;
   #lastError: string | undefined;
   #lastDesired: NodeStage | undefined;
+  readonly #preflight: PreflightWorker;
+  #isReportWaiting = false;
 
   constructor(private readonly options: AgentOptions) {
     this.#client = new ControllerClient(options.controllerUrl);
@@ -86,6 +95,8 @@ export class Agent {
       ...(options.probeLogin ? { probeLogin: options.probeLogin } : {}),
       ...(options.onStep ? { onStep: options.onStep } : {}),
     });
+    const runPreflight = createNodePreflight(options.files, this.machine, options.preflight ?? { processEnv: {} });
+    this.#preflight = new PreflightWorker(runPreflight, () => this.#beatSoon(), this.#log);
   }
 
   get nodeId(): string | undefined {
@@ -125,6 +136,7 @@ export class Agent {
     clearInterval(this.#checkTimer);
     await this.#tick;
     await this.#work;
+    await this.#preflight.idle();
     await this.options.counters.close?.();
   }
 
@@ -134,7 +146,9 @@ export class Agent {
     if (!identity) throw new Error('Agent.start() first');
     let reply: HeartbeatReply;
     try {
-      reply = await this.#client.heartbeat(identity.nodeId, identity.credential, await this.#body());
+      const body = await this.#body();
+      reply = await this.#client.heartbeat(identity.nodeId, identity.credential, body);
+      if (body.preflight) this.#preflight.delivered(body.preflight);
       this.#lastError = undefined;
     } catch (error) {
       this.#lastError = (error as Error).message;
@@ -163,7 +177,19 @@ export class Agent {
         // controller never counts the node stale against the shorter one.
         const announced = this.#announcedIntervalMs ?? this.#intervalMs;
         this.#schedule(Math.min(announced, this.#intervalMs));
+        // A preflight report finished while this heartbeat was on its way: it goes next.
+        if (this.#isReportWaiting) this.#beatSoon();
       });
+  }
+
+  /** A preflight report is ready: the next heartbeat carries it, as soon as the minimum gap allows. */
+  #beatSoon(): void {
+    this.#isReportWaiting = this.#isBeating;
+    if (this.#isStopped || this.#isBeating) return;
+    const sinceMs = Date.now() - this.#lastSentMs;
+    const minGapMs = this.options.minReportIntervalMs ?? 1_000;
+    if (sinceMs >= minGapMs) this.#beatNow();
+    else this.#schedule(minGapMs - sinceMs);
   }
 
   /** Between heartbeats: counters that moved are reported at once, once a second at most. */
@@ -222,11 +248,14 @@ export class Agent {
       findings: node.findings,
       ...(this.options.labels ? { labels: this.options.labels } : {}),
       transition,
+      capabilities: ['preflight'],
+      ...(this.#preflight.report ? { preflight: this.#preflight.report } : {}),
     };
   }
 
   /** Starts the work a reply asks for, one operation at a time, in the background. */
   #react(reply: HeartbeatReply): void {
+    this.#preflight.request(reply.preflight);
     if (this.#work || this.#isStopped || this.machine.isBusy) return;
     const desired = reply.desiredStage;
     const work = this.#decide(desired, reply.finalize);

@@ -104,6 +104,8 @@ export async function runAgent(
     kongVersion: flags.kongVersion ?? (await detectKongVersion()),
     labels: parseLabels(flags.label),
     probeLogin: createProbeLogin({ tokenProvider: tokens(), ...(caPem ? { caPem } : {}) }),
+    // Kong's AWS credentials come from the environment this agent shares with it (or Kong's env file).
+    preflight: { processEnv: env },
     intervalMs: flags.intervalMs,
     log,
   });

@@ -106,6 +106,11 @@ export async function startSimulatedFleet(options: SimulatedFleetOptions): Promi
         kongVersion: '3.9.1.0-simulated',
         labels: { simulated: 'true' },
         probeLogin,
+        preflight: {
+          processEnv: {},
+          credentials: { identity: credentials, description: "the simulator's access key" },
+          endpointFor: (host) => endpoints.get(host),
+        },
         ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
         ...(options.retryFailedAfterMs !== undefined ? { retryFailedAfterMs: options.retryFailedAfterMs } : {}),
         log: (line) => options.log?.(`${name}: ${line}`),

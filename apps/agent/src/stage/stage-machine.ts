@@ -87,6 +87,13 @@ export class StageMachine {
     return stageOfText(this.options.files, await readFile(this.options.files.edited, 'utf8'));
   }
 
+  /** The exact text `apply(to)` would write to the edited file now, or why it cannot; nothing is written. */
+  async planText(to: NodeStage): Promise<TargetText> {
+    const current = await readFile(this.options.files.edited, 'utf8');
+    const original = (await readIfExists(this.options.stateDir.original))?.toString('utf8');
+    return planTarget(this.options.files, this.state, original, current, to);
+  }
+
   /** Moves the node to `to` (a no-op when the file already holds what the plan gives). */
   apply(to: NodeStage): Promise<ApplyResult> {
     return this.#serial(async () => {

@@ -282,6 +282,11 @@ export class SandboxFleet {
       kongVersion: '3.9.1.0-sandbox',
       labels: { sandbox: 'true', role: profileOf(Number(name.slice(5)) - 1).role },
       probeLogin: this.#probeLogin,
+      preflight: {
+        processEnv: {},
+        credentials: { identity: this.options.credentials, description: "the sandbox's simulated AWS key" },
+        endpointFor: (host) => this.#endpoints.get(host),
+      },
       log: (line) => this.options.log(`${name}: ${line}`),
     });
   }

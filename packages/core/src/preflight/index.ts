@@ -33,4 +33,5 @@ export type {
   PreflightOptions,
   PreflightResult,
   PreflightStage,
+  TargetInput,
 } from './types';

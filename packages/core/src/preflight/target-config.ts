@@ -13,7 +13,7 @@ import {
 } from '../config/index';
 import { renderConf } from '../config/render';
 import { applyEnvEdits } from '../config/render-env';
-import type { PreflightStage } from './types';
+import type { PreflightStage, TargetInput } from './types';
 
 // Preflight proves the configuration the node WILL run after the switch, not the one it runs
 // now: the planner's edits applied in memory (nothing is written), then loaded exactly as Kong
@@ -62,16 +62,13 @@ function targetInput(input: LoadInput, to: PreflightStage): { input: LoadInput; 
   return { input: { confText: input.confText, env: applyEnvEdits(env, plan.edits) }, blockers };
 }
 
-export function targetConfig(
-  input: LoadInput,
-  to: PreflightStage,
-  planned?: { readonly confText: string; readonly envFileText?: string },
-): TargetConfig {
+export function targetConfig(input: LoadInput, to: PreflightStage, planned?: TargetInput): TargetConfig {
   const current = loadKongConf(input);
   const applicability = iamApplicability(current);
   if (!applicability.isApplicable) return { ok: false, isApplicable: false, reason: applicability.reason ?? '' };
   let target: LoadInput;
   let blockers: LintFinding[] = [];
+  if (planned && 'error' in planned) return { ok: false, isApplicable: true, reason: planned.error };
   if (planned) {
     target = {
       confText: planned.confText,

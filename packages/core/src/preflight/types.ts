@@ -32,6 +32,9 @@ export interface PreflightResult {
   readonly checks: PreflightCheck[];
 }
 
+/** The target stage's files as the caller planned them, or why they cannot be planned. */
+export type TargetInput = { readonly confText: string; readonly envFileText?: string } | { readonly error: string };
+
 /** Where to dial for an endpoint host, and the CA to trust there (a tunnel, the simulator on loopback). */
 export interface PreflightEndpoint {
   readonly connectHost?: string;
@@ -58,7 +61,7 @@ export interface PreflightOptions {
    * The target stage's kong.conf/env-file text when the caller planned it itself (the agent plans
    * from the node's original file); default: `planStage` on the given files.
    */
-  readonly targetInput?: { readonly confText: string; readonly envFileText?: string };
+  readonly targetInput?: TargetInput;
   /** Credentials given instead of the default chain (the sandbox's simulated nodes), with words for the message. */
   readonly credentials?: { readonly identity: AwsCredentialIdentity; readonly description: string };
   /** For the rds-db:connect policy in fixes; placeholders when unknown. */
