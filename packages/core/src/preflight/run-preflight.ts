@@ -7,7 +7,7 @@ import type { PolicyContext } from './fixes';
 import { checkLogin } from './login';
 import { reminders } from './reminders';
 import { checkAssumeRole, checkWebIdentity } from './sts';
-import { kongEnvironment, targetConfig, type TargetConnection } from './target-config';
+import { targetConfig, type TargetConnection } from './target-config';
 import { trustedCa } from './trusted-ca';
 import type { PreflightCheck, PreflightOptions, PreflightResult } from './types';
 
@@ -241,7 +241,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
       ),
     ]);
   }
-  const env = options.envFile ? target.env : kongEnvironment(target.env, undefined);
+  const env = target.env;
   const checks: PreflightCheck[] = [];
   const base = await baseCredentials(options, env, target.connections[0], checks);
   for (const connection of target.connections)

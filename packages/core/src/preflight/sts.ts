@@ -36,6 +36,15 @@ export async function checkWebIdentity(
   stsEndpointUrl: string | null,
 ): Promise<StsOutcome> {
   const endpoint = stsEndpoint(env, stsEndpointUrl);
+  // Checked first, without a call: the endpoint Kong would call is not the one the SDK would.
+  const regional = env.AWS_STS_REGIONAL_ENDPOINTS?.trim().toLowerCase();
+  if (regional !== 'regional' && !endpoint.url) {
+    return {
+      ok: false,
+      message: `AWS_STS_REGIONAL_ENDPOINTS is ${regional ? `"${regional}"` : 'not set'} and no STS endpoint is configured: Kong exchanges the web identity token at the global sts.amazonaws.com, not sts.${region}.amazonaws.com (unreachable from a VPC without internet access, and not the regional STS AWS recommends)`,
+      fix: `Set AWS_STS_REGIONAL_ENDPOINTS=regional in Kong's environment (the EKS pod identity webhook sets it when configured to), or set AWS_ENDPOINT_URL_STS to the STS endpoint Kong must use.`,
+    };
+  }
   let identity: AwsCredentialIdentity;
   try {
     identity = await fromTokenFile({
@@ -54,19 +63,10 @@ export async function checkWebIdentity(
         `check the role's trust policy allows sts:AssumeRoleWithWebIdentity for this service account (the OIDC provider of the cluster).`,
     };
   }
-  const regional = env.AWS_STS_REGIONAL_ENDPOINTS?.trim().toLowerCase();
-  if (regional !== 'regional' && !endpoint.url) {
-    return {
-      ok: false,
-      identity,
-      message: `STS answered (${keyHint(identity)}), but AWS_STS_REGIONAL_ENDPOINTS is ${regional ? `"${regional}"` : 'not set'}: Kong calls the global sts.amazonaws.com, not sts.${region}.amazonaws.com`,
-      fix: `Set AWS_STS_REGIONAL_ENDPOINTS=regional in Kong's environment (the EKS pod identity webhook sets it when asked), or set AWS_ENDPOINT_URL_STS to your STS endpoint.`,
-    };
-  }
   return {
     ok: true,
     identity,
-    message: `STS at ${where(endpoint, region)} exchanged the web identity token for role ${settings.roleArn} (${keyHint(identity)})${endpoint.url ? '' : '; AWS_STS_REGIONAL_ENDPOINTS=regional'}`,
+    message: `STS at ${where(endpoint, region)} exchanged the web identity token for role ${settings.roleArn} (${keyHint(identity)})${regional === 'regional' ? '; AWS_STS_REGIONAL_ENDPOINTS=regional' : ''}`,
     fix: '',
   };
 }

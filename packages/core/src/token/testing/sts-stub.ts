@@ -31,7 +31,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /**
- * A loopback STS answering AssumeRole (AWS query protocol) with fresh
+ * A loopback STS answering AssumeRole and AssumeRoleWithWebIdentity (AWS query protocol) with fresh
  * credentials per call: `ASIASTUB<n>` access key ids. For tests only.
  */
 export async function startStsStub(options: StsStubOptions = {}): Promise<StsStub> {
@@ -61,13 +61,15 @@ export async function startStsStub(options: StsStubOptions = {}): Promise<StsStu
       const lifetimeSeconds = options.lifetimeSeconds ?? Number(duration ?? 3600);
       const expiration = new Date(Date.now() + lifetimeSeconds * 1000).toISOString();
       const n = calls.length;
+      // AssumeRole, or AssumeRoleWithWebIdentity (EKS): the same answer under the action's own element names.
+      const action = form.get('Action') === 'AssumeRoleWithWebIdentity' ? 'AssumeRoleWithWebIdentity' : 'AssumeRole';
       response.end(
-        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +
+        `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>` +
           `<Credentials><AccessKeyId>ASIASTUB${n}</AccessKeyId><SecretAccessKey>stubSecretKey${n}</SecretAccessKey>` +
           `<SessionToken>stubSessionToken${n}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
           `<AssumedRoleUser><AssumedRoleId>AROASTUB:${form.get('RoleSessionName') ?? ''}</AssumedRoleId>` +
-          `<Arn>${form.get('RoleArn') ?? ''}</Arn></AssumedRoleUser></AssumeRoleResult>` +
-          `<ResponseMetadata><RequestId>stub-${n}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+          `<Arn>${form.get('RoleArn') ?? ''}</Arn></AssumedRoleUser></${action}Result>` +
+          `<ResponseMetadata><RequestId>stub-${n}</RequestId></ResponseMetadata></${action}Response>`,
       );
     });
   });
