@@ -175,6 +175,18 @@ describe('runPreflight against the RDS simulator', () => {
     }
   });
 
+  it('fails database-rights with GRANT CONNECT when the database refuses the session after the token', async () => {
+    await admin(`REVOKE CONNECT ON DATABASE ${sim.database} FROM PUBLIC`);
+    try {
+      const result = await preflight('rw_iam', nodeConf(sim, { user: 'bob', hasReplica: false }));
+      expect(failing(result).map((check) => check.id)).toEqual(['database-rights']);
+      expect(failing(result)[0]?.fix).toBe('GRANT CONNECT ON DATABASE "kong" TO "bob_iam";');
+      expect(statuses(result)).toContain('tls-login:rw=pass');
+    } finally {
+      await admin(`GRANT CONNECT ON DATABASE ${sim.database} TO PUBLIC`);
+    }
+  });
+
   it('fails sts when the web identity cannot reach STS', async () => {
     const tokenFile = join(dir, 'web-identity-token');
     writeFileSync(tokenFile, 'eyJhbGciOiJSUzI1NiJ9.test.token');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runPreflight } from './run-preflight';
+import { runPreflight, withinContract } from './run-preflight';
 import { targetConfig } from './target-config';
 
 // Outcomes decided before any network call: the stage cannot apply or cannot be planned, the
@@ -79,5 +79,20 @@ describe('targetConfig', () => {
     expect(target.ok && target.connections[0]?.settings.user).toBe('kong_iam');
     expect(target.ok && target.env.KONG_PG_IAM_AUTH).toBe('on');
     expect(target.ok && target.env.AWS_REGION).toBe('us-east-1');
+  });
+});
+
+describe('withinContract', () => {
+  it('cuts texts to the contract’s limits and redacts anything token-shaped', () => {
+    const check = withinContract({
+      id: 'tls-login',
+      connection: 'rw',
+      status: 'fail',
+      message: `login failed: host:5432/?Action=connect&DBUser=kong_iam&X-Amz-Signature=abc ${'x'.repeat(3_000)}`,
+      fix: 'y'.repeat(9_000),
+    });
+    expect(check.message.length).toBe(2_000);
+    expect(check.message).not.toContain('X-Amz-Signature=abc');
+    expect(check.fix.length).toBe(8_000);
   });
 });

@@ -1,7 +1,12 @@
 import { describeError } from '../token/errors';
 import { readFile } from 'node:fs/promises';
 import { signingRegion, valueOf } from '../config/index';
-import { createIamTokenProvider, resolveSigningRegion, type AwsCredentialIdentity } from '../token/index';
+import {
+  createIamTokenProvider,
+  redactSecrets,
+  resolveSigningRegion,
+  type AwsCredentialIdentity,
+} from '../token/index';
 import { resolveCredentialSource, type CredentialResolution } from './credentials';
 import type { PolicyContext } from './fixes';
 import { checkLogin } from './login';
@@ -37,6 +42,22 @@ function skipped(connection: TargetConnection, ids: readonly PreflightCheck['id'
     message: `not checked: ${reason}`,
     fix: '',
   }));
+}
+
+/** The contract's limits (a heartbeat over them is refused whole): long SDK or server texts are cut. */
+const MAX_MESSAGE = 2_000;
+const MAX_FIX = 8_000;
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function withinContract(check: PreflightCheck): PreflightCheck {
+  return {
+    ...check,
+    message: cut(redactSecrets(check.message) || check.id, MAX_MESSAGE),
+    fix: cut(redactSecrets(check.fix), MAX_FIX),
+  };
 }
 
 const AFTER_TOKEN = ['tls-login', 'rds-iam-member', 'database-rights'] as const;
@@ -223,7 +244,7 @@ export async function runPreflight(options: PreflightOptions): Promise<Preflight
     stage: options.to,
     checkedAt: new Date(options.now()).toISOString(),
     isPassed: checks.every((item) => item.status !== 'fail'),
-    checks,
+    checks: checks.map(withinContract),
   });
   if (!target.ok) {
     const status = target.isApplicable ? 'fail' : 'info';
