@@ -149,6 +149,13 @@ describe('iamroll preflight (in process)', () => {
     ]);
   });
 
+  it('documents itself with --help', async () => {
+    const io = captureIo({ env });
+    expect(await main(['preflight', '--help'], io)).toBe(0);
+    expect(io.out()).toContain('--connect-host <address>');
+    expect(io.out()).toContain('Exit status: 0 every check passed, 1 a check failed, 2 usage');
+  });
+
   it('exits 2 when kong.conf cannot be read', async () => {
     const io = captureIo({ env });
     const code = await main(['preflight', '--kong-conf', join(dir, 'missing.conf'), '--to', 'ro_iam'], io);
