@@ -255,7 +255,7 @@ export class Agent {
 
   /** Starts the work a reply asks for, one operation at a time, in the background. */
   #react(reply: HeartbeatReply): void {
-    this.#preflight.request(reply.preflight);
+    if (!this.#isStopped) this.#preflight.request(reply.preflight);
     if (this.#work || this.#isStopped || this.machine.isBusy) return;
     const desired = reply.desiredStage;
     const work = this.#decide(desired, reply.finalize);
