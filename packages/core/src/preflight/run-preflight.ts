@@ -211,7 +211,8 @@ async function connectionChecks(
     user,
     host,
     region,
-    accountId: options.accountId,
+    // The signing credentials' account when they carry it (assumed roles do): usually the database's too.
+    accountId: options.accountId ?? identity.accountId,
     resourceId: options.resourceIdFor?.(host),
     assumeRoleArn: settings.assumeRoleArn,
   };
