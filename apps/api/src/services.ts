@@ -10,6 +10,8 @@ import { createAuthService } from './modules/auth/auth-service';
 import { createSessionsRepository } from './modules/auth/sessions-repository';
 import { createDatabasesRepository } from './modules/databases/databases-repository';
 import { createDatabasesService } from './modules/databases/databases-service';
+import { createDatabaseIamModule } from './modules/databases/database-iam-module';
+import type { RdsClients } from './modules/databases/rds-clients';
 import { createEnrollmentRepository } from './modules/enrollment/enrollment-repository';
 import { createEnrollmentService } from './modules/enrollment/enrollment-service';
 import { createNodeStateRepository } from './modules/nodes/node-state-repository';
@@ -52,12 +54,15 @@ export function createServices(
   config: AppConfig,
   repositories: Repositories,
   nowMs: () => number = Date.now,
+  rdsClients?: RdsClients,
 ) {
   const { prisma, fleet } = app;
   const { audit, users, sessions } = repositories;
   const { directory, registry, memory } = fleet;
   const rates = createRatesService({ memory, samples: repositories.rateSamples, directory, registry, nowMs });
+  const databaseIam = createDatabaseIamModule(app, config, repositories.databases, nowMs, rdsClients);
   return {
+    databaseIam,
     repositories,
     rates,
     auth: createAuthService({ prisma, users, sessions, audit, sessionTtlHours: config.sessionTtlHours }),
@@ -72,6 +77,7 @@ export function createServices(
       rates: memory,
       onChanged: fleet.databasesChanged,
       nowMs,
+      iam: databaseIam,
     }),
     nodes: createNodesService({
       prisma,

@@ -48,6 +48,8 @@ export interface RdsSimOptions {
    * asked of upstream. See the README for what answer mode does not model.
    */
   readonly sessionMode?: 'relay' | 'answer';
+  /** DescribeDBInstances' IAMDatabaseAuthenticationEnabled; changeable at runtime. Default true. */
+  readonly iamDatabaseAuthenticationEnabled?: boolean;
   /** Receives the simulator's own log lines (IAM failures with their reason; never tokens). */
   readonly onLog?: (line: string) => void;
 }
@@ -90,6 +92,7 @@ export function resolveOptions(options: RdsSimOptions): ResolvedOptions {
     clock: options.clock ?? Date.now,
     sessionMode: options.sessionMode ?? 'relay',
     onLog: options.onLog ?? (() => {}),
+    iamDatabaseAuthenticationEnabled: options.iamDatabaseAuthenticationEnabled ?? true,
   };
   const problems = validate(resolved);
   if (problems.length > 0) throw new Error(`rds-sim: invalid options:\n  - ${problems.join('\n  - ')}`);
