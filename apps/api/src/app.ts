@@ -16,6 +16,7 @@ import { databaseIamRoutes } from './modules/databases/database-iam-routes';
 import { enrollmentTokensRoutes } from './modules/enrollment/enrollment-routes';
 import { healthRoutes } from './modules/health/health-routes';
 import { heartbeatsRoutes } from './modules/heartbeats/heartbeats-routes';
+import { preflightRoutes } from './modules/preflight/preflight-routes';
 import metricsSourcesPlugin from './modules/metrics-sources/metrics-sources-plugin';
 import { nodesRoutes } from './modules/nodes/nodes-routes';
 import { ratesRoutes } from './modules/rates/rates-routes';
@@ -143,6 +144,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(databaseIamRoutes, { prefix: '/api/v1/databases', iam: services.databaseIam });
   await app.register(nodesRoutes, { prefix: '/api/v1/nodes', nodes: services.nodes });
   await app.register(heartbeatsRoutes, { prefix: '/api/v1/nodes', heartbeats: app.fleet.heartbeats });
+  await app.register(preflightRoutes, { prefix: '/api/v1/nodes', preflight: services.preflight });
   await app.register(ratesRoutes, { prefix: '/api/v1', rates: services.rates });
   await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });
   await app.register(rolloutsRoutes, { prefix: '/api/v1/rollouts', rollouts: services.rollouts.service });

@@ -22,6 +22,7 @@ import { createRateSamplesRepository } from './modules/rates/rate-samples-reposi
 import { createRatesService } from './modules/rates/rates-service';
 import { createRatesTick } from './modules/rates/rates-tick';
 import { createRolloutsModule } from './modules/rollouts/rollouts-module';
+import { createPreflightService } from './modules/preflight/preflight-service';
 import { createUsersRepository } from './modules/users/users-repository';
 import { createUsersService } from './modules/users/users-service';
 
@@ -61,8 +62,18 @@ export function createServices(
   const { directory, registry, memory } = fleet;
   const rates = createRatesService({ memory, samples: repositories.rateSamples, directory, registry, nowMs });
   const databaseIam = createDatabaseIamModule(app, config, repositories.databases, nowMs, rdsClients);
+  const preflight = createPreflightService({
+    pool: app.pg,
+    repository: fleet.preflight.repository,
+    memory: fleet.preflight.memory,
+    registry,
+    audit,
+    events: app.events,
+    nowMs,
+  });
   return {
     databaseIam,
+    preflight,
     repositories,
     rates,
     auth: createAuthService({ prisma, users, sessions, audit, sessionTtlHours: config.sessionTtlHours }),
@@ -106,7 +117,7 @@ export function createServices(
     persistRates: createRatePersister({ memory, samples: repositories.rateSamples, directory, nowMs }),
     tickRates: createRatesTick({ directory, fleet: memory.fleet, events: app.events, nowMs }),
     rolloutReconcileMs: config.rolloutReconcileMs ?? 1_000,
-    rollouts: createRolloutsModule(app, { audit, webhookUrl: config.webhookUrl, nowMs }),
+    rollouts: createRolloutsModule(app, { audit, webhookUrl: config.webhookUrl, nowMs, preflight, databaseIam }),
   };
 }
 

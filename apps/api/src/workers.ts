@@ -36,6 +36,7 @@ export function registerWorkers(app: FastifyInstance, services: Services): void 
   fleet.loops.every('database-directory-refresh', DIRECTORY_REFRESH_MS, () => fleet.reloadDirectory());
   // Preflight (issue 12): every process keeps the databases' IAM verdicts in memory for the reconciler.
   fleet.loops.every('database-iam-refresh', DIRECTORY_REFRESH_MS, () => services.databaseIam.refresh());
+  fleet.loops.every('preflight-refresh', DIRECTORY_REFRESH_MS, () => fleet.preflight.reload());
 
   app.leader.run('session-cleanup', HOUR_MS, async () => {
     const { count } = await services.repositories.sessions.deleteExpired(new Date());
