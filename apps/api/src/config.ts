@@ -136,6 +136,8 @@ export interface RdsConfig {
   readonly checkIntervalSeconds: number;
   readonly assumeRoleArn: string | undefined;
   readonly endpointUrl: string | undefined;
+  /** Static keys instead of the default chain: only the sandbox sets it (the simulator's own key). Never log it. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 // ---- end of RDS
 

@@ -17,7 +17,12 @@ export function createDatabaseIamModule(
   const clients =
     injected ??
     (rds?.isChecking
-      ? createRdsClients({ endpointUrl: rds.endpointUrl, assumeRoleArn: rds.assumeRoleArn, nowMs })
+      ? createRdsClients({
+          endpointUrl: rds.endpointUrl,
+          assumeRoleArn: rds.assumeRoleArn,
+          ...(rds.credentials ? { credentials: rds.credentials } : {}),
+          nowMs,
+        })
       : undefined);
   const service = createDatabaseIamService({
     repository: createDatabaseIamRepository(app.pg),
