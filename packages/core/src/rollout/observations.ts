@@ -57,6 +57,8 @@ export interface NodeObservation {
   readonly isPreflightCapable?: boolean;
   /** A preflight asked of its agent and not answered yet. */
   readonly preflightPending?: { readonly stages: readonly IamStage[]; readonly requestedAtMs: number };
+  /** When its agent was last asked (answered or not): an answer still too old is blocked, not asked again at once. */
+  readonly preflightLastAskedAtMs?: number;
 }
 
 export interface DatabaseObservation {

@@ -85,6 +85,20 @@ describe('preflightGate: at switch time', () => {
       /700 s old .* did not answer/,
     ],
     [
+      'a capable agent that answered the request with a verdict still too old: blocked, not asked again',
+      { isPreflightCapable: true, preflight: fresh(true, 700_000), preflightLastAskedAtMs: T0 - 5_000 },
+      [],
+      'block',
+      /700 s old .*as its agent answered the latest request: check the node's clock/,
+    ],
+    [
+      'the same, once the wait has passed: asked again',
+      { isPreflightCapable: true, preflight: fresh(true, 700_000), preflightLastAskedAtMs: T0 - 121_000 },
+      [],
+      'await',
+      /asking/,
+    ],
+    [
       'a capable agent with a failing verdict',
       { isPreflightCapable: true, preflight: fresh(false) },
       [],

@@ -85,6 +85,20 @@ export function preflightGate(
     return { kind: 'block', reason: `${oldNote}: run it again`, blockedBy: 'preflight' };
   }
   const pending = node.preflightPending;
+  const askedAtMs = node.preflightLastAskedAtMs;
+  // Answered, yet still too old (the agent's clock runs behind, or it sent a cached result): asking
+  // again at once would repeat every pass; it is blocked until the wait has passed, then asked again.
+  const isAnsweredStale =
+    pending === undefined &&
+    oldNote !== null &&
+    askedAtMs !== undefined &&
+    nowMs - askedAtMs <= waitSecondsOf(spec) * 1000;
+  if (isAnsweredStale)
+    return {
+      kind: 'block',
+      reason: `${oldNote}, as its agent answered the latest request: check the node's clock, then run it again`,
+      blockedBy: 'preflight',
+    };
   if (pending === undefined || !pending.stages.includes(stage))
     return { kind: 'await', reason: `asking its agent for a preflight for ${stage}`, needsRequest: true };
   const waitedSeconds = Math.max(0, (nowMs - pending.requestedAtMs) / 1000);

@@ -22,6 +22,8 @@ export interface NodePreflightMemory {
     readonly requestedAtMs: number;
   } | null;
   override: { readonly by: string; readonly reason: string; readonly atMs: number } | null;
+  /** The latest request's time, answered or not. */
+  lastRequestedAtMs: number | null;
   verdicts: MemoryVerdict[];
 }
 
@@ -57,7 +59,11 @@ export class PreflightMemory {
   /** The node's entry, created empty when absent (a capability or request seen first). */
   entry(nodeId: string): NodePreflightMemory {
     let found = this.#nodes.get(nodeId);
-    if (!found) this.#nodes.set(nodeId, (found = { isCapable: false, pending: null, override: null, verdicts: [] }));
+    if (!found)
+      this.#nodes.set(
+        nodeId,
+        (found = { isCapable: false, pending: null, override: null, lastRequestedAtMs: null, verdicts: [] }),
+      );
     return found;
   }
 
@@ -74,6 +80,7 @@ export class PreflightMemory {
       override: stored.override
         ? { by: stored.override.by, reason: stored.override.reason, atMs: stored.override.at.getTime() }
         : null,
+      lastRequestedAtMs: stored.lastRequestedAt?.getTime() ?? null,
       verdicts: stored.results.map((result) => verdictOf({ ...result, checkedAtMs: result.checkedAt.getTime() })),
     });
   }

@@ -23,6 +23,8 @@ export interface StoredPreflight {
     readonly requestedAt: Date;
   } | null;
   readonly override: { readonly by: string; readonly reason: string; readonly at: Date } | null;
+  /** When the latest request was made (kept once answered: an answer still too old is then blocked, not re-asked). */
+  readonly lastRequestedAt: Date | null;
   readonly results: StoredResult[];
 }
 
@@ -70,7 +72,10 @@ export function createPreflightRepository(pool: pg.Pool) {
     const entry = (nodeId: string): StoredPreflight => {
       let found = byNode.get(nodeId);
       if (!found)
-        byNode.set(nodeId, (found = { nodeId, isCapable: false, pending: null, override: null, results: [] }));
+        byNode.set(
+          nodeId,
+          (found = { nodeId, isCapable: false, pending: null, override: null, lastRequestedAt: null, results: [] }),
+        );
       return found;
     };
     for (const row of states.rows)
@@ -85,6 +90,7 @@ export function createPreflightRepository(pool: pg.Pool) {
           row.overrideBy !== null && row.overrideReason !== null && row.overrideAt !== null
             ? { by: row.overrideBy, reason: row.overrideReason, at: row.overrideAt }
             : null,
+        lastRequestedAt: row.requestedAt,
         results: [],
       });
     for (const row of results.rows) {
@@ -145,7 +151,7 @@ export function createPreflightRepository(pool: pg.Pool) {
         ],
       );
       await sql.query(
-        `UPDATE node_preflight SET pending_request_id = NULL, pending_stages = '{}', requested_at = NULL, updated_at = now()
+        `UPDATE node_preflight SET pending_request_id = NULL, pending_stages = '{}', updated_at = now()
           WHERE node_id = $1 AND pending_request_id = $2`,
         [nodeId, requestId],
       );

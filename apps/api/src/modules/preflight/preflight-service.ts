@@ -88,8 +88,11 @@ export function createPreflightService(deps: PreflightServiceDeps) {
         ),
       );
     });
-    for (const write of writes)
-      memory.entry(write.nodeId).pending = { requestId: write.requestId, stages: write.stages, requestedAtMs };
+    for (const write of writes) {
+      const entry = memory.entry(write.nodeId);
+      entry.pending = { requestId: write.requestId, stages: write.stages, requestedAtMs };
+      entry.lastRequestedAtMs = requestedAtMs;
+    }
   }
 
   return {

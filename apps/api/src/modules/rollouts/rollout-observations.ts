@@ -48,6 +48,7 @@ export function withPreflight(node: NodeObservation, memory: NodePreflightMemory
     ...(memory.pending
       ? { preflightPending: { stages: memory.pending.stages, requestedAtMs: memory.pending.requestedAtMs } }
       : {}),
+    ...(memory.lastRequestedAtMs !== null ? { preflightLastAskedAtMs: memory.lastRequestedAtMs } : {}),
   };
 }
 
