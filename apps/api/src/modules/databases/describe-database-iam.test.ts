@@ -67,7 +67,7 @@ describe('DescribeDBInstances through the real @aws-sdk/client-rds, against the 
     expect(elsewhere.status).toBe('not_found');
     // The SDK's own error type: the simulator's XML error is the shape the SDK parses.
     await expect(
-      client().send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'no-such-db' })),
+      client().then((c) => c.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'no-such-db' }))),
     ).rejects.toBeInstanceOf(DBInstanceNotFoundFault);
   });
 });

@@ -1,4 +1,4 @@
-import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
+import type { RDSClient } from '@aws-sdk/client-rds';
 
 // Per database (issue 12): does the RDS instance have IAM database authentication enabled, and
 // what are its DbiResourceId (the rds-db:connect policy names it), endpoint and account. Expected
@@ -104,12 +104,14 @@ function accountOf(arn: string | undefined): string | null {
 }
 
 export async function describeDatabaseIam(
-  client: RDSClient,
+  clientOf: RDSClient | Promise<RDSClient>,
   target: DescribeTarget,
   nowMs: () => number,
 ): Promise<IamCheckRecord> {
   let instance;
   try {
+    // Loaded with the client (rds-clients.ts): the module is large and only checks need it.
+    const [client, { DescribeDBInstancesCommand }] = await Promise.all([clientOf, import('@aws-sdk/client-rds')]);
     const output = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: target.identifier }));
     instance = output.DBInstances?.[0];
   } catch (error) {

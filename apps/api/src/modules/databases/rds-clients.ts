@@ -1,4 +1,4 @@
-import { RDSClient } from '@aws-sdk/client-rds';
+import type { RDSClient } from '@aws-sdk/client-rds';
 import {
   assumeRoleProvider,
   defaultCredentialProvider,
@@ -32,7 +32,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 export function createRdsClients(options: RdsClientsOptions = {}) {
   const nowMs = options.nowMs ?? Date.now;
   const base = options.credentials ?? defaultCredentialProvider();
-  const byRegion = new Map<string, RDSClient>();
+  const byRegion = new Map<string, Promise<RDSClient>>();
   let assumed: AwsCredentialIdentityProvider | undefined;
 
   const credentialsFor = (region: string): CredentialSource => {
@@ -46,22 +46,26 @@ export function createRdsClients(options: RdsClientsOptions = {}) {
   };
 
   return {
-    forRegion(region: string): RDSClient {
+    /** Loaded on first use: the RDS client is a large module (~0.5 s to import), needed only when checks run. */
+    forRegion(region: string): Promise<RDSClient> {
       let client = byRegion.get(region);
       if (!client) {
-        client = new RDSClient({
-          region,
-          credentials: credentialsFor(region),
-          maxAttempts: SDK_MAX_ATTEMPTS,
-          requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
-          ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-        });
+        client = import('@aws-sdk/client-rds').then(
+          ({ RDSClient: Client }) =>
+            new Client({
+              region,
+              credentials: credentialsFor(region),
+              maxAttempts: SDK_MAX_ATTEMPTS,
+              requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: REQUEST_TIMEOUT_MS },
+              ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+            }),
+        );
         byRegion.set(region, client);
       }
       return client;
     },
     destroy(): void {
-      for (const client of byRegion.values()) client.destroy();
+      for (const client of byRegion.values()) void client.then((c) => c.destroy());
       byRegion.clear();
     },
   };
