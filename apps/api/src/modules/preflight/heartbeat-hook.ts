@@ -62,8 +62,10 @@ export function createPreflightHeartbeatHook({ memory, repository, pool, events,
     const entry = memory.get(nodeId);
     if ((entry?.isCapable ?? false) !== isCapable) {
       memory.entry(nodeId).isCapable = isCapable;
+      // The other processes (the leader's reconciler among them) reload the node on the event.
       repository
         .setCapable(nodeId, isCapable)
+        .then(() => events.publish(PREFLIGHT_EVENT, { nodeIds: [nodeId], isCapable }))
         .catch((error: unknown) => log.warn({ err: error, nodeId }, 'storing the preflight capability failed'));
     }
     if (body.preflight) return storeReport(nodeId, body, receivedAtMs);

@@ -65,7 +65,8 @@ describe('rollouts obey preflight', () => {
         phases: ['ro_iam'],
         reason: 'read-only to IAM',
         bakeSeconds: 0,
-        preflightWaitSeconds: 2,
+        // Generous: a loaded machine's heartbeat round trip must never look like a silent agent.
+        preflightWaitSeconds: 10,
       },
     });
     expect(response.statusCode, response.body).toBe(201);
@@ -190,7 +191,7 @@ describe('rollouts obey preflight', () => {
 
   it('switches the nodes that pass and blocks the others with their reasons; an admin override lets the failing one through', async () => {
     const id = await create();
-    await eventually(async () => (await rolloutOf(id)).status === 'completed', 60_000);
+    await eventually(async () => (await rolloutOf(id)).status === 'completed', 120_000);
     const view = await rolloutOf(id);
     const stateOf = (name: string) => view.nodes.find((n) => n.id === agents[name]!.nodeId);
     for (const name of ['good1', 'good2', 'good3', 'oldAgent']) expect(stateOf(name)?.state, name).toBe('switched');
@@ -200,7 +201,7 @@ describe('rollouts obey preflight', () => {
     );
     expect(stateOf('iamOff')?.reason).toMatch(/has IAM database authentication disabled/);
     expect(stateOf('silent')?.reason).toMatch(
-      /no preflight verdict for ro_iam, and its agent did not answer the request within 2 s/,
+      /no preflight verdict for ro_iam, and its agent did not answer the request within 10 s/,
     );
     expect(stateOf('stale')?.reason).toMatch(/preflight for ro_iam is \d+ s old \(more than 3600 s\)/);
     // The old agent was never asked; the good ones once each.
@@ -241,11 +242,11 @@ describe('rollouts obey preflight', () => {
     );
 
     const second = await create();
-    await eventually(async () => (await rolloutOf(second)).status === 'completed', 60_000);
+    await eventually(async () => (await rolloutOf(second)).status === 'completed', 120_000);
     const after = await rolloutOf(second);
     expect(after.nodes.find((n) => n.id === failingId)?.state).toBe('switched');
     expect(agents.failing!.stage).toBe('ro_iam');
     expect(after.nodes.find((n) => n.id === agents.iamOff!.nodeId)?.state).toBe('blocked');
     expect(agents.iamOff!.stage).toBe('password');
-  }, 180_000);
+  }, 300_000);
 });

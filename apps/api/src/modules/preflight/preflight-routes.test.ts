@@ -1,6 +1,7 @@
 import type { AuditList, ErrorBody, HeartbeatReply, NodePreflightView, ServerEvent } from '@iamroll/contracts';
 import { describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
+import { eventually } from '../../test/test-app';
 import { useTestApp } from '../../test/use-test-app';
 import { beat, heartbeatBody } from '../heartbeats/heartbeat-fixtures';
 import { notInRdsIam, passing } from './scripted-preflight';
@@ -80,9 +81,9 @@ describe('GET/POST /api/v1/nodes/{id}/preflight', () => {
       isPassed: false,
       reason: expect.stringMatching(/^rds-iam-member \(ro\): kong_iam is not a member of rds_iam/),
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The event comes back through PostgreSQL's LISTEN: wait for it, however loaded the machine.
+    await eventually(() => events.some((e) => e.type === 'node.preflight' && e.data.isPassed === false));
     unsubscribe();
-    expect(events.some((e) => e.type === 'node.preflight' && e.data.isPassed === false)).toBe(true);
 
     // A later passing run replaces the stage's result; the other stage is kept.
     const again = await t.app.inject({
