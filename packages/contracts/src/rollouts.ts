@@ -65,7 +65,7 @@ export const RolloutSpecBody = Type.Object(
     preflightWaitSeconds: Type.Optional(
       Type.Unknown({
         description:
-          "How long a node whose agent runs preflight waits for the verdict the rollout asked for, before it is blocked (default 120).",
+          'How long a node whose agent runs preflight waits for the verdict the rollout asked for, before it is blocked (default 120).',
       }),
     ),
     reason: Reason,
