@@ -5,15 +5,18 @@ import type { Config } from './config';
 import { readMigrations, type Migration } from './db/migrations';
 import { buildValidator } from './http/validator';
 import { createLogger } from './logger';
+import type { RdsClients } from './modules/databases/rds-clients';
 import { agentsRoutes } from './modules/agents/agents-routes';
 import { alarmsRoutes } from './modules/alarms/alarms-routes';
 import { apiTokensRoutes } from './modules/api-tokens/api-tokens-routes';
 import { auditRoutes } from './modules/audit/audit-routes';
 import { authRoutes } from './modules/auth/auth-routes';
 import { databasesRoutes } from './modules/databases/databases-routes';
+import { databaseIamRoutes } from './modules/databases/database-iam-routes';
 import { enrollmentTokensRoutes } from './modules/enrollment/enrollment-routes';
 import { healthRoutes } from './modules/health/health-routes';
 import { heartbeatsRoutes } from './modules/heartbeats/heartbeats-routes';
+import { preflightRoutes } from './modules/preflight/preflight-routes';
 import metricsSourcesPlugin from './modules/metrics-sources/metrics-sources-plugin';
 import { nodesRoutes } from './modules/nodes/nodes-routes';
 import { ratesRoutes } from './modules/rates/rates-routes';
@@ -57,6 +60,8 @@ export interface AppDeps {
   readonly onFirstAdmin?: (admin: FirstAdmin) => void;
   /** The fleet domain's clock (heartbeat receive times, rates, alarms); tests drive it. Default Date.now. */
   readonly nowMs?: () => number;
+  /** RDS clients for DescribeDBInstances (tests: the simulator with static keys). Default: from config.rds. */
+  readonly rdsClients?: RdsClients;
   /** Only `iamroll start` passes this: it adds the sandbox's demo controls under /api/v1/sandbox. */
   readonly sandbox?: SandboxControls;
 }
@@ -120,7 +125,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });
   await app.register(webPlugin);
 
-  const services = createServices(app, config, repositories, nowMs);
+  const services = createServices(app, config, repositories, nowMs, deps.rdsClients);
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',
@@ -136,8 +141,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(agentsRoutes, { prefix: '/api/v1/agents', enrollment: services.enrollment });
   await app.register(auditRoutes, { prefix: '/api/v1/audit', audit: services.repositories.audit });
   await app.register(databasesRoutes, { prefix: '/api/v1/databases', databases: services.databases });
+  await app.register(databaseIamRoutes, { prefix: '/api/v1/databases', iam: services.databaseIam });
   await app.register(nodesRoutes, { prefix: '/api/v1/nodes', nodes: services.nodes });
   await app.register(heartbeatsRoutes, { prefix: '/api/v1/nodes', heartbeats: app.fleet.heartbeats });
+  await app.register(preflightRoutes, { prefix: '/api/v1/nodes', preflight: services.preflight });
   await app.register(ratesRoutes, { prefix: '/api/v1', rates: services.rates });
   await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });
   await app.register(rolloutsRoutes, { prefix: '/api/v1/rollouts', rollouts: services.rollouts.service });

@@ -103,6 +103,44 @@ export const CLOUDWATCH_OFF: CloudWatchConfig = cloudWatchConfig(
 );
 // ---- end of CloudWatch
 
+// ---- RDS DescribeDBInstances (issue 12: preflight per database).
+const RdsEnvSchema = {
+  IAMROLL_RDS_CHECK: Type.Enum(['on', 'off'], {
+    default: 'on',
+    description:
+      'on: the controller asks RDS (DescribeDBInstances) whether each database has IAM database authentication enabled, and reads its resource id (on registration, every IAMROLL_RDS_CHECK_INTERVAL_SECONDS on the leader, and on demand). Without AWS credentials a database is shown `unchecked`, nothing fails.',
+  }),
+  IAMROLL_RDS_CHECK_INTERVAL_SECONDS: Type.Integer({
+    minimum: 10,
+    maximum: 86_400,
+    default: 600,
+    description: 'How often the leader checks every database with DescribeDBInstances.',
+  }),
+  IAMROLL_RDS_ASSUME_ROLE_ARN: Type.Optional(
+    Type.String({
+      pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$',
+      description: 'Role to assume (STS AssumeRole, cached) on top of the default credential chain for RDS.',
+    }),
+  ),
+  AWS_ENDPOINT_URL_RDS: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'RDS API endpoint override (an RDS interface VPC endpoint; the sandbox points it at the simulator).',
+    }),
+  ),
+};
+
+/** The RDS check settings (`config.rds`); undefined (tests): checks off. */
+export interface RdsConfig {
+  readonly isChecking: boolean;
+  readonly checkIntervalSeconds: number;
+  readonly assumeRoleArn: string | undefined;
+  readonly endpointUrl: string | undefined;
+  /** Static keys instead of the default chain: only the sandbox sets it (the simulator's own key). Never log it. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+// ---- end of RDS
+
 /**
  * Every environment variable the API reads, in one place. Values arrive as
  * strings and are converted by the schema; nothing else reads process.env.
@@ -209,6 +247,7 @@ export const EnvSchema = Type.Object({
   }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   ...CloudWatchEnvSchema,
+  ...RdsEnvSchema,
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -240,6 +279,8 @@ export interface Config {
   readonly webhookUrl?: string | undefined;
   /** The rollout reconciler's interval (default 1000 ms). */
   readonly rolloutReconcileMs?: number;
+  /** DescribeDBInstances checks (issue 12). Undefined: off (no RDS call at all). */
+  readonly rds?: RdsConfig;
 }
 
 /** All configuration problems at once, one per line. */
@@ -290,6 +331,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     metricsListen: metricsListen ?? undefined,
     webhookUrl: parsed.IAMROLL_WEBHOOK_URL,
     rolloutReconcileMs: parsed.IAMROLL_ROLLOUT_RECONCILE_MS,
+    rds: {
+      isChecking: parsed.IAMROLL_RDS_CHECK === 'on',
+      checkIntervalSeconds: parsed.IAMROLL_RDS_CHECK_INTERVAL_SECONDS,
+      assumeRoleArn: parsed.IAMROLL_RDS_ASSUME_ROLE_ARN,
+      endpointUrl: parsed.AWS_ENDPOINT_URL_RDS,
+    },
   };
 }
 

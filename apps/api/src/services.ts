@@ -10,6 +10,8 @@ import { createAuthService } from './modules/auth/auth-service';
 import { createSessionsRepository } from './modules/auth/sessions-repository';
 import { createDatabasesRepository } from './modules/databases/databases-repository';
 import { createDatabasesService } from './modules/databases/databases-service';
+import { createDatabaseIamModule } from './modules/databases/database-iam-module';
+import type { RdsClients } from './modules/databases/rds-clients';
 import { createEnrollmentRepository } from './modules/enrollment/enrollment-repository';
 import { createEnrollmentService } from './modules/enrollment/enrollment-service';
 import { createNodeStateRepository } from './modules/nodes/node-state-repository';
@@ -20,6 +22,7 @@ import { createRateSamplesRepository } from './modules/rates/rate-samples-reposi
 import { createRatesService } from './modules/rates/rates-service';
 import { createRatesTick } from './modules/rates/rates-tick';
 import { createRolloutsModule } from './modules/rollouts/rollouts-module';
+import { createPreflightService } from './modules/preflight/preflight-service';
 import { createUsersRepository } from './modules/users/users-repository';
 import { createUsersService } from './modules/users/users-service';
 
@@ -52,12 +55,25 @@ export function createServices(
   config: AppConfig,
   repositories: Repositories,
   nowMs: () => number = Date.now,
+  rdsClients?: RdsClients,
 ) {
   const { prisma, fleet } = app;
   const { audit, users, sessions } = repositories;
   const { directory, registry, memory } = fleet;
   const rates = createRatesService({ memory, samples: repositories.rateSamples, directory, registry, nowMs });
+  const databaseIam = createDatabaseIamModule(app, config, repositories.databases, nowMs, rdsClients);
+  const preflight = createPreflightService({
+    pool: app.pg,
+    repository: fleet.preflight.repository,
+    memory: fleet.preflight.memory,
+    registry,
+    audit,
+    events: app.events,
+    nowMs,
+  });
   return {
+    databaseIam,
+    preflight,
     repositories,
     rates,
     auth: createAuthService({ prisma, users, sessions, audit, sessionTtlHours: config.sessionTtlHours }),
@@ -72,6 +88,7 @@ export function createServices(
       rates: memory,
       onChanged: fleet.databasesChanged,
       nowMs,
+      iam: databaseIam,
     }),
     nodes: createNodesService({
       prisma,
@@ -100,7 +117,7 @@ export function createServices(
     persistRates: createRatePersister({ memory, samples: repositories.rateSamples, directory, nowMs }),
     tickRates: createRatesTick({ directory, fleet: memory.fleet, events: app.events, nowMs }),
     rolloutReconcileMs: config.rolloutReconcileMs ?? 1_000,
-    rollouts: createRolloutsModule(app, { audit, webhookUrl: config.webhookUrl, nowMs }),
+    rollouts: createRolloutsModule(app, { audit, webhookUrl: config.webhookUrl, nowMs, preflight, databaseIam }),
   };
 }
 

@@ -34,6 +34,9 @@ export function registerWorkers(app: FastifyInstance, services: Services): void 
   fleet.loops.every('node-sync', NODE_SYNC_MS, () => fleet.sync.tick());
   fleet.loops.every('fleet-replication', REPLICATION_FLUSH_MS, () => fleet.replication.flush());
   fleet.loops.every('database-directory-refresh', DIRECTORY_REFRESH_MS, () => fleet.reloadDirectory());
+  // Preflight (issue 12): every process keeps the databases' IAM verdicts in memory for the reconciler.
+  fleet.loops.every('database-iam-refresh', DIRECTORY_REFRESH_MS, () => services.databaseIam.refresh());
+  fleet.loops.every('preflight-refresh', DIRECTORY_REFRESH_MS, () => fleet.preflight.reload());
 
   app.leader.run('session-cleanup', HOUR_MS, async () => {
     const { count } = await services.repositories.sessions.deleteExpired(new Date());
@@ -59,6 +62,12 @@ export function registerWorkers(app: FastifyInstance, services: Services): void 
     await loaded;
     await services.rollouts.reconcile(signal);
   });
+  // Preflight (issue 12): DescribeDBInstances for every database (IAMROLL_RDS_CHECK_INTERVAL_SECONDS, 600 s).
+  if (services.databaseIam.isChecking)
+    app.leader.run('database-iam-check', services.databaseIam.checkIntervalMs, async (signal) => {
+      await loaded;
+      await services.databaseIam.checkAll(signal);
+    });
   app.leader.run('webhook-delivery', WEBHOOK_DELIVERY_MS, (signal) =>
     services.rollouts.deliverWebhooks(signal).then(() => {}),
   );

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { HostName, Page, PageQuery, Reason, Timestamp, Uuid } from './common';
+import { DatabaseIamCheck } from './preflight';
 
 /** RDS DB instance identifier: also CloudWatch's DBInstanceIdentifier dimension. */
 export const DatabaseIdentifier = Type.String({ minLength: 1, maxLength: 63, pattern: '^[A-Za-z][A-Za-z0-9-]*$' });
@@ -69,6 +70,18 @@ export const DatabaseView = Type.Object({
   nodes: DatabaseNodeCounts,
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  /** Added by the preflight issue: what DescribeDBInstances last said (list and detail). */
+  iam: Type.Optional(DatabaseIamCheck),
+  /**
+   * Detail only (`GET /api/v1/databases/{id}`): the ready `rds-db:connect` IAM policy naming the
+   * instance's DbiResourceId and the IAM database users its nodes use; null until the resource id
+   * and account are known (a successful check) or when no node targets the database yet.
+   */
+  policy: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+  /** Detail only: the SQL creating those users, granting rds_iam and Kong's rights; null as `policy`. */
+  sql: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** Detail only: the IAM database users the policy and SQL name (from the nodes' effective configs). */
+  iamUsers: Type.Optional(Type.Array(Type.String())),
 });
 export type DatabaseView = Static<typeof DatabaseView>;
 

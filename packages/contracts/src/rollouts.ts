@@ -59,7 +59,15 @@ export const RolloutSpecBody = Type.Object(
     needsAssumeRole: Type.Optional(Type.Unknown()),
     burstWindowSeconds: Type.Optional(Type.Unknown()),
     switchTimeoutSeconds: Type.Optional(Type.Unknown()),
-    preflightMaxAgeSeconds: Type.Optional(Type.Unknown()),
+    preflightMaxAgeSeconds: Type.Optional(
+      Type.Unknown({ description: 'A preflight verdict older than this blocks the node (default 3600).' }),
+    ),
+    preflightWaitSeconds: Type.Optional(
+      Type.Unknown({
+        description:
+          'How long a node whose agent runs preflight waits for the verdict the rollout asked for, before it is blocked (default 120).',
+      }),
+    ),
     reason: Reason,
   },
   { additionalProperties: false },

@@ -16,3 +16,4 @@ export {
 export type { GetMetricDataShape, MetricDataResult } from './metrics/cloudwatch-shape';
 export { THROTTLING_DETAIL } from './session/serve-client';
 export { IAM_TRUST_RULE } from './upstream/iam-trust-rule';
+export { SIM_ACCOUNT_ID } from './rds-api/instance-directory';

@@ -54,6 +54,8 @@ export interface RdsSimOptions {
    * `['iamroll-preflight']` (preflight asks the database about rds_iam and Kong's rights).
    */
   readonly relayedApplications?: readonly string[];
+  /** DescribeDBInstances' IAMDatabaseAuthenticationEnabled; changeable at runtime. Default true. */
+  readonly iamDatabaseAuthenticationEnabled?: boolean;
   /** Receives the simulator's own log lines (IAM failures with their reason; never tokens). */
   readonly onLog?: (line: string) => void;
 }
@@ -100,6 +102,7 @@ export function resolveOptions(options: RdsSimOptions): ResolvedOptions {
     sessionMode: options.sessionMode ?? 'relay',
     relayedApplications: options.relayedApplications ?? DEFAULT_RELAYED_APPLICATIONS,
     onLog: options.onLog ?? (() => {}),
+    iamDatabaseAuthenticationEnabled: options.iamDatabaseAuthenticationEnabled ?? true,
   };
   const problems = validate(resolved);
   if (problems.length > 0) throw new Error(`rds-sim: invalid options:\n  - ${problems.join('\n  - ')}`);

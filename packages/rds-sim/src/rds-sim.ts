@@ -18,6 +18,7 @@ import { createTlsMaterial } from './tls/certificates';
 import { assertIamTrustRule, installIamTrustRule } from './upstream/iam-trust-rule';
 import { createLoginCheck } from './upstream/login-check';
 import { createMembershipLookup } from './upstream/membership';
+import { registerSimInstance, simResourceId } from './rds-api/instance-directory';
 import { prepareUpstream, type PasswordUser, type UpstreamAdmin } from './upstream/prepare-upstream';
 
 export interface RdsSim {
@@ -44,6 +45,17 @@ export interface RdsSim {
   readonly upstream: UpstreamAdmin;
   /** `http://127.0.0.1:<port>/metrics` (add `?format=cloudwatch` for GetMetricData's shape). */
   readonly metricsUrl: string;
+  /**
+   * `http://127.0.0.1:<port>`: RDS's Query API (DescribeDBInstances) for every simulator instance of
+   * this process (one simulated account): point AWS_ENDPOINT_URL_RDS (or the RDS client's endpoint) here.
+   */
+  readonly rdsApiUrl: string;
+  /** DescribeDBInstances' DbiResourceId (`db-…`), stable for an endpoint name. */
+  readonly dbiResourceId: string;
+  /** DescribeDBInstances' IAMDatabaseAuthenticationEnabled (default true). */
+  readonly isIamDatabaseAuthenticationEnabled: boolean;
+  /** Turns IAM database authentication on or off as DescribeDBInstances reports it (as `modify-db-instance` would). */
+  setIamDatabaseAuthenticationEnabled(isEnabled: boolean): void;
   readonly authRatePerSecond: number;
   readonly sessionMode: 'relay' | 'answer';
   counters(): RdsSimCounters;
@@ -150,6 +162,17 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
 
     const metrics = await startMetricsServer(o.metricsPort, () => counters.snapshot());
     closers.push(() => metrics.close());
+    let isIamEnabled = o.iamDatabaseAuthenticationEnabled;
+    const dbiResourceId = simResourceId(o.endpointHost);
+    const unregister = registerSimInstance({
+      identifier: counters.instanceId,
+      region: o.region,
+      endpointHost: o.endpointHost,
+      endpointPort,
+      dbiResourceId,
+      isIamDatabaseAuthenticationEnabled: () => isIamEnabled,
+    });
+    closers.push(() => Promise.resolve(unregister()));
 
     let closing: Promise<void> | undefined;
     return {
@@ -169,6 +192,14 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
       sessionMode: o.sessionMode,
       upstream: upstream.admin,
       metricsUrl: metrics.url,
+      rdsApiUrl: metrics.rdsApiUrl,
+      dbiResourceId,
+      get isIamDatabaseAuthenticationEnabled() {
+        return isIamEnabled;
+      },
+      setIamDatabaseAuthenticationEnabled: (isEnabled) => {
+        isIamEnabled = isEnabled;
+      },
       get authRatePerSecond() {
         return authenticator.ratePerSecond;
       },

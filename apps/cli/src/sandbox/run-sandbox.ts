@@ -102,6 +102,14 @@ export async function runSandbox(
       ...(flags.host ? { host: flags.host } : {}),
       ...(flags.port === undefined ? {} : { port: flags.port }),
       cloudWatch: { ...loaded.cloudWatch, simulatorMetricsUrls: sims.map((sim) => sim.metricsUrl) },
+      // Preflight (issue 12): DescribeDBInstances goes to the simulator (any instance's endpoint answers for all).
+      rds: {
+        isChecking: true,
+        checkIntervalSeconds: 60,
+        assumeRoleArn: undefined,
+        endpointUrl: primary.rdsApiUrl,
+        credentials: state.credential,
+      },
     };
     const controls = sandboxControls(stateDir, sims, () => fleet, state);
     server = await startServer({

@@ -3,6 +3,7 @@ import type { RolloutIntent } from './intents';
 import type { RolloutObservations } from './observations';
 import { inFlightByDatabase, selectSwitches, switchingNodeCount, type PacingCandidate } from './pacing';
 import { phaseRecords, roReadiness } from './phase';
+import { applyPreflightGates } from './preflight-gate';
 import { quantityOf } from './spec';
 import { eligibleOf, recordsOf } from './state';
 import type { IamStage, RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
@@ -32,10 +33,13 @@ function isUnsettled(record: RolloutNodeRecord, stepIndex: number): boolean {
 
 function switchNext(
   spec: RolloutSpec,
-  state: RolloutState,
+  initial: RolloutState,
   observations: RolloutObservations,
   nowMs: number,
 ): { state: RolloutState; intents: RolloutIntent[]; waitingReason: string | null; note: string | null } {
+  // Preflight (issue 12): block failing candidates, hold those awaiting a verdict, lift cleared blocks.
+  const gated = applyPreflightGates(spec, initial, observations, nowMs);
+  const state = gated.state;
   const phase = state.phase ?? 'ro_iam';
   const records = recordsOf(state, phase);
   const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
@@ -45,6 +49,7 @@ function switchNext(
       record.direction === 'forward' && record.state === 'waiting' && isUnsettled(record, state.stepIndex);
     // A stale node would not hear its switch until it returns, and then restart unpaced: it waits.
     if (!isCandidate || node === undefined || node.isStale || record.toStage === 'rw_iam_ro_password') return [];
+    if (gated.awaiting.has(record.nodeId)) return [];
     const burst = burstByDatabase(node, record.toStage);
     return [
       {
@@ -81,7 +86,8 @@ function switchNext(
   const stale = records.filter((r) => r.state === 'waiting' && byId.get(r.nodeId)?.isStale === true);
   const staleNote =
     stale.length > 0 ? `stale, not switched until they report: ${stale.map((r) => r.nodeId).join(', ')}` : null;
-  const waitingReason = [pacing.waitingReason, staleNote].filter((part) => part !== null).join('; ') || null;
+  const waitingReason =
+    [pacing.waitingReason, staleNote, gated.note].filter((part) => part !== null).join('; ') || null;
   return { state: { ...state, nodes }, intents, waitingReason, note: pacing.oversizedNote };
 }
 

@@ -26,6 +26,13 @@ export const DEFAULT_SWITCH_TIMEOUT_SECONDS = 600;
 /** A preflight verdict older than an hour no longer speaks for the node's config. */
 export const DEFAULT_PREFLIGHT_MAX_AGE_SECONDS = 3600;
 
+/**
+ * How long a switch waits for a preflight-capable agent to answer the preflight request the
+ * reconciler sent (one heartbeat to hear it, a few seconds of checks, one heartbeat to report):
+ * two minutes is generous; after it the node is blocked with the reason.
+ */
+export const DEFAULT_PREFLIGHT_WAIT_SECONDS = 120;
+
 /** Kong Gateway 3.3 introduced pg_iam_auth; 3.8 the assume-role settings. */
 export const KONG_IAM_MIN_VERSION = '3.3';
 export const KONG_ASSUME_ROLE_MIN_VERSION = '3.8';

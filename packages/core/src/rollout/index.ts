@@ -6,6 +6,15 @@ export * from './defaults';
 export { normaliseRolloutSpec, stepHash, buildSteps, quantityOf, type SpecError, type SpecResult } from './spec';
 export { resolveScope, resolveNode, isInScope, parseKongVersion, compareVersions, type ScopeVerdict } from './scope';
 export { burstByDatabase, iamKindsAt, type BurstEstimate } from './burst';
+export {
+  preflightGate,
+  preflightRequests,
+  preflightStageOf,
+  databaseIamBlock,
+  type PreflightGate,
+  type PreflightRequestIntent,
+  type PreflightStageName,
+} from './preflight-gate';
 export { initialRolloutState, nodeViews } from './state';
 export { decide, ENGINE_ACTOR } from './decide';
 export { applyControl, newRolloutState, type ControlResult } from './controls';

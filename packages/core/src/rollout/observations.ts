@@ -50,6 +50,15 @@ export interface NodeObservation {
   readonly preflight?: readonly PreflightVerdict[];
   /** An admin's per-node override of a failed preflight, with the written reason. */
   readonly preflightOverride?: { readonly by: string; readonly reason: string };
+  /**
+   * Its agent answers preflight requests (`capabilities: ['preflight']`): a switch then waits for
+   * a fresh passing verdict (see preflight-gate.ts). Without it only a reported failure gates.
+   */
+  readonly isPreflightCapable?: boolean;
+  /** A preflight asked of its agent and not answered yet. */
+  readonly preflightPending?: { readonly stages: readonly IamStage[]; readonly requestedAtMs: number };
+  /** When its agent was last asked (answered or not): an answer still too old is blocked, not asked again at once. */
+  readonly preflightLastAskedAtMs?: number;
 }
 
 export interface DatabaseObservation {
@@ -58,6 +67,11 @@ export interface DatabaseObservation {
   readonly budgetPerSecond: number;
   /** The measured IAM login rate now (the latest 1 s figure, not a long average). */
   readonly ratePerSecond: number;
+  /**
+   * What DescribeDBInstances last said (controller side of preflight): `iam_disabled` blocks every
+   * node whose switch would log in there. Absent or any other status: no gate.
+   */
+  readonly iamCheck?: { readonly status: string; readonly message: string; readonly fix: string };
 }
 
 export interface AlarmObservation {

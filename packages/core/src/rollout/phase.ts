@@ -53,6 +53,7 @@ export function phaseRecords(
       settledAtMs: null,
       burstByDatabase: verdict.burstByDatabase,
       attempt: 0,
+      ...(verdict.blockedBy ? { blockedBy: verdict.blockedBy } : {}),
     };
   });
 }

@@ -1,4 +1,5 @@
 import { burstByDatabase } from './burst';
+import { databaseIamBlock } from './preflight-gate';
 import { KONG_ASSUME_ROLE_MIN_VERSION, KONG_IAM_MIN_VERSION } from './defaults';
 import type { DatabaseObservation, NodeObservation, RolloutObservations } from './observations';
 import type { CurrentIamStage, NodeSelector, RolloutPhase, RolloutScope, RolloutSpec } from './types';
@@ -13,6 +14,8 @@ export interface ScopeVerdict {
   readonly toStage: CurrentIamStage;
   readonly reason: string | null;
   readonly burstByDatabase: Readonly<Record<string, number>>;
+  /** Blocked by preflight or a database with IAM disabled: the block lifts when that changes. */
+  readonly blockedBy?: 'preflight' | 'database-iam';
 }
 
 /** "3.4.3.12-enterprise" → [3, 4, 3, 12]; null when there is no leading number. */
@@ -89,7 +92,8 @@ function preflightBlock(
   if (verdict === undefined) return null;
   if (!verdict.isPassed) return `preflight for ${toStage} failed: ${verdict.reason ?? 'no reason given'}`;
   const ageSeconds = (nowMs - verdict.checkedAtMs) / 1000;
-  if (ageSeconds > spec.preflightMaxAgeSeconds)
+  // An agent that answers preflight is asked for a fresh verdict at switch time (preflight-gate.ts).
+  if (ageSeconds > spec.preflightMaxAgeSeconds && node.isPreflightCapable !== true)
     return `preflight for ${toStage} is ${Math.round(ageSeconds)} s old (more than ${spec.preflightMaxAgeSeconds} s): run it again`;
   return null;
 }
@@ -125,13 +129,20 @@ export function resolveNode(
   context: ResolveContext,
 ): ScopeVerdict {
   const fromStage = node.stage;
-  const verdict = (state: ScopeVerdict['state'], toStage: CurrentIamStage, reason: string | null, burst = {}) => ({
+  const verdict = (
+    state: ScopeVerdict['state'],
+    toStage: CurrentIamStage,
+    reason: string | null,
+    burst = {},
+    blockedBy?: ScopeVerdict['blockedBy'],
+  ): ScopeVerdict => ({
     nodeId: node.nodeId,
     state,
     fromStage,
     toStage,
     reason,
     burstByDatabase: burst,
+    ...(blockedBy ? { blockedBy } : {}),
   });
   if (node.role === 'data_plane')
     return verdict('skipped', fromStage, 'role = data_plane: data planes never connect to PostgreSQL');
@@ -143,8 +154,12 @@ export function resolveNode(
   const isRoBehind = phase === 'rw_iam' && spec.phases.includes('ro_iam') && node.stage === 'password';
   if (isRoBehind && node.hasReadOnlyConnection && !context.isRoBeforeRwOverridden)
     return verdict('blocked', toStage, 'its read-only connection is not on IAM yet: read-only goes first');
-  const blockReason = versionBlock(spec, node) ?? preflightBlock(spec, node, toStage, context.nowMs);
-  if (blockReason !== null) return verdict('blocked', toStage, blockReason);
+  const versionReason = versionBlock(spec, node);
+  if (versionReason !== null) return verdict('blocked', toStage, versionReason);
+  const iamDisabled = databaseIamBlock(node, toStage, databases);
+  if (iamDisabled !== null) return verdict('blocked', toStage, iamDisabled, {}, 'database-iam');
+  const preflightReason = preflightBlock(spec, node, toStage, context.nowMs);
+  if (preflightReason !== null) return verdict('blocked', toStage, preflightReason, {}, 'preflight');
   const burst = burstByDatabase(node, toStage);
   if (!burst.isKnown) return verdict('blocked', toStage, burst.reason);
   const overBudget = budgetBlock(burst.byDatabase, databases);

@@ -3,6 +3,7 @@ import {
   DEFAULT_BAKE_SECONDS,
   DEFAULT_BURST_WINDOW_SECONDS,
   DEFAULT_PREFLIGHT_MAX_AGE_SECONDS,
+  DEFAULT_PREFLIGHT_WAIT_SECONDS,
   DEFAULT_SWITCH_TIMEOUT_SECONDS,
   DEFAULT_TARGET_UTILISATION,
   DEFAULT_WAVE_SHARES,
@@ -129,6 +130,7 @@ export function normaliseRolloutSpec(input: unknown): SpecResult {
     onAlarm: onAlarm === 'rollback_wave' ? 'rollback_wave' : 'pause',
     needsAssumeRole: needsAssumeRole === true,
     preflightMaxAgeSeconds: seconds('preflightMaxAgeSeconds', DEFAULT_PREFLIGHT_MAX_AGE_SECONDS),
+    preflightWaitSeconds: seconds('preflightWaitSeconds', DEFAULT_PREFLIGHT_WAIT_SECONDS),
   };
   return errors.length > 0 ? { isValid: false, errors } : { isValid: true, spec };
 }

@@ -79,6 +79,11 @@ export interface RolloutSpec {
   readonly needsAssumeRole: boolean;
   /** A preflight verdict older than this blocks the node (only when a verdict is observed). */
   readonly preflightMaxAgeSeconds: number;
+  /**
+   * How long a preflight-capable node waits for the verdict the reconciler asked for before it is
+   * blocked. Optional only for rollouts stored before it existed (default 120 s).
+   */
+  readonly preflightWaitSeconds?: number;
 }
 
 export interface Actor {
@@ -107,6 +112,8 @@ export interface RolloutNodeRecord {
   readonly burstByDatabase: Readonly<Record<string, number>>;
   /** How many times a human resumed this node after a wave rollback (a switch per decision). */
   readonly attempt: number;
+  /** Blocked by preflight or by a database with IAM disabled: lifted (back to waiting) once that clears. */
+  readonly blockedBy?: 'preflight' | 'database-iam';
 }
 
 export type RevertScope =

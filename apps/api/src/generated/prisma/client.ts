@@ -130,3 +130,19 @@ export type AgentCredential = Prisma.AgentCredentialModel
  * Append-only (a trigger rejects UPDATE and DELETE): who did what, when, why.
  */
 export type AuditEvent = Prisma.AuditEventModel
+/**
+ * Model DatabaseIamCheck
+ * What DescribeDBInstances last said about a database's IAM authentication (issue 12):
+ * written on create, by the leader's `database-iam-check` loop and on demand. No secret.
+ */
+export type DatabaseIamCheck = Prisma.DatabaseIamCheckModel
+/**
+ * Model NodePreflight
+ * Per node: can its agent run preflight, the request waiting for its answer, an admin's override.
+ */
+export type NodePreflight = Prisma.NodePreflightModel
+/**
+ * Model NodePreflightResult
+ * The latest preflight result per node and stage, as its agent reported it (no secret: checked by the heartbeat's secret scan).
+ */
+export type NodePreflightResult = Prisma.NodePreflightResultModel

@@ -14,6 +14,7 @@ import type { AuditRepository } from '../audit/audit-repository';
 import type { Actor } from '../auth/principal';
 import type { RatesMemory } from '../rates/rates-memory';
 import type { DatabaseRow, DatabasesRepository } from './databases-repository';
+import type { DatabaseIamService } from './database-iam-service';
 import { isUniqueViolation } from '../../db/prisma-client';
 
 const HOUR_MS = 3_600_000;
@@ -27,6 +28,8 @@ export interface DatabasesServiceDeps {
   /** Reloads every process's in-memory directory (heartbeats match endpoints there). */
   readonly onChanged: () => Promise<void>;
   readonly nowMs: () => number;
+  /** Preflight (issue 12): DescribeDBInstances verdicts, policy and SQL. */
+  readonly iam?: DatabaseIamService;
 }
 
 export function createDatabasesService({
@@ -37,6 +40,7 @@ export function createDatabasesService({
   rates,
   onChanged,
   nowMs,
+  iam,
 }: DatabasesServiceDeps) {
   function toView(row: DatabaseRow, nodes: DatabaseNodeCounts): DatabaseView {
     const now = nowMs();
@@ -64,9 +68,15 @@ export function createDatabasesService({
 
   async function viewsOf(rows: readonly DatabaseRow[]): Promise<DatabaseView[]> {
     const counts = await databases.nodeCounts(rows.map((row) => row.id));
-    return rows.map((row) =>
-      toView(row, counts.get(row.id) ?? { total: 0, rw: { password: 0, iam: 0 }, ro: { password: 0, iam: 0 } }),
-    );
+    const checks = await iam?.viewsOf(rows.map((row) => row.id));
+    return rows.map((row) => {
+      const view = toView(
+        row,
+        counts.get(row.id) ?? { total: 0, rw: { password: 0, iam: 0 }, ro: { password: 0, iam: 0 } },
+      );
+      const check = checks?.get(row.id);
+      return check ? { ...view, iam: check } : view;
+    });
   }
 
   return {
@@ -79,7 +89,8 @@ export function createDatabasesService({
       const row = await databases.findById(id);
       if (!row) throw AppError.notFound('The database');
       const [view] = await viewsOf([row]);
-      return view!;
+      if (!iam || !view?.iam) return view!;
+      return { ...view, ...(await iam.policyOf(row.id, row.region, view.iam)) };
     },
 
     async create(actor: Actor, body: CreateDatabaseBody): Promise<DatabaseView> {
@@ -101,6 +112,7 @@ export function createDatabasesService({
           return created;
         });
         await onChanged();
+        iam?.checkSoon(row.id);
         const [view] = await viewsOf([row]);
         return view!;
       } catch (error) {

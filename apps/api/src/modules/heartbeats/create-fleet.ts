@@ -16,6 +16,7 @@ import { FleetReplication } from './fleet-replication';
 import type { HeartbeatRecord } from './heartbeat-record';
 import { createHeartbeatService } from './heartbeat-service';
 import { createReplyInterval } from './reply-interval';
+import { createPreflightFleet } from '../preflight/preflight-fleet';
 
 const DATABASES_CHANGED = 'databases';
 /** Signal `node-decommissioned:<id>`: the other processes drop the node too. */
@@ -94,6 +95,7 @@ export function createFleet({
     },
   );
   const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, registry, nowMs });
+  const preflight = createPreflightFleet({ pool, events, log }); // issue 12: modules/preflight
   const heartbeats = createHeartbeatService({
     registry,
     directory,
@@ -104,6 +106,7 @@ export function createFleet({
       observe(record);
     },
     nowMs,
+    preflight: preflight.onHeartbeat,
   });
   registerFleetMetrics(metrics, registry, replication, alarmNudge);
 
@@ -125,6 +128,7 @@ export function createFleet({
     alarmNudge,
     /** The reply's intervalMs; the rollout reconciler feeds `useHotNodes`. */
     replyInterval,
+    preflight,
     loops,
     loaded,
     /** Before any heartbeat is served: databases, then nodes (seeding rates), then listening and the loops. */
@@ -132,6 +136,7 @@ export function createFleet({
       try {
         await directory.refresh();
         await registry.loadAll();
+        await preflight.start();
         sync.start();
         await replication.start();
         loops.start();
@@ -144,6 +149,7 @@ export function createFleet({
     /** Once no request is in flight: loops first (none runs during what follows), then the final sends and writes. */
     async stop(): Promise<void> {
       await loops.stop();
+      preflight.stop();
       await replication.stop();
       await sync.stop();
     },

@@ -6,6 +6,7 @@ import { detailsOf, reportOf } from '../nodes/node-report';
 import type { NodeRegistry } from '../nodes/node-registry';
 import { decodeRecord, encodeRecord, snapshotOf, type HeartbeatRecord } from './heartbeat-record';
 import { findSecret } from './secret-scan';
+import type { PreflightHeartbeatHook } from '../preflight/heartbeat-hook';
 
 export interface HeartbeatServiceDeps {
   readonly registry: NodeRegistry;
@@ -16,6 +17,8 @@ export interface HeartbeatServiceDeps {
   readonly nowMs: () => number;
   /** What the reply tells agents (default 1000 ms). */
   readonly replyIntervalMs?: number | ((nodeId: string, routes: NodeRoutes) => number);
+  /** Preflight (issue 12, modules/preflight/heartbeat-hook.ts): a memory lookup; stores a report when one comes. */
+  readonly preflight?: PreflightHeartbeatHook;
 }
 
 const KIND_KEYS = { rw: 'pg_host', ro: 'pg_ro_host' } as const;
@@ -54,6 +57,7 @@ export function createHeartbeatService({
   forward,
   nowMs,
   replyIntervalMs = 1_000,
+  preflight: preflightHook,
 }: HeartbeatServiceDeps) {
   const match = (connection: ConnectionConfig | null): DatabaseEntry | undefined =>
     connection ? directory.match(connection.host, connection.port) : undefined;
@@ -105,9 +109,13 @@ export function createHeartbeatService({
         registry.touched.add(entry);
         forward(encodeRecord(nodeId, receivedAtMs, snapshot, body, routes));
       }
+      // ---- preflight (issue 12): the pending request for the reply; a report is stored first.
+      const preflight = preflightHook ? await preflightHook(nodeId, body, receivedAtMs) : undefined;
+      // ---- end of preflight
       return {
         desiredStage: entry.desiredStage,
         ...(entry.finalize ? { finalize: entry.finalize } : {}),
+        ...(preflight ? { preflight } : {}),
         intervalMs: typeof replyIntervalMs === 'number' ? replyIntervalMs : replyIntervalMs(nodeId, routes),
         serverTime: new Date(receivedAtMs).toISOString(),
       };

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import type { AlarmGateObservation } from '../metrics-sources/alarm-gates';
 import type { DatabaseDirectory } from '../databases/database-directory';
 import type { NodeEntry, NodeRegistry } from '../nodes/node-registry';
+import type { NodePreflightMemory } from '../preflight/preflight-memory';
 
 // What the reconciler hands decide() each pass: nodes from the in-memory registry (the
 // newest report any heartbeat carried, else the row as loaded), each database's latest
@@ -27,7 +28,35 @@ export interface ObservationsDeps {
   /** When this process's fleet memory started: nobody is called stale before three intervals have passed since. */
   readonly startedAtMs: number;
   readonly cloudWatchGates?: { observe(databaseIds?: readonly string[]): Promise<AlarmGateObservation[]> };
+  /** Preflight (issue 12): what every node's agent reported and the databases' IAM checks, from memory. */
+  readonly preflight?: PreflightObservationSource;
 }
+
+// ---- preflight (issue 12): verdicts, overrides, capability and pending requests per node; DescribeDBInstances per database.
+export interface PreflightObservationSource {
+  node(nodeId: string): NodePreflightMemory | undefined;
+  database(databaseId: string): { readonly status: string; readonly message: string; readonly fix: string } | undefined;
+}
+
+export function withPreflight(node: NodeObservation, memory: NodePreflightMemory | undefined): NodeObservation {
+  if (memory === undefined) return node;
+  return {
+    ...node,
+    ...(memory.verdicts.length > 0 ? { preflight: memory.verdicts } : {}),
+    ...(memory.override ? { preflightOverride: { by: memory.override.by, reason: memory.override.reason } } : {}),
+    isPreflightCapable: memory.isCapable,
+    ...(memory.pending
+      ? { preflightPending: { stages: memory.pending.stages, requestedAtMs: memory.pending.requestedAtMs } }
+      : {}),
+    ...(memory.lastRequestedAtMs !== null ? { preflightLastAskedAtMs: memory.lastRequestedAtMs } : {}),
+  };
+}
+
+export function withIamCheck(database: DatabaseObservation, source: PreflightObservationSource | undefined) {
+  const iamCheck = source?.database(database.databaseId);
+  return iamCheck ? { ...database, iamCheck } : database;
+}
+// ---- end of preflight
 
 /** When this process first saw each failed-switch report (the agent's count makes it a new one). */
 type FailureSeen = Map<string, { readonly key: string; readonly atMs: number }>;
@@ -95,15 +124,23 @@ export function createObservations({
   fleet,
   startedAtMs,
   cloudWatchGates,
+  preflight,
 }: ObservationsDeps) {
   const failures: FailureSeen = new Map();
   return async function observe(nowMs: number): Promise<FleetObservations> {
-    const nodes = [...registry.all()].map((entry) => nodeObservation(entry, fleet, failures, nowMs, startedAtMs));
-    const databases: DatabaseObservation[] = [...directory.all()].map((database) => ({
-      databaseId: database.id,
-      budgetPerSecond: database.budgetPerSecond,
-      ratePerSecond: databaseFigures(fleet, database.id, nowMs, { windowSeconds: 1 }).ratePerSecond,
-    }));
+    const nodes = [...registry.all()].map((entry) =>
+      withPreflight(nodeObservation(entry, fleet, failures, nowMs, startedAtMs), preflight?.node(entry.id)),
+    );
+    const databases: DatabaseObservation[] = [...directory.all()].map((database) =>
+      withIamCheck(
+        {
+          databaseId: database.id,
+          budgetPerSecond: database.budgetPerSecond,
+          ratePerSecond: databaseFigures(fleet, database.id, nowMs, { windowSeconds: 1 }).ratePerSecond,
+        },
+        preflight,
+      ),
+    );
     // CloudWatch alarms gate as external gates; info alarms (metrics divergence) tell, never stop.
     const { rows } = await pool.query<{
       id: string;

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditRepository } from '../audit/audit-repository';
+import type { DatabaseIamService } from '../databases/database-iam-service';
+import { createRolloutPreflightRequester } from '../preflight/rollout-preflight';
+import type { PreflightService } from '../preflight/preflight-service';
 import { createNodeAdoption } from './rollout-adoption';
 import { createObservations } from './rollout-observations';
 import { createRolloutPass } from './rollout-pass';
@@ -13,10 +16,16 @@ export interface RolloutsModuleOptions {
   readonly audit: AuditRepository;
   readonly webhookUrl: string | undefined;
   readonly nowMs: () => number;
+  /** Preflight (issue 12): node verdicts and database IAM checks gate switches. */
+  readonly preflight?: PreflightService;
+  readonly databaseIam?: DatabaseIamService;
 }
 
 /** The rollouts domain wired over the app: the service for routes, the reconciler and webhook loops for workers.ts. */
-export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, nowMs }: RolloutsModuleOptions) {
+export function createRolloutsModule(
+  app: FastifyInstance,
+  { audit, webhookUrl, nowMs, preflight, databaseIam }: RolloutsModuleOptions,
+) {
   const { prisma, fleet, events } = app;
   const { registry, directory } = fleet;
   const rollouts = createRolloutsRepository(prisma);
@@ -29,7 +38,12 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
     startedAtMs: fleet.memory.startedAtMs,
     // Decorated by the metrics-sources plugin, registered after the services: looked up per pass.
     cloudWatchGates: { observe: (ids) => app.cloudWatchAlarmGates.observe(ids) },
+    preflight: {
+      node: (nodeId) => fleet.preflight.memory.get(nodeId),
+      database: (databaseId) => databaseIam?.statusOf(databaseId),
+    },
   });
+  const requestPreflights = preflight ? createRolloutPreflightRequester(preflight, fleet.preflight.memory) : undefined;
   const pass = createRolloutPass({ prisma, rollouts, audit, events, outbox, registry });
   const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry });
   return {
@@ -44,7 +58,15 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
       release: createBackupRelease({ prisma, rollouts, audit, events, registry }),
       nowMs,
     }),
-    reconcile: createRolloutReconciler({ rollouts, observe, pass, adoptNewNodes, nowMs, log: app.log }),
+    reconcile: createRolloutReconciler({
+      rollouts,
+      observe,
+      pass,
+      adoptNewNodes,
+      nowMs,
+      log: app.log,
+      requestPreflights,
+    }),
     deliverWebhooks: (signal?: AbortSignal) => outbox.deliver(signal),
   };
 }

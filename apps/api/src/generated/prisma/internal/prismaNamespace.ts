@@ -412,7 +412,10 @@ export const ModelName = {
   ApiToken: 'ApiToken',
   EnrollmentToken: 'EnrollmentToken',
   AgentCredential: 'AgentCredential',
-  AuditEvent: 'AuditEvent'
+  AuditEvent: 'AuditEvent',
+  DatabaseIamCheck: 'DatabaseIamCheck',
+  NodePreflight: 'NodePreflight',
+  NodePreflightResult: 'NodePreflightResult'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -428,7 +431,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "database" | "node" | "rateSample" | "sourceMetricSample" | "metricsSourceStatus" | "alarm" | "rollout" | "rolloutStep" | "rolloutNode" | "webhookOutbox" | "user" | "session" | "apiToken" | "enrollmentToken" | "agentCredential" | "auditEvent"
+    modelProps: "database" | "node" | "rateSample" | "sourceMetricSample" | "metricsSourceStatus" | "alarm" | "rollout" | "rolloutStep" | "rolloutNode" | "webhookOutbox" | "user" | "session" | "apiToken" | "enrollmentToken" | "agentCredential" | "auditEvent" | "databaseIamCheck" | "nodePreflight" | "nodePreflightResult"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1616,6 +1619,228 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    DatabaseIamCheck: {
+      payload: Prisma.$DatabaseIamCheckPayload<ExtArgs>
+      fields: Prisma.DatabaseIamCheckFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.DatabaseIamCheckFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.DatabaseIamCheckFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>
+        }
+        findFirst: {
+          args: Prisma.DatabaseIamCheckFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.DatabaseIamCheckFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>
+        }
+        findMany: {
+          args: Prisma.DatabaseIamCheckFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>[]
+        }
+        create: {
+          args: Prisma.DatabaseIamCheckCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>
+        }
+        createMany: {
+          args: Prisma.DatabaseIamCheckCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.DatabaseIamCheckCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>[]
+        }
+        delete: {
+          args: Prisma.DatabaseIamCheckDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>
+        }
+        update: {
+          args: Prisma.DatabaseIamCheckUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>
+        }
+        deleteMany: {
+          args: Prisma.DatabaseIamCheckDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.DatabaseIamCheckUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.DatabaseIamCheckUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>[]
+        }
+        upsert: {
+          args: Prisma.DatabaseIamCheckUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DatabaseIamCheckPayload>
+        }
+        aggregate: {
+          args: Prisma.DatabaseIamCheckAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateDatabaseIamCheck>
+        }
+        groupBy: {
+          args: Prisma.DatabaseIamCheckGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DatabaseIamCheckGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.DatabaseIamCheckCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DatabaseIamCheckCountAggregateOutputType> | number
+        }
+      }
+    }
+    NodePreflight: {
+      payload: Prisma.$NodePreflightPayload<ExtArgs>
+      fields: Prisma.NodePreflightFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NodePreflightFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NodePreflightFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>
+        }
+        findFirst: {
+          args: Prisma.NodePreflightFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NodePreflightFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>
+        }
+        findMany: {
+          args: Prisma.NodePreflightFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>[]
+        }
+        create: {
+          args: Prisma.NodePreflightCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>
+        }
+        createMany: {
+          args: Prisma.NodePreflightCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NodePreflightCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>[]
+        }
+        delete: {
+          args: Prisma.NodePreflightDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>
+        }
+        update: {
+          args: Prisma.NodePreflightUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>
+        }
+        deleteMany: {
+          args: Prisma.NodePreflightDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NodePreflightUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NodePreflightUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>[]
+        }
+        upsert: {
+          args: Prisma.NodePreflightUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightPayload>
+        }
+        aggregate: {
+          args: Prisma.NodePreflightAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNodePreflight>
+        }
+        groupBy: {
+          args: Prisma.NodePreflightGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodePreflightGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NodePreflightCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodePreflightCountAggregateOutputType> | number
+        }
+      }
+    }
+    NodePreflightResult: {
+      payload: Prisma.$NodePreflightResultPayload<ExtArgs>
+      fields: Prisma.NodePreflightResultFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NodePreflightResultFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NodePreflightResultFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>
+        }
+        findFirst: {
+          args: Prisma.NodePreflightResultFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NodePreflightResultFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>
+        }
+        findMany: {
+          args: Prisma.NodePreflightResultFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>[]
+        }
+        create: {
+          args: Prisma.NodePreflightResultCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>
+        }
+        createMany: {
+          args: Prisma.NodePreflightResultCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NodePreflightResultCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>[]
+        }
+        delete: {
+          args: Prisma.NodePreflightResultDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>
+        }
+        update: {
+          args: Prisma.NodePreflightResultUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>
+        }
+        deleteMany: {
+          args: Prisma.NodePreflightResultDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NodePreflightResultUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NodePreflightResultUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>[]
+        }
+        upsert: {
+          args: Prisma.NodePreflightResultUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodePreflightResultPayload>
+        }
+        aggregate: {
+          args: Prisma.NodePreflightResultAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNodePreflightResult>
+        }
+        groupBy: {
+          args: Prisma.NodePreflightResultGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodePreflightResultGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NodePreflightResultCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodePreflightResultCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1910,6 +2135,50 @@ export const AuditEventScalarFieldEnum = {
 } as const
 
 export type AuditEventScalarFieldEnum = (typeof AuditEventScalarFieldEnum)[keyof typeof AuditEventScalarFieldEnum]
+
+
+export const DatabaseIamCheckScalarFieldEnum = {
+  databaseId: 'databaseId',
+  status: 'status',
+  checkedAt: 'checkedAt',
+  message: 'message',
+  fix: 'fix',
+  iamEnabled: 'iamEnabled',
+  dbiResourceId: 'dbiResourceId',
+  endpointAddress: 'endpointAddress',
+  endpointPort: 'endpointPort',
+  accountId: 'accountId'
+} as const
+
+export type DatabaseIamCheckScalarFieldEnum = (typeof DatabaseIamCheckScalarFieldEnum)[keyof typeof DatabaseIamCheckScalarFieldEnum]
+
+
+export const NodePreflightScalarFieldEnum = {
+  nodeId: 'nodeId',
+  isCapable: 'isCapable',
+  pendingRequestId: 'pendingRequestId',
+  pendingStages: 'pendingStages',
+  requestedAt: 'requestedAt',
+  overrideBy: 'overrideBy',
+  overrideReason: 'overrideReason',
+  overrideAt: 'overrideAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type NodePreflightScalarFieldEnum = (typeof NodePreflightScalarFieldEnum)[keyof typeof NodePreflightScalarFieldEnum]
+
+
+export const NodePreflightResultScalarFieldEnum = {
+  nodeId: 'nodeId',
+  stage: 'stage',
+  requestId: 'requestId',
+  checkedAt: 'checkedAt',
+  receivedAt: 'receivedAt',
+  isPassed: 'isPassed',
+  checks: 'checks'
+} as const
+
+export type NodePreflightResultScalarFieldEnum = (typeof NodePreflightResultScalarFieldEnum)[keyof typeof NodePreflightResultScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2369,6 +2638,9 @@ export type GlobalOmitConfig = {
   enrollmentToken?: Prisma.EnrollmentTokenOmit
   agentCredential?: Prisma.AgentCredentialOmit
   auditEvent?: Prisma.AuditEventOmit
+  databaseIamCheck?: Prisma.DatabaseIamCheckOmit
+  nodePreflight?: Prisma.NodePreflightOmit
+  nodePreflightResult?: Prisma.NodePreflightResultOmit
 }
 
 /* Types for Logging */

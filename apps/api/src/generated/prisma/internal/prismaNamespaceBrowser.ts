@@ -66,7 +66,10 @@ export const ModelName = {
   ApiToken: 'ApiToken',
   EnrollmentToken: 'EnrollmentToken',
   AgentCredential: 'AgentCredential',
-  AuditEvent: 'AuditEvent'
+  AuditEvent: 'AuditEvent',
+  DatabaseIamCheck: 'DatabaseIamCheck',
+  NodePreflight: 'NodePreflight',
+  NodePreflightResult: 'NodePreflightResult'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -340,6 +343,50 @@ export const AuditEventScalarFieldEnum = {
 } as const
 
 export type AuditEventScalarFieldEnum = (typeof AuditEventScalarFieldEnum)[keyof typeof AuditEventScalarFieldEnum]
+
+
+export const DatabaseIamCheckScalarFieldEnum = {
+  databaseId: 'databaseId',
+  status: 'status',
+  checkedAt: 'checkedAt',
+  message: 'message',
+  fix: 'fix',
+  iamEnabled: 'iamEnabled',
+  dbiResourceId: 'dbiResourceId',
+  endpointAddress: 'endpointAddress',
+  endpointPort: 'endpointPort',
+  accountId: 'accountId'
+} as const
+
+export type DatabaseIamCheckScalarFieldEnum = (typeof DatabaseIamCheckScalarFieldEnum)[keyof typeof DatabaseIamCheckScalarFieldEnum]
+
+
+export const NodePreflightScalarFieldEnum = {
+  nodeId: 'nodeId',
+  isCapable: 'isCapable',
+  pendingRequestId: 'pendingRequestId',
+  pendingStages: 'pendingStages',
+  requestedAt: 'requestedAt',
+  overrideBy: 'overrideBy',
+  overrideReason: 'overrideReason',
+  overrideAt: 'overrideAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type NodePreflightScalarFieldEnum = (typeof NodePreflightScalarFieldEnum)[keyof typeof NodePreflightScalarFieldEnum]
+
+
+export const NodePreflightResultScalarFieldEnum = {
+  nodeId: 'nodeId',
+  stage: 'stage',
+  requestId: 'requestId',
+  checkedAt: 'checkedAt',
+  receivedAt: 'receivedAt',
+  isPassed: 'isPassed',
+  checks: 'checks'
+} as const
+
+export type NodePreflightResultScalarFieldEnum = (typeof NodePreflightResultScalarFieldEnum)[keyof typeof NodePreflightResultScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -259,6 +259,7 @@ export type DatabaseWhereInput = {
   rwNodes?: Prisma.NodeListRelationFilter
   roNodes?: Prisma.NodeListRelationFilter
   sourceSamples?: Prisma.SourceMetricSampleListRelationFilter
+  iamCheck?: Prisma.XOR<Prisma.DatabaseIamCheckNullableScalarRelationFilter, Prisma.DatabaseIamCheckWhereInput> | null
 }
 
 export type DatabaseOrderByWithRelationInput = {
@@ -274,6 +275,7 @@ export type DatabaseOrderByWithRelationInput = {
   rwNodes?: Prisma.NodeOrderByRelationAggregateInput
   roNodes?: Prisma.NodeOrderByRelationAggregateInput
   sourceSamples?: Prisma.SourceMetricSampleOrderByRelationAggregateInput
+  iamCheck?: Prisma.DatabaseIamCheckOrderByWithRelationInput
 }
 
 export type DatabaseWhereUniqueInput = Prisma.AtLeast<{
@@ -292,6 +294,7 @@ export type DatabaseWhereUniqueInput = Prisma.AtLeast<{
   rwNodes?: Prisma.NodeListRelationFilter
   roNodes?: Prisma.NodeListRelationFilter
   sourceSamples?: Prisma.SourceMetricSampleListRelationFilter
+  iamCheck?: Prisma.XOR<Prisma.DatabaseIamCheckNullableScalarRelationFilter, Prisma.DatabaseIamCheckWhereInput> | null
 }, "id" | "identifier">
 
 export type DatabaseOrderByWithAggregationInput = {
@@ -339,6 +342,7 @@ export type DatabaseCreateInput = {
   rwNodes?: Prisma.NodeCreateNestedManyWithoutRwDatabaseInput
   roNodes?: Prisma.NodeCreateNestedManyWithoutRoDatabaseInput
   sourceSamples?: Prisma.SourceMetricSampleCreateNestedManyWithoutDatabaseInput
+  iamCheck?: Prisma.DatabaseIamCheckCreateNestedOneWithoutDatabaseInput
 }
 
 export type DatabaseUncheckedCreateInput = {
@@ -354,6 +358,7 @@ export type DatabaseUncheckedCreateInput = {
   rwNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRwDatabaseInput
   roNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRoDatabaseInput
   sourceSamples?: Prisma.SourceMetricSampleUncheckedCreateNestedManyWithoutDatabaseInput
+  iamCheck?: Prisma.DatabaseIamCheckUncheckedCreateNestedOneWithoutDatabaseInput
 }
 
 export type DatabaseUpdateInput = {
@@ -369,6 +374,7 @@ export type DatabaseUpdateInput = {
   rwNodes?: Prisma.NodeUpdateManyWithoutRwDatabaseNestedInput
   roNodes?: Prisma.NodeUpdateManyWithoutRoDatabaseNestedInput
   sourceSamples?: Prisma.SourceMetricSampleUpdateManyWithoutDatabaseNestedInput
+  iamCheck?: Prisma.DatabaseIamCheckUpdateOneWithoutDatabaseNestedInput
 }
 
 export type DatabaseUncheckedUpdateInput = {
@@ -384,6 +390,7 @@ export type DatabaseUncheckedUpdateInput = {
   rwNodes?: Prisma.NodeUncheckedUpdateManyWithoutRwDatabaseNestedInput
   roNodes?: Prisma.NodeUncheckedUpdateManyWithoutRoDatabaseNestedInput
   sourceSamples?: Prisma.SourceMetricSampleUncheckedUpdateManyWithoutDatabaseNestedInput
+  iamCheck?: Prisma.DatabaseIamCheckUncheckedUpdateOneWithoutDatabaseNestedInput
 }
 
 export type DatabaseCreateManyInput = {
@@ -550,6 +557,20 @@ export type DatabaseUpdateOneRequiredWithoutSourceSamplesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DatabaseUpdateToOneWithWhereWithoutSourceSamplesInput, Prisma.DatabaseUpdateWithoutSourceSamplesInput>, Prisma.DatabaseUncheckedUpdateWithoutSourceSamplesInput>
 }
 
+export type DatabaseCreateNestedOneWithoutIamCheckInput = {
+  create?: Prisma.XOR<Prisma.DatabaseCreateWithoutIamCheckInput, Prisma.DatabaseUncheckedCreateWithoutIamCheckInput>
+  connectOrCreate?: Prisma.DatabaseCreateOrConnectWithoutIamCheckInput
+  connect?: Prisma.DatabaseWhereUniqueInput
+}
+
+export type DatabaseUpdateOneRequiredWithoutIamCheckNestedInput = {
+  create?: Prisma.XOR<Prisma.DatabaseCreateWithoutIamCheckInput, Prisma.DatabaseUncheckedCreateWithoutIamCheckInput>
+  connectOrCreate?: Prisma.DatabaseCreateOrConnectWithoutIamCheckInput
+  upsert?: Prisma.DatabaseUpsertWithoutIamCheckInput
+  connect?: Prisma.DatabaseWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DatabaseUpdateToOneWithWhereWithoutIamCheckInput, Prisma.DatabaseUpdateWithoutIamCheckInput>, Prisma.DatabaseUncheckedUpdateWithoutIamCheckInput>
+}
+
 export type DatabaseCreateWithoutRwNodesInput = {
   id?: string
   identifier: string
@@ -562,6 +583,7 @@ export type DatabaseCreateWithoutRwNodesInput = {
   updatedAt?: Date | string
   roNodes?: Prisma.NodeCreateNestedManyWithoutRoDatabaseInput
   sourceSamples?: Prisma.SourceMetricSampleCreateNestedManyWithoutDatabaseInput
+  iamCheck?: Prisma.DatabaseIamCheckCreateNestedOneWithoutDatabaseInput
 }
 
 export type DatabaseUncheckedCreateWithoutRwNodesInput = {
@@ -576,6 +598,7 @@ export type DatabaseUncheckedCreateWithoutRwNodesInput = {
   updatedAt?: Date | string
   roNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRoDatabaseInput
   sourceSamples?: Prisma.SourceMetricSampleUncheckedCreateNestedManyWithoutDatabaseInput
+  iamCheck?: Prisma.DatabaseIamCheckUncheckedCreateNestedOneWithoutDatabaseInput
 }
 
 export type DatabaseCreateOrConnectWithoutRwNodesInput = {
@@ -595,6 +618,7 @@ export type DatabaseCreateWithoutRoNodesInput = {
   updatedAt?: Date | string
   rwNodes?: Prisma.NodeCreateNestedManyWithoutRwDatabaseInput
   sourceSamples?: Prisma.SourceMetricSampleCreateNestedManyWithoutDatabaseInput
+  iamCheck?: Prisma.DatabaseIamCheckCreateNestedOneWithoutDatabaseInput
 }
 
 export type DatabaseUncheckedCreateWithoutRoNodesInput = {
@@ -609,6 +633,7 @@ export type DatabaseUncheckedCreateWithoutRoNodesInput = {
   updatedAt?: Date | string
   rwNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRwDatabaseInput
   sourceSamples?: Prisma.SourceMetricSampleUncheckedCreateNestedManyWithoutDatabaseInput
+  iamCheck?: Prisma.DatabaseIamCheckUncheckedCreateNestedOneWithoutDatabaseInput
 }
 
 export type DatabaseCreateOrConnectWithoutRoNodesInput = {
@@ -639,6 +664,7 @@ export type DatabaseUpdateWithoutRwNodesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   roNodes?: Prisma.NodeUpdateManyWithoutRoDatabaseNestedInput
   sourceSamples?: Prisma.SourceMetricSampleUpdateManyWithoutDatabaseNestedInput
+  iamCheck?: Prisma.DatabaseIamCheckUpdateOneWithoutDatabaseNestedInput
 }
 
 export type DatabaseUncheckedUpdateWithoutRwNodesInput = {
@@ -653,6 +679,7 @@ export type DatabaseUncheckedUpdateWithoutRwNodesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   roNodes?: Prisma.NodeUncheckedUpdateManyWithoutRoDatabaseNestedInput
   sourceSamples?: Prisma.SourceMetricSampleUncheckedUpdateManyWithoutDatabaseNestedInput
+  iamCheck?: Prisma.DatabaseIamCheckUncheckedUpdateOneWithoutDatabaseNestedInput
 }
 
 export type DatabaseUpsertWithoutRoNodesInput = {
@@ -678,6 +705,7 @@ export type DatabaseUpdateWithoutRoNodesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rwNodes?: Prisma.NodeUpdateManyWithoutRwDatabaseNestedInput
   sourceSamples?: Prisma.SourceMetricSampleUpdateManyWithoutDatabaseNestedInput
+  iamCheck?: Prisma.DatabaseIamCheckUpdateOneWithoutDatabaseNestedInput
 }
 
 export type DatabaseUncheckedUpdateWithoutRoNodesInput = {
@@ -692,6 +720,7 @@ export type DatabaseUncheckedUpdateWithoutRoNodesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rwNodes?: Prisma.NodeUncheckedUpdateManyWithoutRwDatabaseNestedInput
   sourceSamples?: Prisma.SourceMetricSampleUncheckedUpdateManyWithoutDatabaseNestedInput
+  iamCheck?: Prisma.DatabaseIamCheckUncheckedUpdateOneWithoutDatabaseNestedInput
 }
 
 export type DatabaseCreateWithoutSourceSamplesInput = {
@@ -706,6 +735,7 @@ export type DatabaseCreateWithoutSourceSamplesInput = {
   updatedAt?: Date | string
   rwNodes?: Prisma.NodeCreateNestedManyWithoutRwDatabaseInput
   roNodes?: Prisma.NodeCreateNestedManyWithoutRoDatabaseInput
+  iamCheck?: Prisma.DatabaseIamCheckCreateNestedOneWithoutDatabaseInput
 }
 
 export type DatabaseUncheckedCreateWithoutSourceSamplesInput = {
@@ -720,6 +750,7 @@ export type DatabaseUncheckedCreateWithoutSourceSamplesInput = {
   updatedAt?: Date | string
   rwNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRwDatabaseInput
   roNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRoDatabaseInput
+  iamCheck?: Prisma.DatabaseIamCheckUncheckedCreateNestedOneWithoutDatabaseInput
 }
 
 export type DatabaseCreateOrConnectWithoutSourceSamplesInput = {
@@ -750,6 +781,7 @@ export type DatabaseUpdateWithoutSourceSamplesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rwNodes?: Prisma.NodeUpdateManyWithoutRwDatabaseNestedInput
   roNodes?: Prisma.NodeUpdateManyWithoutRoDatabaseNestedInput
+  iamCheck?: Prisma.DatabaseIamCheckUpdateOneWithoutDatabaseNestedInput
 }
 
 export type DatabaseUncheckedUpdateWithoutSourceSamplesInput = {
@@ -764,6 +796,83 @@ export type DatabaseUncheckedUpdateWithoutSourceSamplesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   rwNodes?: Prisma.NodeUncheckedUpdateManyWithoutRwDatabaseNestedInput
   roNodes?: Prisma.NodeUncheckedUpdateManyWithoutRoDatabaseNestedInput
+  iamCheck?: Prisma.DatabaseIamCheckUncheckedUpdateOneWithoutDatabaseNestedInput
+}
+
+export type DatabaseCreateWithoutIamCheckInput = {
+  id?: string
+  identifier: string
+  host: string
+  port?: number
+  region: string
+  budgetPerSecond?: number
+  warningThreshold?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rwNodes?: Prisma.NodeCreateNestedManyWithoutRwDatabaseInput
+  roNodes?: Prisma.NodeCreateNestedManyWithoutRoDatabaseInput
+  sourceSamples?: Prisma.SourceMetricSampleCreateNestedManyWithoutDatabaseInput
+}
+
+export type DatabaseUncheckedCreateWithoutIamCheckInput = {
+  id?: string
+  identifier: string
+  host: string
+  port?: number
+  region: string
+  budgetPerSecond?: number
+  warningThreshold?: number
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  rwNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRwDatabaseInput
+  roNodes?: Prisma.NodeUncheckedCreateNestedManyWithoutRoDatabaseInput
+  sourceSamples?: Prisma.SourceMetricSampleUncheckedCreateNestedManyWithoutDatabaseInput
+}
+
+export type DatabaseCreateOrConnectWithoutIamCheckInput = {
+  where: Prisma.DatabaseWhereUniqueInput
+  create: Prisma.XOR<Prisma.DatabaseCreateWithoutIamCheckInput, Prisma.DatabaseUncheckedCreateWithoutIamCheckInput>
+}
+
+export type DatabaseUpsertWithoutIamCheckInput = {
+  update: Prisma.XOR<Prisma.DatabaseUpdateWithoutIamCheckInput, Prisma.DatabaseUncheckedUpdateWithoutIamCheckInput>
+  create: Prisma.XOR<Prisma.DatabaseCreateWithoutIamCheckInput, Prisma.DatabaseUncheckedCreateWithoutIamCheckInput>
+  where?: Prisma.DatabaseWhereInput
+}
+
+export type DatabaseUpdateToOneWithWhereWithoutIamCheckInput = {
+  where?: Prisma.DatabaseWhereInput
+  data: Prisma.XOR<Prisma.DatabaseUpdateWithoutIamCheckInput, Prisma.DatabaseUncheckedUpdateWithoutIamCheckInput>
+}
+
+export type DatabaseUpdateWithoutIamCheckInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  identifier?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  region?: Prisma.StringFieldUpdateOperationsInput | string
+  budgetPerSecond?: Prisma.IntFieldUpdateOperationsInput | number
+  warningThreshold?: Prisma.FloatFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rwNodes?: Prisma.NodeUpdateManyWithoutRwDatabaseNestedInput
+  roNodes?: Prisma.NodeUpdateManyWithoutRoDatabaseNestedInput
+  sourceSamples?: Prisma.SourceMetricSampleUpdateManyWithoutDatabaseNestedInput
+}
+
+export type DatabaseUncheckedUpdateWithoutIamCheckInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  identifier?: Prisma.StringFieldUpdateOperationsInput | string
+  host?: Prisma.StringFieldUpdateOperationsInput | string
+  port?: Prisma.IntFieldUpdateOperationsInput | number
+  region?: Prisma.StringFieldUpdateOperationsInput | string
+  budgetPerSecond?: Prisma.IntFieldUpdateOperationsInput | number
+  warningThreshold?: Prisma.FloatFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  rwNodes?: Prisma.NodeUncheckedUpdateManyWithoutRwDatabaseNestedInput
+  roNodes?: Prisma.NodeUncheckedUpdateManyWithoutRoDatabaseNestedInput
+  sourceSamples?: Prisma.SourceMetricSampleUncheckedUpdateManyWithoutDatabaseNestedInput
 }
 
 
@@ -828,6 +937,7 @@ export type DatabaseSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   rwNodes?: boolean | Prisma.Database$rwNodesArgs<ExtArgs>
   roNodes?: boolean | Prisma.Database$roNodesArgs<ExtArgs>
   sourceSamples?: boolean | Prisma.Database$sourceSamplesArgs<ExtArgs>
+  iamCheck?: boolean | Prisma.Database$iamCheckArgs<ExtArgs>
   _count?: boolean | Prisma.DatabaseCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["database"]>
 
@@ -872,6 +982,7 @@ export type DatabaseInclude<ExtArgs extends runtime.Types.Extensions.InternalArg
   rwNodes?: boolean | Prisma.Database$rwNodesArgs<ExtArgs>
   roNodes?: boolean | Prisma.Database$roNodesArgs<ExtArgs>
   sourceSamples?: boolean | Prisma.Database$sourceSamplesArgs<ExtArgs>
+  iamCheck?: boolean | Prisma.Database$iamCheckArgs<ExtArgs>
   _count?: boolean | Prisma.DatabaseCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DatabaseIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -883,6 +994,7 @@ export type $DatabasePayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     rwNodes: Prisma.$NodePayload<ExtArgs>[]
     roNodes: Prisma.$NodePayload<ExtArgs>[]
     sourceSamples: Prisma.$SourceMetricSamplePayload<ExtArgs>[]
+    iamCheck: Prisma.$DatabaseIamCheckPayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1300,6 +1412,7 @@ export interface Prisma__DatabaseClient<T, Null = never, ExtArgs extends runtime
   rwNodes<T extends Prisma.Database$rwNodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Database$rwNodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   roNodes<T extends Prisma.Database$roNodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Database$roNodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   sourceSamples<T extends Prisma.Database$sourceSamplesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Database$sourceSamplesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SourceMetricSamplePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  iamCheck<T extends Prisma.Database$iamCheckArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Database$iamCheckArgs<ExtArgs>>): Prisma.Prisma__DatabaseIamCheckClient<runtime.Types.Result.GetResult<Prisma.$DatabaseIamCheckPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1800,6 +1913,25 @@ export type Database$sourceSamplesArgs<ExtArgs extends runtime.Types.Extensions.
   take?: number
   skip?: number
   distinct?: Prisma.SourceMetricSampleScalarFieldEnum | Prisma.SourceMetricSampleScalarFieldEnum[]
+}
+
+/**
+ * Database.iamCheck
+ */
+export type Database$iamCheckArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the DatabaseIamCheck
+   */
+  select?: Prisma.DatabaseIamCheckSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the DatabaseIamCheck
+   */
+  omit?: Prisma.DatabaseIamCheckOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DatabaseIamCheckInclude<ExtArgs> | null
+  where?: Prisma.DatabaseIamCheckWhereInput
 }
 
 /**

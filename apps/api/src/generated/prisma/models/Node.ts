@@ -420,6 +420,8 @@ export type NodeWhereInput = {
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
   rolloutNodes?: Prisma.RolloutNodeListRelationFilter
+  preflight?: Prisma.XOR<Prisma.NodePreflightNullableScalarRelationFilter, Prisma.NodePreflightWhereInput> | null
+  preflightResults?: Prisma.NodePreflightResultListRelationFilter
 }
 
 export type NodeOrderByWithRelationInput = {
@@ -457,6 +459,8 @@ export type NodeOrderByWithRelationInput = {
   roDatabase?: Prisma.DatabaseOrderByWithRelationInput
   credentials?: Prisma.AgentCredentialOrderByRelationAggregateInput
   rolloutNodes?: Prisma.RolloutNodeOrderByRelationAggregateInput
+  preflight?: Prisma.NodePreflightOrderByWithRelationInput
+  preflightResults?: Prisma.NodePreflightResultOrderByRelationAggregateInput
 }
 
 export type NodeWhereUniqueInput = Prisma.AtLeast<{
@@ -497,6 +501,8 @@ export type NodeWhereUniqueInput = Prisma.AtLeast<{
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
   rolloutNodes?: Prisma.RolloutNodeListRelationFilter
+  preflight?: Prisma.XOR<Prisma.NodePreflightNullableScalarRelationFilter, Prisma.NodePreflightWhereInput> | null
+  preflightResults?: Prisma.NodePreflightResultListRelationFilter
 }, "id">
 
 export type NodeOrderByWithAggregationInput = {
@@ -606,6 +612,8 @@ export type NodeCreateInput = {
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultCreateNestedManyWithoutNodeInput
 }
 
 export type NodeUncheckedCreateInput = {
@@ -641,6 +649,8 @@ export type NodeUncheckedCreateInput = {
   finalize?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
 }
 
 export type NodeUpdateInput = {
@@ -676,6 +686,8 @@ export type NodeUpdateInput = {
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeUncheckedUpdateInput = {
@@ -711,6 +723,8 @@ export type NodeUncheckedUpdateInput = {
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeCreateManyInput = {
@@ -1084,6 +1098,34 @@ export type NodeUpdateOneRequiredWithoutCredentialsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.NodeUpdateToOneWithWhereWithoutCredentialsInput, Prisma.NodeUpdateWithoutCredentialsInput>, Prisma.NodeUncheckedUpdateWithoutCredentialsInput>
 }
 
+export type NodeCreateNestedOneWithoutPreflightInput = {
+  create?: Prisma.XOR<Prisma.NodeCreateWithoutPreflightInput, Prisma.NodeUncheckedCreateWithoutPreflightInput>
+  connectOrCreate?: Prisma.NodeCreateOrConnectWithoutPreflightInput
+  connect?: Prisma.NodeWhereUniqueInput
+}
+
+export type NodeUpdateOneRequiredWithoutPreflightNestedInput = {
+  create?: Prisma.XOR<Prisma.NodeCreateWithoutPreflightInput, Prisma.NodeUncheckedCreateWithoutPreflightInput>
+  connectOrCreate?: Prisma.NodeCreateOrConnectWithoutPreflightInput
+  upsert?: Prisma.NodeUpsertWithoutPreflightInput
+  connect?: Prisma.NodeWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.NodeUpdateToOneWithWhereWithoutPreflightInput, Prisma.NodeUpdateWithoutPreflightInput>, Prisma.NodeUncheckedUpdateWithoutPreflightInput>
+}
+
+export type NodeCreateNestedOneWithoutPreflightResultsInput = {
+  create?: Prisma.XOR<Prisma.NodeCreateWithoutPreflightResultsInput, Prisma.NodeUncheckedCreateWithoutPreflightResultsInput>
+  connectOrCreate?: Prisma.NodeCreateOrConnectWithoutPreflightResultsInput
+  connect?: Prisma.NodeWhereUniqueInput
+}
+
+export type NodeUpdateOneRequiredWithoutPreflightResultsNestedInput = {
+  create?: Prisma.XOR<Prisma.NodeCreateWithoutPreflightResultsInput, Prisma.NodeUncheckedCreateWithoutPreflightResultsInput>
+  connectOrCreate?: Prisma.NodeCreateOrConnectWithoutPreflightResultsInput
+  upsert?: Prisma.NodeUpsertWithoutPreflightResultsInput
+  connect?: Prisma.NodeWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.NodeUpdateToOneWithWhereWithoutPreflightResultsInput, Prisma.NodeUpdateWithoutPreflightResultsInput>, Prisma.NodeUncheckedUpdateWithoutPreflightResultsInput>
+}
+
 export type NodeCreateWithoutRwDatabaseInput = {
   id?: string
   hostname: string
@@ -1116,6 +1158,8 @@ export type NodeCreateWithoutRwDatabaseInput = {
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultCreateNestedManyWithoutNodeInput
 }
 
 export type NodeUncheckedCreateWithoutRwDatabaseInput = {
@@ -1150,6 +1194,8 @@ export type NodeUncheckedCreateWithoutRwDatabaseInput = {
   finalize?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
 }
 
 export type NodeCreateOrConnectWithoutRwDatabaseInput = {
@@ -1194,6 +1240,8 @@ export type NodeCreateWithoutRoDatabaseInput = {
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultCreateNestedManyWithoutNodeInput
 }
 
 export type NodeUncheckedCreateWithoutRoDatabaseInput = {
@@ -1228,6 +1276,8 @@ export type NodeUncheckedCreateWithoutRoDatabaseInput = {
   finalize?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
 }
 
 export type NodeCreateOrConnectWithoutRoDatabaseInput = {
@@ -1340,6 +1390,8 @@ export type NodeCreateWithoutRolloutNodesInput = {
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultCreateNestedManyWithoutNodeInput
 }
 
 export type NodeUncheckedCreateWithoutRolloutNodesInput = {
@@ -1374,6 +1426,8 @@ export type NodeUncheckedCreateWithoutRolloutNodesInput = {
   decommissionedBy?: string | null
   finalize?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
 }
 
 export type NodeCreateOrConnectWithoutRolloutNodesInput = {
@@ -1424,6 +1478,8 @@ export type NodeUpdateWithoutRolloutNodesInput = {
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeUncheckedUpdateWithoutRolloutNodesInput = {
@@ -1458,6 +1514,8 @@ export type NodeUncheckedUpdateWithoutRolloutNodesInput = {
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeCreateWithoutCredentialsInput = {
@@ -1492,6 +1550,8 @@ export type NodeCreateWithoutCredentialsInput = {
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultCreateNestedManyWithoutNodeInput
 }
 
 export type NodeUncheckedCreateWithoutCredentialsInput = {
@@ -1526,6 +1586,8 @@ export type NodeUncheckedCreateWithoutCredentialsInput = {
   decommissionedBy?: string | null
   finalize?: string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
 }
 
 export type NodeCreateOrConnectWithoutCredentialsInput = {
@@ -1576,6 +1638,8 @@ export type NodeUpdateWithoutCredentialsInput = {
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeUncheckedUpdateWithoutCredentialsInput = {
@@ -1610,6 +1674,328 @@ export type NodeUncheckedUpdateWithoutCredentialsInput = {
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
+}
+
+export type NodeCreateWithoutPreflightInput = {
+  id?: string
+  hostname: string
+  kongVersion?: string | null
+  role: $Enums.KongRole
+  rwAuthMode?: $Enums.AuthMode
+  roAuthMode?: $Enums.AuthMode | null
+  stage?: $Enums.NodeStage
+  desiredStage?: $Enums.NodeStage
+  status?: $Enums.TransitionStatus
+  statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
+  configHash?: string | null
+  agentVersion?: string | null
+  lastSeenAt?: Date | string | null
+  lintFindings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  effectiveConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  workers?: number | null
+  poolSize?: number | null
+  bootId?: string | null
+  lastSeq?: number | null
+  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
+  finalize?: string | null
+  rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
+  roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
+  credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
+  rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultCreateNestedManyWithoutNodeInput
+}
+
+export type NodeUncheckedCreateWithoutPreflightInput = {
+  id?: string
+  hostname: string
+  kongVersion?: string | null
+  role: $Enums.KongRole
+  rwDatabaseId?: string | null
+  roDatabaseId?: string | null
+  rwAuthMode?: $Enums.AuthMode
+  roAuthMode?: $Enums.AuthMode | null
+  stage?: $Enums.NodeStage
+  desiredStage?: $Enums.NodeStage
+  status?: $Enums.TransitionStatus
+  statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
+  configHash?: string | null
+  agentVersion?: string | null
+  lastSeenAt?: Date | string | null
+  lintFindings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  effectiveConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  workers?: number | null
+  poolSize?: number | null
+  bootId?: string | null
+  lastSeq?: number | null
+  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
+  finalize?: string | null
+  credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
+  rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
+}
+
+export type NodeCreateOrConnectWithoutPreflightInput = {
+  where: Prisma.NodeWhereUniqueInput
+  create: Prisma.XOR<Prisma.NodeCreateWithoutPreflightInput, Prisma.NodeUncheckedCreateWithoutPreflightInput>
+}
+
+export type NodeUpsertWithoutPreflightInput = {
+  update: Prisma.XOR<Prisma.NodeUpdateWithoutPreflightInput, Prisma.NodeUncheckedUpdateWithoutPreflightInput>
+  create: Prisma.XOR<Prisma.NodeCreateWithoutPreflightInput, Prisma.NodeUncheckedCreateWithoutPreflightInput>
+  where?: Prisma.NodeWhereInput
+}
+
+export type NodeUpdateToOneWithWhereWithoutPreflightInput = {
+  where?: Prisma.NodeWhereInput
+  data: Prisma.XOR<Prisma.NodeUpdateWithoutPreflightInput, Prisma.NodeUncheckedUpdateWithoutPreflightInput>
+}
+
+export type NodeUpdateWithoutPreflightInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  hostname?: Prisma.StringFieldUpdateOperationsInput | string
+  kongVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumKongRoleFieldUpdateOperationsInput | $Enums.KongRole
+  rwAuthMode?: Prisma.EnumAuthModeFieldUpdateOperationsInput | $Enums.AuthMode
+  roAuthMode?: Prisma.NullableEnumAuthModeFieldUpdateOperationsInput | $Enums.AuthMode | null
+  stage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lintFindings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  effectiveConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  workers?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
+  roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
+  credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
+  rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUpdateManyWithoutNodeNestedInput
+}
+
+export type NodeUncheckedUpdateWithoutPreflightInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  hostname?: Prisma.StringFieldUpdateOperationsInput | string
+  kongVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumKongRoleFieldUpdateOperationsInput | $Enums.KongRole
+  rwDatabaseId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  roDatabaseId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rwAuthMode?: Prisma.EnumAuthModeFieldUpdateOperationsInput | $Enums.AuthMode
+  roAuthMode?: Prisma.NullableEnumAuthModeFieldUpdateOperationsInput | $Enums.AuthMode | null
+  stage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lintFindings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  effectiveConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  workers?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
+  rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
+}
+
+export type NodeCreateWithoutPreflightResultsInput = {
+  id?: string
+  hostname: string
+  kongVersion?: string | null
+  role: $Enums.KongRole
+  rwAuthMode?: $Enums.AuthMode
+  roAuthMode?: $Enums.AuthMode | null
+  stage?: $Enums.NodeStage
+  desiredStage?: $Enums.NodeStage
+  status?: $Enums.TransitionStatus
+  statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
+  configHash?: string | null
+  agentVersion?: string | null
+  lastSeenAt?: Date | string | null
+  lintFindings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  effectiveConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  workers?: number | null
+  poolSize?: number | null
+  bootId?: string | null
+  lastSeq?: number | null
+  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
+  finalize?: string | null
+  rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
+  roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
+  credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
+  rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightCreateNestedOneWithoutNodeInput
+}
+
+export type NodeUncheckedCreateWithoutPreflightResultsInput = {
+  id?: string
+  hostname: string
+  kongVersion?: string | null
+  role: $Enums.KongRole
+  rwDatabaseId?: string | null
+  roDatabaseId?: string | null
+  rwAuthMode?: $Enums.AuthMode
+  roAuthMode?: $Enums.AuthMode | null
+  stage?: $Enums.NodeStage
+  desiredStage?: $Enums.NodeStage
+  status?: $Enums.TransitionStatus
+  statusReason?: string | null
+  reportedStatus?: $Enums.ReportedStatus | null
+  statusMessage?: string | null
+  heartbeatIntervalMs?: number | null
+  configHash?: string | null
+  agentVersion?: string | null
+  lastSeenAt?: Date | string | null
+  lintFindings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  effectiveConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  workers?: number | null
+  poolSize?: number | null
+  bootId?: string | null
+  lastSeq?: number | null
+  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  decommissionedAt?: Date | string | null
+  decommissionedBy?: string | null
+  finalize?: string | null
+  credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
+  rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
+  preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
+}
+
+export type NodeCreateOrConnectWithoutPreflightResultsInput = {
+  where: Prisma.NodeWhereUniqueInput
+  create: Prisma.XOR<Prisma.NodeCreateWithoutPreflightResultsInput, Prisma.NodeUncheckedCreateWithoutPreflightResultsInput>
+}
+
+export type NodeUpsertWithoutPreflightResultsInput = {
+  update: Prisma.XOR<Prisma.NodeUpdateWithoutPreflightResultsInput, Prisma.NodeUncheckedUpdateWithoutPreflightResultsInput>
+  create: Prisma.XOR<Prisma.NodeCreateWithoutPreflightResultsInput, Prisma.NodeUncheckedCreateWithoutPreflightResultsInput>
+  where?: Prisma.NodeWhereInput
+}
+
+export type NodeUpdateToOneWithWhereWithoutPreflightResultsInput = {
+  where?: Prisma.NodeWhereInput
+  data: Prisma.XOR<Prisma.NodeUpdateWithoutPreflightResultsInput, Prisma.NodeUncheckedUpdateWithoutPreflightResultsInput>
+}
+
+export type NodeUpdateWithoutPreflightResultsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  hostname?: Prisma.StringFieldUpdateOperationsInput | string
+  kongVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumKongRoleFieldUpdateOperationsInput | $Enums.KongRole
+  rwAuthMode?: Prisma.EnumAuthModeFieldUpdateOperationsInput | $Enums.AuthMode
+  roAuthMode?: Prisma.NullableEnumAuthModeFieldUpdateOperationsInput | $Enums.AuthMode | null
+  stage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lintFindings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  effectiveConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  workers?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
+  roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
+  credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
+  rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUpdateOneWithoutNodeNestedInput
+}
+
+export type NodeUncheckedUpdateWithoutPreflightResultsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  hostname?: Prisma.StringFieldUpdateOperationsInput | string
+  kongVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  role?: Prisma.EnumKongRoleFieldUpdateOperationsInput | $Enums.KongRole
+  rwDatabaseId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  roDatabaseId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rwAuthMode?: Prisma.EnumAuthModeFieldUpdateOperationsInput | $Enums.AuthMode
+  roAuthMode?: Prisma.NullableEnumAuthModeFieldUpdateOperationsInput | $Enums.AuthMode | null
+  stage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  desiredStage?: Prisma.EnumNodeStageFieldUpdateOperationsInput | $Enums.NodeStage
+  status?: Prisma.EnumTransitionStatusFieldUpdateOperationsInput | $Enums.TransitionStatus
+  statusReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reportedStatus?: Prisma.NullableEnumReportedStatusFieldUpdateOperationsInput | $Enums.ReportedStatus | null
+  statusMessage?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatIntervalMs?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  configHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  agentVersion?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSeenAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  lintFindings?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  effectiveConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  workers?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
+  rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
 }
 
 export type NodeCreateManyRwDatabaseInput = {
@@ -1708,6 +2094,8 @@ export type NodeUpdateWithoutRwDatabaseInput = {
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeUncheckedUpdateWithoutRwDatabaseInput = {
@@ -1742,6 +2130,8 @@ export type NodeUncheckedUpdateWithoutRwDatabaseInput = {
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeUncheckedUpdateManyWithoutRwDatabaseInput = {
@@ -1808,6 +2198,8 @@ export type NodeUpdateWithoutRoDatabaseInput = {
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeUncheckedUpdateWithoutRoDatabaseInput = {
@@ -1842,6 +2234,8 @@ export type NodeUncheckedUpdateWithoutRoDatabaseInput = {
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
+  preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
+  preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
 }
 
 export type NodeUncheckedUpdateManyWithoutRoDatabaseInput = {
@@ -1884,11 +2278,13 @@ export type NodeUncheckedUpdateManyWithoutRoDatabaseInput = {
 export type NodeCountOutputType = {
   credentials: number
   rolloutNodes: number
+  preflightResults: number
 }
 
 export type NodeCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   credentials?: boolean | NodeCountOutputTypeCountCredentialsArgs
   rolloutNodes?: boolean | NodeCountOutputTypeCountRolloutNodesArgs
+  preflightResults?: boolean | NodeCountOutputTypeCountPreflightResultsArgs
 }
 
 /**
@@ -1913,6 +2309,13 @@ export type NodeCountOutputTypeCountCredentialsArgs<ExtArgs extends runtime.Type
  */
 export type NodeCountOutputTypeCountRolloutNodesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.RolloutNodeWhereInput
+}
+
+/**
+ * NodeCountOutputType without action
+ */
+export type NodeCountOutputTypeCountPreflightResultsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.NodePreflightResultWhereInput
 }
 
 
@@ -1951,6 +2354,8 @@ export type NodeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
   credentials?: boolean | Prisma.Node$credentialsArgs<ExtArgs>
   rolloutNodes?: boolean | Prisma.Node$rolloutNodesArgs<ExtArgs>
+  preflight?: boolean | Prisma.Node$preflightArgs<ExtArgs>
+  preflightResults?: boolean | Prisma.Node$preflightResultsArgs<ExtArgs>
   _count?: boolean | Prisma.NodeCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
 
@@ -2063,6 +2468,8 @@ export type NodeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
   credentials?: boolean | Prisma.Node$credentialsArgs<ExtArgs>
   rolloutNodes?: boolean | Prisma.Node$rolloutNodesArgs<ExtArgs>
+  preflight?: boolean | Prisma.Node$preflightArgs<ExtArgs>
+  preflightResults?: boolean | Prisma.Node$preflightResultsArgs<ExtArgs>
   _count?: boolean | Prisma.NodeCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type NodeIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -2081,6 +2488,8 @@ export type $NodePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     roDatabase: Prisma.$DatabasePayload<ExtArgs> | null
     credentials: Prisma.$AgentCredentialPayload<ExtArgs>[]
     rolloutNodes: Prisma.$RolloutNodePayload<ExtArgs>[]
+    preflight: Prisma.$NodePreflightPayload<ExtArgs> | null
+    preflightResults: Prisma.$NodePreflightResultPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2553,6 +2962,8 @@ export interface Prisma__NodeClient<T, Null = never, ExtArgs extends runtime.Typ
   roDatabase<T extends Prisma.Node$roDatabaseArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Node$roDatabaseArgs<ExtArgs>>): Prisma.Prisma__DatabaseClient<runtime.Types.Result.GetResult<Prisma.$DatabasePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   credentials<T extends Prisma.Node$credentialsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Node$credentialsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AgentCredentialPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   rolloutNodes<T extends Prisma.Node$rolloutNodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Node$rolloutNodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RolloutNodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  preflight<T extends Prisma.Node$preflightArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Node$preflightArgs<ExtArgs>>): Prisma.Prisma__NodePreflightClient<runtime.Types.Result.GetResult<Prisma.$NodePreflightPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  preflightResults<T extends Prisma.Node$preflightResultsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Node$preflightResultsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NodePreflightResultPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -3096,6 +3507,49 @@ export type Node$rolloutNodesArgs<ExtArgs extends runtime.Types.Extensions.Inter
   take?: number
   skip?: number
   distinct?: Prisma.RolloutNodeScalarFieldEnum | Prisma.RolloutNodeScalarFieldEnum[]
+}
+
+/**
+ * Node.preflight
+ */
+export type Node$preflightArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the NodePreflight
+   */
+  select?: Prisma.NodePreflightSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the NodePreflight
+   */
+  omit?: Prisma.NodePreflightOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.NodePreflightInclude<ExtArgs> | null
+  where?: Prisma.NodePreflightWhereInput
+}
+
+/**
+ * Node.preflightResults
+ */
+export type Node$preflightResultsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the NodePreflightResult
+   */
+  select?: Prisma.NodePreflightResultSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the NodePreflightResult
+   */
+  omit?: Prisma.NodePreflightResultOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.NodePreflightResultInclude<ExtArgs> | null
+  where?: Prisma.NodePreflightResultWhereInput
+  orderBy?: Prisma.NodePreflightResultOrderByWithRelationInput | Prisma.NodePreflightResultOrderByWithRelationInput[]
+  cursor?: Prisma.NodePreflightResultWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.NodePreflightResultScalarFieldEnum | Prisma.NodePreflightResultScalarFieldEnum[]
 }
 
 /**

@@ -1,4 +1,11 @@
-import type { DatabaseList, DatabaseView, RateSeries, RatesQuery, UpdateDatabaseBody } from '@iamroll/contracts';
+import type {
+  DatabaseIamCheck,
+  DatabaseList,
+  DatabaseView,
+  RateSeries,
+  RatesQuery,
+  UpdateDatabaseBody,
+} from '@iamroll/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 
@@ -56,4 +63,9 @@ export const databaseRatesQuery = (id: string, range: RateRange) =>
 
 export function updateDatabase(id: string, body: UpdateDatabaseBody): Promise<DatabaseView> {
   return api.patch<DatabaseView>(`/api/v1/databases/${encodeURIComponent(id)}`, body);
+}
+
+/** `POST /api/v1/databases/{id}/check` (operator): DescribeDBInstances now. */
+export function checkDatabaseIam(id: string): Promise<DatabaseIamCheck> {
+  return api.post<DatabaseIamCheck>(`/api/v1/databases/${encodeURIComponent(id)}/check`);
 }

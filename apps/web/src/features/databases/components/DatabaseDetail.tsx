@@ -8,6 +8,7 @@ import { Link, setSearch, useLocation } from '../../../lib/router';
 import { unresolvedAlarmsQuery } from '../../alarms/api/alarms-queries';
 import { AlarmTable } from '../../alarms/components/AlarmTable';
 import { useCan } from '../../auth/hooks/use-session';
+import { DatabaseIamPanel } from './DatabaseIamPanel';
 import {
   databaseKeys,
   databaseQuery,
@@ -190,6 +191,7 @@ export function DatabaseDetail({ id }: { id: string }) {
           </div>
         </dl>
       </section>
+      <DatabaseIamPanel database={db} />
       <section className="card section" aria-labelledby="budget-title">
         <h2 id="budget-title">Budget</h2>
         <p className="muted small">

@@ -7,6 +7,7 @@ import { formatAgo, formatKongRole, formatStage, formatTime } from '../../../lib
 import { Link, navigate } from '../../../lib/router';
 import { useCan } from '../../auth/hooks/use-session';
 import { decommissionNode, nodeKeys, nodeQuery } from '../api/nodes-queries';
+import { PreflightChecklist } from '../PreflightChecklist';
 
 function Connection({ title, connection }: { title: string; connection: ConnectionConfig | null }) {
   if (!connection) {
@@ -229,6 +230,7 @@ export function NodeDetailPage({ id }: { id: string }) {
           </ul>
         )}
       </section>
+      {node.isIamApplicable && <PreflightChecklist nodeId={node.id} />}
       <section className="card section" aria-labelledby="node-config">
         <h2 id="node-config">Effective settings (as the agent reported, no secrets)</h2>
         {detail.config ? (

@@ -1,0 +1,231 @@
+import { burstByDatabase, iamKindsAt } from './burst';
+import { DEFAULT_PREFLIGHT_WAIT_SECONDS } from './defaults';
+import type { DatabaseObservation, NodeObservation, RolloutObservations } from './observations';
+import { addInto, inFlightByDatabase } from './pacing';
+import type { CurrentIamStage, IamStage, RolloutSpec, RolloutState } from './types';
+
+// Preflight as the engine obeys it (issue 12). At the moment a node would be switched:
+//  - a database its switch logs in to has IAM database authentication disabled
+//    (DescribeDBInstances said `iam_disabled`): blocked, with the fix; no override;
+//  - an admin override: go;
+//  - a verdict for the target stage that failed: blocked with the failing checks;
+//  - a passing verdict no older than preflightMaxAgeSeconds: go;
+//  - an agent that answers preflight requests (capability `preflight`) without a fresh verdict:
+//    the node waits while the reconciler asks for one (preflightRequests, paced), and is
+//    blocked if none arrives within preflightWaitSeconds of the request;
+//  - an agent without the capability (older agents, scripted ones) cannot be asked: a missing
+//    verdict does not gate it (only a reported failure or a too old verdict does), so upgrading
+//    the controller never freezes a fleet whose agents predate preflight.
+
+export type PreflightGate =
+  | { readonly kind: 'go' }
+  | { readonly kind: 'block'; readonly reason: string; readonly blockedBy: 'preflight' | 'database-iam' }
+  | { readonly kind: 'await'; readonly reason: string; readonly needsRequest: boolean };
+
+const GO: PreflightGate = { kind: 'go' };
+
+/** The stages a preflight proves (password needs none). */
+export type PreflightStageName = Exclude<IamStage, 'password'>;
+
+/** The preflight stage that proves a switch to `toStage` (null: returning to passwords needs none). */
+export function preflightStageOf(toStage: CurrentIamStage): PreflightStageName | null {
+  if (toStage === 'password') return null;
+  return toStage === 'ro_iam' ? 'ro_iam' : 'rw_iam';
+}
+
+function databasesTouched(node: NodeObservation, toStage: CurrentIamStage): string[] {
+  const ids = iamKindsAt(toStage, node.hasReadOnlyConnection).map((kind) =>
+    kind === 'rw' ? node.rwDatabaseId : node.roDatabaseId,
+  );
+  return [...new Set(ids.filter((id): id is string => id !== null))];
+}
+
+export function databaseIamBlock(
+  node: NodeObservation,
+  toStage: CurrentIamStage,
+  databases: readonly DatabaseObservation[],
+): string | null {
+  for (const databaseId of databasesTouched(node, toStage)) {
+    const check = databases.find((candidate) => candidate.databaseId === databaseId)?.iamCheck;
+    if (check?.status === 'iam_disabled')
+      return `database ${databaseId} has IAM database authentication disabled (DescribeDBInstances), so every IAM login there fails: ${check.fix || 'enable it on the instance'}`;
+  }
+  return null;
+}
+
+const waitSecondsOf = (spec: RolloutSpec) => spec.preflightWaitSeconds ?? DEFAULT_PREFLIGHT_WAIT_SECONDS;
+
+export function preflightGate(
+  spec: RolloutSpec,
+  node: NodeObservation,
+  toStage: CurrentIamStage,
+  databases: readonly DatabaseObservation[],
+  nowMs: number,
+): PreflightGate {
+  const stage = preflightStageOf(toStage);
+  if (stage === null) return GO;
+  const disabled = databaseIamBlock(node, toStage, databases);
+  if (disabled !== null) return { kind: 'block', reason: disabled, blockedBy: 'database-iam' };
+  if (node.preflightOverride !== undefined) return GO;
+  const verdict = node.preflight?.find((candidate) => candidate.stage === stage);
+  if (verdict !== undefined && !verdict.isPassed)
+    return {
+      kind: 'block',
+      reason: `preflight for ${stage} failed: ${verdict.reason ?? 'no reason given'}`,
+      blockedBy: 'preflight',
+    };
+  const ageSeconds = verdict === undefined ? null : Math.max(0, (nowMs - verdict.checkedAtMs) / 1000);
+  if (ageSeconds !== null && ageSeconds <= spec.preflightMaxAgeSeconds) return GO;
+  const oldNote =
+    ageSeconds === null
+      ? null
+      : `preflight for ${stage} is ${Math.round(ageSeconds)} s old (more than ${spec.preflightMaxAgeSeconds} s)`;
+  if (node.isPreflightCapable !== true) {
+    if (oldNote === null) return GO;
+    return { kind: 'block', reason: `${oldNote}: run it again`, blockedBy: 'preflight' };
+  }
+  const pending = node.preflightPending;
+  const askedAtMs = node.preflightLastAskedAtMs;
+  // Answered, yet still too old (the agent's clock runs behind, or it sent a cached result): asking
+  // again at once would repeat every pass; it is blocked until the wait has passed, then asked again.
+  const isAnsweredStale =
+    pending === undefined &&
+    oldNote !== null &&
+    askedAtMs !== undefined &&
+    nowMs - askedAtMs <= waitSecondsOf(spec) * 1000;
+  if (isAnsweredStale)
+    return {
+      kind: 'block',
+      reason: `${oldNote}, as its agent answered the latest request: check the node's clock, then run it again`,
+      blockedBy: 'preflight',
+    };
+  if (pending === undefined || !pending.stages.includes(stage))
+    return { kind: 'await', reason: `asking its agent for a preflight for ${stage}`, needsRequest: true };
+  const waitedSeconds = Math.max(0, (nowMs - pending.requestedAtMs) / 1000);
+  if (waitedSeconds <= waitSecondsOf(spec))
+    return {
+      kind: 'await',
+      reason: `waiting for its preflight for ${stage} (asked ${Math.round(waitedSeconds)} s ago)`,
+      needsRequest: false,
+    };
+  return {
+    kind: 'block',
+    reason: `${oldNote ?? `no preflight verdict for ${stage}`}, and its agent did not answer the request within ${waitSecondsOf(spec)} s: check that the agent runs (its log says why), run POST /api/v1/nodes/${node.nodeId}/preflight, or override (admin)`,
+    blockedBy: 'preflight',
+  };
+}
+
+export interface PreflightRequestIntent {
+  readonly nodeId: string;
+  readonly stages: readonly PreflightStageName[];
+}
+
+/** One IAM login per connection the checks open, on each database the stage targets. */
+function requestCost(node: NodeObservation, stage: IamStage): Record<string, number> {
+  const cost: Record<string, number> = {};
+  for (const kind of iamKindsAt(stage, node.hasReadOnlyConnection)) {
+    const databaseId = kind === 'rw' ? node.rwDatabaseId : node.roDatabaseId;
+    if (databaseId !== null) cost[databaseId] = (cost[databaseId] ?? 0) + 1;
+  }
+  return cost;
+}
+
+/**
+ * The preflight requests a running rollout needs now: nodes of the current switch step whose
+ * gate awaits a request. Paced like switches: a preflight costs real IAM logins (one per
+ * connection checked), so on every database the requests touch, measured rate + switch bursts
+ * in flight + requests still unanswered + these stay ≤ targetUtilisation × budget. A rollout
+ * over 500 nodes thus asks in batches the headroom allows, never all at once.
+ */
+export function preflightRequests(
+  spec: RolloutSpec,
+  state: RolloutState,
+  observations: RolloutObservations,
+  nowMs: number,
+): PreflightRequestIntent[] {
+  if (state.status !== 'running' || state.phase === null) return [];
+  const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
+  const used: Record<string, number> = { ...inFlightByDatabase(spec, state, nowMs) };
+  const waitMs = waitSecondsOf(spec) * 1000;
+  for (const node of observations.nodes) {
+    const pending = node.preflightPending;
+    if (pending === undefined || nowMs - pending.requestedAtMs > waitMs) continue;
+    for (const stage of pending.stages) addInto(used, requestCost(node, stage));
+  }
+  const requests: PreflightRequestIntent[] = [];
+  for (const record of state.nodes) {
+    const isCandidate =
+      record.phase === state.phase &&
+      record.direction === 'forward' &&
+      record.state === 'waiting' &&
+      record.stepIndex !== null &&
+      record.stepIndex <= state.stepIndex;
+    const node = isCandidate ? byId.get(record.nodeId) : undefined;
+    const stage = preflightStageOf(record.toStage);
+    if (node === undefined || node.isStale || stage === null) continue;
+    const gate = preflightGate(spec, node, record.toStage, observations.databases, nowMs);
+    if (gate.kind !== 'await' || !gate.needsRequest) continue;
+    const cost = requestCost(node, stage);
+    const fits = Object.entries(cost).every(([databaseId, logins]) => {
+      const database = observations.databases.find((candidate) => candidate.databaseId === databaseId);
+      if (database === undefined) return false;
+      const target = spec.pacing.targetUtilisation * database.budgetPerSecond;
+      return database.ratePerSecond + (used[databaseId] ?? 0) + logins <= target;
+    });
+    if (!fits) continue;
+    addInto(used, cost);
+    requests.push({ nodeId: node.nodeId, stages: [stage] });
+  }
+  return requests;
+}
+
+export interface GatedRecords {
+  readonly state: RolloutState;
+  /** Nodes of the current step waiting for a verdict: not switched this pass. */
+  readonly awaiting: ReadonlySet<string>;
+  readonly note: string | null;
+}
+
+/**
+ * Applies the gate to the phase's records at switch time: candidates of the current step that
+ * fail it become blocked (with the reason), those awaiting a verdict wait, and nodes blocked
+ * earlier by preflight or a disabled database whose cause cleared (an override, a passing run,
+ * IAM enabled) join the current step again.
+ */
+export function applyPreflightGates(
+  spec: RolloutSpec,
+  state: RolloutState,
+  observations: RolloutObservations,
+  nowMs: number,
+): GatedRecords {
+  const phase = state.phase;
+  const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
+  const awaiting = new Set<string>();
+  const nodes = state.nodes.map((record) => {
+    const node = byId.get(record.nodeId);
+    if (record.phase !== phase || record.direction !== 'forward' || node === undefined) return record;
+    const isCandidate = record.state === 'waiting' && record.stepIndex !== null && record.stepIndex <= state.stepIndex;
+    const isLiftable = record.state === 'blocked' && record.blockedBy !== undefined;
+    if (!isCandidate && !isLiftable) return record;
+    const gate = preflightGate(spec, node, record.toStage, observations.databases, nowMs);
+    if (isCandidate) {
+      if (gate.kind === 'await') awaiting.add(record.nodeId);
+      if (gate.kind !== 'block') return record;
+      return { ...record, state: 'blocked' as const, reason: gate.reason, stepIndex: null, blockedBy: gate.blockedBy };
+    }
+    if (gate.kind === 'block') return record.reason === gate.reason ? record : { ...record, reason: gate.reason };
+    const burst = burstByDatabase(node, record.toStage);
+    const { blockedBy: _cleared, ...rest } = record;
+    if (!burst.isKnown) return { ...rest, reason: burst.reason };
+    if (gate.kind === 'await') awaiting.add(record.nodeId);
+    return {
+      ...rest,
+      state: 'waiting' as const,
+      reason: null,
+      stepIndex: state.stepIndex,
+      burstByDatabase: burst.byDatabase,
+    };
+  });
+  const note = awaiting.size > 0 ? `waiting for preflight verdicts from ${awaiting.size} node(s)` : null;
+  return { state: { ...state, nodes }, awaiting, note };
+}
