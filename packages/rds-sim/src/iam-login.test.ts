@@ -130,6 +130,21 @@ describe('IAM logins at a simulated RDS instance: tokens, failures and counters'
     });
   });
 
+  it('with IAM database authentication off, takes a valid token as a password and refuses it, as RDS does', async () => {
+    const password = await signToken(sim);
+    sim.setIamDatabaseAuthenticationEnabled(false);
+    try {
+      expect(await loginError(clientConfig(sim, { password }))).toMatchObject({
+        code: '28P01',
+        message: 'password authentication failed for user "kong_iam"',
+      });
+    } finally {
+      sim.setIamDatabaseAuthenticationEnabled(true);
+    }
+    const client = await connectIam(sim);
+    await client.end();
+  });
+
   it('decides IAM-only logins by rds_iam membership in the database, like RDS', async () => {
     const admin = new pg.Client({ ...sim.upstream, database: 'postgres' });
     await admin.connect();

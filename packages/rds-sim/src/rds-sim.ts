@@ -129,6 +129,7 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
       counters,
       log: o.onLog,
     });
+    let isIamEnabled = o.iamDatabaseAuthenticationEnabled;
     const ctx: SessionContext = {
       secureContext: createSecureContext({
         key: tls.privateKeyPem,
@@ -143,6 +144,7 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
       relayedApplications: new Set(o.relayedApplications),
       passwordOf: (user) => o.passwordUsers.find((p) => p.user === user)?.password,
       checkLogin: createLoginCheck(pool),
+      isIamDatabaseAuthenticationEnabled: () => isIamEnabled,
       isIamUser: createMembershipLookup(pool),
       authenticateIam: (attempt) => authenticator.authenticate(attempt),
       iamLoginCompleted: () => authenticator.completed(),
@@ -162,7 +164,6 @@ export async function startRdsSim(options: RdsSimOptions = {}): Promise<RdsSim> 
 
     const metrics = await startMetricsServer(o.metricsPort, () => counters.snapshot());
     closers.push(() => metrics.close());
-    let isIamEnabled = o.iamDatabaseAuthenticationEnabled;
     const dbiResourceId = simResourceId(o.endpointHost);
     const unregister = registerSimInstance({
       identifier: counters.instanceId,

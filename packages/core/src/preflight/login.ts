@@ -72,8 +72,8 @@ function refused(input: LoginInput, error: unknown): Checks {
         'rds-iam-member',
         c,
         'fail',
-        `${user} is not a member of rds_iam (or does not exist): the database asked for its password instead of a token`,
-        `${grantRdsIam(user)}\n-- if the user does not exist yet: CREATE USER ${q(user)}; first (as the RDS master user)`,
+        `${user} is not a member of rds_iam (or does not exist), or the instance has IAM database authentication off: the database asked for its password instead of a token`,
+        `${grantRdsIam(user)}\n-- if the user does not exist yet: CREATE USER ${q(user)}; first (as the RDS master user)\n-- if it is a member already, IAM database authentication is off on the instance: aws rds modify-db-instance --db-instance-identifier <instance> --enable-iam-database-authentication --apply-immediately`,
       ),
       check('database-rights', c, 'skip', 'not checked: the login failed (see rds-iam-member)'),
     ];

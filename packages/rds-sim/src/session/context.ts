@@ -26,6 +26,8 @@ export interface SessionContext {
   passwordOf(user: string): string | undefined;
   /** Answer mode: role, LOGIN, database and CONNECT, asked of the database. */
   checkLogin(user: string, database: string): Promise<LoginRefusal | null>;
+  /** DescribeDBInstances' IAMDatabaseAuthenticationEnabled, now: off, no token logs anyone in. */
+  isIamDatabaseAuthenticationEnabled(): boolean;
   /** Whether the login user is a member of rds_iam upstream (and so may only log in with IAM). */
   isIamUser(user: string): Promise<boolean>;
   /** Counts the request and judges it: throttled, invalid, not permitted, or accepted. */

@@ -57,6 +57,7 @@ export async function serveClient(socket: Socket, ctx: SessionContext): Promise<
         message: 'the database system is not available (rds-sim cannot reach its upstream PostgreSQL)',
       });
     }
+    if (isIam && !ctx.isIamDatabaseAuthenticationEnabled()) return await refuseAsPasswordLogin(opened, user);
     if (isIam && !(await authenticateIam(opened, user, clientAddress, ctx))) return;
     const applicationName = opened.parameters.get('application_name') ?? '';
     if (ctx.sessionMode === 'answer' && !ctx.relayedApplications.has(applicationName)) {
@@ -142,6 +143,23 @@ async function authenticateIam(
   const isThrottled = decision.metric === 'IamDbAuthConnectionFailureThrottling';
   refuse(opened.stream, { ...pamFailed(user), ...(isThrottled ? { detail: THROTTLING_DETAIL } : {}) });
   return false;
+}
+
+/**
+ * IAM database authentication off: RDS has no `pam` rule for rds_iam members, so their login is
+ * an ordinary password login, and an IAM user has no password: the token fails as one.
+ */
+async function refuseAsPasswordLogin(opened: Opened, user: string): Promise<void> {
+  opened.stream.write(authenticationCleartextPassword());
+  const message = await opened.reader.readMessage(MAX_PASSWORD_MESSAGE_BYTES);
+  if (message[0] !== 0x70 /* 'p' */) {
+    throw new ProtocolViolation(`expected password response, got message type ${message[0] ?? 0}`);
+  }
+  refuse(opened.stream, {
+    sqlState: '28P01',
+    message: `password authentication failed for user "${user}"`,
+    routine: 'auth_failed',
+  });
 }
 
 /** Cancels are accepted with or without TLS, as PostgreSQL checks no pg_hba rule for them. */
