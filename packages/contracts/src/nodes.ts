@@ -81,6 +81,12 @@ export const NodesQuery = Type.Object(
     /** Nodes whose read-write or read-only connection goes to this database. */
     databaseId: Type.Optional(Uuid),
     status: Type.Optional(NodeStatusFilter),
+    /** The read-write connection's auth mode. */
+    rwAuthMode: Type.Optional(AuthMode),
+    /** The read-only connection's auth mode; `none`: the node has no separate read-only connection. */
+    roAuthMode: Type.Optional(Type.Enum(['password', 'iam', 'none'])),
+    /** true: nodes with an unresolved alarm about them; false: nodes without one. */
+    hasAlarm: Type.Optional(Type.Boolean()),
     /** Decommissioned nodes are left out unless this is true. */
     includeDecommissioned: Type.Optional(Type.Boolean()),
   },

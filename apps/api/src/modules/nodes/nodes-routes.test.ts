@@ -1,9 +1,19 @@
-import type { ErrorBody, NodeDetail, NodeList } from '@iamroll/contracts';
+import type { ErrorBody, HeartbeatBody, NodeDetail, NodeList } from '@iamroll/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { eventually } from '../../test/test-app';
 import { useTestApp } from '../../test/use-test-app';
-import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
+import { beat, counters, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
+
+/** The same node with a separate read-only connection on IAM (to the same database). */
+function withReadOnlyOnIam(body: HeartbeatBody): HeartbeatBody {
+  const rw = body.config.rw!;
+  return {
+    ...body,
+    counters: { ...body.counters, ro: counters(0) },
+    config: { ...body.config, ro: { ...rw, iam: true, user: 'kong_iam' } },
+  };
+}
 
 describe('GET /api/v1/nodes', () => {
   let databaseId: string;
@@ -16,9 +26,8 @@ describe('GET /api/v1/nodes', () => {
     databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'fleet-db' });
     const beats = {
       alpha: heartbeatBody({ seq: 1, iam: true }),
-      bravo: heartbeatBody(
-        { seq: 1 },
-        { role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice' },
+      bravo: withReadOnlyOnIam(
+        heartbeatBody({ seq: 1 }, { role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice' }),
       ),
       charlie: heartbeatBody({ seq: 1 }, { role: 'data_plane' }),
       delta: heartbeatBody({ seq: 1, host: 'somewhere-else.example.com' }, { status: 'error' }),
@@ -72,6 +81,55 @@ describe('GET /api/v1/nodes', () => {
     expect(await hostnames('status=degraded')).toEqual(['bravo']);
     expect(await hostnames(`databaseId=${databaseId}`)).toEqual(['alpha', 'bravo', 'charlie']);
     expect(await hostnames('role=control_plane&status=ok')).toEqual([]);
+  });
+
+  it('filters by read-write and read-only auth mode', async () => {
+    expect(await hostnames('rwAuthMode=iam')).toEqual(['alpha']);
+    expect(await hostnames('rwAuthMode=password')).toEqual(['bravo', 'charlie', 'delta', 'echo']);
+    expect(await hostnames('roAuthMode=iam')).toEqual(['bravo']);
+    expect(await hostnames('roAuthMode=password')).toEqual([]);
+    expect(await hostnames('roAuthMode=none')).toEqual(['alpha', 'charlie', 'delta', 'echo']);
+    expect(await hostnames('rwAuthMode=password&roAuthMode=iam')).toEqual(['bravo']);
+  });
+
+  it('filters by whether an unresolved alarm is about the node, and pages the result', async () => {
+    await t.app.prisma.alarm.create({
+      data: {
+        key: `node-auth-failures:${ids.get('delta')}`,
+        kind: 'node-auth-failures',
+        severity: 'warning',
+        subjectType: 'node',
+        subjectId: ids.get('delta')!,
+        message: 'test alarm',
+      },
+    });
+    await t.app.prisma.alarm.create({
+      data: {
+        key: `node-stale:${ids.get('bravo')}`,
+        kind: 'node-stale',
+        severity: 'warning',
+        subjectType: 'node',
+        subjectId: ids.get('bravo')!,
+        message: 'resolved test alarm',
+        resolvedAt: new Date(),
+      },
+    });
+    try {
+      expect(await hostnames('hasAlarm=true')).toEqual(['delta']);
+      expect(await hostnames('hasAlarm=false')).toEqual(['alpha', 'bravo', 'charlie', 'echo']);
+      const page = await list('hasAlarm=false&limit=2&offset=2');
+      expect(page.total).toBe(4);
+      expect(page.items.map((node) => node.hostname)).toEqual(['charlie', 'echo']);
+      const bad = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/nodes?hasAlarm=maybe',
+        headers: (await t.admin()).headers,
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json<ErrorBody>().error.fields?.[0]?.path).toBe('query.hasAlarm');
+    } finally {
+      await t.app.prisma.alarm.deleteMany({ where: { message: { in: ['test alarm', 'resolved test alarm'] } } });
+    }
   });
 
   it('shows each node as operators need it', async () => {

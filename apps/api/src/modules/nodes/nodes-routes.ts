@@ -17,7 +17,7 @@ export const nodesRoutes: FastifyPluginCallbackTypebox<NodesRoutesOptions> = (ap
       schema: {
         summary: 'List nodes (filter, sort, page)',
         description:
-          '`q` matches part of the hostname or a whole node id; `databaseId` matches the read-write or read-only database; `status=stale`: no heartbeat for three intervals (as `isStale`). Decommissioned nodes only with `includeDecommissioned=true`.',
+          '`q` matches part of the hostname or a whole node id; `databaseId` matches the read-write or read-only database; `status=stale`: no heartbeat for three intervals (as `isStale`); `rwAuthMode`/`roAuthMode`: password or iam (`roAuthMode=none`: no separate read-only connection); `hasAlarm`: with (true) or without (false) an unresolved alarm about the node. Decommissioned nodes only with `includeDecommissioned=true`.',
         tags: ['nodes'],
         querystring: NodesQuery,
         response: { 200: NodeList, ...errorResponses },

@@ -53,8 +53,14 @@ export function createNodesService({
   return {
     async list(query: NodesQuery): Promise<NodeList> {
       const now = nowMs();
-      const staleIds = query.status === 'stale' ? await nodes.staleIds(now, memoryLastSeen()) : undefined;
-      const { rows, total } = await nodes.list(query, staleIds);
+      const [staleIds, alarmedIds] = await Promise.all([
+        query.status === 'stale' ? nodes.staleIds(now, memoryLastSeen()) : undefined,
+        query.hasAlarm === undefined ? undefined : nodes.alarmedIds(),
+      ]);
+      const { rows, total } = await nodes.list(query, {
+        ...(staleIds ? { staleIds } : {}),
+        ...(alarmedIds ? { alarmedIds } : {}),
+      });
       return { items: rows.map((row) => toNodeView(row, now, registry.get(row.id)?.lastSeenMs)), total };
     },
 

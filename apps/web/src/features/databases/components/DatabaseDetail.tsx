@@ -17,6 +17,7 @@ import {
   updateDatabase,
   type RateRange,
 } from '../api/databases-queries';
+import { Field } from '../../../components/Field';
 
 function BudgetForm({
   id,
@@ -48,8 +49,7 @@ function BudgetForm({
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label="Budget">
-      <label>
-        Budget (logins/s)
+      <Field label="Budget (logins/s)">
         <input
           type="number"
           min={1}
@@ -59,9 +59,8 @@ function BudgetForm({
           disabled={!canEdit}
           onChange={(e) => setBudget(e.target.value)}
         />
-      </label>
-      <label>
-        Warning at (% of budget)
+      </Field>
+      <Field label="Warning at (% of budget)">
         <input
           type="number"
           min={1}
@@ -71,11 +70,10 @@ function BudgetForm({
           disabled={!canEdit}
           onChange={(e) => setWarningPercent(e.target.value)}
         />
-      </label>
-      <label className="grow">
-        Reason (audit log)
+      </Field>
+      <Field label="Reason (audit log)" className="grow">
         <input value={reason} maxLength={500} disabled={!canEdit} onChange={(e) => setReason(e.target.value)} />
-      </label>
+      </Field>
       <RoleButton type="submit" isAllowed={canEdit} neededRole="admin" disabled={mutation.isPending}>
         {mutation.isPending ? 'Saving…' : 'Save budget'}
       </RoleButton>

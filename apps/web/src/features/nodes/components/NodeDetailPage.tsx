@@ -2,6 +2,7 @@ import type { ConnectionConfig, NodeDetail } from '@iamroll/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { RateChart } from '../../../components/RateChart';
+import { Field } from '../../../components/Field';
 import { Empty, ErrorState, Loading, RoleButton } from '../../../components/states';
 import { formatAgo, formatKongRole, formatStage, formatTime } from '../../../lib/format';
 import { Link, navigate } from '../../../lib/router';
@@ -72,14 +73,9 @@ function Decommission({ id, hostname }: { id: string; hostname: string }) {
         Decommissioning revokes <strong>{hostname}</strong>&apos;s agent credential and removes it from the fleet. Its
         Kong keeps running as it is.
       </p>
-      <label htmlFor="decommission-reason">Reason (required, goes to the audit log)</label>
-      <input
-        id="decommission-reason"
-        required
-        maxLength={500}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-      />
+      <Field label="Reason (required, goes to the audit log)">
+        <input required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
       <div className="actions">
         <button type="submit" className="danger" disabled={mutation.isPending || !reason.trim()}>
           Decommission {hostname}
