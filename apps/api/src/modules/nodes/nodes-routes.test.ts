@@ -1,4 +1,4 @@
-import type { ErrorBody, HeartbeatBody, NodeDetail, NodeList } from '@iamroll/contracts';
+import type { ErrorBody, HeartbeatBody, NodeDetail, NodeList, NodePlan } from '@iamroll/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { eventually } from '../../test/test-app';
@@ -160,6 +160,35 @@ describe('GET /api/v1/nodes', () => {
     expect(byName.get('echo')).toMatchObject({ status: null, lastSeenAt: null, isStale: false, configHash: null });
   });
 
+  it("plans a node's next stage for a viewer: the keys that change, old → new, no password", async () => {
+    const get = async (url: string) =>
+      t.app.inject({ method: 'GET', url, headers: (await t.sessionAs('viewer')).headers });
+    const next = await get(`/api/v1/nodes/${ids.get('bravo')}/plan`);
+    expect(next.statusCode, next.body).toBe(200);
+    // bravo's read-only connection is on IAM already: next is read-write.
+    expect(next.json<NodePlan>()).toMatchObject({
+      nodeId: ids.get('bravo'),
+      from: 'ro_iam',
+      to: 'rw_iam',
+      changes: [
+        { key: 'pg_user', from: 'kong', to: 'kong_iam' },
+        { key: 'pg_iam_auth', from: 'off', to: 'on' },
+      ],
+      kept: [{ key: 'pg_password', note: expect.stringContaining('kept for rollback') }],
+      error: null,
+    });
+    expect(next.body).not.toMatch(/hunter|secret/i);
+    const readOnly = (await get(`/api/v1/nodes/${ids.get('bravo')}/plan?stage=ro_iam`)).json<NodePlan>();
+    expect(readOnly).toMatchObject({ to: 'ro_iam', changes: [] });
+    expect(readOnly.notes[0]).toBe('Already at ro_iam: nothing to change.');
+    expect((await get(`/api/v1/nodes/${ids.get('delta')}/plan?stage=ro_iam`)).json<NodePlan>().error).toMatch(
+      /pg_ro_host is not set/,
+    );
+    expect((await get(`/api/v1/nodes/${ids.get('echo')}/plan`)).json<NodePlan>().error).toMatch(/No heartbeat yet/);
+    expect((await get(`/api/v1/nodes/${ids.get('bravo')}/plan?stage=password`)).statusCode).toBe(400);
+    expect((await get('/api/v1/nodes/00000000-0000-4000-8000-000000000000/plan')).statusCode).toBe(404);
+  });
+
   it('refuses a limit over 500 and unknown sort fields, naming the parameter', async () => {
     const tooMany = await t.app.inject({
       method: 'GET',
@@ -174,6 +203,36 @@ describe('GET /api/v1/nodes', () => {
       headers: (await t.admin()).headers,
     });
     expect(badSort.json<ErrorBody>().error.fields?.[0]?.path).toBe('query.sort');
+  });
+
+  it('details failed logins by cause, second by second, beside the rate', async () => {
+    const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'failing');
+    const host = 'somewhere-else.example.com';
+    expect((await beat(t.app, node.nodeId, node.credential, heartbeatBody({ seq: 1, host }))).statusCode).toBe(200);
+    const failures = { invalidToken: 2, notAuthorized: 1, throttled: 4 };
+    const second = heartbeatBody({ seq: 2, host, attempts: 9, failures });
+    expect((await beat(t.app, node.nodeId, node.credential, second)).statusCode).toBe(200);
+    try {
+      const detail = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/nodes/${node.nodeId}`,
+          headers: (await t.sessionAs('viewer')).headers,
+        })
+      ).json<NodeDetail>();
+      expect(detail.failures).toHaveLength(300);
+      const sum = (cause: 'invalidToken' | 'notAuthorized' | 'throttled' | 'other') =>
+        detail.failures.reduce((total, point) => total + point[cause], 0);
+      expect([sum('invalidToken'), sum('notAuthorized'), sum('throttled'), sum('other')]).toEqual([2, 1, 4, 0]);
+      expect(detail.failures.at(-1)?.t).toBe(Math.floor(clock.now() / 1000) * 1000);
+    } finally {
+      await t.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/nodes/${node.nodeId}`,
+        headers: (await t.admin()).headers,
+        payload: { reason: 'test node done' },
+      });
+    }
   });
 
   it('details one node: findings, config, the last five minutes of its rate, its audit trail', async () => {

@@ -8,6 +8,8 @@ import { formatAgo, formatKongRole, formatStage, formatTime } from '../../../lib
 import { Link, navigate } from '../../../lib/router';
 import { useCan } from '../../auth/hooks/use-session';
 import { decommissionNode, nodeKeys, nodeQuery } from '../api/nodes-queries';
+import { NodeFailures } from './NodeFailures';
+import { NodePlanView } from './NodePlanView';
 
 function Connection({ title, connection }: { title: string; connection: ConnectionConfig | null }) {
   if (!connection) {
@@ -187,10 +189,9 @@ export function NodeDetailPage({ id }: { id: string }) {
           seriesLabel="connections/s"
           isShowingPeak={false}
         />
-        <p className="muted small">
-          Every new connection of the node, read-write and read-only, IAM or password. Failures by cause and throttles
-          per node are not in the API yet.
-        </p>
+        <p className="muted small">Every new connection of the node, read-write and read-only, IAM or password.</p>
+        <h3>Failed logins by cause</h3>
+        <NodeFailures hostname={node.hostname} failures={detail.failures} />
       </section>
       <section className="card section" aria-labelledby="node-findings">
         <h2 id="node-findings">
@@ -225,6 +226,12 @@ export function NodeDetailPage({ id }: { id: string }) {
           </ul>
         )}
       </section>
+      {node.isIamApplicable && (
+        <section className="card section" aria-labelledby="node-plan">
+          <h2 id="node-plan">Planned edit (no secrets)</h2>
+          <NodePlanView node={node} />
+        </section>
+      )}
       <section className="card section" aria-labelledby="node-config">
         <h2 id="node-config">Effective settings (as the agent reported, no secrets)</h2>
         {detail.config ? (
