@@ -21,6 +21,7 @@ const rollout: RolloutView = {
   pause: null,
   finalizedAt: null,
   revision: 7,
+  step: null,
   spec: { scope: { databaseId: 'db1' } },
   nodes: [
     {
