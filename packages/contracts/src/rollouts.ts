@@ -148,8 +148,21 @@ export const RolloutStepView = Type.Object({
 });
 export type RolloutStepView = Static<typeof RolloutStepView>;
 
+/** `rollout.control` on the event stream: every accepted control, with who, when and why. */
+export const RolloutControlEvent = Type.Object({
+  rolloutId: Uuid,
+  control: Type.Union([RolloutControl, Type.Literal('override-ro-before-rw')]),
+  by: Type.String(),
+  reason: Type.String(),
+  at: Timestamp,
+  status: RolloutStatus,
+});
+export type RolloutControlEvent = Static<typeof RolloutControlEvent>;
+
 export const RolloutView = Type.Object({
   ...RolloutSummary.properties,
+  /** An admin let read-write start before every node ran read-only on IAM for the bake time: who and why. */
+  roBeforeRwOverride: Type.Union([Actor, Type.Null()]),
   /** The current step while running or paused; null otherwise (pending, completed, aborted, rolling back, rolled back). */
   step: Type.Union([RolloutStepView, Type.Null()]),
   /** The normalised spec, every default filled. */

@@ -49,6 +49,13 @@ export function toRolloutView(row: RolloutRow, hostnames: ReadonlyMap<string, st
       bakeStartedAt: iso(step.bakeStartedAtMs),
       bakeEndsAt: iso(step.bakeEndsAtMs),
     },
+    roBeforeRwOverride: state.roBeforeRwOverride
+      ? {
+          by: state.roBeforeRwOverride.by,
+          reason: state.roBeforeRwOverride.reason,
+          at: new Date(state.roBeforeRwOverride.atMs).toISOString(),
+        }
+      : null,
     spec: row.spec as Record<string, unknown>,
     nodes,
   };

@@ -22,6 +22,7 @@ const rollout: RolloutView = {
   finalizedAt: null,
   revision: 7,
   step: null,
+  roBeforeRwOverride: null,
   spec: { scope: { databaseId: 'db1' } },
   nodes: [
     {
