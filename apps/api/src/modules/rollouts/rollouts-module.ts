@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditRepository } from '../audit/audit-repository';
 import { createNodeAdoption } from './rollout-adoption';
+import { createClaimCheck } from './rollout-claims';
 import { createObservations } from './rollout-observations';
 import { createRolloutPass } from './rollout-pass';
 import { createBackupRelease } from './rollout-release';
@@ -42,6 +43,7 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
       observe,
       pass,
       release: createBackupRelease({ prisma, rollouts, audit, events, registry }),
+      assertNodesFree: createClaimCheck({ rollouts }),
       nowMs,
     }),
     reconcile: createRolloutReconciler({ rollouts, observe, pass, adoptNewNodes, nowMs, log: app.log }),

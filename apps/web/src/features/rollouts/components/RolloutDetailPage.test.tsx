@@ -21,6 +21,8 @@ const rollout: RolloutView = {
   pause: null,
   finalizedAt: null,
   revision: 7,
+  step: null,
+  roBeforeRwOverride: null,
   spec: { scope: { databaseId: 'db1' } },
   nodes: [
     {
