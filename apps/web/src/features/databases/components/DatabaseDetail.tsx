@@ -17,6 +17,7 @@ import {
   updateDatabase,
   type RateRange,
 } from '../api/databases-queries';
+import { SourceRates } from './SourceRates';
 import { Field } from '../../../components/Field';
 
 function BudgetForm({
@@ -160,6 +161,13 @@ export function DatabaseDetail({ id }: { id: string }) {
             : ''}
           Blue: average per step; purple: the busiest second of each step; dashed: warning and budget lines.
         </p>
+        <SourceRates
+          id={db.id}
+          identifier={db.identifier}
+          range={range}
+          warningThreshold={db.warningThreshold}
+          local={rates.data?.points ?? []}
+        />
       </section>
       <section className="card section" aria-labelledby="nodes-title">
         <h2 id="nodes-title">Nodes</h2>

@@ -11,6 +11,7 @@ import { useRolloutControl } from '../hooks/use-rollout-control';
 import { CONTROL_LABELS, ControlDialog } from './ControlDialog';
 import { formatPhase } from './RolloutPreviewView';
 import { RolloutStatusBadge } from './RolloutStatusBadge';
+import { RolloutStep } from './RolloutStep';
 
 /** The controls in the order the page offers them: CONTROL_LABELS is keyed by the contract's RolloutControl. */
 const CONTROLS = Object.keys(CONTROL_LABELS) as RolloutControl[];
@@ -85,6 +86,7 @@ function RolloutDetail({ rollout }: { rollout: RolloutView }) {
           {rollout.message}
         </p>
       </header>
+      <RolloutStep rollout={rollout} />
       <section className="section" aria-label="Summary">
         <dl className="facts">
           <div>
