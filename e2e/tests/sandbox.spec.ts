@@ -169,6 +169,56 @@ test('a running read-only-first rollout pauses on a throttling alarm, stays paus
   });
 });
 
+test('losing rds_iam: the rollout’s canary fails its switch, reverts to passwords, and the rollout pauses', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const iamUser = () => page.getByTestId('sandbox-iam-user').filter({ hasText: 'kong_iam' });
+  let rolloutUrl = '';
+  await test.step('Given the sandbox page, with kong_iam granted rds_iam', async () => {
+    await signInToSandbox(page, '/sandbox');
+    await expect(iamUser()).toContainText('granted rds_iam');
+  });
+  await test.step('When the operator revokes rds_iam from kong_iam', async () => {
+    await iamUser().getByRole('button', { name: 'Revoke rds_iam from kong_iam' }).click();
+    await expect(iamUser()).toContainText('rds_iam revoked');
+    await screenshot(page, testInfo, 'sandbox-rds-iam-revoked');
+  });
+  await test.step('And starts a read-only-first rollout of the primary that stops at the first failure', async () => {
+    await page.goto(`${sandbox.url}/rollouts/new`);
+    await page.getByLabel('Database', { exact: true }).selectOption({ label: 'sandbox-primary' });
+    await page.getByLabel('Bake (seconds)').fill('900');
+    await page.getByLabel('Failure limit (nodes)').fill('0');
+    await page.getByLabel('Reason (audit log)').fill('e2e: a rollout without rds_iam');
+    await page.getByRole('button', { name: 'Create and start' }).click();
+    await expect(page.getByRole('heading', { name: /^Rollout /, level: 1 })).toBeVisible();
+    rolloutUrl = page.url();
+  });
+  await test.step('Then its canary fails the switch, with the reason, and the rollout pauses', async () => {
+    const failed = page
+      .getByTestId('rollout-node-row')
+      .filter({ has: page.getByTestId('rollout-node-state').getByText('failed', { exact: true }) });
+    await expect(failed).toHaveCount(1, { timeout: 120_000 });
+    await expect(page.getByTestId('rollout-status')).toHaveText('paused', { timeout: 60_000 });
+    await screenshot(page, testInfo, 'rollout-canary-failed-without-rds-iam');
+    // The agent restored the node's kong.conf: it is on passwords.
+    await failed.getByRole('link').click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.locator('dt:text-is("Stage") + dd')).toHaveText(/^passwords/, { timeout: 30_000 });
+  });
+  await test.step('And once rds_iam is granted back and the rollout aborted, the sandbox is as before', async () => {
+    await page.goto(`${sandbox.url}/sandbox`);
+    await iamUser().getByRole('button', { name: 'Grant rds_iam to kong_iam' }).click();
+    await expect(iamUser()).toContainText('granted rds_iam');
+    await page.goto(rolloutUrl);
+    await page.getByRole('button', { name: 'Abort…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason (audit log)').fill('e2e: done with the rds_iam demo');
+    await dialog.getByRole('button', { name: 'Abort', exact: true }).click();
+    await expect(page.getByTestId('rollout-status')).toHaveText('aborted', { timeout: 30_000 });
+  });
+});
+
 test('breaking a node: its agent stops and the node goes stale', async ({ page }, testInfo) => {
   await test.step('Given the sandbox page', async () => {
     await signInToSandbox(page, '/sandbox');
