@@ -70,6 +70,8 @@ export default defineConfig({
       IAMROLL_ENROLLMENT_TOKEN: E2E.enrollmentToken,
       IAMROLL_LOG_FILE: process.env.E2E_CONTROLLER_LOG,
       IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+      // Every request in api.log (method, URL, status): more for the secrets scan to read.
+      LOG_LEVEL: 'debug',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   },

@@ -87,6 +87,8 @@ export async function startSandbox(extraArgs: readonly string[] = []): Promise<R
         ...process.env,
         IAMROLL_ADMIN_PASSWORD: SANDBOX_ADMIN_PASSWORD,
         IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+        // Every request in api.log (method, URL, status): more for the secrets scan to read.
+        LOG_LEVEL: 'debug',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     },
