@@ -48,6 +48,14 @@ test('nodes that heartbeat show in the nodes table, filterable, with their findi
     expect(rendered).toBeLessThan(NODE_COUNT);
     await screenshot(page, testInfo, 'nodes');
   });
+  await test.step('And the auth-mode filters go to the API: none of them is on IAM', async () => {
+    await page.getByLabel('Read-write auth').selectOption({ label: 'IAM' });
+    await expect(page).toHaveURL(/rw=iam/);
+    await expect(page.getByTestId('node-total')).toContainText('0 nodes');
+    await page.getByLabel('Read-write auth').selectOption({ label: 'Password' });
+    await expect(page.getByTestId('node-total')).toContainText(`${NODE_COUNT} nodes`);
+    await page.getByLabel('Read-write auth').selectOption({ label: 'Any' });
+  });
   await test.step('When the table, sorted by hostname, is sorted the other way', async () => {
     await expect(page.getByRole('columnheader', { name: /Hostname/ })).toHaveAttribute('aria-sort', 'ascending');
     await page.getByRole('button', { name: /^Hostname/ }).click();
@@ -65,6 +73,10 @@ test('nodes that heartbeat show in the nodes table, filterable, with their findi
     await expect(page.getByRole('heading', { name: `${prefix}-007`, level: 1 })).toBeVisible();
     await expect(page.getByText('IAM authentication needs TLS')).toBeVisible();
     await expect(page.getByText('Set pg_ssl = on and pg_ssl_verify = on in kong.conf.')).toBeVisible();
+    // The planned edit of its next stage (read-write: it has no read-only connection), and no password in it.
+    const plan = page.getByTestId('node-plan-changes');
+    await expect(plan.getByRole('row', { name: /pg_user/ })).toContainText('kong_iam');
+    await expect(plan.getByRole('row', { name: /pg_password/ })).toContainText('kept for rollback');
     await screenshot(page, testInfo, 'node-detail');
   });
 });

@@ -81,12 +81,29 @@ export const NodesQuery = Type.Object(
     /** Nodes whose read-write or read-only connection goes to this database. */
     databaseId: Type.Optional(Uuid),
     status: Type.Optional(NodeStatusFilter),
+    /** The read-write connection's auth mode. */
+    rwAuthMode: Type.Optional(AuthMode),
+    /** The read-only connection's auth mode; `none`: the node has no separate read-only connection. */
+    roAuthMode: Type.Optional(Type.Enum(['password', 'iam', 'none'])),
+    /** true: nodes with an unresolved alarm about them; false: nodes without one. */
+    hasAlarm: Type.Optional(Type.Boolean()),
     /** Decommissioned nodes are left out unless this is true. */
     includeDecommissioned: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type NodesQuery = Static<typeof NodesQuery>;
+
+/** One second of a node's failed logins, by cause (both connections together). */
+export const NodeFailurePoint = Type.Object({
+  /** Start of the second, epoch milliseconds. */
+  t: Type.Integer(),
+  invalidToken: Type.Integer({ minimum: 0 }),
+  notAuthorized: Type.Integer({ minimum: 0 }),
+  throttled: Type.Integer({ minimum: 0 }),
+  other: Type.Integer({ minimum: 0 }),
+});
+export type NodeFailurePoint = Static<typeof NodeFailurePoint>;
 
 export const NodeDetail = Type.Object({
   node: NodeView,
@@ -95,6 +112,8 @@ export const NodeDetail = Type.Object({
   config: Type.Union([HeartbeatConfig, Type.Null()]),
   /** New connections per second over the last 5 minutes, 1 s resolution. */
   rates: RateSeries,
+  /** Failed logins per second by cause over the same 5 minutes (counted at the second the agent reported them). */
+  failures: Type.Array(NodeFailurePoint),
   /** The newest audit entries about this node. */
   recentEvents: Type.Array(AuditEventView),
 });
@@ -102,3 +121,39 @@ export type NodeDetail = Static<typeof NodeDetail>;
 
 export const DecommissionNodeBody = Type.Object({ reason: Reason }, { additionalProperties: false });
 export type DecommissionNodeBody = Static<typeof DecommissionNodeBody>;
+
+/** `GET /api/v1/nodes/{id}/plan?stage=`: default the node's next stage (ro_iam from passwords, else rw_iam). */
+export const NodePlanQuery = Type.Object(
+  { stage: Type.Optional(Type.Enum(['ro_iam', 'rw_iam'])) },
+  { additionalProperties: false },
+);
+export type NodePlanQuery = Static<typeof NodePlanQuery>;
+
+/** One setting the stage changes: its kong.conf name, and its value before and after (null: unset, Kong's default). */
+export const PlannedChange = Type.Object({
+  key: Type.String(),
+  from: Type.Union([Type.String(), Type.Null()]),
+  to: Type.Union([Type.String(), Type.Null()]),
+});
+export type PlannedChange = Static<typeof PlannedChange>;
+
+/**
+ * The edit a node's agent will make for a stage, as the controller can plan it from the settings
+ * the node reported (core's planner over them). Never a secret: passwords are only ever listed in
+ * `kept`, by name. The agent plans the exact edit on the node (kong.conf or its KONG_* environment).
+ */
+export const NodePlan = Type.Object({
+  nodeId: Uuid,
+  /** Where the node's settings are now (`rw_iam_ro_password`: read-write on IAM, read-only on passwords). */
+  from: Type.Enum(['password', 'ro_iam', 'rw_iam', 'rw_iam_ro_password']),
+  to: Type.Enum(['ro_iam', 'rw_iam']),
+  changes: Type.Array(PlannedChange),
+  /** Settings left as they are on purpose, with why (e.g. pg_password: kept for rollback). */
+  kept: Type.Array(Type.Object({ key: Type.String(), note: Type.String() })),
+  /** What must be resolved before the agent can apply it (the planner's refusals, with the fix). */
+  blockers: Type.Array(Finding),
+  notes: Type.Array(Type.String()),
+  /** Why no plan exists (no heartbeat yet, IAM does not apply, no read-only connection for ro_iam); changes are then empty. */
+  error: Type.Union([Type.String(), Type.Null()]),
+});
+export type NodePlan = Static<typeof NodePlan>;

@@ -134,8 +134,45 @@ export const RolloutSummary = Type.Object({
 });
 export type RolloutSummary = Static<typeof RolloutSummary>;
 
+/** Steps as the engine has them: a phase's last bake is its `final_bake` (ro_iam's gates rw_iam). */
+export const RolloutStepKind = Type.Enum(['canary', 'wave', 'bake', 'final_bake']);
+export type RolloutStepKind = Static<typeof RolloutStepKind>;
+
+/** Where a running or paused rollout is: its current step. */
+export const RolloutStepView = Type.Object({
+  /** Index into the spec's steps (both phases in one list). */
+  index: Type.Integer({ minimum: 0 }),
+  phase: RolloutPhase,
+  kind: RolloutStepKind,
+  /** As in the message: `canary`, `wave 2 of 3 (50%)`, `bake after wave 2`, `final bake`. */
+  label: Type.String(),
+  /** 0 for the canary (and the bake after it), 1…waveCount for the waves (and the bakes after them). */
+  waveIndex: Type.Integer({ minimum: 0 }),
+  /** The phase's waves, the canary not counted. */
+  waveCount: Type.Integer({ minimum: 0 }),
+  /** A bake's start and planned end (a bake keeps running while paused); null for canary and waves. */
+  bakeStartedAt: Type.Union([Timestamp, Type.Null()]),
+  bakeEndsAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type RolloutStepView = Static<typeof RolloutStepView>;
+
+/** `rollout.control` on the event stream: every accepted control, with who, when and why. */
+export const RolloutControlEvent = Type.Object({
+  rolloutId: Uuid,
+  control: Type.Union([RolloutControl, Type.Literal('override-ro-before-rw')]),
+  by: Type.String(),
+  reason: Type.String(),
+  at: Timestamp,
+  status: RolloutStatus,
+});
+export type RolloutControlEvent = Static<typeof RolloutControlEvent>;
+
 export const RolloutView = Type.Object({
   ...RolloutSummary.properties,
+  /** An admin let read-write start before every node ran read-only on IAM for the bake time: who and why. */
+  roBeforeRwOverride: Type.Union([Actor, Type.Null()]),
+  /** The current step while running or paused; null otherwise (pending, completed, aborted, rolling back, rolled back). */
+  step: Type.Union([RolloutStepView, Type.Null()]),
   /** The normalised spec, every default filled. */
   spec: Type.Record(Type.String(), Type.Unknown()),
   nodes: Type.Array(RolloutNodeView),

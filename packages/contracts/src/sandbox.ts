@@ -34,10 +34,23 @@ export const SandboxNode = Type.Object({
 });
 export type SandboxNode = Static<typeof SandboxNode>;
 
+/**
+ * An IAM database user on the simulated instances (a PostgreSQL role of the cluster both share).
+ * As on RDS, only a member of rds_iam can log in with an IAM token, and then only with one.
+ */
+export const SandboxIamUser = Type.Object({
+  user: Type.String(),
+  hasRdsIam: Type.Boolean(),
+  /** Sandbox nodes that log in as this user once a connection is on IAM. */
+  nodeCount: Type.Integer({ minimum: 0 }),
+});
+export type SandboxIamUser = Static<typeof SandboxIamUser>;
+
 export const SandboxView = Type.Object({
   stateDir: Type.String(),
   instances: Type.Array(SandboxInstance),
   nodes: Type.Array(SandboxNode),
+  iamUsers: Type.Array(SandboxIamUser),
 });
 export type SandboxView = Static<typeof SandboxView>;
 
@@ -74,3 +87,13 @@ export const SandboxAddNodesBody = Type.Object(
   { additionalProperties: false },
 );
 export type SandboxAddNodesBody = Static<typeof SandboxAddNodesBody>;
+
+export const SandboxIamUserParams = Type.Object(
+  { user: Type.String({ minLength: 1, maxLength: 63 }) },
+  { additionalProperties: false },
+);
+export type SandboxIamUserParams = Static<typeof SandboxIamUserParams>;
+
+/** false: REVOKE rds_iam (the user's IAM logins fail, as on RDS); true: GRANT it back. */
+export const SandboxRdsIamBody = Type.Object({ hasRdsIam: Type.Boolean() }, { additionalProperties: false });
+export type SandboxRdsIamBody = Static<typeof SandboxRdsIamBody>;

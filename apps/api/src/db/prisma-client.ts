@@ -29,7 +29,6 @@ export type Db = Pick<
   | 'rateSample'
   | 'alarm'
   | 'rollout'
-  | 'rolloutStep'
   | 'rolloutNode'
   | 'webhookOutbox'
   | '$executeRaw'

@@ -8,6 +8,7 @@ import type { RdsSim } from '@iamroll/rds-sim';
 import { CliError, type CliIo } from '../io';
 import pg from 'pg';
 import { CANARIES, nodeName, SandboxFleet } from './sandbox-nodes';
+import { rdsIamMembers, setRdsIamMembership } from './rds-iam';
 import { installIamTrustRule } from './trust-rule';
 import { loadOrCreateState, pgDataDir, saveState, type SandboxState } from './sandbox-state';
 
@@ -15,6 +16,8 @@ export const DEFAULT_NODES = 24;
 export const DEFAULT_STATE_DIR = '.data/sandbox';
 const REGION = 'us-east-1';
 const BUDGET = 200;
+/** The IAM database user every sandbox node's kong.conf moves to (core's planner: `<user>_iam`). */
+const IAM_USERS = ['kong_iam'] as const;
 
 export interface SandboxFlags {
   readonly host?: string;
@@ -75,7 +78,7 @@ export async function runSandbox(
         region: REGION,
         authRatePerSecond: BUDGET,
         credentials: [state.credential],
-        iamUsers: ['kong_iam'],
+        iamUsers: [...IAM_USERS],
         passwordUsers: [{ user: 'kong', password: state.kongPassword }],
         caFile: join(stateDir, `${identifier}-ca.pem`),
         sessionMode: 'answer',
@@ -111,7 +114,9 @@ export async function runSandbox(
         credentials: state.credential,
       },
     };
-    const controls = sandboxControls(stateDir, sims, () => fleet, state);
+    // Each simulator grants rds_iam at start (as RDS would have it set up): that is the state now.
+    const iamUsers = await rdsIamMembers(primary.upstream, IAM_USERS);
+    const controls = sandboxControls(stateDir, sims, () => fleet, state, iamUsers);
     server = await startServer({
       config,
       stdout: () => undefined,
@@ -174,6 +179,7 @@ function sandboxControls(
   sims: readonly RdsSim[],
   fleetOf: () => SandboxFleet | undefined,
   state: SandboxState,
+  iamUsers: Map<string, boolean>,
 ): SandboxControls {
   const instance = (identifier: string) => {
     const index = INSTANCES.findIndex((item) => item.identifier === identifier);
@@ -203,7 +209,19 @@ function sandboxControls(
           };
         }),
         nodes: fleetOf()?.view() ?? [],
+        iamUsers: [...iamUsers].map(([user, hasRdsIam]) => ({
+          user,
+          hasRdsIam,
+          // Data planes never connect to PostgreSQL.
+          nodeCount: (fleetOf()?.view() ?? []).filter((node) => node.role !== 'data_plane').length,
+        })),
       };
+    },
+    async setRdsIam(user, hasRdsIam) {
+      if (!iamUsers.has(user)) throw new SandboxNotFound(`sandbox IAM user ${user}`);
+      // Both instances relay to one PostgreSQL cluster: a role change reaches both.
+      await setRdsIamMembership(sims[0]!.upstream, user, hasRdsIam);
+      iamUsers.set(user, hasRdsIam);
     },
     setThrottleBudget(identifier, perSecond) {
       instance(identifier).setAuthRatePerSecond(perSecond);

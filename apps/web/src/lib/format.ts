@@ -31,6 +31,7 @@ const STAGE_LABELS: Readonly<Record<string, string>> = {
   password: 'passwords',
   ro_iam: 'read-only on IAM',
   rw_iam: 'both on IAM',
+  rw_iam_ro_password: 'read-write on IAM, read-only on passwords',
 };
 
 export function formatStage(stage: string): string {

@@ -116,6 +116,8 @@ describe('FleetRates', () => {
       notAuthorized: 0,
       other: 1,
     });
+    // The node keeps its own throttles too, for its detail page (the database's count is the alarm's).
+    expect(fleet.node('kong-1')?.throttled?.countAt(T0 + 1)).toBe(3);
     expect(nodeFigures(fleet, 'kong-1', T0_MS + 12_000)?.authFailuresInWindow).toEqual({
       invalidToken: 0,
       notAuthorized: 0,

@@ -148,6 +148,10 @@ export class FleetRates {
 
     // Failures are events for alarm windows: counted at the second they were reported.
     const second = secondOf(atMs);
+    if (delta.authFailures.throttled > 0) {
+      node.throttled ??= new SecondSeries(this.#failureCapacitySeconds);
+      node.throttled.addAt(second, delta.authFailures.throttled);
+    }
     if (delta.authFailures.throttled > 0 && state.route !== undefined) {
       const database = this.#database(state.route.databaseId);
       database.throttled.addAt(second, delta.authFailures.throttled);

@@ -53,6 +53,8 @@ export interface NodeState {
   readonly kinds: Record<ConnectionKind, KindState>;
   /** Failures that are not throttling, at the second they were reported; created on the first. */
   failures: Record<NonThrottleCause, SecondSeries> | undefined;
+  /** The node's own throttled logins, at the second they were reported (its detail page); created on the first. */
+  throttled: SecondSeries | undefined;
   lastAuthFailureAtMs: number | undefined;
 }
 
@@ -70,6 +72,7 @@ export function createNodeState(): NodeState {
     heartbeatIntervalMs: DEFAULT_HEARTBEAT_INTERVAL_MS,
     kinds: { rw: createKindState(), ro: createKindState() },
     failures: undefined,
+    throttled: undefined,
     lastAuthFailureAtMs: undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newRolloutState } from './controls';
 import { decide } from './decide';
+import { currentStep } from './message';
 import { allIntents, control, newDrive, runUntil, step } from './testing-agents';
 import { node, observations, specOf, T0 } from './testing';
 
@@ -78,5 +79,42 @@ describe('decide: creation and restarts', () => {
     expect(resumed.status).toBe('running');
     expect(resumed.intents.filter((intent) => intent.kind === 'switch')).toEqual([]);
     expect(resumed.message).toMatch(/stale, not switched until they report: a/);
+  });
+});
+
+describe('currentStep: where a rollout is, for the API', () => {
+  it('names the step, its wave and a bake with its start and planned end; null once finished', () => {
+    const drive = newDrive(specOf({ waveBakeSeconds: 30, finalBakeSeconds: 60 }), fourNodes(), T0);
+    expect(currentStep(drive.rollout.spec, drive.rollout.state)).toBeNull();
+    step(drive, { controls: [control('start', T0)] });
+    expect(currentStep(drive.rollout.spec, drive.rollout.state)).toEqual({
+      index: 0,
+      phase: 'ro_iam',
+      kind: 'canary',
+      label: 'canary',
+      waveIndex: 0,
+      waveCount: 3,
+      bakeStartedAtMs: null,
+      bakeEndsAtMs: null,
+    });
+    drive.nowMs += 1000;
+    step(drive);
+    const bake = currentStep(drive.rollout.spec, drive.rollout.state);
+    expect(bake).toMatchObject({ index: 1, kind: 'bake', label: 'bake after the canary', waveIndex: 0 });
+    expect(bake?.bakeEndsAtMs).toBe((bake?.bakeStartedAtMs ?? 0) + 30_000);
+    const seen = new Set<string>();
+    for (let pass = 0; pass < 200 && drive.rollout.state.status === 'running'; pass += 1) {
+      drive.nowMs += 5000;
+      step(drive);
+      const now = currentStep(drive.rollout.spec, drive.rollout.state);
+      if (now !== null) seen.add(`${now.phase}:${now.kind}:${now.waveIndex}/${now.waveCount}`);
+      if (now?.kind === 'final_bake' && now.phase === 'rw_iam')
+        expect(now.bakeEndsAtMs).toBe((now.bakeStartedAtMs ?? 0) + 60_000);
+    }
+    expect(drive.rollout.state.status).toBe('completed');
+    expect(currentStep(drive.rollout.spec, drive.rollout.state)).toBeNull();
+    expect([...seen]).toEqual(
+      expect.arrayContaining(['ro_iam:wave:2/3', 'ro_iam:final_bake:3/3', 'rw_iam:canary:0/3']),
+    );
   });
 });

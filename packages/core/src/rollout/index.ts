@@ -27,7 +27,7 @@ export {
   type PacingResult,
 } from './pacing';
 export { roReadiness, reachByStep, type Readiness } from './phase';
-export { rolloutMessage, stepLabel } from './message';
+export { rolloutMessage, stepLabel, currentStep, type RolloutStepView } from './message';
 export type { RolloutIntent, RolloutIntentKind, ControlOutcome, RolloutDecision } from './intents';
 export {
   previewRollout,

@@ -22,6 +22,41 @@ export function stepLabel(spec: RolloutSpec, stepIndex: number): string {
   return waveNumber === 0 ? 'bake after the canary' : `bake after wave ${waveNumber}`;
 }
 
+export interface RolloutStepView {
+  readonly index: number;
+  readonly phase: RolloutPhase;
+  readonly kind: 'canary' | 'wave' | 'bake' | 'final_bake';
+  readonly label: string;
+  /** 0 for the canary (and the bake after it), 1…waveCount for the waves (and the bakes after them). */
+  readonly waveIndex: number;
+  /** The phase's waves, the canary not counted. */
+  readonly waveCount: number;
+  /** A bake's start (the step's start once its phase is entered) and planned end; null otherwise. */
+  readonly bakeStartedAtMs: number | null;
+  readonly bakeEndsAtMs: number | null;
+}
+
+/** The current step of a running or paused rollout, for the API; null in every other status. */
+export function currentStep(spec: RolloutSpec, state: RolloutState): RolloutStepView | null {
+  if (state.status !== 'running' && state.status !== 'paused') return null;
+  const step = spec.steps[state.stepIndex];
+  if (step === undefined) return null;
+  const phaseSteps = spec.steps.slice(0, state.stepIndex + 1).filter((s) => s.phase === step.phase);
+  const kind = step.kind === 'bake' && step.isFinal ? 'final_bake' : step.kind;
+  const isBaking = step.kind === 'bake' && state.phase === step.phase && state.stepStartedAtMs !== null;
+  const bakeStartedAtMs = isBaking ? state.stepStartedAtMs : null;
+  return {
+    index: state.stepIndex,
+    phase: step.phase,
+    kind,
+    label: stepLabel(spec, state.stepIndex),
+    waveIndex: phaseSteps.filter((s) => s.kind === 'wave').length,
+    waveCount: spec.steps.filter((s) => s.phase === step.phase && s.kind === 'wave').length,
+    bakeStartedAtMs,
+    bakeEndsAtMs: bakeStartedAtMs !== null && step.kind === 'bake' ? bakeStartedAtMs + step.bakeSeconds * 1000 : null,
+  };
+}
+
 function progress(state: RolloutState, phase: RolloutPhase): string {
   const records = recordsOf(state, phase);
   const parts = [`${countIn(records, 'switched')} of ${eligibleOf(records).length} nodes switched`];

@@ -58,11 +58,6 @@ export type Alarm = Prisma.AlarmModel
  */
 export type Rollout = Prisma.RolloutModel
 /**
- * Model RolloutStep
- * 
- */
-export type RolloutStep = Prisma.RolloutStepModel
-/**
  * Model RolloutNode
  * One node of a rollout as its latest phase record has it (nodeViews of the state).
  * `is_holding`: the rollout is active and the node takes part; a unique index lets only

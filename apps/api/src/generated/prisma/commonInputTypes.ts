@@ -501,23 +501,6 @@ export type EnumRolloutStatusWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedEnumRolloutStatusFilter<$PrismaModel>
 }
 
-export type EnumConnectionKindFilter<$PrismaModel = never> = {
-  equals?: $Enums.ConnectionKind | Prisma.EnumConnectionKindFieldRefInput<$PrismaModel>
-  in?: $Enums.ConnectionKind[] | Prisma.ListEnumConnectionKindFieldRefInput<$PrismaModel>
-  notIn?: $Enums.ConnectionKind[] | Prisma.ListEnumConnectionKindFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedEnumConnectionKindFilter<$PrismaModel> | $Enums.ConnectionKind
-}
-
-export type EnumConnectionKindWithAggregatesFilter<$PrismaModel = never> = {
-  equals?: $Enums.ConnectionKind | Prisma.EnumConnectionKindFieldRefInput<$PrismaModel>
-  in?: $Enums.ConnectionKind[] | Prisma.ListEnumConnectionKindFieldRefInput<$PrismaModel>
-  notIn?: $Enums.ConnectionKind[] | Prisma.ListEnumConnectionKindFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedEnumConnectionKindWithAggregatesFilter<$PrismaModel> | $Enums.ConnectionKind
-  _count?: Prisma.NestedIntFilter<$PrismaModel>
-  _min?: Prisma.NestedEnumConnectionKindFilter<$PrismaModel>
-  _max?: Prisma.NestedEnumConnectionKindFilter<$PrismaModel>
-}
-
 export type BoolFilter<$PrismaModel = never> = {
   equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
   not?: Prisma.NestedBoolFilter<$PrismaModel> | boolean
@@ -1050,23 +1033,6 @@ export type NestedEnumRolloutStatusWithAggregatesFilter<$PrismaModel = never> = 
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumRolloutStatusFilter<$PrismaModel>
   _max?: Prisma.NestedEnumRolloutStatusFilter<$PrismaModel>
-}
-
-export type NestedEnumConnectionKindFilter<$PrismaModel = never> = {
-  equals?: $Enums.ConnectionKind | Prisma.EnumConnectionKindFieldRefInput<$PrismaModel>
-  in?: $Enums.ConnectionKind[] | Prisma.ListEnumConnectionKindFieldRefInput<$PrismaModel>
-  notIn?: $Enums.ConnectionKind[] | Prisma.ListEnumConnectionKindFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedEnumConnectionKindFilter<$PrismaModel> | $Enums.ConnectionKind
-}
-
-export type NestedEnumConnectionKindWithAggregatesFilter<$PrismaModel = never> = {
-  equals?: $Enums.ConnectionKind | Prisma.EnumConnectionKindFieldRefInput<$PrismaModel>
-  in?: $Enums.ConnectionKind[] | Prisma.ListEnumConnectionKindFieldRefInput<$PrismaModel>
-  notIn?: $Enums.ConnectionKind[] | Prisma.ListEnumConnectionKindFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedEnumConnectionKindWithAggregatesFilter<$PrismaModel> | $Enums.ConnectionKind
-  _count?: Prisma.NestedIntFilter<$PrismaModel>
-  _min?: Prisma.NestedEnumConnectionKindFilter<$PrismaModel>
-  _max?: Prisma.NestedEnumConnectionKindFilter<$PrismaModel>
 }
 
 export type NestedBoolFilter<$PrismaModel = never> = {

@@ -35,8 +35,15 @@ export type NodeViewRow = Prisma.NodeGetPayload<{ select: typeof NODE_VIEW_SELEC
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `staleIds`: for `status=stale`, the nodes found stale (see `staleIds` below). */
-function whereOf(query: NodesQuery, staleIds: readonly string[] | undefined): Prisma.NodeWhereInput {
+/** Node ids the list filters by that need a query of their own first. */
+export interface NodeIdFilters {
+  /** For `status=stale`: the nodes found stale (see `staleIds` below). */
+  readonly staleIds?: readonly string[];
+  /** For `hasAlarm`: the nodes with an unresolved alarm (see `alarmedIds` below). */
+  readonly alarmedIds?: readonly string[];
+}
+
+function whereOf(query: NodesQuery, { staleIds, alarmedIds }: NodeIdFilters): Prisma.NodeWhereInput {
   const and: Prisma.NodeWhereInput[] = [];
   if (!query.includeDecommissioned) and.push({ decommissionedAt: null });
   if (query.q)
@@ -50,6 +57,11 @@ function whereOf(query: NodesQuery, staleIds: readonly string[] | undefined): Pr
   if (query.role) and.push({ role: query.role });
   if (query.status === 'stale') and.push({ id: { in: [...(staleIds ?? [])] } });
   else if (query.status) and.push({ reportedStatus: query.status });
+  if (query.rwAuthMode) and.push({ rwAuthMode: query.rwAuthMode });
+  if (query.roAuthMode === 'none') and.push({ roAuthMode: null });
+  else if (query.roAuthMode) and.push({ roAuthMode: query.roAuthMode });
+  if (query.hasAlarm === true) and.push({ id: { in: [...(alarmedIds ?? [])] } });
+  else if (query.hasAlarm === false) and.push({ id: { notIn: [...(alarmedIds ?? [])] } });
   if (query.databaseId) and.push({ OR: [{ rwDatabaseId: query.databaseId }, { roDatabaseId: query.databaseId }] });
   return and.length > 0 ? { AND: and } : {};
 }
@@ -100,8 +112,16 @@ export function createNodesRepository(prisma: PrismaClient, pool: pg.Pool) {
       );
       return rows.map((row) => row.id);
     },
-    list: async (query: NodesQuery, staleIds?: readonly string[], db: Db = prisma) => {
-      const where = whereOf(query, staleIds);
+    /** Nodes with an unresolved alarm about them (alarms name their subject by id, as text). */
+    async alarmedIds(): Promise<string[]> {
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT DISTINCT subject_id AS id FROM alarms
+          WHERE resolved_at IS NULL AND subject_type = 'node' AND subject_id IS NOT NULL`,
+      );
+      return rows.map((row) => row.id).filter((id) => UUID.test(id));
+    },
+    list: async (query: NodesQuery, ids: NodeIdFilters = {}, db: Db = prisma) => {
+      const where = whereOf(query, ids);
       const [rows, total] = await Promise.all([
         db.node.findMany({
           where,

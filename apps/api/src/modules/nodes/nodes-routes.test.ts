@@ -1,9 +1,19 @@
-import type { ErrorBody, NodeDetail, NodeList } from '@iamroll/contracts';
+import type { ErrorBody, HeartbeatBody, NodeDetail, NodeList, NodePlan } from '@iamroll/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { eventually } from '../../test/test-app';
 import { useTestApp } from '../../test/use-test-app';
-import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
+import { beat, counters, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
+
+/** The same node with a separate read-only connection on IAM (to the same database). */
+function withReadOnlyOnIam(body: HeartbeatBody): HeartbeatBody {
+  const rw = body.config.rw!;
+  return {
+    ...body,
+    counters: { ...body.counters, ro: counters(0) },
+    config: { ...body.config, ro: { ...rw, iam: true, user: 'kong_iam' } },
+  };
+}
 
 describe('GET /api/v1/nodes', () => {
   let databaseId: string;
@@ -16,9 +26,8 @@ describe('GET /api/v1/nodes', () => {
     databaseId = await registerDatabase(t.app, (await t.admin()).headers, { identifier: 'fleet-db' });
     const beats = {
       alpha: heartbeatBody({ seq: 1, iam: true }),
-      bravo: heartbeatBody(
-        { seq: 1 },
-        { role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice' },
+      bravo: withReadOnlyOnIam(
+        heartbeatBody({ seq: 1 }, { role: 'control_plane', status: 'degraded', statusMessage: 'pool exhausted twice' }),
       ),
       charlie: heartbeatBody({ seq: 1 }, { role: 'data_plane' }),
       delta: heartbeatBody({ seq: 1, host: 'somewhere-else.example.com' }, { status: 'error' }),
@@ -74,6 +83,55 @@ describe('GET /api/v1/nodes', () => {
     expect(await hostnames('role=control_plane&status=ok')).toEqual([]);
   });
 
+  it('filters by read-write and read-only auth mode', async () => {
+    expect(await hostnames('rwAuthMode=iam')).toEqual(['alpha']);
+    expect(await hostnames('rwAuthMode=password')).toEqual(['bravo', 'charlie', 'delta', 'echo']);
+    expect(await hostnames('roAuthMode=iam')).toEqual(['bravo']);
+    expect(await hostnames('roAuthMode=password')).toEqual([]);
+    expect(await hostnames('roAuthMode=none')).toEqual(['alpha', 'charlie', 'delta', 'echo']);
+    expect(await hostnames('rwAuthMode=password&roAuthMode=iam')).toEqual(['bravo']);
+  });
+
+  it('filters by whether an unresolved alarm is about the node, and pages the result', async () => {
+    await t.app.prisma.alarm.create({
+      data: {
+        key: `node-auth-failures:${ids.get('delta')}`,
+        kind: 'node-auth-failures',
+        severity: 'warning',
+        subjectType: 'node',
+        subjectId: ids.get('delta')!,
+        message: 'test alarm',
+      },
+    });
+    await t.app.prisma.alarm.create({
+      data: {
+        key: `node-stale:${ids.get('bravo')}`,
+        kind: 'node-stale',
+        severity: 'warning',
+        subjectType: 'node',
+        subjectId: ids.get('bravo')!,
+        message: 'resolved test alarm',
+        resolvedAt: new Date(),
+      },
+    });
+    try {
+      expect(await hostnames('hasAlarm=true')).toEqual(['delta']);
+      expect(await hostnames('hasAlarm=false')).toEqual(['alpha', 'bravo', 'charlie', 'echo']);
+      const page = await list('hasAlarm=false&limit=2&offset=2');
+      expect(page.total).toBe(4);
+      expect(page.items.map((node) => node.hostname)).toEqual(['charlie', 'echo']);
+      const bad = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/nodes?hasAlarm=maybe',
+        headers: (await t.admin()).headers,
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json<ErrorBody>().error.fields?.[0]?.path).toBe('query.hasAlarm');
+    } finally {
+      await t.app.prisma.alarm.deleteMany({ where: { message: { in: ['test alarm', 'resolved test alarm'] } } });
+    }
+  });
+
   it('shows each node as operators need it', async () => {
     const byName = new Map((await list()).items.map((node) => [node.hostname, node]));
     expect(byName.get('alpha')).toMatchObject({
@@ -102,6 +160,35 @@ describe('GET /api/v1/nodes', () => {
     expect(byName.get('echo')).toMatchObject({ status: null, lastSeenAt: null, isStale: false, configHash: null });
   });
 
+  it("plans a node's next stage for a viewer: the keys that change, old → new, no password", async () => {
+    const get = async (url: string) =>
+      t.app.inject({ method: 'GET', url, headers: (await t.sessionAs('viewer')).headers });
+    const next = await get(`/api/v1/nodes/${ids.get('bravo')}/plan`);
+    expect(next.statusCode, next.body).toBe(200);
+    // bravo's read-only connection is on IAM already: next is read-write.
+    expect(next.json<NodePlan>()).toMatchObject({
+      nodeId: ids.get('bravo'),
+      from: 'ro_iam',
+      to: 'rw_iam',
+      changes: [
+        { key: 'pg_user', from: 'kong', to: 'kong_iam' },
+        { key: 'pg_iam_auth', from: 'off', to: 'on' },
+      ],
+      kept: [{ key: 'pg_password', note: expect.stringContaining('kept for rollback') }],
+      error: null,
+    });
+    expect(next.body).not.toMatch(/hunter|secret/i);
+    const readOnly = (await get(`/api/v1/nodes/${ids.get('bravo')}/plan?stage=ro_iam`)).json<NodePlan>();
+    expect(readOnly).toMatchObject({ to: 'ro_iam', changes: [] });
+    expect(readOnly.notes[0]).toBe('Already at ro_iam: nothing to change.');
+    expect((await get(`/api/v1/nodes/${ids.get('delta')}/plan?stage=ro_iam`)).json<NodePlan>().error).toMatch(
+      /pg_ro_host is not set/,
+    );
+    expect((await get(`/api/v1/nodes/${ids.get('echo')}/plan`)).json<NodePlan>().error).toMatch(/No heartbeat yet/);
+    expect((await get(`/api/v1/nodes/${ids.get('bravo')}/plan?stage=password`)).statusCode).toBe(400);
+    expect((await get('/api/v1/nodes/00000000-0000-4000-8000-000000000000/plan')).statusCode).toBe(404);
+  });
+
   it('refuses a limit over 500 and unknown sort fields, naming the parameter', async () => {
     const tooMany = await t.app.inject({
       method: 'GET',
@@ -116,6 +203,36 @@ describe('GET /api/v1/nodes', () => {
       headers: (await t.admin()).headers,
     });
     expect(badSort.json<ErrorBody>().error.fields?.[0]?.path).toBe('query.sort');
+  });
+
+  it('details failed logins by cause, second by second, beside the rate', async () => {
+    const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'failing');
+    const host = 'somewhere-else.example.com';
+    expect((await beat(t.app, node.nodeId, node.credential, heartbeatBody({ seq: 1, host }))).statusCode).toBe(200);
+    const failures = { invalidToken: 2, notAuthorized: 1, throttled: 4 };
+    const second = heartbeatBody({ seq: 2, host, attempts: 9, failures });
+    expect((await beat(t.app, node.nodeId, node.credential, second)).statusCode).toBe(200);
+    try {
+      const detail = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/nodes/${node.nodeId}`,
+          headers: (await t.sessionAs('viewer')).headers,
+        })
+      ).json<NodeDetail>();
+      expect(detail.failures).toHaveLength(300);
+      const sum = (cause: 'invalidToken' | 'notAuthorized' | 'throttled' | 'other') =>
+        detail.failures.reduce((total, point) => total + point[cause], 0);
+      expect([sum('invalidToken'), sum('notAuthorized'), sum('throttled'), sum('other')]).toEqual([2, 1, 4, 0]);
+      expect(detail.failures.at(-1)?.t).toBe(Math.floor(clock.now() / 1000) * 1000);
+    } finally {
+      await t.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/nodes/${node.nodeId}`,
+        headers: (await t.admin()).headers,
+        payload: { reason: 'test node done' },
+      });
+    }
   });
 
   it('details one node: findings, config, the last five minutes of its rate, its audit trail', async () => {

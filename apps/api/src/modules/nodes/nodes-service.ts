@@ -1,4 +1,12 @@
-import type { DecommissionNodeBody, NodeDetail, NodeList, NodesQuery, NodeView } from '@iamroll/contracts';
+import type {
+  DecommissionNodeBody,
+  NodeDetail,
+  NodeList,
+  NodePlan,
+  NodePlanQuery,
+  NodesQuery,
+  NodeView,
+} from '@iamroll/contracts';
 import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
 import type { EventBus } from '../../plugins/event-bus';
@@ -7,6 +15,7 @@ import type { AlarmsRepository } from '../alarms/alarms-repository';
 import type { AuditRepository } from '../audit/audit-repository';
 import type { Actor } from '../auth/principal';
 import type { RatesService } from '../rates/rates-service';
+import { planNode } from './node-plan';
 import type { NodeRegistry } from './node-registry';
 import { configOf, findingsOf, toNodeView } from './node-view';
 import type { NodesRepository } from './nodes-repository';
@@ -53,8 +62,14 @@ export function createNodesService({
   return {
     async list(query: NodesQuery): Promise<NodeList> {
       const now = nowMs();
-      const staleIds = query.status === 'stale' ? await nodes.staleIds(now, memoryLastSeen()) : undefined;
-      const { rows, total } = await nodes.list(query, staleIds);
+      const [staleIds, alarmedIds] = await Promise.all([
+        query.status === 'stale' ? nodes.staleIds(now, memoryLastSeen()) : undefined,
+        query.hasAlarm === undefined ? undefined : nodes.alarmedIds(),
+      ]);
+      const { rows, total } = await nodes.list(query, {
+        ...(staleIds ? { staleIds } : {}),
+        ...(alarmedIds ? { alarmedIds } : {}),
+      });
       return { items: rows.map((row) => toNodeView(row, now, registry.get(row.id)?.lastSeenMs)), total };
     },
 
@@ -67,8 +82,16 @@ export function createNodesService({
         findings: findingsOf(row),
         config: configOf(row),
         rates: rates.recentNodeSeconds(id, RECENT_RATES_SECONDS),
+        failures: rates.recentNodeFailures(id, RECENT_RATES_SECONDS),
         recentEvents: events.items,
       };
+    },
+
+    /** The edit the node's next stage (or `query.stage`) takes, planned from its reported settings. */
+    async plan(id: string, query: NodePlanQuery): Promise<NodePlan> {
+      const row = await nodes.findById(id);
+      if (!row) throw AppError.notFound('The node');
+      return planNode(row, configOf(row), query.stage);
     },
 
     /**

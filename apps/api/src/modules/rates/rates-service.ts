@@ -1,5 +1,5 @@
-import type { RateSeries, RatesQuery } from '@iamroll/contracts';
-import { rollUpSeconds, type BucketRow, type SecondPoint } from '@iamroll/core/rates';
+import type { NodeFailurePoint, RateSeries, RatesQuery } from '@iamroll/contracts';
+import { rollUpSeconds, secondOf, SECOND_MS, type BucketRow, type SecondPoint } from '@iamroll/core/rates';
 import { AppError } from '../../errors';
 import type { DatabaseDirectory } from '../databases/database-directory';
 import type { NodeRegistry } from '../nodes/node-registry';
@@ -76,6 +76,23 @@ export function createRatesService({ memory, samples, directory, registry, nowMs
         points: foldIntoPoints(range, secondBuckets(nodeSecondPoints(memory.fleet, nodeId, range.startMs, range.toMs))),
         resolution: 1,
       };
+    },
+
+    /** The node's failed logins per second by cause over its last `seconds` (memory holds five minutes). */
+    recentNodeFailures(nodeId: string, seconds: number): NodeFailurePoint[] {
+      const node = memory.fleet.node(nodeId);
+      // Failures are events counted at the second they were reported: the current second is shown too.
+      const last = secondOf(nowMs());
+      const points: NodeFailurePoint[] = [];
+      for (let second = last - seconds + 1; second <= last; second++)
+        points.push({
+          t: second * SECOND_MS,
+          invalidToken: node?.failures?.invalidToken.countAt(second) ?? 0,
+          notAuthorized: node?.failures?.notAuthorized.countAt(second) ?? 0,
+          throttled: node?.throttled?.countAt(second) ?? 0,
+          other: node?.failures?.other.countAt(second) ?? 0,
+        });
+      return points;
     },
 
     /** Every new connection of the node per second, read-write and read-only together. */

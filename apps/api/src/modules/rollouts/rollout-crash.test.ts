@@ -6,7 +6,7 @@ import { TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { eventually, TEST_ADMIN_PASSWORD } from '../../test/test-app';
 import type { TestDatabase } from '../../test/test-postgres';
 import { useTestPostgres } from '../../test/use-test-app';
-import { PRIMARY_HOST, REPLICA_HOST, runFleet, type ScriptedNode, type SendBeat } from './scripted-fleet';
+import { PRIMARY_HOST, REPLICA_HOST, runFleet, type ScriptedNode, type SendBeat } from '../../test/scripted-fleet';
 
 // Given a rollout driven by scripted agents against an API child process, when the API is
 // SIGKILLed at named points and started again on the same database, then the rollout

@@ -1,74 +1,19 @@
-import type { HeartbeatReply, RolloutView } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { eventually, type TestSession } from '../../test/test-app';
-import { useTestApp } from '../../test/use-test-app';
-import { beat } from '../heartbeats/heartbeat-fixtures';
-import { PRIMARY_HOST, REPLICA_HOST, runFleet, type ScriptedNode, type SendBeat } from './scripted-fleet';
+import type { RolloutView } from '@iamroll/contracts';
+import { newRolloutState, type RolloutSpec } from '@iamroll/core/rollout';
+import { describe, expect, it } from 'vitest';
+import { useRolloutFleet } from '../../test/rollout-fleet';
+import { eventually } from '../../test/test-app';
 
 // Given a canary whose switch fails (its agent reverts it and reports `failed`), with no
 // failure tolerated, the rollout pauses for a human, the failure and the pause go to the
 // webhook outbox, and a rollback returns the nodes that did move.
 
 describe('a failed switch', () => {
-  const t = useTestApp(
-    { enrollmentToken: TEST_ENROLLMENT_TOKEN, rolloutReconcileMs: 100, webhookUrl: 'http://127.0.0.1:9/hook' },
-    { leaderRetryMs: 200 },
-  );
-  let operator: TestSession;
-  let primaryId: string;
-  const nodes: ScriptedNode[] = [];
-  let fleet: { stop(): Promise<void> };
-  const send: SendBeat = async (nodeId, credential, body) => {
-    const response = await beat(t.app, nodeId, credential, body);
-    return response.statusCode === 200 ? response.json<HeartbeatReply>() : null;
-  };
-  const get = async (id: string) =>
-    (
-      await t.app.inject({ method: 'GET', url: `/api/v1/rollouts/${id}`, headers: operator.headers })
-    ).json<RolloutView>();
-
-  beforeAll(async () => {
-    const admin = await t.admin();
-    operator = await t.sessionAs('operator');
-    for (const [identifier, host] of [
-      ['kong-db', PRIMARY_HOST],
-      ['kong-db-ro', REPLICA_HOST],
-    ] as const) {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/databases',
-        headers: admin.headers,
-        payload: { identifier, host, port: 5432, region: 'us-east-1' },
-      });
-      if (identifier === 'kong-db') primaryId = response.json<{ id: string }>().id;
-    }
-    for (let i = 0; i < 3; i += 1) {
-      const { nodeId, credential } = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${i}`);
-      nodes.push({
-        nodeId,
-        credential,
-        stage: 'password',
-        seq: 0,
-        applied: [],
-        failure: { reason: 'kong restart failed' },
-      });
-    }
-    fleet = runFleet(nodes, send);
-    await eventually(() => t.app.leader.isLeader);
-    await eventually(() =>
-      nodes.every((node) => t.app.fleet.registry.get(node.nodeId)?.report?.rwDatabaseId === primaryId),
-    );
-  });
-  afterAll(() => fleet.stop());
+  const fleet = useRolloutFleet({ nodeCount: 3, node: () => ({ failure: { reason: 'kong restart failed' } }) });
+  const { t, nodes, get } = fleet;
 
   it('pauses past the failure limit, notifies, and rolls back', async () => {
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/rollouts',
-      headers: operator.headers,
-      payload: { scope: { databaseId: primaryId }, reason: 'fail the canary', bakeSeconds: 0, failureLimit: 0 },
-    });
+    const created = await fleet.create({ reason: 'fail the canary', bakeSeconds: 0, failureLimit: 0 });
     expect(created.statusCode, created.body).toBe(201);
     const { id } = created.json<RolloutView>();
     await eventually(async () => (await get(id)).status === 'paused', 30_000, 100);
@@ -82,41 +27,78 @@ describe('a failed switch', () => {
     const audit = await t.app.prisma.auditEvent.findMany({ where: { subjectId: id, action: 'rollout.node_failed' } });
     expect(audit).toHaveLength(1);
 
-    const rollback = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/rollouts/${id}/rollback`,
-      headers: operator.headers,
-      payload: { reason: 'the canary failed' },
-    });
+    const rollback = await fleet.control(id, 'rollback', 'the canary failed');
     expect(rollback.statusCode, rollback.body).toBe(200);
     await eventually(async () => (await get(id)).status === 'rolled_back', 30_000, 100);
     for (const node of nodes) expect(node.stage).toBe('password');
   }, 60_000);
 
-  it('lets one rollout hold a node at a time: a second one on the same nodes pauses, naming the holder', async () => {
-    const create = async (reason: string) =>
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: '/api/v1/rollouts',
-          headers: operator.headers,
-          payload: { scope: { databaseId: primaryId }, reason, bakeSeconds: 0, failureLimit: 3 },
-        })
-      ).json<RolloutView>().id;
-    const first = await create('first');
+  it('refuses (409) a rollout whose nodes another active rollout holds, naming it, the overlap and what to do', async () => {
+    const created = await fleet.create({ reason: 'first', bakeSeconds: 0, failureLimit: 3 });
+    expect(created.statusCode, created.body).toBe(201);
+    const first = created.json<RolloutView>().id;
     await eventually(async () => (await get(first)).nodes.length === 3, 30_000, 100);
-    const second = await create('second');
-    await eventually(async () => (await get(second)).status === 'paused', 30_000, 100);
-    expect((await get(second)).pause?.reason).toContain(`held by rollout ${first}`);
+    const rolloutsBefore = await t.app.prisma.rollout.count();
+
+    const second = await fleet.create({ reason: 'second', bakeSeconds: 0 });
+    expect(second.statusCode, second.body).toBe(409);
+    const message = second.json<{ error: { message: string } }>().error.message;
+    expect(message).toContain(`held by rollout ${first}`);
+    expect(message).toMatch(/^3 node\(s\)/);
+    expect(message).toMatch(/finish or abort rollout .* first/);
+    // A pending one claims its scope just the same, and a selector naming one of the nodes overlaps by one.
+    const pending = await fleet.create({ reason: 'later', start: false });
+    expect(pending.statusCode).toBe(409);
+    const one = await fleet.create({ scope: { nodeIds: [nodes[1]!.nodeId] }, reason: 'just one' });
+    expect(one.statusCode).toBe(409);
+    expect(one.json<{ error: { message: string } }>().error.message).toMatch(/^1 node\(s\)/);
+    expect(await t.app.prisma.rollout.count()).toBe(rolloutsBefore);
+
+    // Starting a pending rollout that slipped past (written straight to the table here) is refused the same way.
+    const row = (await t.app.prisma.rollout.findUnique({ where: { id: first } }))!;
+    const spec = row.spec as unknown as RolloutSpec;
+    const insert = async (isStarted: boolean) => {
+      const state = newRolloutState(spec, { isStarted, by: 'test', reason: 'bypass', atMs: Date.now() });
+      return (
+        await t.app.prisma.rollout.create({
+          data: {
+            spec: row.spec as object,
+            state: JSON.parse(JSON.stringify(state)) as object,
+            status: state.status,
+            stepHash: row.stepHash,
+            reason: 'bypass',
+            createdBy: 'test',
+          },
+        })
+      ).id;
+    };
+    const slipped = await insert(false);
+    const start = await fleet.control(slipped, 'start', 'go');
+    expect(start.statusCode).toBe(409);
+    expect(start.json<{ error: { message: string } }>().error.message).toContain(`held by rollout ${first}`);
+    expect((await get(slipped)).status).toBe('pending');
+
+    // The runtime guard stays: a running one that slipped past pauses, naming the holder, and holds nothing.
+    const running = await insert(true);
+    await eventually(async () => (await get(running)).status === 'paused', 30_000, 100);
+    expect((await get(running)).pause?.reason).toContain(`held by rollout ${first}`);
     const holders = await t.app.prisma.rolloutNode.groupBy({
       by: ['nodeId'],
       where: { isHolding: true },
       _count: true,
     });
     expect(holders).toHaveLength(3);
-    expect(holders.every((row) => row._count === 1)).toBe(true);
-    expect(await t.app.prisma.rolloutNode.count({ where: { rolloutId: second, isHolding: true } })).toBe(0);
-    const pauses = await t.app.prisma.auditEvent.findMany({ where: { subjectId: second, action: 'rollout.pause' } });
+    expect(holders.every((r) => r._count === 1)).toBe(true);
+    expect(await t.app.prisma.rolloutNode.count({ where: { rolloutId: running, isHolding: true } })).toBe(0);
+    const pauses = await t.app.prisma.auditEvent.findMany({ where: { subjectId: running, action: 'rollout.pause' } });
     expect(pauses).toHaveLength(1);
-  }, 60_000);
+
+    // Once the first is aborted, its nodes are free: the pending one starts.
+    expect((await fleet.control(first, 'abort', 'make room')).statusCode).toBe(200);
+    expect((await fleet.control(running, 'abort', 'make room')).statusCode).toBe(200);
+    const started = await fleet.control(slipped, 'start', 'now it may');
+    expect(started.statusCode, started.body).toBe(200);
+    expect(started.json<RolloutView>().status).toBe('running');
+    expect((await fleet.control(slipped, 'abort', 'done')).statusCode).toBe(200);
+  }, 90_000);
 });

@@ -1,13 +1,14 @@
 import {
   decide,
   ENGINE_ACTOR,
+  isInScope,
   nodeViews,
   type ControlOutcome,
   type ControlRequest,
   type RolloutSpec,
   type RolloutState,
 } from '@iamroll/core/rollout';
-import type { PrismaClient } from '../../db/prisma-client';
+import type { Db, PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
 import type { EventBus } from '../../plugins/event-bus';
 import type { AuditRepository } from '../audit/audit-repository';
@@ -39,6 +40,8 @@ export interface PassDeps {
 export interface PassControl {
   readonly request: ControlRequest;
   readonly actor: Actor;
+  /** Runs under the row lock before decide(), in the pass's transaction: a throw refuses the control. */
+  readonly check?: (row: RolloutRow, tx: Db) => Promise<void>;
 }
 
 export interface PassResult {
@@ -49,11 +52,18 @@ export interface PassResult {
 const stateOf = (row: RolloutRow) => row.state as unknown as RolloutState;
 const specOf = (row: RolloutRow) => row.spec as unknown as RolloutSpec;
 
-/** What decide() may see for this rollout: CloudWatch alarms of its own database only. */
+/**
+ * What decide() may see for this rollout: CloudWatch alarms of the databases in its scope only
+ * (the scope's database, and every database a node in scope connects to: its switches reconnect them).
+ */
 function observationsFor(spec: RolloutSpec, observations: FleetObservations): FleetObservations {
-  if (spec.scope.kind !== 'database') return observations;
-  const { databaseId } = spec.scope;
-  return { ...observations, externalGates: observations.externalGates.filter((g) => g.databaseId === databaseId) };
+  const databaseIds = new Set(spec.scope.kind === 'database' ? [spec.scope.databaseId] : []);
+  for (const node of observations.nodes) {
+    if (!isInScope(spec.scope, node)) continue;
+    if (node.rwDatabaseId !== null) databaseIds.add(node.rwDatabaseId);
+    if (node.hasReadOnlyConnection && node.roDatabaseId !== null) databaseIds.add(node.roDatabaseId);
+  }
+  return { ...observations, externalGates: observations.externalGates.filter((g) => databaseIds.has(g.databaseId)) };
 }
 
 function heldElsewhere(
@@ -84,6 +94,7 @@ export function createRolloutPass(deps: PassDeps) {
     const result = await prisma.$transaction(async (tx) => {
       const row = await rollouts.lock(id, tx);
       if (!row) throw AppError.notFound('The rollout');
+      if (control?.check) await control.check(row, tx);
       const spec = specOf(row);
       const before = stateOf(row);
       const decision = decide(
@@ -133,6 +144,16 @@ export function createRolloutPass(deps: PassDeps) {
           },
           tx,
         );
+      // Who did what and why, on the stream too (the summary alone does not say who resumed).
+      if (control && outcome?.isAccepted)
+        await events.notifyIn(tx, 'rollout.control', {
+          rolloutId: id,
+          control: control.request.kind,
+          by: control.request.by,
+          reason: control.request.reason,
+          at: new Date(control.request.atMs).toISOString(),
+          status: state.status,
+        });
       for (const entry of writes.audit) await audit.record(entry, tx);
       await outbox.enqueue(writes.notifications, tx);
       await events.notifyIn(tx, 'rollout.updated', toRolloutSummary(written));

@@ -1,5 +1,5 @@
 import type { RolloutNodeView, RolloutSummary, RolloutView } from '@iamroll/contracts';
-import { nodeViews, type RolloutState } from '@iamroll/core/rollout';
+import { currentStep, nodeViews, type RolloutSpec, type RolloutState } from '@iamroll/core/rollout';
 import type { RolloutRow } from './rollouts-repository';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -36,5 +36,27 @@ export function toRolloutView(row: RolloutRow, hostnames: ReadonlyMap<string, st
     toStage: record.toStage,
     reason: record.reason,
   }));
-  return { ...toRolloutSummary(row), spec: row.spec as Record<string, unknown>, nodes };
+  const step = currentStep(row.spec as unknown as RolloutSpec, state);
+  return {
+    ...toRolloutSummary(row),
+    step: step && {
+      index: step.index,
+      phase: step.phase,
+      kind: step.kind,
+      label: step.label,
+      waveIndex: step.waveIndex,
+      waveCount: step.waveCount,
+      bakeStartedAt: iso(step.bakeStartedAtMs),
+      bakeEndsAt: iso(step.bakeEndsAtMs),
+    },
+    roBeforeRwOverride: state.roBeforeRwOverride
+      ? {
+          by: state.roBeforeRwOverride.by,
+          reason: state.roBeforeRwOverride.reason,
+          at: new Date(state.roBeforeRwOverride.atMs).toISOString(),
+        }
+      : null,
+    spec: row.spec as Record<string, unknown>,
+    nodes,
+  };
 }

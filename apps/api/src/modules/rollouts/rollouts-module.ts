@@ -4,6 +4,7 @@ import type { DatabaseIamService } from '../databases/database-iam-service';
 import { createRolloutPreflightRequester } from '../preflight/rollout-preflight';
 import type { PreflightService } from '../preflight/preflight-service';
 import { createNodeAdoption } from './rollout-adoption';
+import { createClaimCheck } from './rollout-claims';
 import { createObservations } from './rollout-observations';
 import { createRolloutPass } from './rollout-pass';
 import { createBackupRelease } from './rollout-release';
@@ -56,6 +57,7 @@ export function createRolloutsModule(
       observe,
       pass,
       release: createBackupRelease({ prisma, rollouts, audit, events, registry }),
+      assertNodesFree: createClaimCheck({ rollouts }),
       nowMs,
     }),
     reconcile: createRolloutReconciler({

@@ -115,6 +115,21 @@ export function createRolloutsRepository(prisma: PrismaClient) {
           JOIN nodes n ON n.id = u.node_id`;
     },
 
+    /** Every active rollout (pending, running, paused, rolling back), oldest first. */
+    activeRows: (db: Db = prisma): Promise<RolloutRow[]> =>
+      db.rollout.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: 'asc' } }),
+
+    /** The nodes each rollout holds now (rollout_nodes.is_holding). */
+    async holdingByRollout(db: Db = prisma): Promise<Map<string, string[]>> {
+      const rows = await db.rolloutNode.findMany({
+        where: { isHolding: true },
+        select: { rolloutId: true, nodeId: true },
+      });
+      const byRollout = new Map<string, string[]>();
+      for (const row of rows) byRollout.set(row.rolloutId, [...(byRollout.get(row.rolloutId) ?? []), row.nodeId]);
+      return byRollout;
+    },
+
     /** Who holds these nodes now (other than `rolloutId`). */
     async holders(nodeIds: readonly string[], rolloutId: string, db: Db = prisma) {
       return db.rolloutNode.findMany({

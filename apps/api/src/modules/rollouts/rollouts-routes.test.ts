@@ -1,71 +1,19 @@
-import type { HeartbeatReply, RolloutPreview, RolloutView } from '@iamroll/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
-import { eventually, type TestSession } from '../../test/test-app';
-import { useTestApp } from '../../test/use-test-app';
-import { beat } from '../heartbeats/heartbeat-fixtures';
-import { PRIMARY_HOST, REPLICA_HOST, runFleet, type ScriptedNode, type SendBeat } from './scripted-fleet';
+import type { RolloutPreview, RolloutView } from '@iamroll/contracts';
+import { describe, expect, it } from 'vitest';
+import { useRolloutFleet } from '../../test/rollout-fleet';
+import type { ScriptedNode } from '../../test/scripted-fleet';
+import { eventually } from '../../test/test-app';
 
 describe('rollouts with scripted agents', () => {
-  const t = useTestApp(
-    // Port 9 refuses: every delivery fails and waits for its backoff, so the outbox keeps what was sent.
-    { enrollmentToken: TEST_ENROLLMENT_TOKEN, rolloutReconcileMs: 100, webhookUrl: 'http://127.0.0.1:9/hook' },
-    { leaderRetryMs: 200 },
-  );
-  let operator: TestSession;
-  let primaryId: string;
-  const nodes: ScriptedNode[] = [];
-  let fleet: { stop(): Promise<void> };
-
-  const send: SendBeat = async (nodeId, credential, body) => {
-    const response = await beat(t.app, nodeId, credential, body);
-    return response.statusCode === 200 ? response.json<HeartbeatReply>() : null;
-  };
-  const get = async (id: string) =>
-    (
-      await t.app.inject({ method: 'GET', url: `/api/v1/rollouts/${id}`, headers: operator.headers })
-    ).json<RolloutView>();
-  const control = (id: string, kind: string, reason = `${kind} by the test`) =>
-    t.app.inject({
-      method: 'POST',
-      url: `/api/v1/rollouts/${id}/${kind}`,
-      headers: operator.headers,
-      payload: { reason },
-    });
-
-  beforeAll(async () => {
-    const admin = await t.admin();
-    operator = await t.sessionAs('operator');
-    const database = async (identifier: string, host: string) =>
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: '/api/v1/databases',
-          headers: admin.headers,
-          payload: { identifier, host, port: 5432, region: 'us-east-1' },
-        })
-      ).json<{ id: string }>().id;
-    primaryId = await database('kong-db', PRIMARY_HOST);
-    await database('kong-db-ro', REPLICA_HOST);
-    for (let i = 0; i < 10; i += 1) {
-      const { nodeId, credential } = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-${i}`);
-      nodes.push({ nodeId, credential, stage: 'password', seq: 0, applied: [] });
-    }
-    fleet = runFleet(nodes, send);
-    await eventually(() => t.app.leader.isLeader);
-    // Every node has reported its connections (a node never heard from has no database yet).
-    await eventually(() =>
-      nodes.every((node) => t.app.fleet.registry.get(node.nodeId)?.report?.rwDatabaseId === primaryId),
-    );
-  });
-  afterAll(() => fleet.stop());
+  const fleet = useRolloutFleet({ nodeCount: 10 });
+  const { t, nodes, get, control } = fleet;
 
   it('previews waves, peaks against budgets and duration with no side effects; 400 names the field; viewers cannot act', async () => {
     const preview = await t.app.inject({
       method: 'POST',
       url: '/api/v1/rollouts/preview',
-      headers: operator.headers,
-      payload: { scope: { databaseId: primaryId }, reason: 'look first' },
+      headers: fleet.operator.headers,
+      payload: { scope: { databaseId: fleet.primaryId }, reason: 'look first' },
     });
     expect(preview.statusCode, preview.body).toBe(200);
     const body = preview.json<RolloutPreview>();
@@ -75,7 +23,7 @@ describe('rollouts with scripted agents', () => {
     expect(ro.waves.flatMap((w) => w.nodeIds).sort()).toEqual(nodes.map((n) => n.nodeId).sort());
     expect(ro.skipped).toEqual([]);
     expect(ro.blocked).toEqual([]);
-    const primary = body.databases.find((d) => d.databaseId === primaryId)!;
+    const primary = body.databases.find((d) => d.databaseId === fleet.primaryId)!;
     expect(primary).toMatchObject({ budgetPerSecond: 200, targetPerSecond: 100, isOverTarget: false });
     expect(primary.projectedPeakPerSecond).toBeGreaterThan(0);
     expect(body.expectedDurationSeconds).toBeGreaterThan(0);
@@ -84,8 +32,8 @@ describe('rollouts with scripted agents', () => {
     const bad = await t.app.inject({
       method: 'POST',
       url: '/api/v1/rollouts',
-      headers: operator.headers,
-      payload: { scope: { databaseId: primaryId }, reason: 'bad', targetUtilisation: 2, onAlarm: 'panic' },
+      headers: fleet.operator.headers,
+      payload: { scope: { databaseId: fleet.primaryId }, reason: 'bad', targetUtilisation: 2, onAlarm: 'panic' },
     });
     expect(bad.statusCode).toBe(400);
     const paths = bad.json<{ error: { fields: { path: string }[] } }>().error.fields.map((f) => f.path);
@@ -93,7 +41,7 @@ describe('rollouts with scripted agents', () => {
     const unknown = await t.app.inject({
       method: 'POST',
       url: '/api/v1/rollouts/preview',
-      headers: operator.headers,
+      headers: fleet.operator.headers,
       payload: { scope: { databaseId: '00000000-0000-4000-8000-000000000000' }, reason: 'x' },
     });
     expect(unknown.statusCode).toBe(400);
@@ -104,7 +52,7 @@ describe('rollouts with scripted agents', () => {
       method: 'POST',
       url: '/api/v1/rollouts',
       headers: viewer.headers,
-      payload: { scope: { databaseId: primaryId }, reason: 'not mine to do' },
+      payload: { scope: { databaseId: fleet.primaryId }, reason: 'not mine to do' },
     });
     expect(asViewer.statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/rollouts', headers: viewer.headers })).statusCode).toBe(
@@ -116,19 +64,20 @@ describe('rollouts with scripted agents', () => {
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/rollouts',
-      headers: operator.headers,
-      payload: { scope: { databaseId: primaryId }, reason: 'move kong to IAM', bakeSeconds: 0 },
+      headers: fleet.operator.headers,
+      payload: { scope: { databaseId: fleet.primaryId }, reason: 'move kong to IAM', bakeSeconds: 0 },
     });
     expect(created.statusCode, created.body).toBe(201);
     const { id } = created.json<RolloutView>();
     await eventually(async () => (await get(id)).status === 'completed', 60_000, 100);
     const done = await get(id);
     expect(done.phase).toBe('rw_iam');
+    expect(done.step).toBeNull();
     expect(done.nodes).toHaveLength(10);
     for (const node of done.nodes) expect(node).toMatchObject({ state: 'switched', toStage: 'rw_iam', reason: null });
     for (const node of nodes) expect(node.applied).toEqual(['ro_iam', 'rw_iam']);
     await eventually(async () => {
-      const list = (await t.app.inject({ method: 'GET', url: '/api/v1/nodes', headers: operator.headers })).json<{
+      const list = (await t.app.inject({ method: 'GET', url: '/api/v1/nodes', headers: fleet.operator.headers })).json<{
         items: { stage: string }[];
       }>();
       return list.items.length === 10 && list.items.every((node) => node.stage === 'rw_iam');
@@ -163,8 +112,8 @@ describe('rollouts with scripted agents', () => {
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/rollouts',
-      headers: operator.headers,
-      payload: { scope: { databaseId: primaryId }, reason: 'again, with an alarm', bakeSeconds: 1 },
+      headers: fleet.operator.headers,
+      payload: { scope: { databaseId: fleet.primaryId }, reason: 'again, with an alarm', bakeSeconds: 1 },
     });
     const { id } = created.json<RolloutView>();
     await eventually(async () => (await get(id)).nodes.some((n) => n.state === 'switched'), 30_000);
@@ -179,6 +128,8 @@ describe('rollouts with scripted agents', () => {
     }
     const paused = await get(id);
     expect(paused.pause?.by).toBe('iamroll');
+    // Where it stopped: the current step, with its phase and wave.
+    expect(paused.step).toMatchObject({ phase: expect.stringMatching(/^r[ow]_iam$/), waveCount: 3 });
     expect(paused.pause?.reason).toMatch(/alarm/);
     expect(paused.message).toMatch(/alarm/i);
     expect((await control(id, 'resume', '')).statusCode).toBe(400);
@@ -208,13 +159,15 @@ describe('rollouts with scripted agents', () => {
 
   it('finalizes in two steps (passwords removed, then backups released) and gives a node that joins later the database stage', async () => {
     const { items } = (
-      await t.app.inject({ method: 'GET', url: '/api/v1/rollouts?status=completed', headers: operator.headers })
+      await t.app.inject({ method: 'GET', url: '/api/v1/rollouts?status=completed', headers: fleet.operator.headers })
     ).json<{ items: { id: string }[] }>();
     const id = items[0]!.id;
     const first = await control(id, 'finalize', 'remove the passwords as Kong asks');
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json<RolloutView>().finalizedAt).not.toBeNull();
-    // The agents apply it and say so in their next heartbeat (`transition.isPasswordRemoved`).
+    // The heartbeat reply carries `finalize: "remove-passwords"` to every switched node…
+    await eventually(() => nodes.every((node) => node.finalize === 'remove-passwords'));
+    // …the agents apply it and say so in their next heartbeat (`transition.isPasswordRemoved`).
     await eventually(() =>
       nodes.every((node) => t.app.fleet.registry.get(node.nodeId)?.agent?.transition?.isPasswordRemoved === true),
     );
@@ -225,9 +178,8 @@ describe('rollouts with scripted agents', () => {
     expect(rollback.statusCode).toBe(409);
     expect(rollback.json().error.message).toMatch(/backups/);
 
-    const { nodeId, credential } = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-late');
-    const late: ScriptedNode = { nodeId, credential, stage: 'password', seq: 0, applied: [] };
-    nodes.push(late);
+    const late: ScriptedNode = await fleet.enroll('kong-late');
+    const { nodeId } = late;
     await eventually(() => late.stage === 'rw_iam');
     const audit = await t.app.prisma.auditEvent.findMany({
       where: { subjectId: nodeId, action: 'node.desired_stage' },

@@ -120,5 +120,28 @@ export const rolloutsRoutes: FastifyPluginCallbackTypebox<RolloutsRoutesOptions>
       },
     );
   }
+  app.post(
+    '/:id/override-ro-before-rw',
+    {
+      config: { auth: 'admin' },
+      schema: {
+        summary: 'Let read-write start before every node ran read-only on IAM healthily for the bake time (admin)',
+        description:
+          'Admin only, with a written reason (audited as `rollout.override-ro-before-rw`, and on the event stream as `rollout.control`). Nodes whose read-only connection is not on IAM may then enter rw_iam too. Refused (409) unless the rollout is pending, running or paused and runs both phases.',
+        tags,
+        params: IdParams,
+        body: RolloutControlBody,
+        response: { 200: RolloutView, ...errorResponses },
+      },
+    },
+    (request) =>
+      rollouts.control(
+        actorOf(userPrincipalOf(request)),
+        request.params.id,
+        'override-ro-before-rw',
+        request.body.reason,
+        true,
+      ),
+  );
   done();
 };

@@ -13,13 +13,15 @@ import {
   previewRollout,
   stepHash,
   type RolloutSpec,
+  type RolloutState,
 } from '@iamroll/core/rollout';
-import type { PrismaClient } from '../../db/prisma-client';
+import type { Db, PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
 import type { EventBus } from '../../plugins/event-bus';
 import type { AuditRepository } from '../audit/audit-repository';
 import type { Actor } from '../auth/principal';
 import type { DatabaseDirectory } from '../databases/database-directory';
+import type { AssertNodesFree } from './rollout-claims';
 import type { RolloutPass } from './rollout-pass';
 import type { BackupRelease } from './rollout-release';
 import type { ObserveRollouts } from './rollout-observations';
@@ -35,6 +37,7 @@ export interface RolloutsServiceDeps {
   readonly observe: ObserveRollouts;
   readonly pass: RolloutPass;
   readonly release: BackupRelease;
+  readonly assertNodesFree: AssertNodesFree;
   readonly nowMs: () => number;
 }
 
@@ -57,7 +60,7 @@ function specOf(body: RolloutSpecBody, directory: DatabaseDirectory): RolloutSpe
 }
 
 export function createRolloutsService(deps: RolloutsServiceDeps) {
-  const { prisma, rollouts, audit, events, directory, observe, pass, release, nowMs } = deps;
+  const { prisma, rollouts, audit, events, directory, observe, pass, release, assertNodesFree, nowMs } = deps;
   const view = async (row: RolloutRow): Promise<RolloutView> => {
     const ids = (row.state as { nodes?: { nodeId: string }[] }).nodes?.map((n) => n.nodeId) ?? [];
     return toRolloutView(row, await rollouts.hostnames([...new Set(ids)]));
@@ -79,7 +82,9 @@ export function createRolloutsService(deps: RolloutsServiceDeps) {
         reason: body.reason,
         atMs,
       });
+      const observations = await observe(atMs);
       const row = await prisma.$transaction(async (tx) => {
+        await assertNodesFree({ id: null, spec, state }, observations, atMs, tx);
         const created = await rollouts.create(
           { spec, state, stepHash: stepHash(spec), reason: body.reason, createdBy: nameOf(actor) },
           tx,
@@ -116,7 +121,7 @@ export function createRolloutsService(deps: RolloutsServiceDeps) {
     async control(
       actor: Actor,
       id: string,
-      kind: RolloutControl,
+      kind: RolloutControl | 'override-ro-before-rw',
       reason: string,
       isAdmin: boolean,
     ): Promise<RolloutView> {
@@ -126,9 +131,22 @@ export function createRolloutsService(deps: RolloutsServiceDeps) {
         if (released) return view(released);
       }
       const atMs = nowMs();
-      const { row } = await pass(id, await observe(atMs), atMs, {
+      const observations = await observe(atMs);
+      const { row } = await pass(id, observations, atMs, {
         request: { kind, by: nameOf(actor), reason, atMs, isAdmin },
         actor,
+        // Starting a pending rollout claims its nodes: refused while another rollout holds any of them.
+        ...(kind === 'start'
+          ? {
+              check: (locked: RolloutRow, tx: Db) =>
+                assertNodesFree(
+                  { id, spec: locked.spec as unknown as RolloutSpec, state: locked.state as unknown as RolloutState },
+                  observations,
+                  atMs,
+                  tx,
+                ),
+            }
+          : {}),
       });
       return view(row);
     },

@@ -13,6 +13,11 @@ export interface SandboxControls {
   /** Clears a node's faults (its agent runs again, restarts succeed). */
   repairNode(name: string): Promise<void>;
   addNodes(count: number): Promise<void>;
+  /**
+   * Revokes (false) or grants (true) rds_iam to an IAM database user on the simulated
+   * instances; the simulator sees it within a second. Throws SandboxNotFound for an unknown user.
+   */
+  setRdsIam(user: string, hasRdsIam: boolean): Promise<void>;
 }
 
 export class SandboxNotFound extends Error {

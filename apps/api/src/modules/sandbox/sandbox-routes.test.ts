@@ -7,6 +7,7 @@ import { SandboxNotFound, type SandboxControls } from './sandbox-controls';
 function fakeSandbox() {
   const calls: string[] = [];
   let budget = 200;
+  let hasRdsIam = true;
   const view = (): SandboxView => ({
     stateDir: '/tmp/sandbox',
     instances: [
@@ -21,6 +22,7 @@ function fakeSandbox() {
       },
     ],
     nodes: [{ name: 'kong-001', role: 'traditional', note: null, failingRestarts: 0, isAgentRunning: true }],
+    iamUsers: [{ user: 'kong_iam', hasRdsIam, nodeCount: 1 }],
   });
   const controls: SandboxControls = {
     view,
@@ -39,6 +41,12 @@ function fakeSandbox() {
     },
     addNodes(count) {
       calls.push(`add ${count}`);
+      return Promise.resolve();
+    },
+    setRdsIam(user, isMember) {
+      if (user !== 'kong_iam') return Promise.reject(new SandboxNotFound(`sandbox IAM user ${user}`));
+      hasRdsIam = isMember;
+      calls.push(`${isMember ? 'grant' : 'revoke'} rds_iam ${user}`);
       return Promise.resolve();
     },
   };
@@ -87,7 +95,18 @@ describe('sandbox routes', () => {
     expect((await post('/api/v1/sandbox/nodes/kong-001/break', { fault: 'restart-fails' })).statusCode).toBe(200);
     expect((await post('/api/v1/sandbox/nodes/kong-001/repair', {})).statusCode).toBe(200);
     expect((await post('/api/v1/sandbox/nodes', { count: 3 })).statusCode).toBe(200);
-    expect(sandbox.calls).toEqual(['break kong-001 restart-fails', 'repair kong-001', 'add 3']);
+    const revoked = await post('/api/v1/sandbox/iam-users/kong_iam/rds-iam', { hasRdsIam: false });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json<SandboxView>().iamUsers).toEqual([{ user: 'kong_iam', hasRdsIam: false, nodeCount: 1 }]);
+    const granted = await post('/api/v1/sandbox/iam-users/kong_iam/rds-iam', { hasRdsIam: true });
+    expect(granted.json<SandboxView>().iamUsers[0]?.hasRdsIam).toBe(true);
+    expect(sandbox.calls).toEqual([
+      'break kong-001 restart-fails',
+      'repair kong-001',
+      'add 3',
+      'revoke rds_iam kong_iam',
+      'grant rds_iam kong_iam',
+    ]);
 
     const audit = await withSandbox.app.inject({
       method: 'GET',
@@ -101,6 +120,8 @@ describe('sandbox routes', () => {
         'sandbox.break-node',
         'sandbox.repair-node',
         'sandbox.add-nodes',
+        'sandbox.revoke-rds-iam',
+        'sandbox.grant-rds-iam',
       ]),
     );
   });
@@ -114,5 +135,8 @@ describe('sandbox routes', () => {
     ).toBe(404);
     expect((await post('/api/v1/sandbox/nodes/kong-999/break', { fault: 'agent-stopped' })).statusCode).toBe(404);
     expect((await post('/api/v1/sandbox/nodes', { count: 0 })).statusCode).toBe(400);
+    expect((await post('/api/v1/sandbox/iam-users/nobody/rds-iam', { hasRdsIam: false })).statusCode).toBe(404);
+    const noBody = await post('/api/v1/sandbox/iam-users/kong_iam/rds-iam', { hasRdsIam: 'no' });
+    expect(noBody.statusCode).toBe(400);
   });
 });

@@ -1,8 +1,10 @@
 import {
   SandboxAddNodesBody,
   SandboxBreakBody,
+  SandboxIamUserParams,
   SandboxIdentifierParams,
   SandboxNodeParams,
+  SandboxRdsIamBody,
   SandboxThrottleBody,
   SandboxView,
 } from '@iamroll/contracts';
@@ -127,6 +129,27 @@ export const sandboxRoutes: FastifyPluginCallbackTypebox<SandboxRoutesOptions> =
     async (request) => {
       await sandbox.addNodes(request.body.count);
       await record(request, 'add-nodes', 'fleet', request.body);
+      return sandbox.view();
+    },
+  );
+
+  app.post(
+    '/iam-users/:user/rds-iam',
+    {
+      config: { auth: 'operator' },
+      schema: {
+        summary: 'Revoke rds_iam from an IAM database user on the simulated instances, or grant it back',
+        description:
+          "Without rds_iam the user's IAM logins fail as on RDS (PAM authentication failed): nodes switching to IAM as that user fail their check and revert, nodes already on IAM count authentication failures. The sandbox grants it again at its next start.",
+        tags,
+        params: SandboxIamUserParams,
+        body: SandboxRdsIamBody,
+        response: { 200: SandboxView, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await translated(() => sandbox.setRdsIam(request.params.user, request.body.hasRdsIam));
+      await record(request, request.body.hasRdsIam ? 'grant-rds-iam' : 'revoke-rds-iam', request.params.user, {});
       return sandbox.view();
     },
   );

@@ -404,7 +404,6 @@ export const ModelName = {
   MetricsSourceStatus: 'MetricsSourceStatus',
   Alarm: 'Alarm',
   Rollout: 'Rollout',
-  RolloutStep: 'RolloutStep',
   RolloutNode: 'RolloutNode',
   WebhookOutbox: 'WebhookOutbox',
   User: 'User',
@@ -431,7 +430,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "database" | "node" | "rateSample" | "sourceMetricSample" | "metricsSourceStatus" | "alarm" | "rollout" | "rolloutStep" | "rolloutNode" | "webhookOutbox" | "user" | "session" | "apiToken" | "enrollmentToken" | "agentCredential" | "auditEvent" | "databaseIamCheck" | "nodePreflight" | "nodePreflightResult"
+    modelProps: "database" | "node" | "rateSample" | "sourceMetricSample" | "metricsSourceStatus" | "alarm" | "rollout" | "rolloutNode" | "webhookOutbox" | "user" | "session" | "apiToken" | "enrollmentToken" | "agentCredential" | "auditEvent" | "databaseIamCheck" | "nodePreflight" | "nodePreflightResult"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -950,80 +949,6 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.RolloutCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.RolloutCountAggregateOutputType> | number
-        }
-      }
-    }
-    RolloutStep: {
-      payload: Prisma.$RolloutStepPayload<ExtArgs>
-      fields: Prisma.RolloutStepFieldRefs
-      operations: {
-        findUnique: {
-          args: Prisma.RolloutStepFindUniqueArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload> | null
-        }
-        findUniqueOrThrow: {
-          args: Prisma.RolloutStepFindUniqueOrThrowArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>
-        }
-        findFirst: {
-          args: Prisma.RolloutStepFindFirstArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload> | null
-        }
-        findFirstOrThrow: {
-          args: Prisma.RolloutStepFindFirstOrThrowArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>
-        }
-        findMany: {
-          args: Prisma.RolloutStepFindManyArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>[]
-        }
-        create: {
-          args: Prisma.RolloutStepCreateArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>
-        }
-        createMany: {
-          args: Prisma.RolloutStepCreateManyArgs<ExtArgs>
-          result: BatchPayload
-        }
-        createManyAndReturn: {
-          args: Prisma.RolloutStepCreateManyAndReturnArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>[]
-        }
-        delete: {
-          args: Prisma.RolloutStepDeleteArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>
-        }
-        update: {
-          args: Prisma.RolloutStepUpdateArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>
-        }
-        deleteMany: {
-          args: Prisma.RolloutStepDeleteManyArgs<ExtArgs>
-          result: BatchPayload
-        }
-        updateMany: {
-          args: Prisma.RolloutStepUpdateManyArgs<ExtArgs>
-          result: BatchPayload
-        }
-        updateManyAndReturn: {
-          args: Prisma.RolloutStepUpdateManyAndReturnArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>[]
-        }
-        upsert: {
-          args: Prisma.RolloutStepUpsertArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutStepPayload>
-        }
-        aggregate: {
-          args: Prisma.RolloutStepAggregateArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.AggregateRolloutStep>
-        }
-        groupBy: {
-          args: Prisma.RolloutStepGroupByArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.RolloutStepGroupByOutputType>[]
-        }
-        count: {
-          args: Prisma.RolloutStepCountArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.RolloutStepCountAggregateOutputType> | number
         }
       }
     }
@@ -2010,20 +1935,6 @@ export const RolloutScalarFieldEnum = {
 export type RolloutScalarFieldEnum = (typeof RolloutScalarFieldEnum)[keyof typeof RolloutScalarFieldEnum]
 
 
-export const RolloutStepScalarFieldEnum = {
-  rolloutId: 'rolloutId',
-  index: 'index',
-  phase: 'phase',
-  kind: 'kind',
-  spec: 'spec',
-  status: 'status',
-  startedAt: 'startedAt',
-  finishedAt: 'finishedAt'
-} as const
-
-export type RolloutStepScalarFieldEnum = (typeof RolloutStepScalarFieldEnum)[keyof typeof RolloutStepScalarFieldEnum]
-
-
 export const RolloutNodeScalarFieldEnum = {
   rolloutId: 'rolloutId',
   nodeId: 'nodeId',
@@ -2410,20 +2321,6 @@ export type ListEnumRolloutStatusFieldRefInput<$PrismaModel> = FieldRefInputType
 
 
 /**
- * Reference to a field of type 'ConnectionKind'
- */
-export type EnumConnectionKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ConnectionKind'>
-    
-
-
-/**
- * Reference to a field of type 'ConnectionKind[]'
- */
-export type ListEnumConnectionKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ConnectionKind[]'>
-    
-
-
-/**
  * Reference to a field of type 'Boolean'
  */
 export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
@@ -2629,7 +2526,6 @@ export type GlobalOmitConfig = {
   metricsSourceStatus?: Prisma.MetricsSourceStatusOmit
   alarm?: Prisma.AlarmOmit
   rollout?: Prisma.RolloutOmit
-  rolloutStep?: Prisma.RolloutStepOmit
   rolloutNode?: Prisma.RolloutNodeOmit
   webhookOutbox?: Prisma.WebhookOutboxOmit
   user?: Prisma.UserOmit

@@ -58,7 +58,6 @@ export const ModelName = {
   MetricsSourceStatus: 'MetricsSourceStatus',
   Alarm: 'Alarm',
   Rollout: 'Rollout',
-  RolloutStep: 'RolloutStep',
   RolloutNode: 'RolloutNode',
   WebhookOutbox: 'WebhookOutbox',
   User: 'User',
@@ -216,20 +215,6 @@ export const RolloutScalarFieldEnum = {
 } as const
 
 export type RolloutScalarFieldEnum = (typeof RolloutScalarFieldEnum)[keyof typeof RolloutScalarFieldEnum]
-
-
-export const RolloutStepScalarFieldEnum = {
-  rolloutId: 'rolloutId',
-  index: 'index',
-  phase: 'phase',
-  kind: 'kind',
-  spec: 'spec',
-  status: 'status',
-  startedAt: 'startedAt',
-  finishedAt: 'finishedAt'
-} as const
-
-export type RolloutStepScalarFieldEnum = (typeof RolloutStepScalarFieldEnum)[keyof typeof RolloutStepScalarFieldEnum]
 
 
 export const RolloutNodeScalarFieldEnum = {

@@ -283,7 +283,6 @@ export type RolloutWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Rollout"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"Rollout"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Rollout"> | Date | string | null
-  steps?: Prisma.RolloutStepListRelationFilter
   nodes?: Prisma.RolloutNodeListRelationFilter
 }
 
@@ -302,7 +301,6 @@ export type RolloutOrderByWithRelationInput = {
   updatedAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
-  steps?: Prisma.RolloutStepOrderByRelationAggregateInput
   nodes?: Prisma.RolloutNodeOrderByRelationAggregateInput
 }
 
@@ -324,7 +322,6 @@ export type RolloutWhereUniqueInput = Prisma.AtLeast<{
   updatedAt?: Prisma.DateTimeFilter<"Rollout"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"Rollout"> | Date | string | null
   finishedAt?: Prisma.DateTimeNullableFilter<"Rollout"> | Date | string | null
-  steps?: Prisma.RolloutStepListRelationFilter
   nodes?: Prisma.RolloutNodeListRelationFilter
 }, "id">
 
@@ -385,7 +382,6 @@ export type RolloutCreateInput = {
   updatedAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
-  steps?: Prisma.RolloutStepCreateNestedManyWithoutRolloutInput
   nodes?: Prisma.RolloutNodeCreateNestedManyWithoutRolloutInput
 }
 
@@ -404,7 +400,6 @@ export type RolloutUncheckedCreateInput = {
   updatedAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
-  steps?: Prisma.RolloutStepUncheckedCreateNestedManyWithoutRolloutInput
   nodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutRolloutInput
 }
 
@@ -423,7 +418,6 @@ export type RolloutUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  steps?: Prisma.RolloutStepUpdateManyWithoutRolloutNestedInput
   nodes?: Prisma.RolloutNodeUpdateManyWithoutRolloutNestedInput
 }
 
@@ -442,7 +436,6 @@ export type RolloutUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  steps?: Prisma.RolloutStepUncheckedUpdateManyWithoutRolloutNestedInput
   nodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutRolloutNestedInput
 }
 
@@ -561,20 +554,6 @@ export type EnumRolloutStatusFieldUpdateOperationsInput = {
   set?: $Enums.RolloutStatus
 }
 
-export type RolloutCreateNestedOneWithoutStepsInput = {
-  create?: Prisma.XOR<Prisma.RolloutCreateWithoutStepsInput, Prisma.RolloutUncheckedCreateWithoutStepsInput>
-  connectOrCreate?: Prisma.RolloutCreateOrConnectWithoutStepsInput
-  connect?: Prisma.RolloutWhereUniqueInput
-}
-
-export type RolloutUpdateOneRequiredWithoutStepsNestedInput = {
-  create?: Prisma.XOR<Prisma.RolloutCreateWithoutStepsInput, Prisma.RolloutUncheckedCreateWithoutStepsInput>
-  connectOrCreate?: Prisma.RolloutCreateOrConnectWithoutStepsInput
-  upsert?: Prisma.RolloutUpsertWithoutStepsInput
-  connect?: Prisma.RolloutWhereUniqueInput
-  update?: Prisma.XOR<Prisma.XOR<Prisma.RolloutUpdateToOneWithWhereWithoutStepsInput, Prisma.RolloutUpdateWithoutStepsInput>, Prisma.RolloutUncheckedUpdateWithoutStepsInput>
-}
-
 export type RolloutCreateNestedOneWithoutNodesInput = {
   create?: Prisma.XOR<Prisma.RolloutCreateWithoutNodesInput, Prisma.RolloutUncheckedCreateWithoutNodesInput>
   connectOrCreate?: Prisma.RolloutCreateOrConnectWithoutNodesInput
@@ -587,94 +566,6 @@ export type RolloutUpdateOneRequiredWithoutNodesNestedInput = {
   upsert?: Prisma.RolloutUpsertWithoutNodesInput
   connect?: Prisma.RolloutWhereUniqueInput
   update?: Prisma.XOR<Prisma.XOR<Prisma.RolloutUpdateToOneWithWhereWithoutNodesInput, Prisma.RolloutUpdateWithoutNodesInput>, Prisma.RolloutUncheckedUpdateWithoutNodesInput>
-}
-
-export type RolloutCreateWithoutStepsInput = {
-  id?: string
-  status?: $Enums.RolloutStatus
-  phase?: string | null
-  spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  stepHash: string
-  message?: string | null
-  reason?: string
-  createdBy: string
-  revision?: number
-  createdAt?: Date | string
-  updatedAt?: Date | string
-  startedAt?: Date | string | null
-  finishedAt?: Date | string | null
-  nodes?: Prisma.RolloutNodeCreateNestedManyWithoutRolloutInput
-}
-
-export type RolloutUncheckedCreateWithoutStepsInput = {
-  id?: string
-  status?: $Enums.RolloutStatus
-  phase?: string | null
-  spec: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  stepHash: string
-  message?: string | null
-  reason?: string
-  createdBy: string
-  revision?: number
-  createdAt?: Date | string
-  updatedAt?: Date | string
-  startedAt?: Date | string | null
-  finishedAt?: Date | string | null
-  nodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutRolloutInput
-}
-
-export type RolloutCreateOrConnectWithoutStepsInput = {
-  where: Prisma.RolloutWhereUniqueInput
-  create: Prisma.XOR<Prisma.RolloutCreateWithoutStepsInput, Prisma.RolloutUncheckedCreateWithoutStepsInput>
-}
-
-export type RolloutUpsertWithoutStepsInput = {
-  update: Prisma.XOR<Prisma.RolloutUpdateWithoutStepsInput, Prisma.RolloutUncheckedUpdateWithoutStepsInput>
-  create: Prisma.XOR<Prisma.RolloutCreateWithoutStepsInput, Prisma.RolloutUncheckedCreateWithoutStepsInput>
-  where?: Prisma.RolloutWhereInput
-}
-
-export type RolloutUpdateToOneWithWhereWithoutStepsInput = {
-  where?: Prisma.RolloutWhereInput
-  data: Prisma.XOR<Prisma.RolloutUpdateWithoutStepsInput, Prisma.RolloutUncheckedUpdateWithoutStepsInput>
-}
-
-export type RolloutUpdateWithoutStepsInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
-  status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
-  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  stepHash?: Prisma.StringFieldUpdateOperationsInput | string
-  message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  reason?: Prisma.StringFieldUpdateOperationsInput | string
-  createdBy?: Prisma.StringFieldUpdateOperationsInput | string
-  revision?: Prisma.IntFieldUpdateOperationsInput | number
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  nodes?: Prisma.RolloutNodeUpdateManyWithoutRolloutNestedInput
-}
-
-export type RolloutUncheckedUpdateWithoutStepsInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
-  status?: Prisma.EnumRolloutStatusFieldUpdateOperationsInput | $Enums.RolloutStatus
-  phase?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  spec?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  state?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  stepHash?: Prisma.StringFieldUpdateOperationsInput | string
-  message?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  reason?: Prisma.StringFieldUpdateOperationsInput | string
-  createdBy?: Prisma.StringFieldUpdateOperationsInput | string
-  revision?: Prisma.IntFieldUpdateOperationsInput | number
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  nodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutRolloutNestedInput
 }
 
 export type RolloutCreateWithoutNodesInput = {
@@ -692,7 +583,6 @@ export type RolloutCreateWithoutNodesInput = {
   updatedAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
-  steps?: Prisma.RolloutStepCreateNestedManyWithoutRolloutInput
 }
 
 export type RolloutUncheckedCreateWithoutNodesInput = {
@@ -710,7 +600,6 @@ export type RolloutUncheckedCreateWithoutNodesInput = {
   updatedAt?: Date | string
   startedAt?: Date | string | null
   finishedAt?: Date | string | null
-  steps?: Prisma.RolloutStepUncheckedCreateNestedManyWithoutRolloutInput
 }
 
 export type RolloutCreateOrConnectWithoutNodesInput = {
@@ -744,7 +633,6 @@ export type RolloutUpdateWithoutNodesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  steps?: Prisma.RolloutStepUpdateManyWithoutRolloutNestedInput
 }
 
 export type RolloutUncheckedUpdateWithoutNodesInput = {
@@ -762,7 +650,6 @@ export type RolloutUncheckedUpdateWithoutNodesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  steps?: Prisma.RolloutStepUncheckedUpdateManyWithoutRolloutNestedInput
 }
 
 
@@ -771,12 +658,10 @@ export type RolloutUncheckedUpdateWithoutNodesInput = {
  */
 
 export type RolloutCountOutputType = {
-  steps: number
   nodes: number
 }
 
 export type RolloutCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  steps?: boolean | RolloutCountOutputTypeCountStepsArgs
   nodes?: boolean | RolloutCountOutputTypeCountNodesArgs
 }
 
@@ -788,13 +673,6 @@ export type RolloutCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Exte
    * Select specific fields to fetch from the RolloutCountOutputType
    */
   select?: Prisma.RolloutCountOutputTypeSelect<ExtArgs> | null
-}
-
-/**
- * RolloutCountOutputType without action
- */
-export type RolloutCountOutputTypeCountStepsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  where?: Prisma.RolloutStepWhereInput
 }
 
 /**
@@ -820,7 +698,6 @@ export type RolloutSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   updatedAt?: boolean
   startedAt?: boolean
   finishedAt?: boolean
-  steps?: boolean | Prisma.Rollout$stepsArgs<ExtArgs>
   nodes?: boolean | Prisma.Rollout$nodesArgs<ExtArgs>
   _count?: boolean | Prisma.RolloutCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["rollout"]>
@@ -878,7 +755,6 @@ export type RolloutSelectScalar = {
 
 export type RolloutOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "status" | "phase" | "spec" | "state" | "stepHash" | "message" | "reason" | "createdBy" | "revision" | "createdAt" | "updatedAt" | "startedAt" | "finishedAt", ExtArgs["result"]["rollout"]>
 export type RolloutInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  steps?: boolean | Prisma.Rollout$stepsArgs<ExtArgs>
   nodes?: boolean | Prisma.Rollout$nodesArgs<ExtArgs>
   _count?: boolean | Prisma.RolloutCountOutputTypeDefaultArgs<ExtArgs>
 }
@@ -888,7 +764,6 @@ export type RolloutIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Exte
 export type $RolloutPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Rollout"
   objects: {
-    steps: Prisma.$RolloutStepPayload<ExtArgs>[]
     nodes: Prisma.$RolloutNodePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
@@ -1318,7 +1193,6 @@ readonly fields: RolloutFieldRefs;
  */
 export interface Prisma__RolloutClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
-  steps<T extends Prisma.Rollout$stepsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Rollout$stepsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RolloutStepPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   nodes<T extends Prisma.Rollout$nodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Rollout$nodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RolloutNodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
@@ -1753,30 +1627,6 @@ export type RolloutDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Inter
    * Limit how many Rollouts to delete.
    */
   limit?: number
-}
-
-/**
- * Rollout.steps
- */
-export type Rollout$stepsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
-  /**
-   * Select specific fields to fetch from the RolloutStep
-   */
-  select?: Prisma.RolloutStepSelect<ExtArgs> | null
-  /**
-   * Omit specific fields from the RolloutStep
-   */
-  omit?: Prisma.RolloutStepOmit<ExtArgs> | null
-  /**
-   * Choose, which related nodes to fetch as well
-   */
-  include?: Prisma.RolloutStepInclude<ExtArgs> | null
-  where?: Prisma.RolloutStepWhereInput
-  orderBy?: Prisma.RolloutStepOrderByWithRelationInput | Prisma.RolloutStepOrderByWithRelationInput[]
-  cursor?: Prisma.RolloutStepWhereUniqueInput
-  take?: number
-  skip?: number
-  distinct?: Prisma.RolloutStepScalarFieldEnum | Prisma.RolloutStepScalarFieldEnum[]
 }
 
 /**

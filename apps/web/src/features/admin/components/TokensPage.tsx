@@ -1,6 +1,7 @@
-import type { Role } from '@iamroll/contracts';
+import type { ApiTokenView, EnrollmentTokenView, Role } from '@iamroll/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Field } from '../../../components/Field';
 import { Empty, QueryView } from '../../../components/states';
 import { formatAgo, formatTime, isPast } from '../../../lib/format';
 import {
@@ -14,6 +15,18 @@ import {
   revokeEnrollmentToken,
 } from '../api/admin-queries';
 import { SecretOnce } from './SecretOnce';
+import { TokenTable, type TokenColumn } from './TokenTable';
+
+const API_TOKEN_COLUMNS: readonly TokenColumn<ApiTokenView>[] = [
+  { header: 'Role', cell: (token) => token.role },
+  { header: 'Last used', cell: (token) => formatAgo(token.lastUsedAt) },
+  { header: 'Expires', cell: (token) => (token.expiresAt ? formatTime(token.expiresAt) : 'never') },
+];
+
+const ENROLLMENT_TOKEN_COLUMNS: readonly TokenColumn<EnrollmentTokenView>[] = [
+  { header: 'Uses left', cell: (token) => token.usesLeft },
+  { header: 'Expires', cell: (token) => formatTime(token.expiresAt) },
+];
 
 function useRevoke(revoke: (id: string) => Promise<unknown>, key: readonly unknown[]) {
   const queryClient = useQueryClient();
@@ -50,22 +63,19 @@ export function ApiTokensPage() {
       </header>
       {secret && <SecretOnce label="Your new API token" secret={secret} onDone={() => setSecret(null)} />}
       <form className="inline-form card" onSubmit={submit} aria-label="Create an API token">
-        <label className="grow">
-          Name
+        <Field label="Name" className="grow">
           <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label>
-          Role
+        </Field>
+        <Field label="Role">
           <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
             <option>viewer</option>
             <option>operator</option>
             <option>admin</option>
           </select>
-        </label>
-        <label>
-          Expires in (days, empty: never)
+        </Field>
+        <Field label="Expires in (days, empty: never)">
           <input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
-        </label>
+        </Field>
         <button type="submit" className="primary" disabled={create.isPending}>
           Create token
         </button>
@@ -77,50 +87,14 @@ export function ApiTokensPage() {
       </form>
       <QueryView query={query} isEmpty={(data) => data.items.length === 0} empty={<Empty>No API tokens yet.</Empty>}>
         {(data) => (
-          <div className="table-scroll">
-            <table className="data-table">
-              <caption className="sr-only">API tokens</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Prefix</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">State</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((token) => (
-                  <tr key={token.id}>
-                    <td>{token.name}</td>
-                    <td>
-                      <code>{token.prefix}…</code>
-                    </td>
-                    <td>{token.role}</td>
-                    <td>{formatAgo(token.lastUsedAt)}</td>
-                    <td>{token.expiresAt ? formatTime(token.expiresAt) : 'never'}</td>
-                    <td>{token.revokedAt ? 'revoked' : 'active'}</td>
-                    <td>
-                      {!token.revokedAt && (
-                        <button
-                          type="button"
-                          className="danger"
-                          disabled={revoke.isPending}
-                          onClick={() => revoke.mutate(token.id)}
-                        >
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TokenTable
+            caption="API tokens"
+            tokens={data.items}
+            columns={API_TOKEN_COLUMNS}
+            stateOf={(token) => (token.revokedAt ? 'revoked' : 'active')}
+            isRevoking={revoke.isPending}
+            onRevoke={(id) => revoke.mutate(id)}
+          />
         )}
       </QueryView>
     </>
@@ -155,18 +129,15 @@ export function EnrollmentTokensPage() {
       </header>
       {secret && <SecretOnce label="Your new enrollment token" secret={secret} onDone={() => setSecret(null)} />}
       <form className="inline-form card" onSubmit={submit} aria-label="Create an enrollment token">
-        <label className="grow">
-          Name
+        <Field label="Name" className="grow">
           <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label>
-          Nodes it may enroll
+        </Field>
+        <Field label="Nodes it may enroll">
           <input type="number" required min={1} max={10000} value={uses} onChange={(e) => setUses(e.target.value)} />
-        </label>
-        <label>
-          Valid for (hours)
+        </Field>
+        <Field label="Valid for (hours)">
           <input type="number" required min={1} max={2160} value={hours} onChange={(e) => setHours(e.target.value)} />
-        </label>
+        </Field>
         <button type="submit" className="primary" disabled={create.isPending}>
           Create token
         </button>
@@ -182,48 +153,14 @@ export function EnrollmentTokensPage() {
         empty={<Empty>No enrollment tokens yet.</Empty>}
       >
         {(data) => (
-          <div className="table-scroll">
-            <table className="data-table">
-              <caption className="sr-only">Enrollment tokens</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Prefix</th>
-                  <th scope="col">Uses left</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">State</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((token) => (
-                  <tr key={token.id}>
-                    <td>{token.name}</td>
-                    <td>
-                      <code>{token.prefix}…</code>
-                    </td>
-                    <td>{token.usesLeft}</td>
-                    <td>{formatTime(token.expiresAt)}</td>
-                    <td>{token.revokedAt ? 'revoked' : isPast(token.expiresAt) ? 'expired' : 'active'}</td>
-                    <td>
-                      {!token.revokedAt && (
-                        <button
-                          type="button"
-                          className="danger"
-                          disabled={revoke.isPending}
-                          onClick={() => revoke.mutate(token.id)}
-                        >
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TokenTable
+            caption="Enrollment tokens"
+            tokens={data.items}
+            columns={ENROLLMENT_TOKEN_COLUMNS}
+            stateOf={(token) => (token.revokedAt ? 'revoked' : isPast(token.expiresAt) ? 'expired' : 'active')}
+            isRevoking={revoke.isPending}
+            onRevoke={(id) => revoke.mutate(id)}
+          />
         )}
       </QueryView>
     </>

@@ -5,6 +5,7 @@ import { QueryView } from '../../../components/states';
 import { formatAgo } from '../../../lib/format';
 import { useSession } from '../../auth/hooks/use-session';
 import { createUser, updateUser, userKeys, usersQuery } from '../api/admin-queries';
+import { Field } from '../../../components/Field';
 
 const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 
@@ -27,8 +28,7 @@ function CreateUserForm() {
   };
   return (
     <form className="inline-form card" onSubmit={submit} aria-label="Create a user">
-      <label>
-        Username
+      <Field label="Username">
         <input
           required
           minLength={2}
@@ -37,9 +37,8 @@ function CreateUserForm() {
           value={username}
           onChange={(e) => setUsername(e.target.value)}
         />
-      </label>
-      <label>
-        Password (12+ characters)
+      </Field>
+      <Field label="Password (12+ characters)">
         <input
           type="password"
           required
@@ -48,15 +47,14 @@ function CreateUserForm() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-      </label>
-      <label>
-        Role
+      </Field>
+      <Field label="Role">
         <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
           {ROLES.map((item) => (
             <option key={item}>{item}</option>
           ))}
         </select>
-      </label>
+      </Field>
       <button type="submit" className="primary" disabled={mutation.isPending}>
         Create user
       </button>

@@ -2,8 +2,11 @@ import type {
   DatabaseIamCheck,
   DatabaseList,
   DatabaseView,
+  MetricsSourceList,
+  MetricsSourceName,
   RateSeries,
   RatesQuery,
+  SourceRateSeries,
   UpdateDatabaseBody,
 } from '@iamroll/contracts';
 import { queryOptions } from '@tanstack/react-query';
@@ -29,6 +32,9 @@ export const databaseKeys = {
   details: () => [...databaseKeys.all, 'detail'] as const,
   detail: (id: string) => [...databaseKeys.details(), id] as const,
   rates: (id: string, range: RateRange) => [...databaseKeys.detail(id), 'rates', range] as const,
+  sourceRates: (id: string, source: MetricsSourceName, range: RateRange) =>
+    [...databaseKeys.detail(id), 'rates', range, source] as const,
+  sources: () => ['metrics-sources'] as const,
 };
 
 /** The range as query parameters, relative to now (the API clamps and rounds to its resolution). */
@@ -58,6 +64,30 @@ export const databaseRatesQuery = (id: string, range: RateRange) =>
     queryFn: ({ signal }) =>
       api.get<RateSeries>(`/api/v1/databases/${encodeURIComponent(id)}/rates`, { ...rangeQuery(range) }, signal),
     refetchInterval: RATE_RANGES[range].refetchMs,
+    placeholderData: (previous) => previous,
+  });
+
+/** Which metrics sources run (CloudWatch, the RDS simulator) and whether each is degraded. */
+export const metricsSourcesQuery = () =>
+  queryOptions({
+    queryKey: databaseKeys.sources(),
+    queryFn: ({ signal }) => api.get<MetricsSourceList>('/api/v1/metrics-sources', undefined, signal),
+    refetchInterval: 30_000,
+  });
+
+/** The database as the source counts it, at the source's period (a minute for CloudWatch and the simulator). */
+export const databaseSourceRatesQuery = (id: string, source: MetricsSourceName, range: RateRange) =>
+  queryOptions({
+    queryKey: databaseKeys.sourceRates(id, source, range),
+    queryFn: ({ signal }) => {
+      const { from, to } = rangeQuery(range);
+      return api.get<SourceRateSeries>(
+        `/api/v1/databases/${encodeURIComponent(id)}/rates/${source}`,
+        { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+        signal,
+      );
+    },
+    refetchInterval: Math.max(10_000, RATE_RANGES[range].refetchMs),
     placeholderData: (previous) => previous,
   });
 

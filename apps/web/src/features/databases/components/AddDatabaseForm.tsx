@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../../lib/api-client';
 import { databaseKeys } from '../api/databases-queries';
+import { Field } from '../../../components/Field';
 
 function createDatabase(body: CreateDatabaseBody): Promise<DatabaseView> {
   return api.post<DatabaseView>('/api/v1/databases', body);
@@ -47,8 +48,7 @@ export function AddDatabaseForm() {
   };
   return (
     <form className="inline-form card" onSubmit={submit} aria-label="Add a database">
-      <label>
-        DB instance identifier
+      <Field label="DB instance identifier">
         <input
           required
           maxLength={63}
@@ -56,23 +56,19 @@ export function AddDatabaseForm() {
           value={identifier}
           onChange={(e) => setIdentifier(e.target.value)}
         />
-      </label>
-      <label className="grow">
-        Endpoint host (as in pg_host)
+      </Field>
+      <Field label="Endpoint host (as in pg_host)" className="grow">
         <input required maxLength={255} value={host} onChange={(e) => setHost(e.target.value)} />
-      </label>
-      <label>
-        Port
+      </Field>
+      <Field label="Port">
         <input type="number" required min={1} max={65535} value={port} onChange={(e) => setPort(e.target.value)} />
-      </label>
-      <label>
-        Region
+      </Field>
+      <Field label="Region">
         <input required value={region} onChange={(e) => setRegion(e.target.value)} />
-      </label>
-      <label>
-        Budget (IAM logins/s)
+      </Field>
+      <Field label="Budget (IAM logins/s)">
         <input type="number" required min={1} max={100000} value={budget} onChange={(e) => setBudget(e.target.value)} />
-      </label>
+      </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={mutation.isPending}>
           Add database

@@ -18,6 +18,8 @@ import {
   updateDatabase,
   type RateRange,
 } from '../api/databases-queries';
+import { SourceRates } from './SourceRates';
+import { Field } from '../../../components/Field';
 
 function BudgetForm({
   id,
@@ -49,8 +51,7 @@ function BudgetForm({
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label="Budget">
-      <label>
-        Budget (logins/s)
+      <Field label="Budget (logins/s)">
         <input
           type="number"
           min={1}
@@ -60,9 +61,8 @@ function BudgetForm({
           disabled={!canEdit}
           onChange={(e) => setBudget(e.target.value)}
         />
-      </label>
-      <label>
-        Warning at (% of budget)
+      </Field>
+      <Field label="Warning at (% of budget)">
         <input
           type="number"
           min={1}
@@ -72,11 +72,10 @@ function BudgetForm({
           disabled={!canEdit}
           onChange={(e) => setWarningPercent(e.target.value)}
         />
-      </label>
-      <label className="grow">
-        Reason (audit log)
+      </Field>
+      <Field label="Reason (audit log)" className="grow">
         <input value={reason} maxLength={500} disabled={!canEdit} onChange={(e) => setReason(e.target.value)} />
-      </label>
+      </Field>
       <RoleButton type="submit" isAllowed={canEdit} neededRole="admin" disabled={mutation.isPending}>
         {mutation.isPending ? 'Saving…' : 'Save budget'}
       </RoleButton>
@@ -163,6 +162,13 @@ export function DatabaseDetail({ id }: { id: string }) {
             : ''}
           Blue: average per step; purple: the busiest second of each step; dashed: warning and budget lines.
         </p>
+        <SourceRates
+          id={db.id}
+          identifier={db.identifier}
+          range={range}
+          warningThreshold={db.warningThreshold}
+          local={rates.data?.points ?? []}
+        />
       </section>
       <section className="card section" aria-labelledby="nodes-title">
         <h2 id="nodes-title">Nodes</h2>

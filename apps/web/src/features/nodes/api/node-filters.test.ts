@@ -1,14 +1,7 @@
 import type { NodeView } from '@iamroll/contracts';
 import { describe, expect, it } from 'vitest';
 import { pagesForWindow } from '../hooks/use-node-rows';
-import {
-  filtersFromSearch,
-  filtersToSearch,
-  hasClientFilter,
-  matchesClientFilter,
-  nodeHealth,
-  serverFilter,
-} from './node-filters';
+import { alarmedNodeIds, filtersFromSearch, filtersToSearch, nodeHealth, serverFilter } from './node-filters';
 import { nodeKeys } from './nodes-queries';
 
 const node = (patch: Partial<NodeView>): NodeView =>
@@ -49,21 +42,31 @@ describe('node filters', () => {
     });
   });
 
-  it('send what the API filters by to the API, the rest stays in the browser', () => {
-    const filters = filtersFromSearch(new URLSearchParams('q=%20kong%20&status=stale&ro=none'));
-    expect(serverFilter(filters)).toEqual({ sort: 'hostname', order: 'asc', q: 'kong', status: 'stale' });
-    expect(hasClientFilter(filters)).toBe(true);
-    expect(hasClientFilter(filtersFromSearch(new URLSearchParams('stage=rw_iam')))).toBe(false);
+  it('send every filter to the API, auth modes and alarm included', () => {
+    const filters = filtersFromSearch(new URLSearchParams('q=%20kong%20&status=stale&rw=iam&ro=none&alarm=no'));
+    expect(serverFilter(filters)).toEqual({
+      sort: 'hostname',
+      order: 'asc',
+      q: 'kong',
+      status: 'stale',
+      rwAuthMode: 'iam',
+      roAuthMode: 'none',
+      hasAlarm: false,
+    });
+    expect(serverFilter(filtersFromSearch(new URLSearchParams('alarm=yes')))).toMatchObject({ hasAlarm: true });
+    expect(serverFilter(filtersFromSearch(new URLSearchParams('ro=iam&alarm=bogus')))).toEqual({
+      sort: 'hostname',
+      order: 'asc',
+      roAuthMode: 'iam',
+    });
   });
 
-  it('match auth modes and alarms in the browser', () => {
-    const alarmed = new Set(['n2']);
-    const base = filtersFromSearch(new URLSearchParams());
-    expect(matchesClientFilter(node({}), { ...base, roAuthMode: 'none' }, alarmed)).toBe(true);
-    expect(matchesClientFilter(node({ roAuthMode: 'iam' }), { ...base, roAuthMode: 'none' }, alarmed)).toBe(false);
-    expect(matchesClientFilter(node({ rwAuthMode: 'iam' }), { ...base, rwAuthMode: 'iam' }, alarmed)).toBe(true);
-    expect(matchesClientFilter(node({ id: 'n2' }), { ...base, alarm: 'yes' }, alarmed)).toBe(true);
-    expect(matchesClientFilter(node({ id: 'n1' }), { ...base, alarm: 'yes' }, alarmed)).toBe(false);
+  it('mark the nodes an unresolved alarm is about', () => {
+    const alarms = [
+      { subjectType: 'node', subjectId: 'n2' },
+      { subjectType: 'database', subjectId: 'n3' },
+    ] as unknown as Parameters<typeof alarmedNodeIds>[0];
+    expect([...alarmedNodeIds(alarms)]).toEqual(['n2']);
   });
 
   it('name the most urgent state of a row', () => {

@@ -9,9 +9,8 @@ import type {
 } from '@iamroll/contracts';
 import type { NodesServerFilter } from './nodes-queries';
 
-// The nodes table's filters as they live in the URL. Most go to the API; the
-// ones it has no parameter for (auth modes, alarm) are applied here, on the
-// rows the API returned for the rest.
+// The nodes table's filters as they live in the URL. Every one goes to the API
+// (GET /api/v1/nodes filters and sorts; the browser only pages).
 
 export interface NodeFilters {
   readonly q: string;
@@ -77,28 +76,17 @@ export function serverFilter(filters: NodeFilters): NodesServerFilter {
     ...(filters.role ? { role: filters.role } : {}),
     ...(filters.stage ? { stage: filters.stage } : {}),
     ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.rwAuthMode ? { rwAuthMode: filters.rwAuthMode } : {}),
+    ...(filters.roAuthMode ? { roAuthMode: filters.roAuthMode } : {}),
+    ...(filters.alarm ? { hasAlarm: filters.alarm === 'yes' } : {}),
   };
 }
 
-/** True when some filter has to be applied in the browser, so every matching page must be loaded. */
-export function hasClientFilter(filters: NodeFilters): boolean {
-  return filters.rwAuthMode !== '' || filters.roAuthMode !== '' || filters.alarm !== '';
-}
-
-/** Node ids with an unresolved alarm about them. */
+/** Node ids with an unresolved alarm about them (the row's "alarm" state). */
 export function alarmedNodeIds(alarms: readonly AlarmView[] | undefined): ReadonlySet<string> {
   const ids = new Set<string>();
   for (const alarm of alarms ?? []) if (alarm.subjectType === 'node' && alarm.subjectId) ids.add(alarm.subjectId);
   return ids;
-}
-
-export function matchesClientFilter(node: NodeView, filters: NodeFilters, alarmed: ReadonlySet<string>): boolean {
-  if (filters.rwAuthMode && node.rwAuthMode !== filters.rwAuthMode) return false;
-  if (filters.roAuthMode === 'none' && node.roAuthMode !== null) return false;
-  if (filters.roAuthMode && filters.roAuthMode !== 'none' && node.roAuthMode !== filters.roAuthMode) return false;
-  if (filters.alarm === 'yes' && !alarmed.has(node.id)) return false;
-  if (filters.alarm === 'no' && alarmed.has(node.id)) return false;
-  return true;
 }
 
 /** One word for the row's state at a glance, most urgent first. */

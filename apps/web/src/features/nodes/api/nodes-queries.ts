@@ -1,4 +1,4 @@
-import type { DecommissionNodeBody, NodeDetail, NodeList, NodesQuery } from '@iamroll/contracts';
+import type { DecommissionNodeBody, NodeDetail, NodeList, NodePlan, NodesQuery } from '@iamroll/contracts';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 
@@ -15,6 +15,7 @@ export const nodeKeys = {
   page: (filter: NodesServerFilter, pageIndex: number) => [...nodeKeys.list(filter), 'page', pageIndex] as const,
   details: () => [...nodeKeys.all, 'detail'] as const,
   detail: (id: string) => [...nodeKeys.details(), id] as const,
+  plan: (id: string, stage: NodePlan['to'] | undefined) => [...nodeKeys.detail(id), 'plan', stage ?? 'next'] as const,
 };
 
 export const nodesPageQuery = (filter: NodesServerFilter, pageIndex: number) =>
@@ -36,6 +37,15 @@ export const nodeQuery = (id: string) =>
     queryKey: nodeKeys.detail(id),
     queryFn: ({ signal }) => api.get<NodeDetail>(`/api/v1/nodes/${encodeURIComponent(id)}`, undefined, signal),
     refetchInterval: 2_000,
+  });
+
+/** The edit of the node's next stage (or `stage`): it changes with the node's reported settings, so it follows them. */
+export const nodePlanQuery = (id: string, stage: NodePlan['to'] | undefined, configHash: string | null) =>
+  queryOptions({
+    queryKey: [...nodeKeys.plan(id, stage), configHash] as const,
+    queryFn: ({ signal }) =>
+      api.get<NodePlan>(`/api/v1/nodes/${encodeURIComponent(id)}/plan`, stage ? { stage } : undefined, signal),
+    staleTime: 30_000,
   });
 
 export function decommissionNode(id: string, body: DecommissionNodeBody): Promise<unknown> {

@@ -2,12 +2,15 @@ import type { ConnectionConfig, NodeDetail } from '@iamroll/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { RateChart } from '../../../components/RateChart';
+import { Field } from '../../../components/Field';
 import { Empty, ErrorState, Loading, RoleButton } from '../../../components/states';
 import { formatAgo, formatKongRole, formatStage, formatTime } from '../../../lib/format';
 import { Link, navigate } from '../../../lib/router';
 import { useCan } from '../../auth/hooks/use-session';
 import { decommissionNode, nodeKeys, nodeQuery } from '../api/nodes-queries';
 import { PreflightChecklist } from '../PreflightChecklist';
+import { NodeFailures } from './NodeFailures';
+import { NodePlanView } from './NodePlanView';
 
 function Connection({ title, connection }: { title: string; connection: ConnectionConfig | null }) {
   if (!connection) {
@@ -73,14 +76,9 @@ function Decommission({ id, hostname }: { id: string; hostname: string }) {
         Decommissioning revokes <strong>{hostname}</strong>&apos;s agent credential and removes it from the fleet. Its
         Kong keeps running as it is.
       </p>
-      <label htmlFor="decommission-reason">Reason (required, goes to the audit log)</label>
-      <input
-        id="decommission-reason"
-        required
-        maxLength={500}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-      />
+      <Field label="Reason (required, goes to the audit log)">
+        <input required maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
       <div className="actions">
         <button type="submit" className="danger" disabled={mutation.isPending || !reason.trim()}>
           Decommission {hostname}
@@ -192,10 +190,9 @@ export function NodeDetailPage({ id }: { id: string }) {
           seriesLabel="connections/s"
           isShowingPeak={false}
         />
-        <p className="muted small">
-          Every new connection of the node, read-write and read-only, IAM or password. Failures by cause and throttles
-          per node are not in the API yet.
-        </p>
+        <p className="muted small">Every new connection of the node, read-write and read-only, IAM or password.</p>
+        <h3>Failed logins by cause</h3>
+        <NodeFailures hostname={node.hostname} failures={detail.failures} />
       </section>
       <section className="card section" aria-labelledby="node-findings">
         <h2 id="node-findings">
@@ -231,6 +228,12 @@ export function NodeDetailPage({ id }: { id: string }) {
         )}
       </section>
       {node.isIamApplicable && <PreflightChecklist nodeId={node.id} />}
+      {node.isIamApplicable && (
+        <section className="card section" aria-labelledby="node-plan">
+          <h2 id="node-plan">Planned edit (no secrets)</h2>
+          <NodePlanView node={node} />
+        </section>
+      )}
       <section className="card section" aria-labelledby="node-config">
         <h2 id="node-config">Effective settings (as the agent reported, no secrets)</h2>
         {detail.config ? (

@@ -8,33 +8,77 @@ interface Props {
   readonly onChange: (filters: NodeFilters) => void;
 }
 
-function Select({
-  id,
-  label,
-  value,
-  options,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  options: readonly (readonly [string, string])[];
-  onChange: (value: string) => void;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        <option value="">Any</option>
-        {options.map(([optionValue, optionLabel]) => (
-          <option key={optionValue} value={optionValue}>
-            {optionLabel}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
+type SelectFilter = 'databaseId' | 'role' | 'stage' | 'rwAuthMode' | 'roAuthMode' | 'status' | 'alarm';
+type Options = readonly (readonly [string, string])[];
+
+/** The table's select filters, in the bar's order; "Any" (empty) is always the first choice. */
+const SELECTS: readonly { key: SelectFilter; id: string; label: string; options: Options | 'databases' }[] = [
+  { key: 'databaseId', id: 'filter-db', label: 'Database', options: 'databases' },
+  {
+    key: 'role',
+    id: 'filter-role',
+    label: 'Role',
+    options: [
+      ['traditional', 'Traditional'],
+      ['control_plane', 'Control plane'],
+      ['data_plane', 'Data plane'],
+    ],
+  },
+  {
+    key: 'stage',
+    id: 'filter-stage',
+    label: 'Stage',
+    options: [
+      ['password', 'Passwords'],
+      ['ro_iam', 'Read-only on IAM'],
+      ['rw_iam', 'Both on IAM'],
+    ],
+  },
+  {
+    key: 'rwAuthMode',
+    id: 'filter-rw',
+    label: 'Read-write auth',
+    options: [
+      ['password', 'Password'],
+      ['iam', 'IAM'],
+    ],
+  },
+  {
+    key: 'roAuthMode',
+    id: 'filter-ro',
+    label: 'Read-only auth',
+    options: [
+      ['password', 'Password'],
+      ['iam', 'IAM'],
+      ['none', 'No read-only connection'],
+    ],
+  },
+  {
+    key: 'status',
+    id: 'filter-status',
+    label: 'Status',
+    options: [
+      ['ok', 'OK'],
+      ['degraded', 'Degraded'],
+      ['error', 'Error'],
+      ['stale', 'Stale (silent)'],
+    ],
+  },
+  {
+    key: 'alarm',
+    id: 'filter-alarm',
+    label: 'Alarm',
+    options: [
+      ['yes', 'With an alarm'],
+      ['no', 'Without'],
+    ],
+  },
+];
+
+const CLEARED = Object.fromEntries([['q', ''], ...SELECTS.map(({ key }) => [key, ''])]) as Pick<
+  NodeFilters,
+  'q' | SelectFilter
+>;
 
 export function NodeFiltersBar({ filters, onChange }: Props) {
   const databases = useQuery(databasesQuery());
@@ -45,16 +89,8 @@ export function NodeFiltersBar({ filters, onChange }: Props) {
     const timer = setTimeout(() => onChange({ ...filters, q: text }), 250);
     return () => clearTimeout(timer);
   }, [text, filters, onChange]);
-  const set = (patch: Partial<NodeFilters>) => onChange({ ...filters, ...patch });
-  const isFiltered =
-    filters.q ||
-    filters.databaseId ||
-    filters.role ||
-    filters.stage ||
-    filters.status ||
-    filters.rwAuthMode ||
-    filters.roAuthMode ||
-    filters.alarm;
+  const databaseOptions: Options = (databases.data?.items ?? []).map((database) => [database.id, database.identifier]);
+  const isFiltered = filters.q !== '' || SELECTS.some(({ key }) => filters[key] !== '');
   return (
     <form className="filters" role="search" aria-label="Filter nodes" onSubmit={(event) => event.preventDefault()}>
       <div className="field grow">
@@ -67,95 +103,31 @@ export function NodeFiltersBar({ filters, onChange }: Props) {
           onChange={(event) => setText(event.target.value)}
         />
       </div>
-      <Select
-        id="filter-db"
-        label="Database"
-        value={filters.databaseId}
-        options={(databases.data?.items ?? []).map((database) => [database.id, database.identifier] as const)}
-        onChange={(databaseId) => set({ databaseId })}
-      />
-      <Select
-        id="filter-role"
-        label="Role"
-        value={filters.role}
-        options={[
-          ['traditional', 'Traditional'],
-          ['control_plane', 'Control plane'],
-          ['data_plane', 'Data plane'],
-        ]}
-        onChange={(role) => set({ role: role as NodeFilters['role'] })}
-      />
-      <Select
-        id="filter-stage"
-        label="Stage"
-        value={filters.stage}
-        options={[
-          ['password', 'Passwords'],
-          ['ro_iam', 'Read-only on IAM'],
-          ['rw_iam', 'Both on IAM'],
-        ]}
-        onChange={(stage) => set({ stage: stage as NodeFilters['stage'] })}
-      />
-      <Select
-        id="filter-rw"
-        label="Read-write auth"
-        value={filters.rwAuthMode}
-        options={[
-          ['password', 'Password'],
-          ['iam', 'IAM'],
-        ]}
-        onChange={(rwAuthMode) => set({ rwAuthMode: rwAuthMode as NodeFilters['rwAuthMode'] })}
-      />
-      <Select
-        id="filter-ro"
-        label="Read-only auth"
-        value={filters.roAuthMode}
-        options={[
-          ['password', 'Password'],
-          ['iam', 'IAM'],
-          ['none', 'No read-only connection'],
-        ]}
-        onChange={(roAuthMode) => set({ roAuthMode: roAuthMode as NodeFilters['roAuthMode'] })}
-      />
-      <Select
-        id="filter-status"
-        label="Status"
-        value={filters.status}
-        options={[
-          ['ok', 'OK'],
-          ['degraded', 'Degraded'],
-          ['error', 'Error'],
-          ['stale', 'Stale (silent)'],
-        ]}
-        onChange={(status) => set({ status: status as NodeFilters['status'] })}
-      />
-      <Select
-        id="filter-alarm"
-        label="Alarm"
-        value={filters.alarm}
-        options={[
-          ['yes', 'With an alarm'],
-          ['no', 'Without'],
-        ]}
-        onChange={(alarm) => set({ alarm: alarm as NodeFilters['alarm'] })}
-      />
+      {SELECTS.map(({ key, id, label, options }) => (
+        <div className="field" key={key}>
+          <label htmlFor={id}>{label}</label>
+          <select
+            id={id}
+            value={filters[key]}
+            // The options come from this table, so the value is one of the filter's own.
+            onChange={(event) => onChange({ ...filters, [key]: event.target.value })}
+          >
+            <option value="">Any</option>
+            {(options === 'databases' ? databaseOptions : options).map(([value, optionLabel]) => (
+              <option key={value} value={value}>
+                {optionLabel}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
       {isFiltered && (
         <button
           type="button"
           className="link-button"
           onClick={() => {
             setText('');
-            onChange({
-              ...filters,
-              q: '',
-              databaseId: '',
-              role: '',
-              stage: '',
-              status: '',
-              rwAuthMode: '',
-              roAuthMode: '',
-              alarm: '',
-            });
+            onChange({ ...filters, ...CLEARED });
           }}
         >
           Clear filters

@@ -121,7 +121,6 @@ export function NodesPage() {
         <h1>Nodes</h1>
         <p className="muted" aria-live="polite" data-testid="node-total">
           {rows.isPending ? 'Counting…' : `${rows.total.toLocaleString()} ${rows.total === 1 ? 'node' : 'nodes'}`}
-          {rows.isFilteringInBrowser ? ' (auth-mode and alarm filters applied in the browser)' : ''}
           {rows.isFetching && !rows.isPending ? ' · refreshing' : ''}
         </p>
       </header>

@@ -3,13 +3,7 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { RowWindow } from '../../../components/VirtualRows';
 import { unresolvedAlarmsQuery } from '../../alarms/api/alarms-queries';
-import {
-  alarmedNodeIds,
-  hasClientFilter,
-  matchesClientFilter,
-  serverFilter,
-  type NodeFilters,
-} from '../api/node-filters';
+import { alarmedNodeIds, serverFilter, type NodeFilters } from '../api/node-filters';
 import { NODES_PAGE_SIZE, nodesPageQuery } from '../api/nodes-queries';
 
 export interface NodeRows {
@@ -20,8 +14,6 @@ export interface NodeRows {
   readonly alarmed: ReadonlySet<string>;
   readonly isPending: boolean;
   readonly error: Error | null;
-  /** Some filter is applied in the browser: every page for the rest had to load. */
-  readonly isFilteringInBrowser: boolean;
   readonly isFetching: boolean;
   readonly refetch: () => void;
 }
@@ -36,9 +28,8 @@ export function pagesForWindow(window: RowWindow, pageCount: number): number[] {
 }
 
 /**
- * The nodes table's rows, fetched in 500-row pages as they scroll into view, with the
- * API's filters and sort. Auth-mode and alarm filters have no API parameter: for them
- * every page of the rest is loaded (10,000 nodes = 20 requests) and filtered here.
+ * The nodes table's rows, fetched in 500-row pages as they scroll into view, with every
+ * filter and the sort done by the API. The unresolved alarms only mark rows.
  */
 export function useNodeRows(filters: NodeFilters, window: RowWindow): NodeRows {
   const server = useMemo(() => serverFilter(filters), [filters]);
@@ -46,11 +37,7 @@ export function useNodeRows(filters: NodeFilters, window: RowWindow): NodeRows {
   const alarmed = useMemo(() => alarmedNodeIds(alarms.data), [alarms.data]);
   const first = useQuery(nodesPageQuery(server, 0));
   const total = first.data?.total ?? 0;
-  const pageCount = Math.ceil(total / NODES_PAGE_SIZE);
-  const isFilteringInBrowser = hasClientFilter(filters);
-  const wanted = isFilteringInBrowser
-    ? Array.from({ length: pageCount }, (_, index) => index)
-    : pagesForWindow(window, pageCount);
+  const wanted = pagesForWindow(window, Math.ceil(total / NODES_PAGE_SIZE));
   const pages = useQueries({ queries: wanted.map((index) => nodesPageQuery(server, index)) });
   const error = first.error ?? pages.find((page) => page.error)?.error ?? null;
   const isFetching = first.isFetching || pages.some((page) => page.isFetching);
@@ -60,27 +47,6 @@ export function useNodeRows(filters: NodeFilters, window: RowWindow): NodeRows {
     const items = pages[position]?.data?.items;
     if (items) byPage.set(pageIndex, items);
   });
-
-  if (isFilteringInBrowser) {
-    const isComplete = byPage.size === pageCount;
-    const matching = isComplete
-      ? [...byPage.entries()]
-          .sort(([a], [b]) => a - b)
-          .flatMap(([, items]) => items)
-          .filter((node) => matchesClientFilter(node, filters, alarmed))
-      : [];
-    return {
-      rowCount: matching.length,
-      rowAt: (index) => matching[index],
-      total: matching.length,
-      alarmed,
-      isPending: first.isPending || !isComplete,
-      error,
-      isFilteringInBrowser,
-      isFetching,
-      refetch: () => void first.refetch(),
-    };
-  }
   return {
     rowCount: total,
     rowAt: (index) => byPage.get(Math.floor(index / NODES_PAGE_SIZE))?.[index % NODES_PAGE_SIZE],
@@ -88,7 +54,6 @@ export function useNodeRows(filters: NodeFilters, window: RowWindow): NodeRows {
     alarmed,
     isPending: first.isPending,
     error,
-    isFilteringInBrowser,
     isFetching,
     refetch: () => void first.refetch(),
   };

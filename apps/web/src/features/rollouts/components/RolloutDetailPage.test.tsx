@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { authKeys } from '../../auth/api/auth-queries';
 import { databaseKeys } from '../../databases/api/databases-queries';
 import { rolloutKeys } from '../api/rollouts-queries';
-import { RolloutDetailPage } from './RolloutDetailPage';
+import { countNodeStates, RolloutDetailPage } from './RolloutDetailPage';
 
 const rollout: RolloutView = {
   id: '00000000-0000-4000-8000-0000000000aa',
@@ -21,6 +21,8 @@ const rollout: RolloutView = {
   pause: null,
   finalizedAt: null,
   revision: 7,
+  step: null,
+  roBeforeRwOverride: null,
   spec: { scope: { databaseId: 'db1' } },
   nodes: [
     {
@@ -49,6 +51,15 @@ function renderAs(role: 'viewer' | 'operator') {
 }
 
 afterEach(() => vi.unstubAllGlobals());
+
+describe('countNodeStates', () => {
+  it('counts the nodes by state, failures first, in the order the contract states are ranked', () => {
+    const node = rollout.nodes[0]!;
+    const nodes = (['switched', 'waiting', 'failed', 'switched'] as const).map((state) => ({ ...node, state }));
+    expect(countNodeStates(nodes)).toBe('1 failed, 1 waiting, 2 switched');
+    expect(countNodeStates([])).toBe('none');
+  });
+});
 
 describe('RolloutDetailPage', () => {
   it('shows the status, message and per-node table', () => {

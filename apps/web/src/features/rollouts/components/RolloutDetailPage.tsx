@@ -1,4 +1,4 @@
-import type { RolloutControl, RolloutView } from '@iamroll/contracts';
+import type { RolloutControl, RolloutNodeState, RolloutView } from '@iamroll/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { QueryView, RoleButton } from '../../../components/states';
@@ -11,17 +11,36 @@ import { useRolloutControl } from '../hooks/use-rollout-control';
 import { CONTROL_LABELS, ControlDialog } from './ControlDialog';
 import { formatPhase } from './RolloutPreviewView';
 import { RolloutStatusBadge } from './RolloutStatusBadge';
+import { RolloutStep } from './RolloutStep';
 
-const CONTROLS: readonly RolloutControl[] = [
-  'start',
-  'pause',
-  'resume',
-  'promote',
-  'promote-all',
-  'abort',
-  'rollback',
-  'finalize',
-];
+/** The controls in the order the page offers them: CONTROL_LABELS is keyed by the contract's RolloutControl. */
+const CONTROLS = Object.keys(CONTROL_LABELS) as RolloutControl[];
+
+/**
+ * Every node state of the contract's RolloutNodeState, in the order the summary counts them
+ * (what needs a look first). `satisfies` makes a state added to the contract a type error here.
+ */
+const NODE_STATE_ORDER = {
+  failed: 0,
+  switching: 1,
+  waiting: 2,
+  switched: 3,
+  reverted: 4,
+  blocked: 5,
+  skipped: 6,
+} as const satisfies Record<RolloutNodeState, number>;
+
+/** "2 switched, 1 waiting": the rollout's nodes counted by state, in NODE_STATE_ORDER. */
+export function countNodeStates(nodes: RolloutView['nodes']): string {
+  const counts = new Map<RolloutNodeState, number>();
+  for (const node of nodes) counts.set(node.state, (counts.get(node.state) ?? 0) + 1);
+  return (
+    [...counts]
+      .sort(([a], [b]) => NODE_STATE_ORDER[a] - NODE_STATE_ORDER[b])
+      .map(([state, count]) => `${count} ${state}`)
+      .join(', ') || 'none'
+  );
+}
 
 function formatEngineStage(stage: string): string {
   return stage === 'rw_iam_ro_password' ? 'read-write on IAM, read-only on passwords' : formatStage(stage);
@@ -57,8 +76,6 @@ function RolloutDetail({ rollout }: { rollout: RolloutView }) {
     else heading.current?.focus();
   };
   const databaseId = (rollout.spec.scope as { databaseId?: string } | undefined)?.databaseId;
-  const counts = new Map<string, number>();
-  for (const node of rollout.nodes) counts.set(node.state, (counts.get(node.state) ?? 0) + 1);
   return (
     <>
       <header className="page-header">
@@ -69,6 +86,7 @@ function RolloutDetail({ rollout }: { rollout: RolloutView }) {
           {rollout.message}
         </p>
       </header>
+      <RolloutStep rollout={rollout} />
       <section className="section" aria-label="Summary">
         <dl className="facts">
           <div>
@@ -114,7 +132,7 @@ function RolloutDetail({ rollout }: { rollout: RolloutView }) {
           )}
           <div>
             <dt>Nodes</dt>
-            <dd>{[...counts].map(([state, count]) => `${count} ${state}`).join(', ') || 'none'}</dd>
+            <dd data-testid="rollout-node-counts">{countNodeStates(rollout.nodes)}</dd>
           </div>
         </dl>
       </section>

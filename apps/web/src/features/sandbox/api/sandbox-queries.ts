@@ -38,3 +38,8 @@ export function repairNode(name: string): Promise<SandboxView> {
 export function addNodes(count: number): Promise<SandboxView> {
   return api.post<SandboxView>('/api/v1/sandbox/nodes', { count });
 }
+
+/** false: revoke rds_iam from the IAM database user (its IAM logins fail); true: grant it back. */
+export function setRdsIam(user: string, hasRdsIam: boolean): Promise<SandboxView> {
+  return api.post<SandboxView>(`/api/v1/sandbox/iam-users/${encodeURIComponent(user)}/rds-iam`, { hasRdsIam });
+}

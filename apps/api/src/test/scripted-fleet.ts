@@ -1,7 +1,7 @@
 // Test helper (imported by *.test.ts only): scripted agents, HTTP clients that heartbeat
 // and report the reply's desired stage as applied on their next beat.
 import type { HeartbeatBody, HeartbeatReply } from '@iamroll/contracts';
-import { counters, heartbeatBody } from '../heartbeats/heartbeat-fixtures';
+import { counters, heartbeatBody } from '../modules/heartbeats/heartbeat-fixtures';
 
 export const PRIMARY_HOST = 'kong-db.abc.us-east-1.rds.amazonaws.com';
 export const REPLICA_HOST = 'kong-db-ro.abc.us-east-1.rds.amazonaws.com';
@@ -19,6 +19,8 @@ export interface ScriptedNode {
   finalize?: 'remove-passwords' | 'finalized';
   /** Set: the next switch fails (the agent reverts it and reports `failed`); then it stays where it is. */
   failure?: { readonly reason: string; toStage?: 'password' | 'ro_iam' | 'rw_iam' };
+  /** Set: the agent is slow: it keeps reporting where it is and applies nothing until cleared. */
+  isHolding?: boolean;
 }
 
 /** POSTs one heartbeat; `send` is app.inject or fetch against a listening API. */
@@ -59,6 +61,7 @@ export async function beatAll(nodes: readonly ScriptedNode[], send: SendBeat): P
       node.seq += 1;
       const reply = await send(node.nodeId, node.credential, scriptedBody(node));
       if (reply?.finalize) node.finalize = reply.finalize;
+      if (node.isHolding) return;
       if (reply && node.failure && reply.desiredStage !== node.stage) {
         node.failure.toStage = reply.desiredStage;
         return;
