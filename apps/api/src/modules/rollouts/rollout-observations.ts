@@ -83,6 +83,7 @@ export function nodeObservation(
       entry.lastSeenMs !== undefined &&
       nowMs - entry.lastSeenMs > STALE_AFTER_INTERVALS * intervalMs,
     authFailuresInWindow: authFailures,
+    // Filled from PostgreSQL by rollout-stage-since.ts (withStageSince wraps this module's observe).
     stageSinceMs: null,
     ...(switchReport ? { switchReport } : {}),
   };

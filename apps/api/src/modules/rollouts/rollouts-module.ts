@@ -6,6 +6,7 @@ import { createObservations } from './rollout-observations';
 import { createRolloutPass } from './rollout-pass';
 import { createBackupRelease } from './rollout-release';
 import { createRolloutReconciler } from './rollout-reconciler';
+import { createStageSince, withStageSince } from './rollout-stage-since';
 import { createRolloutsRepository } from './rollouts-repository';
 import { createRolloutsService } from './rollouts-service';
 import { createWebhookOutbox } from './webhook-outbox';
@@ -22,7 +23,7 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
   const { registry, directory } = fleet;
   const rollouts = createRolloutsRepository(prisma);
   const outbox = createWebhookOutbox({ prisma, url: webhookUrl, nowMs });
-  const observe = createObservations({
+  const observeFleet = createObservations({
     pool: app.pg,
     registry,
     directory,
@@ -31,6 +32,7 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
     // Decorated by the metrics-sources plugin, registered after the services: looked up per pass.
     cloudWatchGates: { observe: (ids) => app.cloudWatchAlarmGates.observe(ids) },
   });
+  const observe = withStageSince(observeFleet, registry, createStageSince(app.pg));
   const pass = createRolloutPass({ prisma, rollouts, audit, events, outbox, registry });
   const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry });
   return {
