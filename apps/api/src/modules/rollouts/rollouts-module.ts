@@ -34,7 +34,7 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
   });
   const observe = withStageSince(observeFleet, registry, createStageSince(app.pg));
   const pass = createRolloutPass({ prisma, rollouts, audit, events, outbox, registry });
-  const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry });
+  const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry, observe, nowMs });
   return {
     service: createRolloutsService({
       prisma,
