@@ -108,6 +108,7 @@ export function createHeartbeatService({
       return {
         desiredStage: entry.desiredStage,
         ...(entry.finalize ? { finalize: entry.finalize } : {}),
+        ...(entry.restore ? { restore: entry.restore } : {}),
         intervalMs: typeof replyIntervalMs === 'number' ? replyIntervalMs : replyIntervalMs(nodeId, routes),
         serverTime: new Date(receivedAtMs).toISOString(),
       };

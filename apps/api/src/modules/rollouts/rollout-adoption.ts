@@ -108,7 +108,9 @@ export function createNodeAdoption({ prisma, rollouts, audit, registry, observe,
     });
     for (const update of updates) {
       const entry = registry.get(update.nodeId);
-      if (entry) entry.desiredStage = update.stage;
+      if (!entry) continue;
+      entry.desiredStage = update.stage;
+      entry.restore = null;
     }
   };
 }

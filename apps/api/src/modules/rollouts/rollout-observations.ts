@@ -98,8 +98,13 @@ export function createObservations({
   cloudWatchGates,
 }: ObservationsDeps) {
   const failures: FailureSeen = new Map();
+  // The stale hold counts from the first look, not from boot: a boot slower than three intervals
+  // (a loaded machine) would otherwise call every node stale before its agent could reach us.
+  let firstObservedAtMs: number | undefined;
   return async function observe(nowMs: number): Promise<FleetObservations> {
-    const nodes = [...registry.all()].map((entry) => nodeObservation(entry, fleet, failures, nowMs, startedAtMs));
+    firstObservedAtMs ??= nowMs;
+    const holdFromMs = Math.max(startedAtMs, firstObservedAtMs);
+    const nodes = [...registry.all()].map((entry) => nodeObservation(entry, fleet, failures, nowMs, holdFromMs));
     const databases: DatabaseObservation[] = [...directory.all()].map((database) => ({
       databaseId: database.id,
       budgetPerSecond: database.budgetPerSecond,

@@ -68,6 +68,7 @@ export type NodeMinAggregateOutputType = {
   decommissionedAt: Date | null
   decommissionedBy: string | null
   finalize: string | null
+  restore: string | null
 }
 
 export type NodeMaxAggregateOutputType = {
@@ -98,6 +99,7 @@ export type NodeMaxAggregateOutputType = {
   decommissionedAt: Date | null
   decommissionedBy: string | null
   finalize: string | null
+  restore: string | null
 }
 
 export type NodeCountAggregateOutputType = {
@@ -131,6 +133,7 @@ export type NodeCountAggregateOutputType = {
   decommissionedAt: number
   decommissionedBy: number
   finalize: number
+  restore: number
   _all: number
 }
 
@@ -177,6 +180,7 @@ export type NodeMinAggregateInputType = {
   decommissionedAt?: true
   decommissionedBy?: true
   finalize?: true
+  restore?: true
 }
 
 export type NodeMaxAggregateInputType = {
@@ -207,6 +211,7 @@ export type NodeMaxAggregateInputType = {
   decommissionedAt?: true
   decommissionedBy?: true
   finalize?: true
+  restore?: true
 }
 
 export type NodeCountAggregateInputType = {
@@ -240,6 +245,7 @@ export type NodeCountAggregateInputType = {
   decommissionedAt?: true
   decommissionedBy?: true
   finalize?: true
+  restore?: true
   _all?: true
 }
 
@@ -360,6 +366,7 @@ export type NodeGroupByOutputType = {
   decommissionedAt: Date | null
   decommissionedBy: string | null
   finalize: string | null
+  restore: string | null
   _count: NodeCountAggregateOutputType | null
   _avg: NodeAvgAggregateOutputType | null
   _sum: NodeSumAggregateOutputType | null
@@ -416,6 +423,7 @@ export type NodeWhereInput = {
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
   finalize?: Prisma.StringNullableFilter<"Node"> | string | null
+  restore?: Prisma.StringNullableFilter<"Node"> | string | null
   rwDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
@@ -453,6 +461,7 @@ export type NodeOrderByWithRelationInput = {
   decommissionedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrderInput | Prisma.SortOrder
   finalize?: Prisma.SortOrderInput | Prisma.SortOrder
+  restore?: Prisma.SortOrderInput | Prisma.SortOrder
   rwDatabase?: Prisma.DatabaseOrderByWithRelationInput
   roDatabase?: Prisma.DatabaseOrderByWithRelationInput
   credentials?: Prisma.AgentCredentialOrderByRelationAggregateInput
@@ -493,6 +502,7 @@ export type NodeWhereUniqueInput = Prisma.AtLeast<{
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
   finalize?: Prisma.StringNullableFilter<"Node"> | string | null
+  restore?: Prisma.StringNullableFilter<"Node"> | string | null
   rwDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
@@ -530,6 +540,7 @@ export type NodeOrderByWithAggregationInput = {
   decommissionedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrderInput | Prisma.SortOrder
   finalize?: Prisma.SortOrderInput | Prisma.SortOrder
+  restore?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.NodeCountOrderByAggregateInput
   _avg?: Prisma.NodeAvgOrderByAggregateInput
   _max?: Prisma.NodeMaxOrderByAggregateInput
@@ -571,6 +582,7 @@ export type NodeScalarWhereWithAggregatesInput = {
   decommissionedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
   finalize?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
+  restore?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
 }
 
 export type NodeCreateInput = {
@@ -602,6 +614,7 @@ export type NodeCreateInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -639,6 +652,7 @@ export type NodeUncheckedCreateInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -672,6 +686,7 @@ export type NodeUpdateInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -709,6 +724,7 @@ export type NodeUncheckedUpdateInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -744,6 +760,7 @@ export type NodeCreateManyInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
 }
 
 export type NodeUpdateManyMutationInput = {
@@ -775,6 +792,7 @@ export type NodeUpdateManyMutationInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeUncheckedUpdateManyInput = {
@@ -808,6 +826,7 @@ export type NodeUncheckedUpdateManyInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeListRelationFilter = {
@@ -851,6 +870,7 @@ export type NodeCountOrderByAggregateInput = {
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
   finalize?: Prisma.SortOrder
+  restore?: Prisma.SortOrder
 }
 
 export type NodeAvgOrderByAggregateInput = {
@@ -888,6 +908,7 @@ export type NodeMaxOrderByAggregateInput = {
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
   finalize?: Prisma.SortOrder
+  restore?: Prisma.SortOrder
 }
 
 export type NodeMinOrderByAggregateInput = {
@@ -918,6 +939,7 @@ export type NodeMinOrderByAggregateInput = {
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
   finalize?: Prisma.SortOrder
+  restore?: Prisma.SortOrder
 }
 
 export type NodeSumOrderByAggregateInput = {
@@ -1113,6 +1135,7 @@ export type NodeCreateWithoutRwDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1148,6 +1171,7 @@ export type NodeUncheckedCreateWithoutRwDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -1191,6 +1215,7 @@ export type NodeCreateWithoutRoDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1226,6 +1251,7 @@ export type NodeUncheckedCreateWithoutRoDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
@@ -1290,6 +1316,7 @@ export type NodeScalarWhereInput = {
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
   finalize?: Prisma.StringNullableFilter<"Node"> | string | null
+  restore?: Prisma.StringNullableFilter<"Node"> | string | null
 }
 
 export type NodeUpsertWithWhereUniqueWithoutRoDatabaseInput = {
@@ -1337,6 +1364,7 @@ export type NodeCreateWithoutRolloutNodesInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -1373,6 +1401,7 @@ export type NodeUncheckedCreateWithoutRolloutNodesInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
 }
 
@@ -1421,6 +1450,7 @@ export type NodeUpdateWithoutRolloutNodesInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -1457,6 +1487,7 @@ export type NodeUncheckedUpdateWithoutRolloutNodesInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
 }
 
@@ -1489,6 +1520,7 @@ export type NodeCreateWithoutCredentialsInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1525,6 +1557,7 @@ export type NodeUncheckedCreateWithoutCredentialsInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
 }
 
@@ -1573,6 +1606,7 @@ export type NodeUpdateWithoutCredentialsInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1609,6 +1643,7 @@ export type NodeUncheckedUpdateWithoutCredentialsInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
 
@@ -1642,6 +1677,7 @@ export type NodeCreateManyRwDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
 }
 
 export type NodeCreateManyRoDatabaseInput = {
@@ -1674,6 +1710,7 @@ export type NodeCreateManyRoDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
 }
 
 export type NodeUpdateWithoutRwDatabaseInput = {
@@ -1705,6 +1742,7 @@ export type NodeUpdateWithoutRwDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1740,6 +1778,7 @@ export type NodeUncheckedUpdateWithoutRwDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -1774,6 +1813,7 @@ export type NodeUncheckedUpdateManyWithoutRwDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeUpdateWithoutRoDatabaseInput = {
@@ -1805,6 +1845,7 @@ export type NodeUpdateWithoutRoDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1840,6 +1881,7 @@ export type NodeUncheckedUpdateWithoutRoDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
 }
@@ -1874,6 +1916,7 @@ export type NodeUncheckedUpdateManyWithoutRoDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -1947,6 +1990,7 @@ export type NodeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   decommissionedAt?: boolean
   decommissionedBy?: boolean
   finalize?: boolean
+  restore?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
   credentials?: boolean | Prisma.Node$credentialsArgs<ExtArgs>
@@ -1985,6 +2029,7 @@ export type NodeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   decommissionedAt?: boolean
   decommissionedBy?: boolean
   finalize?: boolean
+  restore?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
@@ -2020,6 +2065,7 @@ export type NodeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   decommissionedAt?: boolean
   decommissionedBy?: boolean
   finalize?: boolean
+  restore?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
@@ -2055,9 +2101,10 @@ export type NodeSelectScalar = {
   decommissionedAt?: boolean
   decommissionedBy?: boolean
   finalize?: boolean
+  restore?: boolean
 }
 
-export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt" | "decommissionedAt" | "decommissionedBy" | "finalize", ExtArgs["result"]["node"]>
+export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt" | "decommissionedAt" | "decommissionedBy" | "finalize" | "restore", ExtArgs["result"]["node"]>
 export type NodeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
@@ -2155,6 +2202,10 @@ export type $NodePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * What the heartbeat reply's `finalize` says: `remove-passwords` | `finalized` (set by rollouts).
      */
     finalize: string | null
+    /**
+     * What the heartbeat reply's `restore` says: `original` (a rollout's rollback of a node that started mixed).
+     */
+    restore: string | null
   }, ExtArgs["result"]["node"]>
   composites: {}
 }
@@ -2612,6 +2663,7 @@ export interface NodeFieldRefs {
   readonly decommissionedAt: Prisma.FieldRef<"Node", 'DateTime'>
   readonly decommissionedBy: Prisma.FieldRef<"Node", 'String'>
   readonly finalize: Prisma.FieldRef<"Node", 'String'>
+  readonly restore: Prisma.FieldRef<"Node", 'String'>
 }
     
 
