@@ -120,10 +120,10 @@ describe('currentStep: where a rollout is, for the API', () => {
 });
 
 describe('rollback of a mixed node (rw on IAM, ro on passwords)', () => {
-  it.each([
+  it.each<['completed' | 'paused', string]>([
     ['completed', 'after the rollout completed'],
     ['paused', 'from a pause mid-rollout'],
-  ] as const)('reverts it to rw_iam_ro_password, where it started, %s', (status) => {
+  ])('reverts it to rw_iam_ro_password, where it started: %s, %s', (status) => {
     const drive = newDrive(
       specOf({ bakeSeconds: 10, canary: 2, maxUnavailable: 2 }),
       observations([node('mixed', { stage: 'rw_iam_ro_password' }), node('plain')]),
