@@ -258,7 +258,7 @@ export class Agent {
     if (!this.#isStopped) this.#preflight.request(reply.preflight);
     if (this.#work || this.#isStopped || this.machine.isBusy) return;
     const desired = reply.desiredStage;
-    const work = this.#decide(desired, reply.finalize);
+    const work = this.#decide(desired, reply.finalize, reply.restore);
     if (!work) return;
     this.#work = work
       .then((result) => {
@@ -273,6 +273,7 @@ export class Agent {
   #decide(
     desired: NodeStage,
     finalize: HeartbeatReply['finalize'],
+    restore: HeartbeatReply['restore'],
   ): Promise<{ outcome: string; reason?: string } | undefined> | undefined {
     const state = this.machine.state;
     const isNewDesire = desired !== this.#lastDesired;
@@ -285,8 +286,12 @@ export class Agent {
       last.toStage === desired &&
       Date.now() - Date.parse(last.at) < retryAfterMs;
     return (async () => {
+      // A rollback of a node that started mixed: its original file back, byte-identical.
+      if (restore === 'original') return isCoolingDown ? undefined : this.machine.restoreOriginal();
       const current = await this.machine.currentStage();
-      if (current !== desired) return isCoolingDown ? undefined : this.machine.apply(desired);
+      // Mixed reads rw_iam, but rw_iam asked means the read-only connection on IAM too.
+      const isHalfway = current === 'rw_iam' && desired === 'rw_iam' && (await this.machine.isMixed());
+      if (current !== desired || isHalfway) return isCoolingDown ? undefined : this.machine.apply(desired);
       if (finalize === 'remove-passwords' && desired === 'rw_iam' && !state.isPasswordRemoved)
         return this.machine.finalize();
       if (finalize === 'finalized' && desired === 'rw_iam' && state.originalSha256 !== null)

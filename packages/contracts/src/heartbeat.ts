@@ -203,6 +203,13 @@ export const HeartbeatReply = Type.Object({
    * backup any more, so the agent deletes it. Absent: keep everything.
    */
   finalize: Type.Optional(Type.Enum(['remove-passwords', 'finalized'])),
+  /**
+   * Set by rollouts: put back the byte-identical backup of the node's configuration taken before its
+   * first switch. A rollback sends it, with `desiredStage: "rw_iam"`, to a node that started mixed
+   * (read-write on IAM, read-only on passwords: a stage `desiredStage` cannot name). Absent: follow
+   * `desiredStage` (a mixed node asked for `rw_iam` moves its read-only connection to IAM too).
+   */
+  restore: Type.Optional(Type.Literal('original')),
   /** Added by the preflight issue: run preflight for these stages and report it (see preflight.ts). */
   preflight: Type.Optional(PreflightRequest),
 });

@@ -12,6 +12,11 @@ export async function stageOfText(files: NodeFiles, text: string): Promise<NodeS
   return stage === 'rw_iam_ro_password' ? 'rw_iam' : stage;
 }
 
+/** Kong's docs' half-way state: read-write on IAM, read-only (pg_ro_host) still on its password. */
+export async function isMixedText(files: NodeFiles, text: string): Promise<boolean> {
+  return currentStage(effectiveConfig(loadKongConf(await files.input(text)))) === 'rw_iam_ro_password';
+}
+
 /**
  * The exact text the edited file must hold for stage `to`. While the file is what iamroll
  * last wrote (or still the original), every stage is planned from the ORIGINAL file, so the
@@ -30,7 +35,8 @@ export async function planTarget(
   const isOurs =
     original !== undefined && (currentSha === state.lastWrittenSha256 || currentSha === state.originalSha256);
   const base = isOurs ? original : current;
-  if (isOurs && to === state.originalStage) return { text: original };
+  // A mixed original counts as rw_iam in the contract's stages, but rw_iam means both connections on IAM.
+  if (isOurs && to === state.originalStage && !(await isMixedText(files, original))) return { text: original };
   const plan = planStage(await files.input(base), to, {
     target: files.target,
     ...(!isOurs && state.originalUser !== null && state.originalStage === 'password'

@@ -95,6 +95,27 @@ describe('StageMachine', () => {
     expect(m.report()).toMatchObject({ status: 'idle', completedSwitches: 3, failedSwitches: 0, hasBackup: true });
   });
 
+  it('a node that started mixed moves to rw_iam, and restoreOriginal puts its mixed file back byte-identical', async () => {
+    // Where Kong's docs lead: pg_iam_auth on, the read-only connection still on its password.
+    const mixed = ORIGINAL.replace('pg_user = kong', 'pg_user = kong_iam\npg_iam_auth = on');
+    await writeFile(confPath, mixed);
+    const applier = recorder();
+    const m = machine(applier);
+    await m.open();
+    expect(await m.currentStage()).toBe('rw_iam');
+    expect(await m.isMixed()).toBe(true);
+    expect(await m.apply('rw_iam')).toEqual({ outcome: 'completed' });
+    expect(await conf()).toContain('pg_ro_iam_auth = on');
+    expect(await m.isMixed()).toBe(false);
+    expect(await m.restoreOriginal()).toEqual({ outcome: 'completed' });
+    expect(await conf()).toBe(mixed);
+    expect(applier.calls).toEqual(['restart', 'health', 'restart', 'health']);
+    expect(await m.restoreOriginal()).toEqual({ outcome: 'unchanged' });
+    // Forward again after the rollback: rw_iam is planned from the mixed original, not taken for it.
+    expect(await m.apply('rw_iam')).toEqual({ outcome: 'completed' });
+    expect(await m.isMixed()).toBe(false);
+  });
+
   it('does nothing when the node is already on the desired stage', async () => {
     const applier = recorder();
     const m = machine(applier);

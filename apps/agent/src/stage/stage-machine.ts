@@ -8,7 +8,7 @@ import { readIfExists, replaceFileKeepingMode, sha256, writeFileAtomic } from '.
 import type { StateDir } from '../files/state-dir';
 import { readAgentState, writeAgentState, type AgentState } from './agent-state';
 import { clearJournal, readJournal, writeJournal, type Journal, type JournalStep } from './journal';
-import { finalizeTarget, planTarget, stageOfText, type TargetText } from './plan-target';
+import { finalizeTarget, isMixedText, planTarget, stageOfText, type TargetText } from './plan-target';
 
 // Applying a stage, as a journaled state machine (journal.ts holds the file format):
 //
@@ -92,6 +92,25 @@ export class StageMachine {
     const current = await readFile(this.options.files.edited, 'utf8');
     const original = (await readIfExists(this.options.stateDir.original))?.toString('utf8');
     return planTarget(this.options.files, this.state, original, current, to);
+  }
+
+  /** The edited file is mixed: rw on IAM, ro on its password (its stage reads rw_iam). */
+  async isMixed(): Promise<boolean> {
+    return isMixedText(this.options.files, await readFile(this.options.files.edited, 'utf8'));
+  }
+
+  /**
+   * Puts back the byte-identical original, backed up before the first switch (the controller's
+   * `restore: "original"`, a rollback of a node that started mixed). A no-op without a backup
+   * or when the file already is the original; journaled, restarted and undone on failure like a switch.
+   */
+  restoreOriginal(): Promise<ApplyResult> {
+    return this.#serial(async () => {
+      const original = (await readIfExists(this.options.stateDir.original))?.toString('utf8');
+      if (original === undefined || this.state.originalStage === null) return { outcome: 'unchanged' };
+      const current = await readFile(this.options.files.edited, 'utf8');
+      return this.#begin('switch', current, this.state.originalStage, { text: original });
+    });
   }
 
   /** Moves the node to `to` (a no-op when the file already holds what the plan gives). */

@@ -9,7 +9,10 @@ export const REPLICA_HOST = 'kong-db-ro.abc.us-east-1.rds.amazonaws.com';
 export interface ScriptedNode {
   readonly nodeId: string;
   readonly credential: string;
-  stage: 'password' | 'ro_iam' | 'rw_iam';
+  /** `rw_iam_ro_password`: mixed (rw on IAM, ro on passwords), reported as its agent does (stage rw_iam). */
+  stage: 'password' | 'ro_iam' | 'rw_iam' | 'rw_iam_ro_password';
+  /** The stage before its first switch: what `restore: "original"` in a reply puts back. */
+  original?: ScriptedNode['stage'];
   seq: number;
   /** Cumulative connection attempts on each connection (IAM logins once it is on IAM): raise it to make traffic. */
   attempts?: number;
@@ -28,8 +31,9 @@ export type SendBeat = (nodeId: string, credential: string, body: HeartbeatBody)
 
 export function scriptedBody(node: ScriptedNode): HeartbeatBody {
   const base = heartbeatBody({ seq: node.seq, host: PRIMARY_HOST, sentAtMs: Date.now() });
-  const rwIam = node.stage === 'rw_iam';
-  const roIam = node.stage !== 'password';
+  const rwIam = node.stage === 'rw_iam' || node.stage === 'rw_iam_ro_password';
+  const roIam = node.stage === 'ro_iam' || node.stage === 'rw_iam';
+  const stage = node.stage === 'rw_iam_ro_password' ? 'rw_iam' : node.stage;
   return {
     ...base,
     bootId: `boot-${node.nodeId.slice(0, 8)}`,
@@ -37,7 +41,7 @@ export function scriptedBody(node: ScriptedNode): HeartbeatBody {
       ...base.config,
       workers: 2,
       poolSize: 5,
-      stage: node.stage,
+      stage,
       rw: { ...base.config.rw!, iam: rwIam, user: rwIam ? 'kong_iam' : 'kong' },
       ro: { ...base.config.rw!, host: REPLICA_HOST, iam: roIam, user: roIam ? 'kong_iam' : 'kong' },
     },
@@ -45,7 +49,7 @@ export function scriptedBody(node: ScriptedNode): HeartbeatBody {
     transition: {
       ...(node.failure?.toStage
         ? { status: 'failed' as const, toStage: node.failure.toStage, reason: node.failure.reason }
-        : { status: 'idle' as const, toStage: node.applied.length > 0 ? node.stage : null }),
+        : { status: 'idle' as const, toStage: node.applied.length > 0 ? stage : null }),
       failedSwitches: node.failure?.toStage ? 1 : 0,
       completedSwitches: node.applied.length,
       isPasswordRemoved: node.finalize !== undefined,
@@ -62,11 +66,20 @@ export async function beatAll(nodes: readonly ScriptedNode[], send: SendBeat): P
       const reply = await send(node.nodeId, node.credential, scriptedBody(node));
       if (reply?.finalize) node.finalize = reply.finalize;
       if (node.isHolding) return;
+      if (reply?.restore === 'original') {
+        // Its byte-identical backup back (only if it ever switched and is not there already).
+        if (node.original !== undefined && node.stage !== node.original) {
+          node.stage = node.original;
+          node.applied.push(node.original);
+        }
+        return;
+      }
       if (reply && node.failure && reply.desiredStage !== node.stage) {
         node.failure.toStage = reply.desiredStage;
         return;
       }
       if (reply && reply.desiredStage !== node.stage) {
+        node.original ??= node.stage;
         node.stage = reply.desiredStage;
         node.applied.push(reply.desiredStage);
       }

@@ -118,3 +118,35 @@ describe('currentStep: where a rollout is, for the API', () => {
     );
   });
 });
+
+describe('rollback of a mixed node (rw on IAM, ro on passwords)', () => {
+  it.each<['completed' | 'paused', string]>([
+    ['completed', 'after the rollout completed'],
+    ['paused', 'from a pause mid-rollout'],
+  ])('reverts it to rw_iam_ro_password, where it started: %s, %s', (status) => {
+    const drive = newDrive(
+      specOf({ bakeSeconds: 10, canary: 2, maxUnavailable: 2 }),
+      observations([node('mixed', { stage: 'rw_iam_ro_password' }), node('plain')]),
+      T0,
+    );
+    step(drive, { controls: [control('start', T0)] });
+    const reached = runUntil(drive, status === 'completed' ? ['completed'] : ['running'], { maxPasses: 500 });
+    expect(reached?.status).toBe(status === 'completed' ? 'completed' : 'running');
+    if (status === 'paused') step(drive, { controls: [control('pause', drive.nowMs)] });
+    expect(drive.observations.nodes.find((n) => n.nodeId === 'mixed')?.stage).toBe('rw_iam');
+    const rollback = step(drive, { controls: [control('rollback', drive.nowMs)] });
+    const done = rollback.status === 'rolled_back' ? rollback : runUntil(drive, ['rolled_back'], { maxPasses: 50 });
+    expect(done?.status).toBe('rolled_back');
+    const reverts = allIntents(drive).filter((intent) => intent.kind === 'revert');
+    expect(reverts).toEqual(
+      expect.arrayContaining([{ kind: 'revert', stage: 'rw_iam_ro_password', nodeIds: ['mixed'] }]),
+    );
+    const stages = Object.fromEntries(drive.observations.nodes.map((n) => [n.nodeId, n.stage]));
+    expect(stages).toEqual({ mixed: 'rw_iam_ro_password', plain: 'password' });
+    const mixedRecords = drive.rollout.state.nodes.filter((record) => record.nodeId === 'mixed');
+    expect(mixedRecords.find((record) => record.direction === 'revert')).toMatchObject({
+      state: 'reverted',
+      toStage: 'rw_iam_ro_password',
+    });
+  });
+});

@@ -27,6 +27,7 @@ export {
   type PacingResult,
 } from './pacing';
 export { roReadiness, reachByStep, type Readiness } from './phase';
+export { paceAdoption, type AdoptionCandidate, type AdoptionInput, type AdoptionResult } from './adoption';
 export { rolloutMessage, stepLabel, currentStep, type RolloutStepView } from './message';
 export type { RolloutIntent, RolloutIntentKind, ControlOutcome, RolloutDecision } from './intents';
 export {

@@ -116,6 +116,7 @@ export function createHeartbeatService({
         desiredStage: entry.desiredStage,
         ...(entry.finalize ? { finalize: entry.finalize } : {}),
         ...(preflight ? { preflight } : {}),
+        ...(entry.restore ? { restore: entry.restore } : {}),
         intervalMs: typeof replyIntervalMs === 'number' ? replyIntervalMs : replyIntervalMs(nodeId, routes),
         serverTime: new Date(receivedAtMs).toISOString(),
       };

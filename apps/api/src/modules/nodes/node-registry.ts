@@ -22,6 +22,8 @@ export interface NodeEntry {
   desiredStage: NodeStage;
   /** The heartbeat reply's `finalize` (rollouts set it with desired_stage). */
   finalize: 'remove-passwords' | 'finalized' | null;
+  /** The heartbeat reply's `restore` (rollouts set it with desired_stage). */
+  restore: 'original' | null;
   /** What the agent last said beyond the report (labels, its stage machine): memory only, for the rollout engine. */
   agent:
     { readonly labels: Readonly<Record<string, string>>; readonly transition: TransitionReport | null } | undefined;
@@ -134,6 +136,7 @@ export class NodeRegistry {
     if (!entry) return this.#add(row, isSeeding);
     entry.desiredStage = row.desiredStage;
     entry.finalize = row.finalize;
+    entry.restore = row.restore;
     entry.hostname = row.hostname;
     if (row.lastSeenMs !== null) entry.lastSeenMs = Math.max(entry.lastSeenMs ?? 0, row.lastSeenMs);
     if (row.updatedMs > entry.persistedUpdatedMs) {
@@ -171,6 +174,7 @@ export class NodeRegistry {
       hostname: row.hostname,
       desiredStage: row.desiredStage,
       finalize: row.finalize,
+      restore: row.restore,
       agent: undefined,
       persisted: pickReport(row),
       persistedUpdatedMs: row.updatedMs,

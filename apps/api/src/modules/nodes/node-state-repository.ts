@@ -11,6 +11,8 @@ export type NodeRefreshRow = NodeReport & {
   readonly desiredStage: NodeStage;
   /** The heartbeat reply's `finalize` (set by rollouts). */
   readonly finalize: 'remove-passwords' | 'finalized' | null;
+  /** The heartbeat reply's `restore` (set by rollouts with desired_stage). */
+  readonly restore: 'original' | null;
   readonly lastSeenMs: number | null;
   readonly updatedMs: number;
 };
@@ -31,7 +33,7 @@ const selectOf = (field: (typeof REPORT_FIELDS)[number]): string => {
   return pgType === 'int' ? `${column} AS "${field}"` : `${column}::text AS "${field}"`;
 };
 const REFRESH_COLUMNS = `id, hostname, ${REPORT_FIELDS.map(selectOf).join(', ')},
-  desired_stage::text AS "desiredStage", finalize, (extract(epoch FROM last_seen_at) * 1000)::float8 AS "lastSeenMs",
+  desired_stage::text AS "desiredStage", finalize, restore, (extract(epoch FROM last_seen_at) * 1000)::float8 AS "lastSeenMs",
   (extract(epoch FROM updated_at) * 1000)::float8 AS "updatedMs"`;
 const STATE_COLUMNS = `${REFRESH_COLUMNS}, boot_id AS "bootId", last_seq AS "lastSeq", last_counters AS "lastCounters"`;
 

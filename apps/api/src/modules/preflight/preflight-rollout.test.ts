@@ -13,7 +13,7 @@ import { eventually, type TestSession } from '../../test/test-app';
 import { useTestApp } from '../../test/use-test-app';
 import { createRdsClients, type RdsClients } from '../databases/rds-clients';
 import { beat } from '../heartbeats/heartbeat-fixtures';
-import { PRIMARY_HOST, REPLICA_HOST, type SendBeat } from '../rollouts/scripted-fleet';
+import { PRIMARY_HOST, REPLICA_HOST, type SendBeat } from '../../test/scripted-fleet';
 import { notInRdsIam, passing, runPreflightFleet, type PreflightAgent } from './scripted-preflight';
 
 // Given scripted agents that run preflight (capability `preflight`) and two replicas behind the

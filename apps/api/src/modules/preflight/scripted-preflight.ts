@@ -8,7 +8,7 @@ import type {
   PreflightResult,
   PreflightStage,
 } from '@iamroll/contracts';
-import { scriptedBody, type ScriptedNode, type SendBeat } from '../rollouts/scripted-fleet';
+import { scriptedBody, type ScriptedNode, type SendBeat } from '../../test/scripted-fleet';
 
 export interface PreflightAgent extends ScriptedNode {
   /** Reports `capabilities: ['preflight']`. */

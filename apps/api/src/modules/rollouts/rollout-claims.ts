@@ -23,8 +23,10 @@ export function claimedNodeIds(
   const entered = new Set(state.nodes.map((record) => record.phase));
   const claimed = new Set<string>();
   const context = { nowMs, isRoBeforeRwOverridden: state.roBeforeRwOverride !== null };
+  // Rolling back, a rollout enters no phase again: it claims only the nodes it reverts.
+  const isGoingForward = state.status !== 'rolling_back';
   for (const phase of spec.phases) {
-    if (entered.has(phase)) continue;
+    if (entered.has(phase) || !isGoingForward) continue;
     for (const verdict of resolveScope(spec, observations, phase, context))
       if (verdict.state === 'waiting') claimed.add(verdict.nodeId);
   }

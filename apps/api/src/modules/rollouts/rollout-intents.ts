@@ -10,6 +10,8 @@ export interface DesiredUpdate {
   readonly nodeId: string;
   readonly stage: 'password' | 'ro_iam' | 'rw_iam';
   readonly finalize: 'remove-passwords' | 'finalized' | null;
+  /** `original`: the agent puts back its byte-identical backup (a mixed node's rollback). */
+  readonly restore: 'original' | null;
 }
 
 export interface Notification {
@@ -25,11 +27,15 @@ export interface IntentWrites {
 }
 
 /**
- * A mixed node (rw on IAM, ro on passwords) has no desired stage of its own: reverting it
- * asks for rw_iam, the stage it moves forward to, so a rollback never strands it halfway.
+ * A mixed node (rw on IAM, ro on passwords) has no desired stage of its own in the heartbeat
+ * contract. Reverting it to where it started asks for `rw_iam` with `restore: "original"`: its
+ * agent puts back the byte-identical configuration it backed up before its first switch (ro
+ * on passwords again), and reports the mixed stage, which settles the revert. An agent that
+ * does not know `restore` keeps rw_iam: the engine then fails the revert after its timeout.
  */
-function desiredOf(stage: CurrentIamStage): DesiredUpdate['stage'] {
-  return stage === 'rw_iam_ro_password' ? 'rw_iam' : stage;
+function desiredOf(stage: CurrentIamStage, kind: 'switch' | 'revert'): Pick<DesiredUpdate, 'stage' | 'restore'> {
+  if (stage !== 'rw_iam_ro_password') return { stage, restore: null };
+  return { stage: 'rw_iam', restore: kind === 'revert' ? 'original' : null };
 }
 
 const CONTROL_INTENTS = new Set(['start', 'pause', 'resume', 'abort', 'rollback']);
@@ -65,7 +71,7 @@ export function intentWrites(
       case 'switch':
       case 'revert':
         for (const nodeId of intent.nodeIds) {
-          writes.desired.push({ nodeId, stage: desiredOf(intent.stage), finalize: null });
+          writes.desired.push({ nodeId, ...desiredOf(intent.stage, intent.kind), finalize: null });
           writes.audit.push({
             actor,
             action: `rollout.${intent.kind}`,
@@ -76,7 +82,7 @@ export function intentWrites(
         break;
       case 'finalize':
         for (const nodeId of intent.nodeIds)
-          writes.desired.push({ nodeId, stage: desiredOfNode(nodeId), finalize: 'remove-passwords' });
+          writes.desired.push({ nodeId, stage: desiredOfNode(nodeId), finalize: 'remove-passwords', restore: null });
         writes.audit.push({ actor, action: 'rollout.finalize_nodes', ...base, data: { nodeIds: intent.nodeIds } });
         break;
       case 'node_failed':

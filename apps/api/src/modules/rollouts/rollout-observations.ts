@@ -112,6 +112,7 @@ export function nodeObservation(
       entry.lastSeenMs !== undefined &&
       nowMs - entry.lastSeenMs > STALE_AFTER_INTERVALS * intervalMs,
     authFailuresInWindow: authFailures,
+    // Filled from PostgreSQL by rollout-stage-since.ts (withStageSince wraps this module's observe).
     stageSinceMs: null,
     ...(switchReport ? { switchReport } : {}),
   };
@@ -127,9 +128,14 @@ export function createObservations({
   preflight,
 }: ObservationsDeps) {
   const failures: FailureSeen = new Map();
+  // The stale hold counts from the first look, not from boot: a boot slower than three intervals
+  // (a loaded machine) would otherwise call every node stale before its agent could reach us.
+  let firstObservedAtMs: number | undefined;
   return async function observe(nowMs: number): Promise<FleetObservations> {
+    firstObservedAtMs ??= nowMs;
+    const holdFromMs = Math.max(startedAtMs, firstObservedAtMs);
     const nodes = [...registry.all()].map((entry) =>
-      withPreflight(nodeObservation(entry, fleet, failures, nowMs, startedAtMs), preflight?.node(entry.id)),
+      withPreflight(nodeObservation(entry, fleet, failures, nowMs, holdFromMs), preflight?.node(entry.id)),
     );
     const databases: DatabaseObservation[] = [...directory.all()].map((database) =>
       withIamCheck(

@@ -166,6 +166,7 @@ export function createRolloutPass(deps: PassDeps) {
       if (!entry) continue;
       entry.desiredStage = update.stage;
       entry.finalize = update.finalize;
+      entry.restore = update.restore;
     }
     return result;
   };

@@ -9,6 +9,7 @@ import { createObservations } from './rollout-observations';
 import { createRolloutPass } from './rollout-pass';
 import { createBackupRelease } from './rollout-release';
 import { createRolloutReconciler } from './rollout-reconciler';
+import { createStageSince, withStageSince } from './rollout-stage-since';
 import { createRolloutsRepository } from './rollouts-repository';
 import { createRolloutsService } from './rollouts-service';
 import { createWebhookOutbox } from './webhook-outbox';
@@ -31,7 +32,7 @@ export function createRolloutsModule(
   const { registry, directory } = fleet;
   const rollouts = createRolloutsRepository(prisma);
   const outbox = createWebhookOutbox({ prisma, url: webhookUrl, nowMs });
-  const observe = createObservations({
+  const observeFleet = createObservations({
     pool: app.pg,
     registry,
     directory,
@@ -45,8 +46,9 @@ export function createRolloutsModule(
     },
   });
   const requestPreflights = preflight ? createRolloutPreflightRequester(preflight, fleet.preflight.memory) : undefined;
+  const observe = withStageSince(observeFleet, registry, createStageSince(app.pg));
   const pass = createRolloutPass({ prisma, rollouts, audit, events, outbox, registry });
-  const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry });
+  const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry, observe, nowMs });
   return {
     service: createRolloutsService({
       prisma,

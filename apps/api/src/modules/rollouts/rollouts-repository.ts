@@ -138,16 +138,21 @@ export function createRolloutsRepository(prisma: PrismaClient) {
       });
     },
 
-    /** The nodes' desired stage (and finalize); updated_at moves so every process's registry refresh sees it. */
+    /**
+     * The nodes' desired stage (with finalize and restore, both cleared unless given); updated_at moves so
+     * every process's registry refresh sees it.
+     */
     async setDesired(
-      updates: readonly { nodeId: string; stage: string; finalize: string | null }[],
+      updates: readonly { nodeId: string; stage: string; finalize: string | null; restore?: string | null }[],
       db: Db,
     ): Promise<void> {
       if (updates.length === 0) return;
       await db.$executeRaw`
-        UPDATE nodes n SET desired_stage = u.stage::node_stage, finalize = u.finalize, updated_at = clock_timestamp()
+        UPDATE nodes n SET desired_stage = u.stage::node_stage, finalize = u.finalize, restore = u.restore,
+                           updated_at = clock_timestamp()
           FROM unnest(${updates.map((u) => u.nodeId)}::uuid[], ${updates.map((u) => u.stage)}::text[],
-                      ${updates.map((u) => u.finalize)}::text[]) AS u(node_id, stage, finalize)
+                      ${updates.map((u) => u.finalize)}::text[], ${updates.map((u) => u.restore ?? null)}::text[])
+            AS u(node_id, stage, finalize, restore)
          WHERE n.id = u.node_id`;
     },
 

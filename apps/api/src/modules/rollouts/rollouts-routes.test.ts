@@ -178,13 +178,31 @@ describe('rollouts with scripted agents', () => {
     expect(rollback.statusCode).toBe(409);
     expect(rollback.json().error.message).toMatch(/backups/);
 
-    const late: ScriptedNode = await fleet.enroll('kong-late');
-    const { nodeId } = late;
-    await eventually(() => late.stage === 'rw_iam');
-    const audit = await t.app.prisma.auditEvent.findMany({
-      where: { subjectId: nodeId, action: 'node.desired_stage' },
-    });
-    expect(audit).toHaveLength(1);
-    expect(audit[0]!.reason).toContain(id);
+    // Three nodes join at once: each follows the database's stage, one restart at a time (maxUnavailable 1).
+    const late: ScriptedNode[] = [];
+    for (const name of ['kong-late-1', 'kong-late-2', 'kong-late-3']) late.push(await fleet.enroll(name));
+    let mostAtOnce = 0;
+    const sampler = setInterval(() => {
+      const moving = late.filter((node) => {
+        const entry = t.app.fleet.registry.get(node.nodeId);
+        return entry?.desiredStage === 'rw_iam' && entry.report?.stage !== 'rw_iam';
+      });
+      mostAtOnce = Math.max(mostAtOnce, moving.length);
+    }, 10);
+    try {
+      await eventually(() => late.every((node) => node.stage === 'rw_iam'), 60_000);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(mostAtOnce).toBe(1);
+    for (const node of late) {
+      expect(node.applied).toEqual(['rw_iam']);
+      const audit = await t.app.prisma.auditEvent.findMany({
+        where: { subjectId: node.nodeId, action: 'node.desired_stage' },
+      });
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.reason).toContain(id);
+      expect(audit[0]!.reason).toContain('paced');
+    }
   }, 60_000);
 });

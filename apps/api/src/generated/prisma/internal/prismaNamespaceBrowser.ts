@@ -132,7 +132,8 @@ export const NodeScalarFieldEnum = {
   updatedAt: 'updatedAt',
   decommissionedAt: 'decommissionedAt',
   decommissionedBy: 'decommissionedBy',
-  finalize: 'finalize'
+  finalize: 'finalize',
+  restore: 'restore'
 } as const
 
 export type NodeScalarFieldEnum = (typeof NodeScalarFieldEnum)[keyof typeof NodeScalarFieldEnum]

@@ -68,6 +68,7 @@ export type NodeMinAggregateOutputType = {
   decommissionedAt: Date | null
   decommissionedBy: string | null
   finalize: string | null
+  restore: string | null
 }
 
 export type NodeMaxAggregateOutputType = {
@@ -98,6 +99,7 @@ export type NodeMaxAggregateOutputType = {
   decommissionedAt: Date | null
   decommissionedBy: string | null
   finalize: string | null
+  restore: string | null
 }
 
 export type NodeCountAggregateOutputType = {
@@ -131,6 +133,7 @@ export type NodeCountAggregateOutputType = {
   decommissionedAt: number
   decommissionedBy: number
   finalize: number
+  restore: number
   _all: number
 }
 
@@ -177,6 +180,7 @@ export type NodeMinAggregateInputType = {
   decommissionedAt?: true
   decommissionedBy?: true
   finalize?: true
+  restore?: true
 }
 
 export type NodeMaxAggregateInputType = {
@@ -207,6 +211,7 @@ export type NodeMaxAggregateInputType = {
   decommissionedAt?: true
   decommissionedBy?: true
   finalize?: true
+  restore?: true
 }
 
 export type NodeCountAggregateInputType = {
@@ -240,6 +245,7 @@ export type NodeCountAggregateInputType = {
   decommissionedAt?: true
   decommissionedBy?: true
   finalize?: true
+  restore?: true
   _all?: true
 }
 
@@ -360,6 +366,7 @@ export type NodeGroupByOutputType = {
   decommissionedAt: Date | null
   decommissionedBy: string | null
   finalize: string | null
+  restore: string | null
   _count: NodeCountAggregateOutputType | null
   _avg: NodeAvgAggregateOutputType | null
   _sum: NodeSumAggregateOutputType | null
@@ -416,6 +423,7 @@ export type NodeWhereInput = {
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
   finalize?: Prisma.StringNullableFilter<"Node"> | string | null
+  restore?: Prisma.StringNullableFilter<"Node"> | string | null
   rwDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
@@ -455,6 +463,7 @@ export type NodeOrderByWithRelationInput = {
   decommissionedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrderInput | Prisma.SortOrder
   finalize?: Prisma.SortOrderInput | Prisma.SortOrder
+  restore?: Prisma.SortOrderInput | Prisma.SortOrder
   rwDatabase?: Prisma.DatabaseOrderByWithRelationInput
   roDatabase?: Prisma.DatabaseOrderByWithRelationInput
   credentials?: Prisma.AgentCredentialOrderByRelationAggregateInput
@@ -497,6 +506,7 @@ export type NodeWhereUniqueInput = Prisma.AtLeast<{
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
   finalize?: Prisma.StringNullableFilter<"Node"> | string | null
+  restore?: Prisma.StringNullableFilter<"Node"> | string | null
   rwDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   roDatabase?: Prisma.XOR<Prisma.DatabaseNullableScalarRelationFilter, Prisma.DatabaseWhereInput> | null
   credentials?: Prisma.AgentCredentialListRelationFilter
@@ -536,6 +546,7 @@ export type NodeOrderByWithAggregationInput = {
   decommissionedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrderInput | Prisma.SortOrder
   finalize?: Prisma.SortOrderInput | Prisma.SortOrder
+  restore?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.NodeCountOrderByAggregateInput
   _avg?: Prisma.NodeAvgOrderByAggregateInput
   _max?: Prisma.NodeMaxOrderByAggregateInput
@@ -577,6 +588,7 @@ export type NodeScalarWhereWithAggregatesInput = {
   decommissionedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
   finalize?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
+  restore?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
 }
 
 export type NodeCreateInput = {
@@ -608,6 +620,7 @@ export type NodeCreateInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -647,6 +660,7 @@ export type NodeUncheckedCreateInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
   preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
@@ -682,6 +696,7 @@ export type NodeUpdateInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -721,6 +736,7 @@ export type NodeUncheckedUpdateInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
   preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
@@ -758,6 +774,7 @@ export type NodeCreateManyInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
 }
 
 export type NodeUpdateManyMutationInput = {
@@ -789,6 +806,7 @@ export type NodeUpdateManyMutationInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeUncheckedUpdateManyInput = {
@@ -822,6 +840,7 @@ export type NodeUncheckedUpdateManyInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeListRelationFilter = {
@@ -865,6 +884,7 @@ export type NodeCountOrderByAggregateInput = {
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
   finalize?: Prisma.SortOrder
+  restore?: Prisma.SortOrder
 }
 
 export type NodeAvgOrderByAggregateInput = {
@@ -902,6 +922,7 @@ export type NodeMaxOrderByAggregateInput = {
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
   finalize?: Prisma.SortOrder
+  restore?: Prisma.SortOrder
 }
 
 export type NodeMinOrderByAggregateInput = {
@@ -932,6 +953,7 @@ export type NodeMinOrderByAggregateInput = {
   decommissionedAt?: Prisma.SortOrder
   decommissionedBy?: Prisma.SortOrder
   finalize?: Prisma.SortOrder
+  restore?: Prisma.SortOrder
 }
 
 export type NodeSumOrderByAggregateInput = {
@@ -1155,6 +1177,7 @@ export type NodeCreateWithoutRwDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1192,6 +1215,7 @@ export type NodeUncheckedCreateWithoutRwDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
   preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
@@ -1237,6 +1261,7 @@ export type NodeCreateWithoutRoDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1274,6 +1299,7 @@ export type NodeUncheckedCreateWithoutRoDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
   preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
@@ -1340,6 +1366,7 @@ export type NodeScalarWhereInput = {
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
   decommissionedBy?: Prisma.StringNullableFilter<"Node"> | string | null
   finalize?: Prisma.StringNullableFilter<"Node"> | string | null
+  restore?: Prisma.StringNullableFilter<"Node"> | string | null
 }
 
 export type NodeUpsertWithWhereUniqueWithoutRoDatabaseInput = {
@@ -1387,6 +1414,7 @@ export type NodeCreateWithoutRolloutNodesInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -1425,6 +1453,7 @@ export type NodeUncheckedCreateWithoutRolloutNodesInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
   preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
@@ -1475,6 +1504,7 @@ export type NodeUpdateWithoutRolloutNodesInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -1513,6 +1543,7 @@ export type NodeUncheckedUpdateWithoutRolloutNodesInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
   preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
@@ -1547,6 +1578,7 @@ export type NodeCreateWithoutCredentialsInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   rolloutNodes?: Prisma.RolloutNodeCreateNestedManyWithoutNodeInput
@@ -1585,6 +1617,7 @@ export type NodeUncheckedCreateWithoutCredentialsInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
   preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
   preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
@@ -1635,6 +1668,7 @@ export type NodeUpdateWithoutCredentialsInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -1673,6 +1707,7 @@ export type NodeUncheckedUpdateWithoutCredentialsInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
   preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
   preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
@@ -1707,6 +1742,7 @@ export type NodeCreateWithoutPreflightInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -1745,6 +1781,7 @@ export type NodeUncheckedCreateWithoutPreflightInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
   preflightResults?: Prisma.NodePreflightResultUncheckedCreateNestedManyWithoutNodeInput
@@ -1795,6 +1832,7 @@ export type NodeUpdateWithoutPreflightInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -1833,6 +1871,7 @@ export type NodeUncheckedUpdateWithoutPreflightInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
   preflightResults?: Prisma.NodePreflightResultUncheckedUpdateManyWithoutNodeNestedInput
@@ -1867,6 +1906,7 @@ export type NodeCreateWithoutPreflightResultsInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   rwDatabase?: Prisma.DatabaseCreateNestedOneWithoutRwNodesInput
   roDatabase?: Prisma.DatabaseCreateNestedOneWithoutRoNodesInput
   credentials?: Prisma.AgentCredentialCreateNestedManyWithoutNodeInput
@@ -1905,6 +1945,7 @@ export type NodeUncheckedCreateWithoutPreflightResultsInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
   credentials?: Prisma.AgentCredentialUncheckedCreateNestedManyWithoutNodeInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedCreateNestedManyWithoutNodeInput
   preflight?: Prisma.NodePreflightUncheckedCreateNestedOneWithoutNodeInput
@@ -1955,6 +1996,7 @@ export type NodeUpdateWithoutPreflightResultsInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
@@ -1993,6 +2035,7 @@ export type NodeUncheckedUpdateWithoutPreflightResultsInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
   preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
@@ -2028,6 +2071,7 @@ export type NodeCreateManyRwDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
 }
 
 export type NodeCreateManyRoDatabaseInput = {
@@ -2060,6 +2104,7 @@ export type NodeCreateManyRoDatabaseInput = {
   decommissionedAt?: Date | string | null
   decommissionedBy?: string | null
   finalize?: string | null
+  restore?: string | null
 }
 
 export type NodeUpdateWithoutRwDatabaseInput = {
@@ -2091,6 +2136,7 @@ export type NodeUpdateWithoutRwDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   roDatabase?: Prisma.DatabaseUpdateOneWithoutRoNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -2128,6 +2174,7 @@ export type NodeUncheckedUpdateWithoutRwDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
   preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
@@ -2164,6 +2211,7 @@ export type NodeUncheckedUpdateManyWithoutRwDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type NodeUpdateWithoutRoDatabaseInput = {
@@ -2195,6 +2243,7 @@ export type NodeUpdateWithoutRoDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rwDatabase?: Prisma.DatabaseUpdateOneWithoutRwNodesNestedInput
   credentials?: Prisma.AgentCredentialUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUpdateManyWithoutNodeNestedInput
@@ -2232,6 +2281,7 @@ export type NodeUncheckedUpdateWithoutRoDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   credentials?: Prisma.AgentCredentialUncheckedUpdateManyWithoutNodeNestedInput
   rolloutNodes?: Prisma.RolloutNodeUncheckedUpdateManyWithoutNodeNestedInput
   preflight?: Prisma.NodePreflightUncheckedUpdateOneWithoutNodeNestedInput
@@ -2268,6 +2318,7 @@ export type NodeUncheckedUpdateManyWithoutRoDatabaseInput = {
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   decommissionedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   finalize?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  restore?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -2350,6 +2401,7 @@ export type NodeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   decommissionedAt?: boolean
   decommissionedBy?: boolean
   finalize?: boolean
+  restore?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
   credentials?: boolean | Prisma.Node$credentialsArgs<ExtArgs>
@@ -2390,6 +2442,7 @@ export type NodeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   decommissionedAt?: boolean
   decommissionedBy?: boolean
   finalize?: boolean
+  restore?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
@@ -2425,6 +2478,7 @@ export type NodeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   decommissionedAt?: boolean
   decommissionedBy?: boolean
   finalize?: boolean
+  restore?: boolean
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
 }, ExtArgs["result"]["node"]>
@@ -2460,9 +2514,10 @@ export type NodeSelectScalar = {
   decommissionedAt?: boolean
   decommissionedBy?: boolean
   finalize?: boolean
+  restore?: boolean
 }
 
-export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt" | "decommissionedAt" | "decommissionedBy" | "finalize", ExtArgs["result"]["node"]>
+export type NodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "hostname" | "kongVersion" | "role" | "rwDatabaseId" | "roDatabaseId" | "rwAuthMode" | "roAuthMode" | "stage" | "desiredStage" | "status" | "statusReason" | "reportedStatus" | "statusMessage" | "heartbeatIntervalMs" | "configHash" | "agentVersion" | "lastSeenAt" | "lintFindings" | "effectiveConfig" | "workers" | "poolSize" | "bootId" | "lastSeq" | "lastCounters" | "createdAt" | "updatedAt" | "decommissionedAt" | "decommissionedBy" | "finalize" | "restore", ExtArgs["result"]["node"]>
 export type NodeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   rwDatabase?: boolean | Prisma.Node$rwDatabaseArgs<ExtArgs>
   roDatabase?: boolean | Prisma.Node$roDatabaseArgs<ExtArgs>
@@ -2564,6 +2619,10 @@ export type $NodePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * What the heartbeat reply's `finalize` says: `remove-passwords` | `finalized` (set by rollouts).
      */
     finalize: string | null
+    /**
+     * What the heartbeat reply's `restore` says: `original` (a rollout's rollback of a node that started mixed).
+     */
+    restore: string | null
   }, ExtArgs["result"]["node"]>
   composites: {}
 }
@@ -3023,6 +3082,7 @@ export interface NodeFieldRefs {
   readonly decommissionedAt: Prisma.FieldRef<"Node", 'DateTime'>
   readonly decommissionedBy: Prisma.FieldRef<"Node", 'String'>
   readonly finalize: Prisma.FieldRef<"Node", 'String'>
+  readonly restore: Prisma.FieldRef<"Node", 'String'>
 }
     
 
