@@ -71,6 +71,7 @@ export async function measureFleet(
   probe?: AlarmProbe,
 ): Promise<FleetFigures> {
   await fleet.grow(nodes);
+  await fleet.introduce();
   await generators.sync(fleet.agents);
   const warmupMs = args.warmupSeconds * 1000;
   const durationMs = args.durationSeconds * 1000;
