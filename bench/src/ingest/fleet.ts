@@ -82,17 +82,20 @@ export class Fleet {
    * does once when it enrolls, not every second; without this it would land in the measured
    * window. Then waits for the API's next batch write (about a second) to take them.
    */
-  async introduce(): Promise<void> {
+  async introduce(pools: readonly Pool[]): Promise<void> {
     const start = this.#introduced;
     const end = this.agents.length;
     if (start === end) return;
     let next = start;
     const worker = async () => {
       while (next < end) {
-        const agent = this.agents[next] as SimulatedAgent;
+        const index = next;
         next += 1;
+        const agent = this.agents[index] as SimulatedAgent;
+        // To the process it will talk to in the run (agent i → process i mod K), which then knows its credential.
+        const pool = pools[index % pools.length] ?? this.pool;
         const request = agent.nextHeartbeat('idle');
-        const response = await this.pool.request({ method: 'POST', ...request });
+        const response = await pool.request({ method: 'POST', ...request });
         await response.body.dump();
         if (response.statusCode < 200 || response.statusCode >= 300)
           throw new Error(`${agent.hostname}'s first heartbeat answered ${response.statusCode}`);

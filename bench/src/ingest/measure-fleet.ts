@@ -51,6 +51,8 @@ export interface FleetFigures {
   /** The API's event-loop delay over the measured window (/metrics, every process): worst 10 s p99, longest. */
   readonly api_loop_delay_p99_ms: number | null;
   readonly api_loop_delay_max_ms: number | null;
+  /** The API's longest garbage-collection pause in the window (null when it exports none). */
+  readonly api_gc_pause_max_ms: number | null;
   /** With a probe (the main run): a login → the database's per-second series showing it. */
   readonly rate_lag_p99_ms?: number | null;
   readonly rate_lag_samples?: number;
@@ -71,7 +73,7 @@ export async function measureFleet(
   probe?: AlarmProbe,
 ): Promise<FleetFigures> {
   await fleet.grow(nodes);
-  await fleet.introduce();
+  await fleet.introduce(pools);
   await generators.sync(fleet.agents);
   const warmupMs = args.warmupSeconds * 1000;
   const durationMs = args.durationSeconds * 1000;
@@ -117,6 +119,7 @@ export async function measureFleet(
     machine_cores: roundOrNull(cpu.machineCores),
     api_loop_delay_p99_ms: delay ? round(delay.p99Ms) : null,
     api_loop_delay_max_ms: delay ? round(delay.maxMs) : null,
+    api_gc_pause_max_ms: delay?.gcMaxMs == null ? null : round(delay.gcMaxMs),
     ...(probeFigures
       ? {
           rate_lag_p99_ms: roundOrNull(probeFigures.rateLag.quantile(0.99)),
