@@ -76,9 +76,14 @@ export default fp<EventsPluginOptions>(
         const principal = request.principal;
         const userId = principal && (principal.kind === 'user' || principal.kind === 'token') ? principal.userId : null;
         let isRechecking = false;
+        // Asked for during a check, which may have read the rows before the change committed: once more after it.
+        let isRecheckDue = false;
         // The credential was checked when the stream opened; a stream lasts hours, so check it again.
         const recheck = () => {
-          if (isRechecking) return;
+          if (isRechecking) {
+            isRecheckDue = true;
+            return;
+          }
           isRechecking = true;
           app
             .recheckPrincipal(request)
@@ -86,7 +91,12 @@ export default fp<EventsPluginOptions>(
               if (!current) stream.end();
             })
             .catch((error: unknown) => request.log.warn({ err: error }, 'could not recheck an event stream credential'))
-            .finally(() => (isRechecking = false));
+            .finally(() => {
+              isRechecking = false;
+              if (!isRecheckDue || stream.writableEnded) return;
+              isRecheckDue = false;
+              recheck();
+            });
         };
         const unsubscribe = bus.subscribe((event) => {
           id += 1;
