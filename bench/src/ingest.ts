@@ -10,6 +10,7 @@ import { parseIngestArgs } from './ingest/args';
 import { installChildCleanup } from './ingest/children';
 import { measureBaseline, type BaselineFigures } from './ingest/baseline';
 import { benchDatabases, Fleet, PROBE_DATABASE, registerDatabases, signIn } from './ingest/fleet';
+import { LoadGenerators } from './ingest/generator';
 import { createPool } from './ingest/http';
 import { round } from './ingest/latency';
 import { findMax, holds, measureFleet, P99_LIMIT_MS } from './ingest/measure-fleet';
@@ -28,8 +29,13 @@ export async function ingest(argv: readonly string[]): Promise<void> {
   installChildCleanup();
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
+  // The load generators run in processes of their own (ingest/generator.ts), started first, stopped last.
+  const generators = await LoadGenerators.start(args.generators);
   log(`baseline: bare Fastify, ${args.baselineConcurrency} callers, ${args.baselineSeconds} s…`);
-  const baseline: BaselineFigures = await measureBaseline(args);
+  const baseline: BaselineFigures = await measureBaseline(args, generators).catch(async (error: unknown) => {
+    await generators.close();
+    throw error;
+  });
   log(
     `baseline: ${baseline.baseline_rps} req/s, p99 ${baseline.baseline_p99_ms} ms (cores: load generator ${baseline.baseline_generator_cores}, server ${baseline.baseline_server_cores}, whole machine ${baseline.baseline_machine_cores})`,
   );
@@ -63,11 +69,14 @@ export async function ingest(argv: readonly string[]): Promise<void> {
     }
     for (const api of apis) pools.push(createPool(api.origin, Math.ceil(args.connections / apis.length)));
     const [pool, api] = [pools[0] as Pool, apis[0] as ApiProcess];
-    const result = await measureApi(pools, apis, pool, api, args, baseline, log).catch(async (error: unknown) => {
-      throw new Error(`${(error as Error).message}${await api.logTail()}`);
-    });
+    const result = await measureApi(generators, pools, apis, pool, api, args, baseline, log).catch(
+      async (error: unknown) => {
+        throw new Error(`${(error as Error).message}${await api.logTail()}`);
+      },
+    );
     process.stdout.write(args.isJson ? `${JSON.stringify(result)}\n` : formatSummary(result, P99_LIMIT_MS));
   } finally {
+    await generators.close();
     await Promise.all(pools.map((pool) => pool.close()));
     for (const api of apis.reverse()) await api.close();
     if (sharedPg) {
@@ -78,6 +87,7 @@ export async function ingest(argv: readonly string[]): Promise<void> {
 }
 
 async function measureApi(
+  generators: LoadGenerators,
   pools: readonly Pool[],
   apis: readonly ApiProcess[],
   pool: Pool,
@@ -117,8 +127,8 @@ async function measureApi(
     log(
       `heartbeats: ${args.nodes} agents, profile ${args.profile}, ${apis.length} process(es), ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s…`,
     );
-    const main = await measureFleet(pools, fleet, apis, args, args.nodes, probe);
-    const found = args.isFindingMax ? await findMax(pools, fleet, apis, args, main, log) : undefined;
+    const main = await measureFleet(generators, pools, fleet, apis, args, args.nodes, probe);
+    const found = args.isFindingMax ? await findMax(generators, pools, fleet, apis, args, main, log) : undefined;
     const heldRates = found ? found.steps.filter(holds).map((step) => step.heartbeats_per_s) : [];
     return {
       ...main,

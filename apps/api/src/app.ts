@@ -33,6 +33,7 @@ import leaderPlugin from './plugins/leader';
 import metricsPlugin from './plugins/metrics';
 import openApiPlugin from './plugins/openapi';
 import prismaPlugin from './plugins/prisma';
+import { lazyChildLoggerFactory } from './plugins/request-logger';
 import securityPlugin from './plugins/security';
 import webPlugin from './plugins/web';
 import { createRepositories, createServices } from './services';
@@ -52,7 +53,10 @@ export interface AppDeps {
   readonly leaderRetryMs?: number;
   /** SSE keep-alive comment interval (default 15 s). */
   readonly sseKeepAliveMs?: number;
-  /** How often an open SSE stream's credential is checked again (default 3 s: revoked streams end within 5 s). */
+  /**
+   * How often an open SSE stream's credential is checked again without an event (default 30 s: expiry;
+   * revocations announced on the event bus end streams at once).
+   */
   readonly sseRecheckMs?: number;
   /** Where logs go (tests pass a sink); default stdout or IAMROLL_LOG_FILE. */
   readonly logStream?: DestinationStream;
@@ -79,6 +83,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     trustProxy: config.isProxyTrusted,
     // Agents heartbeat every second: per-request info logs would drown everything else (see the debug hook below).
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log is built only when a request logs something (plugins/request-logger.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
     // Bodies without type coercion, query strings with it; unstorable text refused everywhere (http/validator.ts).
     schemaController: { compilersFactory: { buildValidator } },
@@ -116,7 +122,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(eventsPlugin, {
     databaseUrl: config.databaseUrl,
     keepAliveMs: deps.sseKeepAliveMs ?? 15_000,
-    recheckMs: deps.sseRecheckMs ?? 3_000,
+    recheckMs: deps.sseRecheckMs ?? 30_000,
   });
   const repositories = createRepositories(app);
   const nowMs = deps.nowMs ?? Date.now;

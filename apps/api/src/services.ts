@@ -76,9 +76,16 @@ export function createServices(
     preflight,
     repositories,
     rates,
-    auth: createAuthService({ prisma, users, sessions, audit, sessionTtlHours: config.sessionTtlHours }),
+    auth: createAuthService({
+      prisma,
+      users,
+      sessions,
+      audit,
+      events: app.events,
+      sessionTtlHours: config.sessionTtlHours,
+    }),
     users: createUsersService({ prisma, users, audit, events: app.events }),
-    apiTokens: createApiTokensService({ prisma, tokens: repositories.apiTokens, audit }),
+    apiTokens: createApiTokensService({ prisma, tokens: repositories.apiTokens, audit, events: app.events }),
     enrollment: createEnrollmentService({ prisma, enrollment: repositories.enrollment, audit, events: app.events }),
     databases: createDatabasesService({
       prisma,

@@ -20,6 +20,8 @@ export interface IngestArgs {
   readonly stepNodes: number;
   /** find-max stops here even if the API still holds (bounds the run's time). */
   readonly maxNodes: number;
+  /** Load-generator processes (each sends for a share of the agents). */
+  readonly generators: number;
   /** Connections the load generator keeps open to the API. */
   readonly connections: number;
   /** Concurrent callers against the bare Fastify baseline. */
@@ -32,7 +34,7 @@ export interface IngestArgs {
 }
 
 const USAGE =
-  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR]';
+  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR]';
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -61,6 +63,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       step: { type: 'string' },
       'max-nodes': { type: 'string' },
       connections: { type: 'string' },
+      generators: { type: 'string' },
       'baseline-concurrency': { type: 'string' },
       'baseline-s': { type: 'string' },
       'db-pool-size': { type: 'string' },
@@ -83,6 +86,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     stepNodes: positive('step', values.step, 1000),
     maxNodes: positive('max-nodes', values['max-nodes'], 20_000),
     connections: positive('connections', values.connections, 128),
+    generators: positive('generators', values.generators, 1),
     baselineConcurrency: positive('baseline-concurrency', values['baseline-concurrency'], 64),
     baselineSeconds: positive('baseline-s', values['baseline-s'], 10),
     dbPoolSize: values['db-pool-size'] === undefined ? undefined : positive('db-pool-size', values['db-pool-size'], 10),

@@ -1,9 +1,8 @@
 import type { IngestArgs } from './args';
 import { startBaselineProcess } from './baseline-process';
-import { runClosedLoop } from './closed-loop';
 import { startCpuSpan } from './cpu';
 import { benchDatabases } from './fleet';
-import { createPool } from './http';
+import type { LoadGenerators } from './generator';
 import { round, roundOrNull } from './latency';
 import { SimulatedAgent, type DatabaseTarget } from './simulated-agent';
 
@@ -25,30 +24,29 @@ const BASELINE_WARMUP_MS = 2000;
  * generator, the same heartbeat bodies and headers, against a Fastify that
  * does nothing with them. Runs before the API starts, so nothing else is busy.
  */
-export async function measureBaseline(args: IngestArgs): Promise<BaselineFigures> {
+export async function measureBaseline(args: IngestArgs, generators: LoadGenerators): Promise<BaselineFigures> {
   const server = await startBaselineProcess();
-  const pool = createPool(server.origin, args.baselineConcurrency);
   try {
     const agent = new SimulatedAgent(0, benchDatabases(1)[0] as DatabaseTarget);
     agent.enrolled({ nodeId: '00000000-0000-4000-8000-000000000000', credential: 'iamagent_baseline' });
-    const nextRequest = () => ({ ...agent.nextHeartbeat(), path: '/' });
     const endCpuSpan = await startCpuSpan(server.pid);
-    const result = await runClosedLoop(pool, nextRequest, {
+    const result = await generators.runClosed({
+      origin: server.origin,
       concurrency: args.baselineConcurrency,
       warmupMs: BASELINE_WARMUP_MS,
       durationMs: args.baselineSeconds * 1000,
+      spec: agent.spec(),
     });
     const cpu = await endCpuSpan();
     if (result.ok === 0) throw new Error('the baseline server answered no request');
     return {
       baseline_rps: round(result.requestsPerSecond, 1),
       baseline_p99_ms: roundOrNull(result.latency.quantile(0.99)),
-      baseline_generator_cores: round(cpu.generatorCores),
+      baseline_generator_cores: round(result.generator.cores),
       baseline_server_cores: roundOrNull(cpu.serverCores),
       baseline_machine_cores: roundOrNull(cpu.machineCores),
     };
   } finally {
-    await pool.close();
     await server.close();
   }
 }

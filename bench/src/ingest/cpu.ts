@@ -76,7 +76,10 @@ async function treesCpuSeconds(rootPids: readonly number[]): Promise<TreeCpu | n
  */
 export async function startCpuSpan(rootPid: number | readonly number[]): Promise<
   () => Promise<{
-    generatorCores: number;
+    /** This process (the bench's main one: setup, the probe, scrapes; the load generators run apart). */
+    benchCores: number;
+    /** The span's length. */
+    seconds: number;
     serverCores: number | null;
     serverProcessCores: number | null;
     machineCores: number | null;
@@ -93,7 +96,8 @@ export async function startCpuSpan(rootPid: number | readonly number[]): Promise
     const serverEnd = await treesCpuSeconds(rootPids);
     const machineEnd = await machineBusySeconds();
     return {
-      generatorCores: (generator.user + generator.system) / 1e6 / seconds,
+      benchCores: (generator.user + generator.system) / 1e6 / seconds,
+      seconds,
       serverCores:
         serverStart === null || serverEnd === null ? null : (serverEnd.treeSeconds - serverStart.treeSeconds) / seconds,
       serverProcessCores:

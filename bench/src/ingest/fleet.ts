@@ -11,6 +11,9 @@ export interface BenchDatabase extends DatabaseTarget {
   readonly budgetPerSecond: number;
 }
 
+/** The API writes reports once a second, in batches: give the first ones time to land before measuring. */
+const FIRST_REPORTS_SETTLE_MS = 3_000;
+
 /** Nodes per bench database: a storm of 10 % of them stays well under a 200/s budget. */
 export const NODES_PER_DATABASE = 500;
 
@@ -44,6 +47,7 @@ export const PROBE_DATABASE: BenchDatabase = {
 /** A growing fleet: `grow(n)` creates and enrolls agents until there are n (find-max reuses earlier ones). */
 export class Fleet {
   readonly agents: SimulatedAgent[] = [];
+  #introduced = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -70,6 +74,36 @@ export class Fleet {
       }
     };
     await Promise.all(Array.from({ length: ENROLL_CONCURRENCY }, () => worker()));
+  }
+
+  /**
+   * Setup, not measured: each agent not yet heard sends its first heartbeat. A node's first
+   * report is written once (audited, announced: from nothing to its config), which a fleet
+   * does once when it enrolls, not every second; without this it would land in the measured
+   * window. Then waits for the API's next batch write (about a second) to take them.
+   */
+  async introduce(pools: readonly Pool[]): Promise<void> {
+    const start = this.#introduced;
+    const end = this.agents.length;
+    if (start === end) return;
+    let next = start;
+    const worker = async () => {
+      while (next < end) {
+        const index = next;
+        next += 1;
+        const agent = this.agents[index] as SimulatedAgent;
+        // To the process it will talk to in the run (agent i → process i mod K), which then knows its credential.
+        const pool = pools[index % pools.length] ?? this.pool;
+        const request = agent.nextHeartbeat('idle');
+        const response = await pool.request({ method: 'POST', ...request });
+        await response.body.dump();
+        if (response.statusCode < 200 || response.statusCode >= 300)
+          throw new Error(`${agent.hostname}'s first heartbeat answered ${response.statusCode}`);
+      }
+    };
+    await Promise.all(Array.from({ length: ENROLL_CONCURRENCY }, () => worker()));
+    this.#introduced = end;
+    await new Promise((resolve) => setTimeout(resolve, FIRST_REPORTS_SETTLE_MS));
   }
 }
 

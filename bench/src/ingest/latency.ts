@@ -33,6 +33,16 @@ export class LatencyRecorder {
   max(): number | null {
     return this.quantile(1);
   }
+
+  /** The samples, to send to another process (generator.ts). */
+  toArray(): number[] {
+    return Array.from(this.samples.subarray(0, this.size));
+  }
+
+  /** Adds another recorder's samples (from `toArray`). */
+  recordAll(latenciesMs: readonly number[]): void {
+    for (const latencyMs of latenciesMs) this.record(latencyMs);
+  }
 }
 
 export const round = (n: number, digits = 2): number => Number(n.toFixed(digits));

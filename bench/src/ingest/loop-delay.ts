@@ -6,6 +6,8 @@ export const API_LOOP_WINDOW_MS = 10_000;
 export interface LoopDelay {
   readonly p99Ms: number;
   readonly maxMs: number;
+  /** The longest GC pause (null when the API exports none): how much of `maxMs` garbage collection explains. */
+  readonly gcMaxMs: number | null;
 }
 
 /** `IAMROLL_METRICS_TOKEN` as a bearer when one is set (the API then refuses /metrics without it). */
@@ -24,7 +26,7 @@ export async function scrapeLoopDelay(pool: Pool, token: string | undefined): Pr
   };
   const p99Ms = read('iamroll_event_loop_delay_p99_seconds');
   const maxMs = read('iamroll_event_loop_delay_max_seconds');
-  return p99Ms === null || maxMs === null ? null : { p99Ms, maxMs };
+  return p99Ms === null || maxMs === null ? null : { p99Ms, maxMs, gcMaxMs: read('iamroll_gc_pause_max_seconds') };
 }
 
 /**
@@ -59,6 +61,9 @@ export function watchLoopDelay(
                 resolve({
                   p99Ms: Math.max(...results.map((r) => r.p99Ms)),
                   maxMs: Math.max(...results.map((r) => r.maxMs)),
+                  gcMaxMs: results.some((r) => r.gcMaxMs === null)
+                    ? null
+                    : Math.max(...results.map((r) => r.gcMaxMs ?? 0)),
                 });
             })
             .catch(reject);

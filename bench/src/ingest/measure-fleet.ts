@@ -6,7 +6,7 @@ import { startCpuSpan } from './cpu';
 import type { Fleet } from './fleet';
 import { round, roundOrNull } from './latency';
 import { watchLoopDelay } from './loop-delay';
-import { runOpenLoop } from './open-loop';
+import type { LoadGenerators } from './generator';
 
 /** The latency a heartbeat may take and still count as "held" (find-max). */
 export const P99_LIMIT_MS = 100;
@@ -27,11 +27,21 @@ export interface FleetFigures {
   readonly skipped: number;
   readonly statuses?: Readonly<Record<number, number>>;
   readonly scheduler_lag_p99_ms: number | null;
-  /** Cores busy on average: the load generator, and the API with its PostgreSQL. */
+  /** Cores busy on average: the load generator's process(es), and the API with its PostgreSQL. */
   readonly generator_cores: number;
+  /** The generator's own event-loop delay: its send times and latencies are late by up to this. */
+  readonly generator_loop_delay_p99_ms: number;
+  readonly generator_loop_delay_max_ms: number;
+  /** The bench's main process meanwhile (the probe, /metrics scrapes): not the load. */
+  readonly bench_cores: number;
   readonly server_cores: number | null;
   /** The API's Node process alone: near 1 means its event loop is the limit. */
   readonly api_process_cores: number | null;
+  /**
+   * CPU milliseconds the API process spent per heartbeat answered (its background loops included):
+   * CPU time, so far less sensitive to other load on the machine than the latencies.
+   */
+  readonly api_cpu_ms_per_heartbeat: number | null;
   /**
    * Cores busy on the whole machine (kernel included). Well above
    * generator + server means something else ran meanwhile: the figures are
@@ -41,6 +51,8 @@ export interface FleetFigures {
   /** The API's event-loop delay over the measured window (/metrics, every process): worst 10 s p99, longest. */
   readonly api_loop_delay_p99_ms: number | null;
   readonly api_loop_delay_max_ms: number | null;
+  /** The API's longest garbage-collection pause in the window (null when it exports none). */
+  readonly api_gc_pause_max_ms: number | null;
   /** With a probe (the main run): a login → the database's per-second series showing it. */
   readonly rate_lag_p99_ms?: number | null;
   readonly rate_lag_samples?: number;
@@ -52,6 +64,7 @@ export const holds = (f: FleetFigures) =>
   f.p99_ms !== null && f.p99_ms < P99_LIMIT_MS && f.errors === 0 && f.non_2xx === 0 && f.skipped === 0;
 
 export async function measureFleet(
+  generators: LoadGenerators,
   pools: readonly Pool[],
   fleet: Fleet,
   apis: readonly ApiProcess[],
@@ -60,6 +73,8 @@ export async function measureFleet(
   probe?: AlarmProbe,
 ): Promise<FleetFigures> {
   await fleet.grow(nodes);
+  await fleet.introduce(pools);
+  await generators.sync(fleet.agents);
   const warmupMs = args.warmupSeconds * 1000;
   const durationMs = args.durationSeconds * 1000;
   const endCpuSpan = await startCpuSpan(apis.map((api) => api.pid));
@@ -67,7 +82,10 @@ export async function measureFleet(
   const probed: Promise<ProbeFigures | undefined> = probe
     ? new Promise((resolve) => setTimeout(resolve, warmupMs)).then(() => probe.measure(durationMs, PROBE_EVERY_MS))
     : Promise.resolve(undefined);
-  const result = await runOpenLoop(pools, fleet.agents.slice(0, nodes), {
+  const { result, generator } = await generators.runOpen({
+    origins: apis.map((api) => api.origin),
+    connections: args.connections,
+    nodes,
     warmupMs,
     durationMs,
     profile: args.profile,
@@ -88,12 +106,20 @@ export async function measureFleet(
     skipped: result.skipped,
     ...(result.non2xx > 0 ? { statuses: result.statuses } : {}),
     scheduler_lag_p99_ms: roundOrNull(result.schedulerLag.quantile(0.99)),
-    generator_cores: round(cpu.generatorCores),
+    generator_cores: round(generator.cores),
+    generator_loop_delay_p99_ms: round(generator.loopDelayP99Ms),
+    generator_loop_delay_max_ms: round(generator.loopDelayMaxMs),
+    bench_cores: round(cpu.benchCores),
     server_cores: roundOrNull(cpu.serverCores),
     api_process_cores: roundOrNull(cpu.serverProcessCores),
+    api_cpu_ms_per_heartbeat:
+      cpu.serverProcessCores === null || result.okWithWarmup === 0
+        ? null
+        : round((cpu.serverProcessCores * 1000 * cpu.seconds) / result.okWithWarmup, 3),
     machine_cores: roundOrNull(cpu.machineCores),
     api_loop_delay_p99_ms: delay ? round(delay.p99Ms) : null,
     api_loop_delay_max_ms: delay ? round(delay.maxMs) : null,
+    api_gc_pause_max_ms: delay?.gcMaxMs == null ? null : round(delay.gcMaxMs),
     ...(probeFigures
       ? {
           rate_lag_p99_ms: roundOrNull(probeFigures.rateLag.quantile(0.99)),
@@ -110,6 +136,7 @@ export async function measureFleet(
  * it is at most step/4 (two more runs), for a finer answer than the step.
  */
 export async function findMax(
+  generators: LoadGenerators,
   pools: readonly Pool[],
   fleet: Fleet,
   apis: readonly ApiProcess[],
@@ -119,7 +146,7 @@ export async function findMax(
 ) {
   const steps: FleetFigures[] = [];
   const run = async (nodes: number) => {
-    const figures = nodes === known.nodes ? known : await measureFleet(pools, fleet, apis, args, nodes);
+    const figures = nodes === known.nodes ? known : await measureFleet(generators, pools, fleet, apis, args, nodes);
     steps.push(figures);
     log(
       `find-max: ${nodes} nodes → ${figures.heartbeats_per_s} heartbeats/s, p99 ${figures.p99_ms} ms, errors ${figures.errors}, non-2xx ${figures.non_2xx}, skipped ${figures.skipped}`,

@@ -9,6 +9,8 @@ export interface OpenLoopOptions {
   readonly durationMs: number;
   /** Who sends in each second: `flat` every agent; `fleet` 10 % storming at 1 Hz (rotating), the rest at the keep-alive. */
   readonly profile: LoadProfile;
+  /** With several generator processes: this one sends for the agents whose index % of === index. */
+  readonly shard?: { readonly index: number; readonly of: number };
 }
 
 export type LoadProfile = 'fleet' | 'flat';
@@ -46,6 +48,8 @@ export interface OpenLoopResult {
   /** Heartbeats due in the measured window. */
   readonly scheduled: number;
   readonly ok: number;
+  /** 2xx answers over the whole run, warm-up included (CPU per heartbeat is measured over the whole run). */
+  readonly okWithWarmup: number;
   readonly non2xx: number;
   /** No response: connection errors and timeouts. */
   readonly errors: number;
@@ -77,6 +81,7 @@ export async function runOpenLoop(
   options: OpenLoopOptions,
 ): Promise<OpenLoopResult> {
   const nodes = agents.length;
+  const { shard } = options;
   const windowStartMs = options.warmupMs;
   const endMs = options.warmupMs + options.durationMs;
   const seconds = Math.ceil(endMs / SECOND_MS);
@@ -84,6 +89,7 @@ export async function runOpenLoop(
   const schedulerLag = new LatencyRecorder();
   const statuses: Record<number, number> = {};
   let ok = 0;
+  let okWithWarmup = 0;
   let non2xx = 0;
   let errors = 0;
   let skipped = 0;
@@ -104,6 +110,7 @@ export async function runOpenLoop(
     void timedPost(pool, agent.nextHeartbeat(activity)).then(({ statusCode, latencyMs }) => {
       agent.isInFlight = false;
       inFlight -= 1;
+      if (statusCode >= 200 && statusCode < 300) okWithWarmup += 1;
       if (!isCounted) return;
       if (statusCode === 0) {
         errors += 1;
@@ -135,6 +142,10 @@ export async function runOpenLoop(
         }
         const dueMs = second * SECOND_MS + (item.index * SECOND_MS) / nodes;
         if (dueMs > elapsedMs) break;
+        if (shard && item.index % shard.of !== shard.index) {
+          next += 1;
+          continue;
+        }
         // K API processes: agent i talks to process i mod K (as a load balancer spreads them).
         send(
           pools[item.index % pools.length] as Pool,
@@ -159,6 +170,7 @@ export async function runOpenLoop(
     nodes,
     scheduled,
     ok,
+    okWithWarmup,
     non2xx,
     errors,
     skipped,

@@ -28,6 +28,17 @@ export interface Enrolled {
   readonly credential: string;
 }
 
+/** Everything that makes an enrolled agent, so the load generator's process can rebuild it (generator.ts). */
+export interface AgentSpec {
+  readonly index: number;
+  readonly database: DatabaseTarget;
+  readonly options: AgentOptions;
+  readonly enrolled: Enrolled;
+  readonly bootId: string;
+  readonly seq: number;
+  readonly counters: { readonly rw: ConnectionCounters; readonly ro: ConnectionCounters | null };
+}
+
 interface ConnectionCounters {
   attempts: number;
   established: number;
@@ -81,8 +92,9 @@ const countersJson = (c: ConnectionCounters): string =>
 export class SimulatedAgent {
   readonly hostname: string;
   readonly role: KongRole;
-  private readonly bootId = randomBytes(12).toString('hex');
+  private bootId = randomBytes(12).toString('hex');
   private seq = 0;
+  private enrollment: Enrolled | undefined;
   private readonly rw = newCounters();
   private readonly ro: ConnectionCounters | null;
   private readonly middleJson: string;
@@ -91,7 +103,11 @@ export class SimulatedAgent {
   private headers: Record<string, string> = {};
   isInFlight = false;
 
-  constructor(index: number, database: DatabaseTarget, options: AgentOptions = {}) {
+  constructor(
+    private readonly index: number,
+    private readonly database: DatabaseTarget,
+    private readonly options: AgentOptions = {},
+  ) {
     this.hostname = options.hostname ?? `kong-bench-${String(index).padStart(5, '0')}`;
     this.role = index % 10 === 0 ? 'control_plane' : 'traditional';
     const hasReplica = index % 3 === 0;
@@ -122,7 +138,32 @@ export class SimulatedAgent {
     return { hostname: this.hostname, kongVersion: KONG_VERSION, role: this.role, agentVersion: AGENT_VERSION };
   }
 
+  /** The same agent in another process: same identity, boot and seq (it carries on where this one is). */
+  static fromSpec(spec: AgentSpec): SimulatedAgent {
+    const agent = new SimulatedAgent(spec.index, spec.database, spec.options);
+    agent.bootId = spec.bootId;
+    agent.seq = spec.seq;
+    Object.assign(agent.rw, spec.counters.rw);
+    if (agent.ro && spec.counters.ro) Object.assign(agent.ro, spec.counters.ro);
+    agent.enrolled(spec.enrolled);
+    return agent;
+  }
+
+  spec(): AgentSpec {
+    if (!this.enrollment) throw new Error(`${this.hostname} is not enrolled`);
+    return {
+      index: this.index,
+      database: this.database,
+      options: this.options,
+      enrolled: this.enrollment,
+      bootId: this.bootId,
+      seq: this.seq,
+      counters: { rw: { ...this.rw }, ro: this.ro ? { ...this.ro } : null },
+    };
+  }
+
   enrolled({ nodeId, credential }: Enrolled): void {
+    this.enrollment = { nodeId, credential };
     this.path = `/api/v1/nodes/${nodeId}/heartbeat`;
     this.headers = { authorization: `Bearer ${credential}`, 'content-type': 'application/json' };
   }

@@ -26,11 +26,17 @@ export class ChannelListener {
   #client: pg.Client | null = null;
   #isStopped = false;
   #retryTimer: NodeJS.Timeout | undefined;
+  #backendPid: number | null = null;
 
   constructor(private readonly options: ChannelListenerOptions) {}
 
   get isListening(): boolean {
     return this.#client !== null;
+  }
+
+  /** The PostgreSQL backend of the listening connection (null while it is down): to tell it from other listeners. */
+  get backendPid(): number | null {
+    return this.#client === null ? null : this.#backendPid;
   }
 
   /** Resolves after the first attempt; a failed one keeps retrying in the background. */
@@ -62,6 +68,8 @@ export class ChannelListener {
     });
     await client.connect();
     await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    this.#backendPid = rows[0]?.pid ?? null;
     if (this.#isStopped) {
       await client.end();
       return;

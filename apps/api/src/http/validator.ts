@@ -58,6 +58,70 @@ export function nonFiniteNumbers(value: unknown, path = '', issues: TextIssue[] 
   return issues;
 }
 
+const NO_ISSUES: readonly TextIssue[] = [];
+
+/** Not an object or array, and no issue of its own: needs no path (most values of a body stop here). */
+function isCleanLeaf(value: unknown): boolean {
+  if (typeof value === 'string') return !UNSTORABLE.test(value);
+  if (typeof value === 'number') return Number.isFinite(value);
+  return typeof value !== 'object' || value === null;
+}
+
+interface BodyIssues {
+  text: TextIssue[] | undefined;
+  numbers: TextIssue[] | undefined;
+}
+
+/**
+ * `unstorableText` and `nonFiniteNumbers` of a JSON body in one walk, building a path only
+ * for an issue: the same issues in the same order, at a fraction of the cost on the hot
+ * path (thousands of heartbeats a second, nearly all clean). Bodies are not coerced, so the
+ * numbers seen before Ajv are those after it.
+ */
+function bodyIssues(value: unknown, path: string, textPath: string, found: BodyIssues): void {
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value))
+      (found.text ??= []).push({
+        instancePath: textPath,
+        keyword: 'storableText',
+        params: {},
+        message: UNSTORABLE_TEXT_MESSAGE,
+      });
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      (found.numbers ??= []).push({
+        instancePath: path,
+        keyword: 'finiteNumber',
+        params: {},
+        message: NON_FINITE_MESSAGE,
+      });
+  } else if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (isCleanLeaf(item)) continue;
+      const segment = pointer(index);
+      bodyIssues(item, path + segment, textPath + segment, found);
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const child: unknown = (value as Record<string, unknown>)[key];
+      const isBadKey = UNSTORABLE.test(key);
+      if (!isBadKey && isCleanLeaf(child)) continue;
+      const textSegment = pointer(isBadKey ? '(a key with unstorable text)' : key);
+      if (isBadKey) bodyIssues(key, path, textPath + textSegment, found);
+      bodyIssues(child, path + pointer(key), textPath + textSegment, found);
+    }
+  }
+}
+
+/** Bodies: both checks in one walk (see bodyIssues). */
+function issuesOfBody(data: unknown): { text: readonly TextIssue[]; numbers: readonly TextIssue[] } {
+  const found: BodyIssues = { text: undefined, numbers: undefined };
+  bodyIssues(data, '', '', found);
+  return { text: found.text ?? NO_ISSUES, numbers: found.numbers ?? NO_ISSUES };
+}
+
 /**
  * Fastify's own Ajv compiler, with two policies by request part:
  *
@@ -82,9 +146,11 @@ export const buildValidator: BuildValidator = (externalSchemas, ajvServerOptions
   const forBodies = withCoercion(false);
   const forText = withCoercion('array');
   return (route) => {
-    const validate = (route.httpPart === 'body' ? forBodies : forText)(route);
+    const isBody = route.httpPart === 'body';
+    const validate = (isBody ? forBodies : forText)(route);
     const guarded = ((data: unknown, context?: unknown) => {
-      const issues = unstorableText(data);
+      const body = isBody ? issuesOfBody(data) : undefined;
+      const issues = body ? body.text : unstorableText(data);
       if (issues.length > 0) {
         guarded.errors = issues as unknown as typeof validate.errors;
         return false;
@@ -92,7 +158,7 @@ export const buildValidator: BuildValidator = (externalSchemas, ajvServerOptions
       const isValid = (validate as (data: unknown, context?: unknown) => boolean)(data, context);
       guarded.errors = validate.errors;
       if (!isValid) return false;
-      const nonFinite = nonFiniteNumbers(data);
+      const nonFinite = body ? body.numbers : nonFiniteNumbers(data);
       if (nonFinite.length === 0) return true;
       guarded.errors = nonFinite as unknown as typeof validate.errors;
       return false;

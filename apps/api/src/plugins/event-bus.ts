@@ -6,6 +6,17 @@ import type { SqlClient } from '../db/sql';
 
 export const EVENTS_CHANNEL = 'iamroll_events';
 
+/**
+ * Events after which a credential may no longer be valid: open event streams check theirs
+ * again at once (plugins/events.ts) instead of polling. Each carries the user concerned
+ * (`user.updated` as `id`, the others as `userId`).
+ */
+export const CREDENTIAL_EVENTS = {
+  userUpdated: 'user.updated',
+  apiTokenRevoked: 'api_token.revoked',
+  sessionEnded: 'session.ended',
+} as const;
+
 /** NOTIFY payloads must stay under 8000 bytes; bigger events say "refetch" instead of carrying data. */
 const MAX_PAYLOAD_BYTES = 7000;
 

@@ -17,6 +17,8 @@ describe('the event-loop delay gauges', () => {
       expect(await gauge(registry, 'iamroll_event_loop_delay_max_seconds')).toBeGreaterThanOrEqual(0.1);
       expect(await gauge(registry, 'iamroll_event_loop_delay_max_seconds')).toBeGreaterThanOrEqual(0.1);
       expect(await gauge(registry, 'iamroll_event_loop_delay_p99_seconds')).toBeGreaterThan(0);
+      // Beside it, the longest GC pause of the window (to tell a GC stall from a long task).
+      expect(await gauge(registry, 'iamroll_gc_pause_max_seconds')).toBeGreaterThanOrEqual(0);
     } finally {
       delay.stop();
     }

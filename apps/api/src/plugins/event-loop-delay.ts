@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Gauge, type Registry } from 'prom-client';
 
 /** Sampling period of the delay monitor: a stall longer than this is recorded at its length. */
@@ -10,6 +10,8 @@ export const EVENT_LOOP_WINDOW_SECONDS = 10;
 interface Slice {
   readonly p99Ns: number;
   readonly maxNs: number;
+  /** The longest garbage-collection pause in the slice (ms), to tell a GC stall from a long task. */
+  readonly gcMaxMs: number;
 }
 
 /**
@@ -25,18 +27,26 @@ interface Slice {
 export function registerEventLoopDelay(registry: Registry): { stop(): void } {
   const monitor = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   monitor.enable();
+  let gcMaxMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const slices: Slice[] = [];
-  const rotate = () => {
+  const inProgress = (): Slice =>
     // An idle loop records nothing in a slice: no delay.
-    const isEmpty = monitor.count === 0;
-    slices.push(isEmpty ? { p99Ns: 0, maxNs: 0 } : { p99Ns: monitor.percentile(99), maxNs: monitor.max });
+    monitor.count === 0
+      ? { p99Ns: 0, maxNs: 0, gcMaxMs }
+      : { p99Ns: monitor.percentile(99), maxNs: monitor.max, gcMaxMs };
+  const rotate = () => {
+    slices.push(inProgress());
     if (slices.length > EVENT_LOOP_WINDOW_SECONDS) slices.shift();
     monitor.reset();
+    gcMaxMs = 0;
   };
   const timer = setInterval(rotate, SLICE_MS).unref();
   // The slice in progress counts too, so a stall shows up on the next scrape, not a second later.
-  const current = (): Slice[] =>
-    monitor.count === 0 ? slices : [...slices, { p99Ns: monitor.percentile(99), maxNs: monitor.max }];
+  const current = (): Slice[] => [...slices, inProgress()];
   const seconds = (ns: number) => ns / 1e9;
   new Gauge({
     name: 'iamroll_event_loop_delay_p99_seconds',
@@ -54,10 +64,19 @@ export function registerEventLoopDelay(registry: Registry): { stop(): void } {
       this.set(seconds(Math.max(0, ...current().map((slice) => slice.maxNs))));
     },
   });
+  new Gauge({
+    name: 'iamroll_gc_pause_max_seconds',
+    help: `Longest garbage-collection pause over the last ${EVENT_LOOP_WINDOW_SECONDS} s (beside the event-loop delay: a stall that is not GC is a long task).`,
+    registers: [registry],
+    collect() {
+      this.set(Math.max(0, ...current().map((slice) => slice.gcMaxMs)) / 1000);
+    },
+  });
   return {
     stop() {
       clearInterval(timer);
       monitor.disable();
+      gc.disconnect();
     },
   };
 }

@@ -3,7 +3,7 @@ import type { ServerEvent } from '@iamroll/contracts';
 import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import { SECURITY_HEADERS } from '../http/security-headers';
-import { EventBus } from './event-bus';
+import { CREDENTIAL_EVENTS, EventBus } from './event-bus';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,8 +16,23 @@ export interface EventsPluginOptions {
   readonly databaseUrl: string;
   /** Comment lines that keep proxies from closing idle streams. */
   readonly keepAliveMs: number;
-  /** How often each stream's session or token is checked again: a revoked one's stream ends within about this. */
+  /**
+   * How often each stream's session or token is checked again without an event (expiry, a row
+   * changed by hand). Revocations announced on the bus (CREDENTIAL_EVENTS) end streams at once.
+   */
   readonly recheckMs: number;
+}
+
+const CREDENTIAL_EVENT_TYPES: ReadonlySet<string> = new Set(Object.values(CREDENTIAL_EVENTS));
+
+/**
+ * Whether an event may have revoked the credential of a stream opened by `userId`: a credential
+ * event about that user (or naming none, so every stream checks).
+ */
+function isAbout(event: ServerEvent, userId: string | null): boolean {
+  if (!CREDENTIAL_EVENT_TYPES.has(event.type)) return false;
+  const subject = event.type === CREDENTIAL_EVENTS.userUpdated ? event.data.id : event.data.userId;
+  return typeof subject !== 'string' || subject === userId;
 }
 
 function frame(id: number, event: ServerEvent): string {
@@ -58,28 +73,44 @@ export default fp<EventsPluginOptions>(
         });
         stream.write('retry: 3000\n\n');
         let id = 0;
-        const unsubscribe = bus.subscribe((event) => {
-          id += 1;
-          stream.write(frame(id, event));
-        });
-        const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), options.keepAliveMs).unref();
-        // The credential was checked once when the stream opened; a stream lasts hours, so check it again.
+        const principal = request.principal;
+        const userId = principal && (principal.kind === 'user' || principal.kind === 'token') ? principal.userId : null;
         let isRechecking = false;
-        const recheck = setInterval(() => {
-          if (isRechecking) return;
+        // Asked for during a check, which may have read the rows before the change committed: once more after it.
+        let isRecheckDue = false;
+        // The credential was checked when the stream opened; a stream lasts hours, so check it again.
+        const recheck = () => {
+          if (isRechecking) {
+            isRecheckDue = true;
+            return;
+          }
           isRechecking = true;
           app
             .recheckPrincipal(request)
-            .then((principal) => {
-              if (!principal) stream.end();
+            .then((current) => {
+              if (!current) stream.end();
             })
             .catch((error: unknown) => request.log.warn({ err: error }, 'could not recheck an event stream credential'))
-            .finally(() => (isRechecking = false));
-        }, options.recheckMs).unref();
+            .finally(() => {
+              isRechecking = false;
+              if (!isRecheckDue || stream.writableEnded) return;
+              isRecheckDue = false;
+              recheck();
+            });
+        };
+        const unsubscribe = bus.subscribe((event) => {
+          id += 1;
+          stream.write(frame(id, event));
+          // A change that may have revoked this stream's credential: at once, with no polling.
+          if (isAbout(event, userId)) recheck();
+        });
+        const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), options.keepAliveMs).unref();
+        // The safety net for what no event announces: a session or token expiring, a row changed by hand.
+        const safetyNet = setInterval(recheck, options.recheckMs).unref();
         streams.add(stream);
         const close = () => {
           clearInterval(keepAlive);
-          clearInterval(recheck);
+          clearInterval(safetyNet);
           unsubscribe();
           streams.delete(stream);
         };

@@ -8,6 +8,7 @@ import {
 } from '@iamroll/contracts';
 import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
+import { CREDENTIAL_EVENTS, type EventBus } from '../../plugins/event-bus';
 import type { AuditRepository } from '../audit/audit-repository';
 import type { Actor } from '../auth/principal';
 import { issueToken } from '../auth/secrets';
@@ -32,9 +33,11 @@ export function createApiTokensService(deps: {
   prisma: PrismaClient;
   tokens: ApiTokensRepository;
   audit: AuditRepository;
+  /** `api_token.revoked` on commit: open event streams of the token end at once (plugins/events.ts). */
+  events: EventBus;
   now?: () => Date;
 }) {
-  const { prisma, tokens, audit, now = () => new Date() } = deps;
+  const { prisma, tokens, audit, events, now = () => new Date() } = deps;
   return {
     async list(page: PageQuery): Promise<ApiTokenList> {
       const { rows, total } = await tokens.list(page);
@@ -83,6 +86,7 @@ export function createApiTokensService(deps: {
           },
           tx,
         );
+        await events.notifyIn(tx, CREDENTIAL_EVENTS.apiTokenRevoked, { id, userId: current.userId });
         return revoked;
       });
       return toView(row);

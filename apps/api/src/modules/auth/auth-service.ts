@@ -1,6 +1,7 @@
 import type { ChangePasswordBody, LoginBody, MeResponse } from '@iamroll/contracts';
 import type { PrismaClient } from '../../db/prisma-client';
 import { AppError } from '../../errors';
+import { CREDENTIAL_EVENTS, type EventBus } from '../../plugins/event-bus';
 import type { AuditRepository } from '../audit/audit-repository';
 import type { UsersRepository } from '../users/users-repository';
 import { createPasswordGate, type PasswordGate } from './password-gate';
@@ -14,6 +15,8 @@ export interface AuthServiceDeps {
   readonly users: UsersRepository;
   readonly sessions: SessionsRepository;
   readonly audit: AuditRepository;
+  /** `session.ended` on commit: the ended sessions' event streams close at once (plugins/events.ts). */
+  readonly events: EventBus;
   readonly sessionTtlHours: number;
   readonly now?: () => Date;
   /** Bounds concurrent password checks, fairly by client (default: a gate of its own). */
@@ -36,6 +39,7 @@ export function createAuthService({
   users,
   sessions,
   audit,
+  events,
   sessionTtlHours,
   now = () => new Date(),
   passwordGate = createPasswordGate(),
@@ -89,6 +93,7 @@ export function createAuthService({
           { actor: actorOf(principal), action: 'auth.logout', subjectType: 'user', subjectId: principal.userId },
           tx,
         );
+        await events.notifyIn(tx, CREDENTIAL_EVENTS.sessionEnded, { userId: principal.userId });
       });
     },
 
@@ -124,6 +129,7 @@ export function createAuthService({
           { actor: actorOf(principal), action: 'user.change_password', subjectType: 'user', subjectId: user.id },
           tx,
         );
+        await events.notifyIn(tx, CREDENTIAL_EVENTS.sessionEnded, { userId: user.id });
       });
     },
   };

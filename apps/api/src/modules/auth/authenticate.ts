@@ -6,6 +6,9 @@ import { hashToken, isSameSecret } from './secrets';
 
 export const SESSION_COOKIE = 'iamroll_session';
 
+/** Above any fleet this controller holds (issue 14: 10,000 nodes). */
+const MAX_AGENT_HASHES = 50_000;
+
 export interface AuthenticatorDeps {
   readonly credentials: CredentialsRepository;
   /** IAMROLL_ENROLLMENT_TOKEN, accepted by enrollment routes besides stored tokens. */
@@ -23,14 +26,27 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
   const nowMs = deps.nowMs ?? Date.now;
   // Agents call every second: their credentials come from memory (rechecked in batches, lastUsedAt written in batches).
   const agents = new AgentCredentialCache(deps.credentials, nowMs);
+  // The sha256 of each valid agent credential presented, so a heartbeat does not hash it again. Process
+  // memory only (the secret is already there while its request is): never logged, stored or sent.
+  // Unknown credentials are not kept, so guessing cannot fill it; bounded by clearing when full.
+  const agentHashes = new Map<string, string>();
 
   async function fromBearer(token: string, auth: RouteAuth): Promise<Principal | null> {
     if (auth === 'enrollment' && deps.bootstrapEnrollmentToken && isSameSecret(token, deps.bootstrapEnrollmentToken)) {
       return { kind: 'enrollment', tokenId: null, tokenName: 'IAMROLL_ENROLLMENT_TOKEN' };
     }
     if (token.startsWith(AGENT_CREDENTIAL_PREFIX)) {
-      const row = await agents.find(hashToken(token));
-      if (!row) return null;
+      const known = agentHashes.get(token);
+      const tokenHash = known ?? hashToken(token);
+      const row = await agents.find(tokenHash);
+      if (!row) {
+        agentHashes.delete(token);
+        return null;
+      }
+      if (known === undefined) {
+        if (agentHashes.size >= MAX_AGENT_HASHES) agentHashes.clear();
+        agentHashes.set(token, tokenHash);
+      }
       return { kind: 'agent', nodeId: row.nodeId, credentialId: row.credentialId, hostname: row.hostname };
     }
     if (token.startsWith(ENROLLMENT_TOKEN_PREFIX)) {

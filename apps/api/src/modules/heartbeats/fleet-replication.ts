@@ -9,6 +9,10 @@ export const FLEET_CHANNEL = 'iamroll_fleet';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7_900;
 const ORIGIN_LENGTH = 12;
+const APPLICATION_NAME = 'iamroll-fleet';
+/** Other API processes listening on this database (each process's replication listener shows as one backend). */
+const PEERS_SQL = `SELECT count(*)::int AS peers FROM pg_stat_activity
+  WHERE application_name = $1 AND datname = current_database() AND pid <> $2`;
 
 export interface ReplicationLogger {
   warn(object: object, message: string): void;
@@ -23,11 +27,13 @@ export interface ReplicationLogger {
  * origin prefix before parsing. `signal()` tells the others to reload what
  * they cache (registered databases). At-most-once: records sent while a listener
  * reconnects are lost to it (its rates dip; its alarms use the persisted
- * last_seen_at, so no node goes falsely stale).
+ * last_seen_at, so no node goes falsely stale). A process alone on its database
+ * (PostgreSQL shows no other replication listener) sends nothing: every record would
+ * only come back to itself.
  */
 export class FleetReplication {
   readonly #origin = randomBytes(ORIGIN_LENGTH / 2).toString('hex');
-  #queue: string[] = [];
+  #queue: HeartbeatRecord[] = [];
   readonly #listener: ChannelListener;
   #delivery: Promise<void> = Promise.resolve();
   #sent = 0;
@@ -44,7 +50,7 @@ export class FleetReplication {
     this.#listener = new ChannelListener({
       connectionString,
       channel: FLEET_CHANNEL,
-      applicationName: 'iamroll-fleet',
+      applicationName: APPLICATION_NAME,
       // Skip our own notifications by their origin prefix before parsing anything.
       onPayload: (payload) => {
         if (!payload.startsWith(this.#origin)) this.#receive(payload);
@@ -59,8 +65,9 @@ export class FleetReplication {
     return { sent: this.#sent, received: this.#received };
   }
 
+  /** Serialised only when flushed, and only if another process listens. */
   enqueue(record: HeartbeatRecord): void {
-    this.#queue.push(JSON.stringify(record));
+    this.#queue.push(record);
   }
 
   async start(): Promise<void> {
@@ -84,10 +91,12 @@ export class FleetReplication {
     if (this.#queue.length === 0) return;
     const records = this.#queue;
     this.#queue = [];
+    if (!(await this.#hasPeers())) return;
     const payloads: string[] = [];
     let chunk: string[] = [];
     let bytes = ORIGIN_LENGTH + 2;
-    for (const record of records) {
+    for (const heartbeat of records) {
+      const record = JSON.stringify(heartbeat);
       // Records are ASCII (uuids, numbers, printable boot ids), so length is bytes.
       if (chunk.length > 0 && bytes + record.length + 1 > MAX_PAYLOAD_BYTES) {
         payloads.push(`${this.#origin}[${chunk.join(',')}]`);
@@ -100,6 +109,15 @@ export class FleetReplication {
     if (chunk.length > 0) payloads.push(`${this.#origin}[${chunk.join(',')}]`);
     await this.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [FLEET_CHANNEL, payloads]);
     this.#sent += records.length;
+  }
+
+  /** Asked at every flush (at most 4 times a second), so a process that starts listening gets records from then on. */
+  async #hasPeers(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ peers: number }>(PEERS_SQL, [
+      APPLICATION_NAME,
+      this.#listener.backendPid ?? 0,
+    ]);
+    return (rows[0]?.peers ?? 1) > 0;
   }
 
   #receive(payload: string): void {

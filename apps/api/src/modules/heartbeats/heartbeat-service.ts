@@ -2,7 +2,7 @@ import type { ConnectionConfig, Finding, HeartbeatBody, HeartbeatReply } from '@
 import { isClockAhead, MAX_CLOCK_AHEAD_MS, type FleetRates, type NodeRoutes } from '@iamroll/core/rates';
 import { AppError } from '../../errors';
 import type { DatabaseDirectory, DatabaseEntry } from '../databases/database-directory';
-import { detailsOf, reportOf } from '../nodes/node-report';
+import { nextDetailsOf, reportOf } from '../nodes/node-report';
 import type { NodeRegistry } from '../nodes/node-registry';
 import { decodeRecord, encodeRecord, snapshotOf, type HeartbeatRecord } from './heartbeat-record';
 import { findSecret } from './secret-scan';
@@ -102,7 +102,7 @@ export function createHeartbeatService({
           if (config.ro && !ro) findings.push(unknownDatabase('ro', config.ro));
         }
         entry.report = reportOf(body, rw?.id ?? null, ro?.id ?? null);
-        entry.details = detailsOf(config, findings);
+        entry.details = nextDetailsOf(entry.details, config, findings);
         entry.agent = { labels: body.labels ?? {}, transition: body.transition ?? null };
         // The last accepted snapshot (a retried duplicate changes only the time).
         entry.liveness = { lastSeenMs: receivedAtMs, snapshot: fleet.node(nodeId)?.last ?? snapshot };

@@ -76,3 +76,14 @@ describe('secret scan after normalising', () => {
     expect(secretIn(text)).toBeUndefined();
   });
 });
+
+describe('secret scan of repeated strings (the hot path keeps clean verdicts)', () => {
+  it('flags a secret every time it is sent, beside clean strings seen before', () => {
+    const clean = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    const body = { config: { hash: clean }, findings: [{ message: 'pg_password = hunter2' }] };
+    for (let beat = 0; beat < 3; beat++) {
+      expect(secretIn(clean)).toBeUndefined();
+      expect(findSecret(body)).toEqual({ path: 'body.findings.0.message', looksLike: 'a password or secret' });
+    }
+  });
+});

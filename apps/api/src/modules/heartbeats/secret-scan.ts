@@ -128,9 +128,26 @@ export function normalisedForScan(text: string): string {
   return normal.normalize('NFKC').replace(INVISIBLE, '');
 }
 
+/**
+ * Strings that passed the cheap first pass and then every rule: clean, and most come back on
+ * every heartbeat (a node's config hash, hosts, a finding's message). Whether a string looks
+ * like a secret depends on the string alone, so the verdict is kept; only clean strings are
+ * kept (never one that looks like a secret), bounded by clearing when full.
+ */
+const cleanSuspects = new Set<string>();
+const MAX_CLEAN_SUSPECTS = 50_000;
+/** Longer strings are scanned every time (a few, in findings): the cache is for the repeated short ones. */
+const MAX_CACHED_LENGTH = 512;
+
 function ruleFor(text: string): string | undefined {
-  if (!MAYBE_SECRET.test(text)) return undefined;
-  return RULES.find((rule) => rule.test(text))?.looksLike;
+  // The lookup first: cheaper than the first pass on the long ones it holds (a 64-character hash).
+  if (cleanSuspects.has(text) || !MAYBE_SECRET.test(text)) return undefined;
+  const looksLike = RULES.find((rule) => rule.test(text))?.looksLike;
+  if (looksLike === undefined && text.length <= MAX_CACHED_LENGTH) {
+    if (cleanSuspects.size >= MAX_CLEAN_SUSPECTS) cleanSuspects.clear();
+    cleanSuspects.add(text);
+  }
+  return looksLike;
 }
 
 /** Printable ASCII without `%` is its own normal form: most heartbeat strings, on the hot path. */
@@ -142,24 +159,33 @@ export function secretIn(text: string): string | undefined {
   return ruleFor(text) ?? (normal === text ? undefined : ruleFor(normal));
 }
 
-/** The first string anywhere in `value` that looks like a secret. */
-export function findSecret(value: unknown, path = 'body'): SecretHit | undefined {
-  if (typeof value === 'string') {
-    const looksLike = secretIn(value);
-    return looksLike ? { path, looksLike } : undefined;
-  }
+/** Where a hit is, as `body.findings.2.message`: the path is built only for a hit, not for every string. */
+function hitIn(value: unknown, segments: (string | number)[]): string | undefined {
+  if (typeof value === 'string') return secretIn(value);
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const hit = findSecret(value[index], `${path}.${index}`);
-      if (hit) return hit;
+      segments.push(index);
+      const looksLike = hitIn(value[index], segments);
+      if (looksLike) return looksLike;
+      segments.pop();
     }
     return undefined;
   }
   if (typeof value === 'object' && value !== null) {
-    for (const [key, child] of Object.entries(value)) {
-      const hit = findSecret(child, `${path}.${key}`);
-      if (hit) return hit;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      segments.push(key);
+      const looksLike = hitIn((value as Record<string, unknown>)[key], segments);
+      if (looksLike) return looksLike;
+      segments.pop();
     }
   }
   return undefined;
+}
+
+/** The first string anywhere in `value` that looks like a secret. */
+export function findSecret(value: unknown, path = 'body'): SecretHit | undefined {
+  const segments: (string | number)[] = [path];
+  const looksLike = hitIn(value, segments);
+  return looksLike ? { path: segments.join('.'), looksLike } : undefined;
 }

@@ -145,3 +145,38 @@ export interface NodeDetails {
 export function detailsOf(config: HeartbeatConfig, findings: readonly Finding[]): NodeDetails {
   return { config, findings, json: JSON.stringify([config, findings]) };
 }
+
+/**
+ * The node's details after a heartbeat: the previous ones when the config and findings say the
+ * same (nearly every heartbeat), so the hot path compares instead of serialising them again.
+ */
+export function nextDetailsOf(
+  previous: NodeDetails | undefined,
+  config: HeartbeatConfig,
+  findings: readonly Finding[],
+): NodeDetails {
+  return previous && isSameJson(previous.config, config) && isSameJson(previous.findings, findings)
+    ? previous
+    : detailsOf(config, findings);
+}
+
+/** Deep equality of parsed JSON values (key order aside). */
+export function isSameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!isSameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in left) {
+    if (!Object.hasOwn(left, key)) continue;
+    keys += 1;
+    if (!Object.hasOwn(right, key) || !isSameJson(left[key], right[key])) return false;
+  }
+  for (const key in right) if (Object.hasOwn(right, key)) keys -= 1;
+  return keys === 0;
+}

@@ -1,3 +1,4 @@
+import { forEachYielding, yieldToLoop } from '../../yield';
 import { isSameReport, notableChanges } from './node-report';
 import type { NodeEntry, NodeRegistry } from './node-registry';
 import type { LivenessWrite, NodeStateRepository, ReportWrite } from './node-state-repository';
@@ -9,13 +10,21 @@ export interface NodeSyncLogger {
 
 /** Rows written this long before the newest one seen are read again (clock skew between writers). */
 const WATERMARK_MARGIN_MS = 5_000;
+/**
+ * Rows per statement. Building a statement's parameters and serialising them is synchronous
+ * (about 1 kB of details per report): a whole fleet reporting at once (a controller restart,
+ * 10,000 first heartbeats) in one statement held the event loop for tens of milliseconds.
+ */
+export const REPORTS_PER_BATCH = 250;
+export const LIVENESS_PER_STATEMENT = 1_000;
 
 /**
  * Keeps the registry and the nodes table in step, once a second on every API
  * process (not only the leader: each writes what its own heartbeats said; the
  * `node-sync` loop in workers.ts runs `tick`):
- * 1. flush: one UPDATE for the reports that changed (with their audit entries
- *    and `node.updated` events, in one transaction) and one for liveness
+ * 1. flush: one UPDATE per REPORTS_PER_BATCH reports that changed (with their audit
+ *    entries and `node.updated` events, in one transaction) and one per
+ *    LIVENESS_PER_STATEMENT for liveness
  *    (last_seen_at, counters) of every node heard from;
  * 2. refresh: rows changed since the last look (desired stages set by the
  *    rollout engine, reports written by other processes, new nodes).
@@ -71,12 +80,12 @@ export class NodeSync {
 
   async refresh(): Promise<void> {
     const rows = await this.states.changedSince(this.#watermarkMs - WATERMARK_MARGIN_MS);
-    for (const row of rows) {
+    await forEachYielding(rows, (row) => {
       // A safety net for a missed decommission signal (the listener was reconnecting).
       if (row.isDecommissioned) this.registry.remove(row.id);
       else this.registry.apply(row);
       this.#watermarkMs = Math.max(this.#watermarkMs, row.updatedMs);
-    }
+    });
   }
 
   async #writeReports(touched: readonly NodeEntry[]): Promise<void> {
@@ -94,7 +103,11 @@ export class NodeSync {
         changes: notableChanges(entry.persisted, report),
       });
     }
-    if (writes.length === 0) return;
+    for (let start = 0; start < writes.length; start += REPORTS_PER_BATCH)
+      await this.#writeReportBatch(writes.slice(start, start + REPORTS_PER_BATCH));
+  }
+
+  async #writeReportBatch(writes: readonly ReportWrite[]): Promise<void> {
     const { updatedMs, rejected } = await this.writeReportBatch(writes);
     for (const write of writes) {
       const entry = this.registry.get(write.id);
@@ -123,7 +136,10 @@ export class NodeSync {
       written.push([entry, liveness]);
       writes.push({ id: entry.id, lastSeenMs: liveness.lastSeenMs, snapshot: liveness.snapshot });
     }
-    await this.states.writeLiveness(writes);
+    for (let start = 0; start < writes.length; start += LIVENESS_PER_STATEMENT) {
+      if (start > 0) await yieldToLoop();
+      await this.states.writeLiveness(writes.slice(start, start + LIVENESS_PER_STATEMENT));
+    }
     // A heartbeat that arrived during the write stays pending for the next flush.
     for (const [entry, liveness] of written) if (entry.liveness === liveness) entry.liveness = undefined;
   }
