@@ -107,6 +107,14 @@ export function createFleet({
     },
     nowMs,
     preflight: preflight.onHeartbeat,
+    adoptReportedStage: async (nodeId, stage, restore) => {
+      const { rowCount } = await pool.query(
+        `UPDATE nodes SET desired_stage = $2::node_stage, restore = $3, updated_at = clock_timestamp()
+          WHERE id = $1 AND last_seen_at IS NULL AND desired_stage = 'password' AND restore IS NULL`,
+        [nodeId, stage, restore],
+      );
+      return rowCount === 1;
+    },
   });
   registerFleetMetrics(metrics, registry, replication, alarmNudge);
 

@@ -1,4 +1,4 @@
-import type { ConnectionConfig, Finding, HeartbeatBody, HeartbeatReply } from '@iamroll/contracts';
+import type { ConnectionConfig, Finding, HeartbeatBody, HeartbeatReply, NodeStage } from '@iamroll/contracts';
 import { isClockAhead, MAX_CLOCK_AHEAD_MS, type FleetRates, type NodeRoutes } from '@iamroll/core/rates';
 import { AppError } from '../../errors';
 import type { DatabaseDirectory, DatabaseEntry } from '../databases/database-directory';
@@ -19,6 +19,21 @@ export interface HeartbeatServiceDeps {
   readonly replyIntervalMs?: number | ((nodeId: string, routes: NodeRoutes) => number);
   /** Preflight (issue 12, modules/preflight/heartbeat-hook.ts): a memory lookup; stores a report when one comes. */
   readonly preflight?: PreflightHeartbeatHook;
+  /**
+   * A node's very first heartbeat: its desired stage becomes the stage it reports (stored only while
+   * the row has never been seen), so enrolling a node already on IAM never switches it back.
+   */
+  readonly adoptReportedStage?: (nodeId: string, stage: NodeStage, restore: 'original' | null) => Promise<boolean>;
+}
+
+/**
+ * What a newly enrolled node is asked to stay on: the stage it reports. A mixed node (read-write on
+ * IAM, read-only on its password) reads `rw_iam`, and `rw_iam` alone would move it forward: with
+ * `restore: "original"` and no backup yet, its agent keeps the file it started with.
+ */
+function reportedDesire(config: HeartbeatBody['config']): { stage: NodeStage; restore: 'original' | null } {
+  const isMixed = config.rw?.iam === true && config.ro !== null && !config.ro.iam;
+  return { stage: config.stage, restore: isMixed ? 'original' : null };
 }
 
 const KIND_KEYS = { rw: 'pg_host', ro: 'pg_ro_host' } as const;
@@ -58,6 +73,7 @@ export function createHeartbeatService({
   nowMs,
   replyIntervalMs = 1_000,
   preflight: preflightHook,
+  adoptReportedStage,
 }: HeartbeatServiceDeps) {
   const match = (connection: ConnectionConfig | null): DatabaseEntry | undefined =>
     connection ? directory.match(connection.host, connection.port) : undefined;
@@ -89,6 +105,19 @@ export function createHeartbeatService({
         heartbeatIntervalMs: body.intervalMs,
       };
       registry.route(entry, routes);
+      // Nobody asked anything of it yet (the enrollment default): a stage set before it spoke stays.
+      const isFirstHeartbeat =
+        entry.lastSeenMs === undefined &&
+        entry.report === undefined &&
+        entry.desiredStage === 'password' &&
+        entry.restore === null;
+      if (isFirstHeartbeat && adoptReportedStage) {
+        const desire = reportedDesire(config);
+        if (desire.stage !== 'password' && (await adoptReportedStage(nodeId, desire.stage, desire.restore))) {
+          entry.desiredStage = desire.stage;
+          entry.restore = desire.restore;
+        }
+      }
       const snapshot = snapshotOf(body);
       const delta = fleet.ingestHeartbeat(nodeId, snapshot, receivedAtMs);
       entry.lastSeenMs = Math.max(entry.lastSeenMs ?? receivedAtMs, receivedAtMs);

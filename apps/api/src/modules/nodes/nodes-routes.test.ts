@@ -140,7 +140,8 @@ describe('GET /api/v1/nodes', () => {
       rwAuthMode: 'iam',
       roAuthMode: null,
       stage: 'rw_iam',
-      desiredStage: 'password',
+      // Its first heartbeat was on IAM: enrolling a node never switches it back.
+      desiredStage: 'rw_iam',
       transition: 'idle',
       status: 'ok',
       kongVersion: '3.9.1.0',
