@@ -3,6 +3,7 @@ import type { AuditRepository } from '../audit/audit-repository';
 import { createNodeAdoption } from './rollout-adoption';
 import { createObservations } from './rollout-observations';
 import { createRolloutPass } from './rollout-pass';
+import { trackHotNodes } from './rollout-hot-nodes';
 import { createBackupRelease } from './rollout-release';
 import { createRolloutReconciler } from './rollout-reconciler';
 import { createRolloutsRepository } from './rollouts-repository';
@@ -30,7 +31,9 @@ export function createRolloutsModule(app: FastifyInstance, { audit, webhookUrl, 
     // Decorated by the metrics-sources plugin, registered after the services: looked up per pass.
     cloudWatchGates: { observe: (ids) => app.cloudWatchAlarmGates.observe(ids) },
   });
-  const pass = createRolloutPass({ prisma, rollouts, audit, events, outbox, registry });
+  // Nodes a running rollout moves heartbeat at 1 s, so they hear their switch within a second.
+  const { pass, isHot } = trackHotNodes(createRolloutPass({ prisma, rollouts, audit, events, outbox, registry }));
+  fleet.replyInterval.useHotNodes(isHot);
   const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry });
   return {
     service: createRolloutsService({
