@@ -172,6 +172,7 @@ export async function rollout(argv: readonly string[]): Promise<void> {
     const id = created.body.id;
     let view = created.body;
     let busySamples = 0;
+    const waits = new Map<string, number>();
     let polls = 0;
     for (;;) {
       view = (await session.call<RolloutBody>('GET', `/api/v1/rollouts/${id}`)).body;
@@ -183,6 +184,9 @@ export async function rollout(argv: readonly string[]): Promise<void> {
         if (node.state === 'switched') timeline.mark(`${node.hostname}@${node.phase}`, 'switched', now);
       }
       busySamples += members.filter((m) => m.agent.machine.isBusy).length;
+      // What the engine waits for, by kind (numbers and ids stripped), for the diagnosis.
+      const waitingFor = view.message.replace(/[0-9a-f-]{36}/g, '<id>');
+      waits.set(waitingFor, (waits.get(waitingFor) ?? 0) + 1);
       if (view.phase === 'rw_iam' && !loginsAtRw) {
         loginsAtRw = (await snapshot()).map(iamRequests);
         progress(`phase rw_iam after ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s`);
@@ -232,6 +236,8 @@ export async function rollout(argv: readonly string[]): Promise<void> {
     );
     for (const phase of ['ro_iam', 'rw_iam']) progress(`timeline ${phase}: ${JSON.stringify(timeline.summary(phase))}`);
     progress(`agents busy on average: ${(busySamples / Math.max(1, polls)).toFixed(1)}`);
+    for (const [message, count] of [...waits.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12))
+      progress(`  ${count} polls: ${message.slice(0, 400)}`);
     const timelineFile = argv.includes('--timeline') ? argv[argv.indexOf('--timeline') + 1] : undefined;
     if (timelineFile) await writeFile(timelineFile, JSON.stringify(timeline, null, 1));
     const kinds = { invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0 };
