@@ -27,6 +27,9 @@ interface RolloutBody {
   readonly nodes: readonly { readonly hostname: string | null; readonly phase: string; readonly state: string }[];
 }
 
+/** Longer than the controller's 10 s failure window. */
+const QUIET_BEFORE_START_MS = 12_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs: number): Promise<void> {
@@ -125,7 +128,26 @@ export async function rollout(argv: readonly string[]): Promise<void> {
       return true;
     };
     await until(() => allOn('password'), 'every node on password', 120_000);
-    await sleep(3000);
+    // Steady also means quiet: login failures of the start (timeouts on a busy machine) sit in the
+    // controller's 10 s window and would pause the rollout on its auth-failure gate at once.
+    const loginFailures = () =>
+      members.reduce((sum, m) => {
+        const { rw, ro } = m.node.snapshot();
+        const failed = (kind: typeof rw | null) =>
+          kind ? Object.values(kind.authFailures).reduce((a, b) => a + b, 0) : 0;
+        return sum + failed(rw) + failed(ro);
+      }, 0);
+    let quietSince = Date.now();
+    let lastFailures = loginFailures();
+    await until(
+      () => {
+        const now = loginFailures();
+        if (now !== lastFailures) [lastFailures, quietSince] = [now, Date.now()];
+        return Date.now() - quietSince >= QUIET_BEFORE_START_MS;
+      },
+      `no login failure for ${QUIET_BEFORE_START_MS / 1000} s`,
+      300_000,
+    );
     progress(`fleet steady on passwords (load ${loadavg()[0]!.toFixed(2)}); starting the rollout`);
 
     const sims = [primary, replica] as const;
