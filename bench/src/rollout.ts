@@ -189,6 +189,7 @@ export async function rollout(argv: readonly string[]): Promise<void> {
       bakeSeconds: 0,
       maxUnavailable: args.nodes,
       targetUtilisation: args.targetUtilisation,
+      ...(args.burstWindowS !== undefined ? { burstWindowSeconds: args.burstWindowS } : {}),
     });
     if (created.status !== 201) throw new Error(`POST /api/v1/rollouts: ${created.status} ${created.text}`);
     const id = created.body.id;

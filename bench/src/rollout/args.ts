@@ -8,6 +8,8 @@ export interface RolloutArgs {
   readonly deadlineS: number;
   /** The API's IAMROLL_ROLLOUT_RECONCILE_MS. */
   readonly reconcileMs: number;
+  /** The rollout's `burstWindowSeconds` (unset: the engine's default), to see what the window costs. */
+  readonly burstWindowS: number | undefined;
 }
 
 export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
@@ -27,5 +29,6 @@ export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
     targetUtilisation: value('target', 0.5),
     deadlineS: value('deadline-s', 600),
     reconcileMs: value('reconcile-ms', 250),
+    burstWindowS: argv.includes('--burst-window-s') ? value('burst-window-s', 2) : undefined,
   };
 }
