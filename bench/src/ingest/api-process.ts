@@ -56,6 +56,8 @@ export async function startApiProcess(
     /** The first admin's password when the database is shared (the first process set it). */
     readonly adminPassword?: string | undefined;
     readonly enrollmentToken?: string | undefined;
+    /** More environment for the API (e.g. IAMROLL_ROLLOUT_RECONCILE_MS for the rollout bench). */
+    readonly env?: Readonly<Record<string, string>> | undefined;
   } = {},
 ): Promise<ApiProcess> {
   const root = await mkdtemp(join(tmpdir(), 'iamroll-bench-ingest-'));
@@ -76,6 +78,7 @@ export async function startApiProcess(
         IAMROLL_LOG_FILE: logFile,
         LOG_LEVEL: 'warn',
         ...(options.dbPoolSize ? { IAMROLL_DB_POOL_SIZE: String(options.dbPoolSize) } : {}),
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),

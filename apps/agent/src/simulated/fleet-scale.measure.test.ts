@@ -1,14 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildApp, loadConfig } from '@iamroll/api';
-import { startRdsSim } from '@iamroll/rds-sim';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { startSimulatedFleet } from './index';
+import { startFleetStack } from './test-stack';
 
 // A measurement, not a check: run with IAMROLL_MEASURE=1 (optionally IAMROLL_MEASURE_NODES).
-// The whole product in one process: API, two simulated instances in answer mode at 200/s,
+// The whole product in one process (the shared test stack): API, two simulated instances in answer mode at 200/s,
 // N nodes × 4 workers × pool 5 (rw + ro) each with its own agent heartbeating every second;
 // steady state, then every node switched to rw_iam in waves the budget can take (what the
 // rollout engine will pace), printing one JSON line.
@@ -18,41 +12,18 @@ const POOL = 5;
 
 describe.runIf(process.env.IAMROLL_MEASURE === '1')('fleet at scale (measurement)', () => {
   it('holds the fleet and rolls it to rw_iam under the budget', { timeout: 900_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'iamroll-measure-'));
-    const password = 'measure-Password-1';
-    const users = {
-      iamUsers: ['kong_iam'],
-      passwordUsers: [{ user: 'kong', password }],
-      sessionMode: 'answer' as const,
-    };
-    const primary = await startRdsSim(users);
-    const replica = await startRdsSim({ ...users, upstream: primary.upstream, credentials: primary.credentials });
-    const admin = new pg.Client({ ...primary.upstream, database: 'postgres' });
-    await admin.connect();
-    await admin.query('CREATE DATABASE iamroll_measure');
-    await admin.end();
-    const { host, port, user, password: adminPassword } = primary.upstream;
-    const databaseUrl = `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(adminPassword)}@${host}:${port}/iamroll_measure`;
-    const token = 'iamenroll_measurement-bootstrap-token';
-    const config = loadConfig({ DATABASE_URL: databaseUrl, IAMROLL_ENROLLMENT_TOKEN: token, LOG_LEVEL: 'silent' });
-    const app = await buildApp({ ...config, databaseUrl, dataDir: join(dir, 'api') });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    if (typeof address !== 'object' || address === null) throw new Error('no address');
-    const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-
     const startedAt = Date.now();
-    const fleet = await startSimulatedFleet({
-      controllerUrl: `http://127.0.0.1:${address.port}`,
-      enrollmentToken: token,
-      dir: join(dir, 'nodes'),
-      primary,
-      replica,
+    const stack = await startFleetStack({
+      name: 'fleet-scale-measure',
       nodes: NODES,
       workers: WORKERS,
       poolSize: POOL,
-      password,
+      sessionMode: 'answer',
+      intervalMs: 1000,
     });
+    const { fleet, primary, replica } = stack;
+    primary.setAuthRatePerSecond(200);
+    replica.setAuthRatePerSecond(200);
     const startS = (Date.now() - startedAt) / 1000;
     const cpuBefore = process.cpuUsage();
     const wallBefore = Date.now();
@@ -70,10 +41,7 @@ describe.runIf(process.env.IAMROLL_MEASURE === '1')('fleet at scale (measurement
     const rollStart = Date.now();
     for (let i = 0; i < fleet.members.length; i += perWave) {
       const names = fleet.members.slice(i, i + perWave).map((m) => m.name);
-      await db.query(
-        `UPDATE nodes SET desired_stage = 'rw_iam', updated_at = clock_timestamp() WHERE hostname = ANY($1)`,
-        [names],
-      );
+      await Promise.all(names.map((name) => stack.setDesired('rw_iam', name)));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     const deadline = Date.now() + 600_000;
@@ -104,12 +72,7 @@ describe.runIf(process.env.IAMROLL_MEASURE === '1')('fleet at scale (measurement
       rss_mib_after: Math.round(process.memoryUsage().rss / 2 ** 20),
     };
     console.log(JSON.stringify(result));
-    await fleet.stop();
-    await db.end();
-    await app.close();
-    await replica.close();
-    await primary.close();
-    await rm(dir, { recursive: true, force: true });
+    await stack.stop();
     expect(result.switched).toBe(NODES);
   });
 });

@@ -29,6 +29,12 @@ export interface FleetStackOptions {
   readonly fleet?: Partial<SimulatedFleetOptions>;
   /** How often the leader reconciles active rollouts (default 100 ms here). */
   readonly rolloutReconcileMs?: number;
+  /**
+   * Every node heartbeats at the controller's 1 s "hot" interval, not the 10 s keep-alive of an
+   * idle node (default true): a desired stage set directly is then heard within a second. A
+   * rollout makes the nodes it moves hot by itself; this covers `setDesired` too.
+   */
+  readonly isEveryNodeHot?: boolean;
 }
 
 export interface ApiReply<T> {
@@ -97,6 +103,7 @@ export async function startFleetStack(options: FleetStackOptions): Promise<Fleet
     LOG_LEVEL: 'silent',
   });
   const app = await buildApp({ ...config, databaseUrl, dataDir: join(dir, 'api') });
+  if (options.isEveryNodeHot ?? true) app.fleet.replyInterval.useHotNodes(() => true);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('no address');

@@ -67,6 +67,25 @@ function stageOf(entry: NodeEntry): CurrentIamStage {
   return report.stage;
 }
 
+/** The stage each node was on when its agent last reported no switch in progress. */
+export type AppliedSeen = Map<string, CurrentIamStage>;
+
+/**
+ * The stage as applied: the agent writes kong.conf before it restarts Kong, so a heartbeat sent
+ * while its stage machine still switches reports the new file's stage before the restart (and the
+ * reconnect burst) has happened. Settled that early, the burst could land after the pacing's
+ * in-flight window (the rollout bench saw switches settled ~2–3 s before their agent finished).
+ * While the agent says `switching`/`reverting`, the stage it last reported idle stands.
+ */
+function appliedStageOf(entry: NodeEntry, applied: AppliedSeen | undefined): CurrentIamStage {
+  const stage = stageOf(entry);
+  if (applied === undefined) return stage;
+  const status = entry.agent?.transition?.status;
+  if (status === 'switching' || status === 'reverting') return applied.get(entry.id) ?? stage;
+  applied.set(entry.id, stage);
+  return stage;
+}
+
 function switchReportOf(entry: NodeEntry, failures: FailureSeen, nowMs: number): NodeObservation['switchReport'] {
   const transition = entry.agent?.transition;
   if (!transition || transition.status !== 'failed' || transition.toStage === null) return undefined;
@@ -82,6 +101,7 @@ export function nodeObservation(
   failures: FailureSeen,
   nowMs: number,
   startedAtMs: number,
+  applied?: AppliedSeen,
 ): NodeObservation {
   const report = entry.report ?? entry.persisted;
   const config = entry.details?.config;
@@ -91,7 +111,7 @@ export function nodeObservation(
   const switchReport = switchReportOf(entry, failures, nowMs);
   return {
     nodeId: entry.id,
-    stage: stageOf(entry),
+    stage: appliedStageOf(entry, applied),
     role: report.role,
     isDatabaseOff: config !== undefined && config.rw === null,
     kongVersion: report.kongVersion,
@@ -131,11 +151,12 @@ export function createObservations({
   // The stale hold counts from the first look, not from boot: a boot slower than three intervals
   // (a loaded machine) would otherwise call every node stale before its agent could reach us.
   let firstObservedAtMs: number | undefined;
+  const applied: AppliedSeen = new Map();
   return async function observe(nowMs: number): Promise<FleetObservations> {
     firstObservedAtMs ??= nowMs;
     const holdFromMs = Math.max(startedAtMs, firstObservedAtMs);
     const nodes = [...registry.all()].map((entry) =>
-      withPreflight(nodeObservation(entry, fleet, failures, nowMs, holdFromMs), preflight?.node(entry.id)),
+      withPreflight(nodeObservation(entry, fleet, failures, nowMs, holdFromMs, applied), preflight?.node(entry.id)),
     );
     const databases: DatabaseObservation[] = [...directory.all()].map((database) =>
       withIamCheck(

@@ -7,6 +7,7 @@ import { createNodeAdoption } from './rollout-adoption';
 import { createClaimCheck } from './rollout-claims';
 import { createObservations } from './rollout-observations';
 import { createRolloutPass } from './rollout-pass';
+import { trackHotNodes } from './rollout-hot-nodes';
 import { createBackupRelease } from './rollout-release';
 import { createRolloutReconciler } from './rollout-reconciler';
 import { createStageSince, withStageSince } from './rollout-stage-since';
@@ -47,7 +48,9 @@ export function createRolloutsModule(
   });
   const requestPreflights = preflight ? createRolloutPreflightRequester(preflight, fleet.preflight.memory) : undefined;
   const observe = withStageSince(observeFleet, registry, createStageSince(app.pg));
-  const pass = createRolloutPass({ prisma, rollouts, audit, events, outbox, registry });
+  // Nodes a running rollout moves heartbeat at 1 s, so they hear their switch within a second.
+  const { pass, isHot } = trackHotNodes(createRolloutPass({ prisma, rollouts, audit, events, outbox, registry }));
+  fleet.replyInterval.useHotNodes(isHot);
   const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry, observe, nowMs });
   return {
     service: createRolloutsService({
