@@ -103,7 +103,7 @@ test('a running read-only-first rollout pauses on a throttling alarm, stays paus
 
   let alarmText = '';
   await test.step('Then an alarm on the replica appears, and the rollout shows paused with the alarm as its reason', async () => {
-    // The simulator throttles the IAM logins of the nodes already on IAM (the sandbox's canaries, the rollout's).
+    // The simulator throttles the IAM logins of the nodes already on IAM (the rollout's canary, whose idle connections close after 1 s).
     await expect(replica().locator('.text-critical')).not.toHaveText('0', { timeout: 30_000 });
     await page.getByRole('link', { name: 'Alarms', exact: true }).click();
     const alarm = page.getByTestId('alarm-row').filter({ hasText: 'sandbox-replica' }).first();
@@ -154,9 +154,9 @@ test('a running read-only-first rollout pauses on a throttling alarm, stays paus
     await expect(states.filter({ hasText: /^(switched|switching)$/ })).toHaveCount(0);
     await expect(states.filter({ hasText: /^reverted$/ })).toHaveCount(1);
     await screenshot(page, testInfo, 'journey-rolled-back');
-    // The nodes on IAM now are the sandbox's own two demo canaries, switched at its first start, outside any rollout.
+    // Every node of the sandbox is on passwords again, read-only and read-write.
     await page.goto(`${sandbox.url}/nodes?ro=iam`);
-    await expect(page.getByTestId('node-total')).toContainText('2 nodes', { timeout: 30_000 });
+    await expect(page.getByTestId('node-total')).toContainText('0 nodes', { timeout: 30_000 });
     await page.goto(`${sandbox.url}/nodes?rw=iam`);
     await expect(page.getByTestId('node-total')).toContainText('0 nodes', { timeout: 30_000 });
   });

@@ -6,8 +6,7 @@ import type { DatabaseList, LoginResponse, SandboxView } from '@iamroll/contract
 import type { EmbeddedPg } from '@iamroll/embedded-pg';
 import type { RdsSim } from '@iamroll/rds-sim';
 import { CliError, type CliIo } from '../io';
-import pg from 'pg';
-import { CANARIES, nodeName, SandboxFleet } from './sandbox-nodes';
+import { SandboxFleet } from './sandbox-nodes';
 import { rdsIamMembers, setRdsIamMembership } from './rds-iam';
 import { installIamTrustRule } from './trust-rule';
 import { loadOrCreateState, pgDataDir, saveState, type SandboxState } from './sandbox-state';
@@ -157,7 +156,6 @@ export async function runSandbox(
     const count = flags.nodes ?? Math.max(DEFAULT_NODES, state.nodeCount);
     await fleet.grow(count);
     state.nodeCount = Math.max(state.nodeCount, count);
-    if (!state.isSetUp && hasRegistered) await switchCanaries(config.databaseUrl!);
     state.isSetUp ||= hasRegistered;
     await saveState(stateDir, state);
 
@@ -277,24 +275,6 @@ async function registerDatabases(baseUrl: string, state: SandboxState, sims: rea
   }
   await fetch(`${baseUrl}/api/v1/auth/logout`, { method: 'POST', headers }).catch(() => undefined);
   return true;
-}
-
-/**
- * First start only: the canary nodes go read-only to IAM, as a rollout's first wave would, so the
- * simulators see IAM logins from the first minute (lower a budget and watch it throttle).
- */
-async function switchCanaries(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const names = Array.from({ length: CANARIES }, (_, index) => nodeName(index));
-    await client.query(
-      `UPDATE nodes SET desired_stage = 'ro_iam'::node_stage, updated_at = clock_timestamp() WHERE hostname = ANY($1)`,
-      [names],
-    );
-  } finally {
-    await client.end();
-  }
 }
 
 interface BannerInput {

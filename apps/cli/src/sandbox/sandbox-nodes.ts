@@ -8,9 +8,6 @@ import { createIamTokenProvider, type AwsCredentialIdentity } from '@iamroll/cor
 // The sandbox's Kong nodes: a mix of roles and kong.conf habits, each with its own directory
 // (kong.conf, the agent's state), a SimulatedNode on the wire and its own real Agent.
 
-/** The first nodes: switched read-only to IAM at the sandbox's first start, a rollout's canary. */
-export const CANARIES = 2;
-
 export type NodeRole = 'traditional' | 'control_plane' | 'data_plane';
 
 export interface NodeProfile {
@@ -24,12 +21,6 @@ export interface NodeProfile {
 /** Twelve profiles, repeated: 8 traditional, 2 control planes, 2 data planes; some with findings. */
 export function profileOf(index: number): NodeProfile {
   const plain = { role: 'traditional' as const, note: null, hasReplica: true, extraLines: [] };
-  if (index < CANARIES)
-    return {
-      ...plain,
-      note: 'the canary: read-only already on IAM; idle connections close after 1 s, so it logs in all the time',
-      extraLines: ['pg_ro_keepalive_timeout = 1000'],
-    };
   switch (index % 12) {
     case 3:
       return {
@@ -126,6 +117,9 @@ export function sandboxKongConf({ name, profile, primary, replica, password, caF
           `pg_ro_port = ${replica.port}`,
           'pg_ro_ssl = on',
           ...verifyRo,
+          // Idle read-only connections close after 1 s: a node on IAM keeps logging in, as a busy
+          // fleet's churn does, so the rate graph moves and a lowered budget throttles at once.
+          'pg_ro_keepalive_timeout = 1000',
         ]
       : []),
     '',

@@ -19,7 +19,7 @@ export interface SandboxState {
   readonly ports: { readonly primary: number; readonly replica: number };
   /** Nodes created so far (their directories are nodes/<name>). */
   nodeCount: number;
-  /** Whether the first-start setup (databases registered, canary nodes) ran. */
+  /** Whether the first-start setup (databases registered) ran. */
   isSetUp: boolean;
 }
 
