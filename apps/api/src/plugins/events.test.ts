@@ -74,6 +74,7 @@ describe('events across API processes', () => {
   it('streams events to a signed-in browser over SSE, with keep-alive comments', async () => {
     const address = await b.app.listen({ host: '127.0.0.1', port: 0 });
     const session = await b.admin();
+    const baseline = b.app.events.subscriberCount;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       httpRequest(
         `${address}/api/v1/events`,
@@ -89,7 +90,7 @@ describe('events across API processes', () => {
     try {
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
-      await eventually(() => b.app.events.subscriberCount > 0);
+      await eventually(() => b.app.events.subscriberCount > baseline);
       await a.app.events.publish('test.streamed', { hello: 'browser' });
       await eventually(() => text.includes('event: test.streamed'));
       const frame = text.split('\n\n').find((part) => part.includes('event: test.streamed'))!;
@@ -105,7 +106,8 @@ describe('events across API processes', () => {
     } finally {
       response.destroy();
     }
-    await eventually(() => b.app.events.subscriberCount === 0);
+    // Back to the process's own subscribers (the preflight memory listens too): the stream's is gone.
+    await eventually(() => b.app.events.subscriberCount === baseline);
   });
 
   it('refuses the stream without a session', async () => {

@@ -7,8 +7,9 @@ import { useRolloutFleet } from '../../test/rollout-fleet';
 // backup it took before its first switch, and the revert settles on the mixed stage.
 
 describe('rollback of a node that started mixed', () => {
-  // Held until the rollout asks it to move: a new node's desired stage is `password` until a
-  // rollout sets one, and an agent follows its desired stage.
+  // Held until the rollout asks it to move. Enrolled mixed, it is first asked to stay as it is
+  // (`rw_iam` with `restore: "original"`, its agent having no backup yet); the rollout's switch
+  // then asks `rw_iam` alone.
   const fleet = useRolloutFleet({
     nodeCount: 2,
     node: (index) => (index === 0 ? { stage: 'rw_iam_ro_password', isHolding: true } : {}),
@@ -21,8 +22,9 @@ describe('rollback of a node that started mixed', () => {
     const created = await fleet.create({ reason: 'mixed node too', bakeSeconds: 0 });
     expect(created.statusCode, created.body).toBe(201);
     const { id } = created.json<{ id: string }>();
-    await expect.poll(() => t.app.fleet.registry.get(mixed!.nodeId)?.desiredStage, { timeout: 30_000 }).toBe('rw_iam');
-    expect(t.app.fleet.registry.get(mixed!.nodeId)?.restore).toBeNull();
+    expect(t.app.fleet.registry.get(mixed!.nodeId)).toMatchObject({ desiredStage: 'rw_iam', restore: 'original' });
+    await expect.poll(() => t.app.fleet.registry.get(mixed!.nodeId)?.restore, { timeout: 30_000 }).toBeNull();
+    expect(t.app.fleet.registry.get(mixed!.nodeId)?.desiredStage).toBe('rw_iam');
     mixed!.isHolding = false;
     const done = await until(id, ['completed']);
     expect(done.nodes.find((node) => node.id === mixed!.nodeId)).toMatchObject({
