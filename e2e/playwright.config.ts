@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 // End-to-end: a real controller (embedded PostgreSQL, fresh data each run) serving
 // the built dashboard, driven in Debian's Chromium. See e2e/README.md.
-const port = Number(process.env.E2E_PORT ?? 38_080);
+// Below Linux's ephemeral range (32768–60999): a port the OS handed to some client cannot collide with it.
+const port = Number(process.env.E2E_PORT ?? 28_080);
 export const E2E = {
   baseURL: `http://127.0.0.1:${port}`,
   adminPassword: 'e2e-admin-password-0123',

@@ -11,7 +11,7 @@ import type {
 } from '@iamroll/contracts';
 import { request, type APIRequestContext } from '@playwright/test';
 
-export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:38080';
+export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:28080';
 export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? '';
 const ENROLLMENT_TOKEN = process.env.E2E_ENROLLMENT_TOKEN ?? '';
 

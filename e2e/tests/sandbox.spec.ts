@@ -232,8 +232,9 @@ test('breaking a node: its agent stops and the node goes stale', async ({ page }
   });
   await test.step('Then a stale-node alarm for kong-005 opens', async () => {
     await page.getByRole('link', { name: 'Alarms', exact: true }).click();
+    // Stale after three missed heartbeats: an idle node's keep-alive is 10 s, so 30 s and a pass or two.
     await expect(page.getByTestId('alarm-row').filter({ hasText: 'kong-005' }).first()).toBeVisible({
-      timeout: 30_000,
+      timeout: 90_000,
     });
     await screenshot(page, testInfo, 'sandbox-broken-node');
   });
