@@ -2,7 +2,7 @@ import { FleetRates } from '@iamroll/core/rates';
 import type { TransitionReport } from '@iamroll/contracts';
 import { describe, expect, it } from 'vitest';
 import type { NodeEntry } from '../nodes/node-registry';
-import { nodeObservation, type AppliedSeen } from './rollout-observations';
+import { nodeObservation, rateSecondAt, type AppliedSeen } from './rollout-observations';
 
 const report = (stage: 'password' | 'ro_iam') =>
   ({
@@ -52,5 +52,59 @@ describe('nodeObservation: the stage as applied', () => {
       new Map(),
     ).stage;
     expect(stage).toBe('ro_iam');
+  });
+});
+
+describe('nodeObservation: recent logins for pacing', () => {
+  const counters = (attempts: number) => ({
+    attempts,
+    established: attempts,
+    authFailures: { invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0 },
+  });
+  const routed = (rw: string | null, ro: string | null) =>
+    ({
+      id: 'n1',
+      report: {
+        stage: 'ro_iam',
+        rwAuthMode: 'password',
+        roAuthMode: 'iam',
+        role: 'traditional',
+        rwDatabaseId: rw,
+        roDatabaseId: ro,
+      },
+      agent: { labels: {} },
+    }) as unknown as NodeEntry;
+
+  it('carries each database’s new connections per second from the node’s counters, both kinds', () => {
+    const fleet = new FleetRates();
+    const snapshot = (seq: number, rw: number, ro: number) => ({
+      bootId: 'b',
+      seq,
+      sentAtMs: seq * 1_000,
+      rw: counters(rw),
+      ro: counters(ro),
+    });
+    fleet.ingestHeartbeat('n1', snapshot(1, 0, 0), 10_000);
+    fleet.ingestHeartbeat('n1', snapshot(2, 6, 4), 11_000);
+    const both = nodeObservation(routed('primary', 'replica'), fleet, new Map(), 11_500, 0).recentLogins;
+    expect(both?.fromSecond).toBe(11 - 30 + 1);
+    const sumOf = (counts: readonly number[] | undefined) => (counts ?? []).reduce((sum, count) => sum + count, 0);
+    expect(sumOf(both?.byDatabase.primary)).toBe(6);
+    expect(sumOf(both?.byDatabase.replica)).toBe(4);
+    // The logins of the heartbeat that covered [10 s, 11 s) sit in second 10.
+    expect(both?.byDatabase.primary?.[10 - (both?.fromSecond ?? 0)]).toBe(6);
+    // Both kinds on one database add up.
+    const one = nodeObservation(routed('primary', 'primary'), fleet, new Map(), 11_500, 0).recentLogins;
+    expect(sumOf(one?.byDatabase.primary)).toBe(10);
+    // No counters yet: nothing, so pacing counts its bursts fully.
+    expect(
+      nodeObservation(routed('primary', 'replica'), new FleetRates(), new Map(), 11_500, 0).recentLogins,
+    ).toBeUndefined();
+  });
+
+  it('the measured rate counts the last complete second', () => {
+    expect(rateSecondAt(12_300)).toBe(10);
+    expect(rateSecondAt(12_999)).toBe(10);
+    expect(rateSecondAt(13_000)).toBe(11);
   });
 });
