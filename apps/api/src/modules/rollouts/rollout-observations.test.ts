@@ -2,7 +2,7 @@ import { FleetRates } from '@iamroll/core/rates';
 import type { TransitionReport } from '@iamroll/contracts';
 import { describe, expect, it } from 'vitest';
 import type { NodeEntry } from '../nodes/node-registry';
-import { nodeObservation, rateSecondAt, type AppliedSeen } from './rollout-observations';
+import { measuredRateOf, nodeObservation, rateSecondAt, type AppliedSeen } from './rollout-observations';
 
 const report = (stage: 'password' | 'ro_iam') =>
   ({
@@ -106,5 +106,32 @@ describe('nodeObservation: recent logins for pacing', () => {
     expect(rateSecondAt(12_300)).toBe(10);
     expect(rateSecondAt(12_999)).toBe(10);
     expect(rateSecondAt(13_000)).toBe(11);
+  });
+});
+
+describe('measuredRateOf: what pacing projects from', () => {
+  it('is the busiest of the last complete second and the seconds still filling, counted through now', () => {
+    const fleet = new FleetRates();
+    fleet.setRoutes('n1', { rw: { databaseId: 'primary', isIam: true } });
+    const counters = (attempts: number) => ({
+      attempts,
+      established: attempts,
+      authFailures: { invalidToken: 0, notAuthorized: 0, throttled: 0, other: 0 },
+    });
+    const beat = (seq: number, total: number) =>
+      fleet.ingestHeartbeat(
+        'n1',
+        { bootId: 'b', seq, sentAtMs: seq * 1_000, rw: counters(total), ro: counters(0) },
+        seq * 1_000,
+      );
+    beat(10, 0);
+    beat(11, 5); // second 10: 5
+    beat(12, 25); // second 11: 20 (a burst)
+    beat(13, 28); // second 12: 3
+    // At 12.5 s the last complete second is 10; 11 and 12 are still filling: the burst counts.
+    expect(measuredRateOf(fleet, 'primary', 12_500)).toEqual({ ratePerSecond: 20, rateSecond: 12 });
+    // At 14.5 s the burst's second is past: the measured rate is the quiet second 12.
+    expect(measuredRateOf(fleet, 'primary', 14_500)).toEqual({ ratePerSecond: 3, rateSecond: 14 });
+    expect(measuredRateOf(fleet, 'unknown', 14_500)).toEqual({ ratePerSecond: 0, rateSecond: 14 });
   });
 });

@@ -6,7 +6,7 @@ import type {
   NodeObservation,
   RolloutObservations,
 } from '@iamroll/core/rollout';
-import { DEFAULT_SETTLE_MS, databaseFigures, nodeFigures, secondOf, type FleetRates } from '@iamroll/core/rates';
+import { DEFAULT_SETTLE_MS, nodeFigures, secondOf, type FleetRates } from '@iamroll/core/rates';
 import type pg from 'pg';
 import type { AlarmGateObservation } from '../metrics-sources/alarm-gates';
 import type { DatabaseDirectory } from '../databases/database-directory';
@@ -25,6 +25,21 @@ const RECENT_LOGIN_SECONDS = 30;
 /** The second databaseFigures' settled 1 s rate counts: the last complete one. */
 export function rateSecondAt(nowMs: number): number {
   return secondOf(nowMs - DEFAULT_SETTLE_MS) - 1;
+}
+
+/**
+ * The measured rate pacing projects from: the busiest of the last complete second and the
+ * seconds still filling since (their partial counts only grow, so a burst landing now counts at
+ * once), and the second it counts through (now). Each login a node's counters show is then in
+ * the measured rate, and no longer in its burst in flight (pacing.ts remainingBurst): counted once.
+ */
+export function measuredRateOf(fleet: FleetRates, databaseId: string, nowMs: number) {
+  const iamAttempts = fleet.database(databaseId)?.iamAttempts;
+  const nowSecond = secondOf(nowMs);
+  let ratePerSecond = 0;
+  for (let second = rateSecondAt(nowMs); second <= nowSecond; second++)
+    ratePerSecond = Math.max(ratePerSecond, iamAttempts?.countAt(second) ?? 0);
+  return { ratePerSecond, rateSecond: nowSecond };
 }
 
 /** The node's new connections per second per database (both kinds), the last RECENT_LOGIN_SECONDS up to now. */
@@ -191,8 +206,7 @@ export function createObservations({
         {
           databaseId: database.id,
           budgetPerSecond: database.budgetPerSecond,
-          ratePerSecond: databaseFigures(fleet, database.id, nowMs, { windowSeconds: 1 }).ratePerSecond,
-          rateSecond: rateSecondAt(nowMs),
+          ...measuredRateOf(fleet, database.id, nowMs),
         },
         preflight,
       ),
