@@ -63,7 +63,7 @@ function switchNext(
   const pacing = selectSwitches({
     candidates,
     databases: observations.databases,
-    inFlightByDatabase: inFlightByDatabase(spec, state, nowMs),
+    inFlightByDatabase: inFlightByDatabase(spec, state, nowMs, observations),
     targetUtilisation: spec.pacing.targetUtilisation,
     slots: Math.max(0, slots),
   });

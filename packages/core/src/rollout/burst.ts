@@ -55,3 +55,34 @@ export function burstByDatabase(node: NodeObservation, toStage: CurrentIamStage)
   }
   return { isKnown: true, byDatabase };
 }
+
+/** Seconds before a switch whose average is the node's steady reconnect rate (churn, not burst). */
+export const BASELINE_SECONDS = 5;
+
+/**
+ * How many of a switch's logins on `databaseId` have already landed and are counted by the
+ * measured rate (its second `throughSecond`) or lie in the past: the node's new connections in
+ * the seconds after the one the switch began in, through `throughSecond`, less its steady rate
+ * before the switch (idle connections closing and reopening go on regardless). The second the
+ * switch began in is left out (its logins may predate the decision): an under-count only keeps
+ * the burst in flight longer. Unknown history: 0, the burst counts fully.
+ */
+export function landedLogins(
+  node: NodeObservation,
+  databaseId: string,
+  switchStartedAtMs: number,
+  throughSecond: number,
+): number {
+  const recent = node.recentLogins;
+  const counts = recent?.byDatabase[databaseId];
+  if (recent === undefined || counts === undefined) return 0;
+  const countAt = (second: number) => counts[second - recent.fromSecond] ?? 0;
+  const startSecond = Math.floor(switchStartedAtMs / 1000);
+  let seen = 0;
+  for (let second = startSecond + 1; second <= throughSecond; second++) seen += countAt(second);
+  const baselineFrom = Math.max(recent.fromSecond, startSecond - BASELINE_SECONDS);
+  let before = 0;
+  for (let second = baselineFrom; second < startSecond; second++) before += countAt(second);
+  const steadyPerSecond = startSecond > baselineFrom ? before / (startSecond - baselineFrom) : 0;
+  return Math.max(0, seen - steadyPerSecond * Math.max(0, throughSecond - startSecond));
+}

@@ -32,6 +32,15 @@ export interface NodeObservation {
   readonly poolSize: Readonly<Record<ConnectionKind, number | null>>;
   /** The highest connection establishment rate its counters showed in earlier switches. */
   readonly observedPeakPerSecond?: Readonly<Partial<Record<ConnectionKind, number>>>;
+  /**
+   * Its new connections per second on each database over the last seconds (its monotonic
+   * counters, as FleetRates spread them): `counts[i]` is second `fromSecond + i`. Pacing reads
+   * how much of a switch's burst has already landed from it (burst.ts landedLogins).
+   */
+  readonly recentLogins?: {
+    readonly fromSecond: number;
+    readonly byDatabase: Readonly<Record<string, readonly number[]>>;
+  };
   /** The node's config sets an assume-role ARN (Kong 3.8+ only). */
   readonly usesAssumeRole: boolean;
   readonly isStale: boolean;
@@ -67,6 +76,11 @@ export interface DatabaseObservation {
   readonly budgetPerSecond: number;
   /** The measured IAM login rate now (the latest 1 s figure, not a long average). */
   readonly ratePerSecond: number;
+  /**
+   * The (epoch) second `ratePerSecond` counts, the last complete one. Logins a node made up to it
+   * are in the measured rate (or past); later ones still count as its burst in flight.
+   */
+  readonly rateSecond?: number;
   /**
    * What DescribeDBInstances last said (controller side of preflight): `iam_disabled` blocks every
    * node whose switch would log in there. Absent or any other status: no gate.

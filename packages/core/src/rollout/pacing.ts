@@ -1,5 +1,6 @@
 import { formatRate } from '../rates/alarm-messages';
-import type { DatabaseObservation } from './observations';
+import { landedLogins } from './burst';
+import type { DatabaseObservation, NodeObservation, RolloutObservations } from './observations';
 import type { RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
 
 // Pacing: switch the next nodes only while, on EVERY database each switch touches,
@@ -8,8 +9,11 @@ import type { RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
 //
 // In-flight model: a switched node's reconnect burst is counted from the switch intent
 // (the agent may restart any moment after its next heartbeat) until burstWindowSeconds
-// after the engine saw it settle; after that the measured rate carries it. Counting it
-// twice for that window is deliberate: an under-count would let two bursts land together.
+// after the engine saw it settle (the safety tail), less the logins its counters show have
+// landed up to the second the measured rate counts (burst.ts landedLogins): those are in the
+// measured rate or past, so each login counts once. A burst not seen yet (not started, or
+// its heartbeats still on the way) counts fully; without the observations' login history
+// (recentLogins, rateSecond) every in-flight burst counts fully, as before.
 //
 // Oversized node (its burst alone above target × budget but within the budget — over the
 // budget it is blocked at scope resolution): it is switched alone on the database it
@@ -30,10 +34,35 @@ export function isInFlight(record: RolloutNodeRecord, spec: RolloutSpec, nowMs: 
   return isSettledRecently && (record.state === 'switched' || record.state === 'reverted');
 }
 
+/** What of one switch's burst is still to land, per database: expected less landed, floored at 0. */
+export function remainingBurst(
+  record: RolloutNodeRecord,
+  node: NodeObservation | undefined,
+  databases: readonly DatabaseObservation[],
+): Rates {
+  if (node === undefined || record.switchStartedAtMs === null) return record.burstByDatabase;
+  const startedAtMs = record.switchStartedAtMs;
+  const remaining: Record<string, number> = {};
+  for (const [databaseId, burst] of Object.entries(record.burstByDatabase)) {
+    const rateSecond = databases.find((database) => database.databaseId === databaseId)?.rateSecond;
+    const landed = rateSecond === undefined ? 0 : landedLogins(node, databaseId, startedAtMs, rateSecond);
+    remaining[databaseId] = Math.max(0, burst - landed);
+  }
+  return remaining;
+}
+
 /** Bursts still landing, per database. A node with two records (both phases) counts each switch. */
-export function inFlightByDatabase(spec: RolloutSpec, state: RolloutState, nowMs: number): Record<string, number> {
+export function inFlightByDatabase(
+  spec: RolloutSpec,
+  state: RolloutState,
+  nowMs: number,
+  observations?: RolloutObservations,
+): Record<string, number> {
+  const byId = new Map(observations?.nodes.map((node) => [node.nodeId, node]));
+  const databases = observations?.databases ?? [];
   const total: Record<string, number> = {};
-  for (const record of state.nodes) if (isInFlight(record, spec, nowMs)) addInto(total, record.burstByDatabase);
+  for (const record of state.nodes)
+    if (isInFlight(record, spec, nowMs)) addInto(total, remainingBurst(record, byId.get(record.nodeId), databases));
   return total;
 }
 

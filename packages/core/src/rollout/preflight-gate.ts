@@ -145,7 +145,7 @@ export function preflightRequests(
 ): PreflightRequestIntent[] {
   if (state.status !== 'running' || state.phase === null) return [];
   const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
-  const used: Record<string, number> = { ...inFlightByDatabase(spec, state, nowMs) };
+  const used: Record<string, number> = { ...inFlightByDatabase(spec, state, nowMs, observations) };
   const waitMs = waitSecondsOf(spec) * 1000;
   for (const node of observations.nodes) {
     const pending = node.preflightPending;

@@ -110,7 +110,7 @@ export function paceReverts(
   const pacing = selectSwitches({
     candidates,
     databases: observations.databases,
-    inFlightByDatabase: inFlightByDatabase(spec, state, nowMs),
+    inFlightByDatabase: inFlightByDatabase(spec, state, nowMs, observations),
     targetUtilisation: spec.pacing.targetUtilisation,
     slots,
   });

@@ -6,7 +6,7 @@ import type {
   NodeObservation,
   RolloutObservations,
 } from '@iamroll/core/rollout';
-import { databaseFigures, nodeFigures, type FleetRates } from '@iamroll/core/rates';
+import { DEFAULT_SETTLE_MS, nodeFigures, secondOf, type FleetRates } from '@iamroll/core/rates';
 import type pg from 'pg';
 import type { AlarmGateObservation } from '../metrics-sources/alarm-gates';
 import type { DatabaseDirectory } from '../databases/database-directory';
@@ -19,6 +19,47 @@ import type { NodePreflightMemory } from '../preflight/preflight-memory';
 // Nothing here is state the engine depends on across passes: a restart rebuilds it all.
 
 const STALE_AFTER_INTERVALS = 3;
+/** Seconds of each node's login history handed to pacing: a switch's span plus the steady seconds before it. */
+const RECENT_LOGIN_SECONDS = 30;
+
+/** The second databaseFigures' settled 1 s rate counts: the last complete one. */
+export function rateSecondAt(nowMs: number): number {
+  return secondOf(nowMs - DEFAULT_SETTLE_MS) - 1;
+}
+
+/**
+ * The measured rate pacing projects from: the busiest of the last complete second and the
+ * seconds still filling since (their partial counts only grow, so a burst landing now counts at
+ * once), and the second it counts through (now). Each login a node's counters show is then in
+ * the measured rate, and no longer in its burst in flight (pacing.ts remainingBurst): counted once.
+ */
+export function measuredRateOf(fleet: FleetRates, databaseId: string, nowMs: number) {
+  const iamAttempts = fleet.database(databaseId)?.iamAttempts;
+  const nowSecond = secondOf(nowMs);
+  let ratePerSecond = 0;
+  for (let second = rateSecondAt(nowMs); second <= nowSecond; second++)
+    ratePerSecond = Math.max(ratePerSecond, iamAttempts?.countAt(second) ?? 0);
+  return { ratePerSecond, rateSecond: nowSecond };
+}
+
+/** The node's new connections per second per database (both kinds), the last RECENT_LOGIN_SECONDS up to now. */
+export function recentLoginsOf(entry: NodeEntry, fleet: FleetRates, nowMs: number): NodeObservation['recentLogins'] {
+  const report = entry.report ?? entry.persisted;
+  const toSecond = secondOf(nowMs);
+  const fromSecond = toSecond - RECENT_LOGIN_SECONDS + 1;
+  const byDatabase: Record<string, number[]> = {};
+  for (const [kind, databaseId] of [
+    ['rw', report.rwDatabaseId],
+    ['ro', report.roDatabaseId],
+  ] as const) {
+    const series = fleet.nodeSeries(entry.id, kind);
+    if (series === undefined || databaseId === null) continue;
+    const counts = (byDatabase[databaseId] ??= new Array<number>(RECENT_LOGIN_SECONDS).fill(0));
+    for (let index = 0; index < RECENT_LOGIN_SECONDS; index++)
+      counts[index] = (counts[index] ?? 0) + series.countAt(fromSecond + index);
+  }
+  return Object.keys(byDatabase).length > 0 ? { fromSecond, byDatabase } : undefined;
+}
 
 export interface ObservationsDeps {
   readonly pool: pg.Pool;
@@ -109,6 +150,7 @@ export function nodeObservation(
   const intervalMs = figures?.heartbeatIntervalMs ?? 1_000;
   const authFailures = Object.values(figures?.authFailuresInWindow ?? {}).reduce((sum, count) => sum + count, 0);
   const switchReport = switchReportOf(entry, failures, nowMs);
+  const recentLogins = recentLoginsOf(entry, fleet, nowMs);
   return {
     nodeId: entry.id,
     stage: appliedStageOf(entry, applied),
@@ -124,6 +166,7 @@ export function nodeObservation(
       rw: config?.pools?.rw.poolSize ?? report.poolSize,
       ro: config?.pools ? (config.pools.ro?.poolSize ?? null) : report.poolSize,
     },
+    ...(recentLogins ? { recentLogins } : {}),
     usesAssumeRole: false,
     // Right after a restart the agents have not reached this process yet: a silence that began
     // before it started is not a stale node (the same hold as alarms/startup-hold.ts).
@@ -163,7 +206,7 @@ export function createObservations({
         {
           databaseId: database.id,
           budgetPerSecond: database.budgetPerSecond,
-          ratePerSecond: databaseFigures(fleet, database.id, nowMs, { windowSeconds: 1 }).ratePerSecond,
+          ...measuredRateOf(fleet, database.id, nowMs),
         },
         preflight,
       ),
