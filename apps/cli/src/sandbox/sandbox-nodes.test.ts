@@ -7,15 +7,18 @@ const endpoints = {
   replica: { host: 'sandbox-replica.abcdefghijkl.us-east-1.rds.amazonaws.com', port: 40002 },
 };
 
-function rulesOf(index: number): string[] {
-  const confText = sandboxKongConf({
+function confOf(index: number): string {
+  return sandboxKongConf({
     name: nodeName(index),
     profile: profileOf(index),
     ...endpoints,
     password: 'kong-password-for-tests',
     caFile: '/tmp/ca.pem',
   });
-  return lintKongConf(loadKongConf({ confText, env: {} })).map((finding) => finding.rule);
+}
+
+function rulesOf(index: number): string[] {
+  return lintKongConf(loadKongConf({ confText: confOf(index), env: {} })).map((finding) => finding.rule);
 }
 
 describe('the sandbox fleet', () => {
@@ -48,13 +51,7 @@ describe('the sandbox fleet', () => {
 
   it('starts every node on passwords, with read-only connections that close after 1 s idle (IAM churn once switched)', () => {
     for (const index of [0, 1, 2, 5]) {
-      const confText = sandboxKongConf({
-        name: nodeName(index),
-        profile: profileOf(index),
-        ...endpoints,
-        password: 'kong-password-for-tests',
-        caFile: '/tmp/ca.pem',
-      });
+      const confText = confOf(index);
       expect(confText).not.toMatch(/^pg_(ro_)?iam_auth\s*=\s*on/m);
       if (profileOf(index).hasReplica) expect(confText).toMatch(/^pg_ro_keepalive_timeout = 1000$/m);
     }

@@ -1,7 +1,7 @@
 import type { RatePoint } from '@iamroll/contracts';
-import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { useMemo } from 'react';
+import type uPlot from 'uplot';
+import { useUplot } from './use-uplot';
 
 export interface RateChartProps {
   readonly points: readonly RatePoint[];
@@ -40,54 +40,21 @@ export function RateChart({
   isShowingPeak = true,
   seriesLabel = 'logins/s',
 }: RateChartProps) {
-  const containerRef = useRef<HTMLDivElement>(null);
-  const plotRef = useRef<uPlot | null>(null);
   const shape = `${budgetPerSecond !== undefined}-${warningThreshold !== undefined}-${isShowingPeak}-${height}`;
-
-  useEffect(() => {
-    const container = containerRef.current;
-    if (!container) return;
-    const series: uPlot.Series[] = [
-      {},
-      { label: seriesLabel, stroke: '#1d4ed8', fill: 'rgba(29, 78, 216, 0.12)', width: 2 },
-      { label: 'peak second', stroke: '#7c3aed', width: 1, show: isShowingPeak },
-    ];
-    if (budgetPerSecond !== undefined) {
-      series.push({ label: 'budget', stroke: '#b91c1c', width: 2, dash: [8, 4], points: { show: false } });
-      if (warningThreshold !== undefined)
-        series.push({ label: 'warning', stroke: '#b45309', width: 1.5, dash: [4, 4], points: { show: false } });
-    }
-    const plot = new uPlot(
-      {
-        width: Math.max(200, container.clientWidth),
-        height,
-        series,
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-        axes: [{}, { label: 'per second', size: 60 }],
-        legend: { show: height >= 200, live: true },
-        cursor: { drag: { x: false, y: false } },
-      },
-      [[], [], []],
-      container,
-    );
-    plotRef.current = plot;
-    const observer =
-      typeof ResizeObserver === 'undefined'
-        ? null
-        : new ResizeObserver(() => plot.setSize({ width: Math.max(200, container.clientWidth), height }));
-    observer?.observe(container);
-    return () => {
-      observer?.disconnect();
-      plot.destroy();
-      plotRef.current = null;
-    };
-    // Rebuilt only when the set of series changes; data updates go through setData below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape]);
-
-  useEffect(() => {
-    plotRef.current?.setData(toColumns(points, budgetPerSecond, warningThreshold) as uPlot.AlignedData);
-  }, [points, budgetPerSecond, warningThreshold, shape]);
+  const series: uPlot.Series[] = [
+    { label: seriesLabel, stroke: '#1d4ed8', fill: 'rgba(29, 78, 216, 0.12)', width: 2 },
+    { label: 'peak second', stroke: '#7c3aed', width: 1, show: isShowingPeak },
+  ];
+  if (budgetPerSecond !== undefined) {
+    series.push({ label: 'budget', stroke: '#b91c1c', width: 2, dash: [8, 4], points: { show: false } });
+    if (warningThreshold !== undefined)
+      series.push({ label: 'warning', stroke: '#b45309', width: 1.5, dash: [4, 4], points: { show: false } });
+  }
+  const data = useMemo(
+    () => toColumns(points, budgetPerSecond, warningThreshold) as uPlot.AlignedData,
+    [points, budgetPerSecond, warningThreshold],
+  );
+  const containerRef = useUplot({ shape, height, series, yLabel: 'per second', isLegendShown: height >= 200, data });
 
   const latest = points.at(-1);
   return (

@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { useMemo } from 'react';
+import type uPlot from 'uplot';
+import { useUplot } from './use-uplot';
 
 export interface ChartSeries {
   readonly label: string;
@@ -20,45 +20,19 @@ interface Props {
 
 /** Several counts over the same seconds (e.g. failures by cause), one line each; the caption sums them. */
 export function SeriesChart({ title, times, series, height = 180, yLabel = 'per second' }: Props) {
-  const containerRef = useRef<HTMLDivElement>(null);
-  const plotRef = useRef<uPlot | null>(null);
   const shape = `${series.map((s) => `${s.label}:${s.color}`).join('|')}-${height}`;
-
-  useEffect(() => {
-    const container = containerRef.current;
-    if (!container) return;
-    const plot = new uPlot(
-      {
-        width: Math.max(200, container.clientWidth),
-        height,
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
-        scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-        axes: [{}, { label: yLabel, size: 60 }],
-        legend: { show: true, live: true },
-        cursor: { drag: { x: false, y: false } },
-      },
-      [[], ...series.map(() => [])],
-      container,
-    );
-    plotRef.current = plot;
-    const observer =
-      typeof ResizeObserver === 'undefined'
-        ? null
-        : new ResizeObserver(() => plot.setSize({ width: Math.max(200, container.clientWidth), height }));
-    observer?.observe(container);
-    return () => {
-      observer?.disconnect();
-      plot.destroy();
-      plotRef.current = null;
-    };
-    // Rebuilt only when the set of series changes; data updates go through setData below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape]);
-
-  useEffect(() => {
-    const data = [times.map((t) => t / 1000), ...series.map((s) => [...s.values])];
-    plotRef.current?.setData(data as uPlot.AlignedData);
-  }, [times, series, shape]);
+  const data = useMemo(
+    () => [times.map((t) => t / 1000), ...series.map((s) => [...s.values])] as uPlot.AlignedData,
+    [times, series],
+  );
+  const containerRef = useUplot({
+    shape,
+    height,
+    series: series.map((s) => ({ label: s.label, stroke: s.color, width: 2 })),
+    yLabel,
+    isLegendShown: true,
+    data,
+  });
 
   const totals = series.map((s) => `${s.label} ${s.values.reduce((sum, value) => sum + value, 0)}`);
   return (
