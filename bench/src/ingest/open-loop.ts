@@ -20,8 +20,20 @@ export const KEEP_ALIVE_MS = 10_000;
 export const STORM_SHARE = 0.1;
 export const STORM_ROTATE_S = 10;
 
+/** Golden-ratio scatter: any block of consecutive agents spreads evenly over the second. */
+const PHASE_STEP = (Math.sqrt(5) - 1) / 2;
+
 /**
- * The agents sending in second `s`, in index order (agent i sends at offset i/N of the second), and whether each storms.
+ * Where in each second agent i sends, as a fraction of the second: fixed per agent (its timer started
+ * when it did) and scattered, so the storming block (consecutive indices) is spread over the whole
+ * second as real agents' phases are, not packed into a tenth of it.
+ */
+export function phaseOf(index: number): number {
+  return (index * PHASE_STEP) % 1;
+}
+
+/**
+ * The agents sending in second `s`, in the order they send (by phase, see `phaseOf`), and whether each storms.
  * Fleet: a contiguous block of STORM_SHARE × N agents storms (every second, counters moving), moving on every
  * STORM_ROTATE_S; every other agent sends once per KEEP_ALIVE_MS, a tenth of them each second.
  */
@@ -30,7 +42,10 @@ export function sendsInSecond(
   nodes: number,
   s: number,
 ): { index: number; activity: AgentActivity }[] {
-  if (profile === 'flat') return Array.from({ length: nodes }, (_, index) => ({ index, activity: 'flat' as const }));
+  if (profile === 'flat')
+    return Array.from({ length: nodes }, (_, index) => ({ index, activity: 'flat' as const })).sort(
+      (a, b) => phaseOf(a.index) - phaseOf(b.index),
+    );
   const stormCount = Math.round(nodes * STORM_SHARE);
   const stormStart = (Math.floor(s / STORM_ROTATE_S) * stormCount) % nodes;
   const keepAliveSeconds = KEEP_ALIVE_MS / 1000;
@@ -40,7 +55,7 @@ export function sendsInSecond(
     if (isStorming) sends.push({ index, activity: 'storm' });
     else if (index % keepAliveSeconds === s % keepAliveSeconds) sends.push({ index, activity: 'idle' });
   }
-  return sends;
+  return sends.sort((a, b) => phaseOf(a.index) - phaseOf(b.index));
 }
 
 export interface OpenLoopResult {
@@ -69,8 +84,8 @@ const TICK_MS = 1;
 const SECOND_MS = 1000;
 
 /**
- * Open loop: second by second, the agents the profile names send, spread evenly
- * across the second (agent i at offset i/N). One timer walks the sends due, so
+ * Open loop: second by second, the agents the profile names send, each at its own
+ * fixed phase of the second (`phaseOf`). One timer walks the sends due, so
  * the generator costs the same with 1,000 agents as with 10,000 (no timer per
  * agent). Sends go out whatever the server's latency, so a slow server meets
  * its real offered load.
@@ -140,7 +155,7 @@ export async function runOpenLoop(
           if (second < seconds) due = sendsInSecond(options.profile, nodes, second);
           continue;
         }
-        const dueMs = second * SECOND_MS + (item.index * SECOND_MS) / nodes;
+        const dueMs = second * SECOND_MS + phaseOf(item.index) * SECOND_MS;
         if (dueMs > elapsedMs) break;
         if (shard && item.index % shard.of !== shard.index) {
           next += 1;
