@@ -1,23 +1,38 @@
+import { performance } from 'node:perf_hooks';
 import { setImmediate as immediate } from 'node:timers/promises';
 
-/** Items a background loop handles between two yields to the event loop. */
-export const YIELD_EVERY = 500;
+/** Longest a background pass runs before it yields to the event loop (requests waiting, e.g. heartbeats). */
+export const YIELD_AFTER_MS = 4;
+/** Items handled between two looks at the clock (reading it costs too). */
+const CLOCK_EVERY = 32;
 
 /**
  * Lets requests waiting on the event loop run (heartbeats): a background pass over the
- * whole fleet (10,000 nodes) calls this every YIELD_EVERY items, so no pass holds the
- * loop for long however large the fleet.
+ * whole fleet (10,000 nodes) calls this whenever it has run YIELD_AFTER_MS, so no pass
+ * holds the loop for long however large the fleet or slow the machine.
  */
 export function yieldToLoop(): Promise<void> {
   return immediate().then(() => undefined);
 }
 
-/** Calls `fn` for each item, yielding to the event loop every YIELD_EVERY items. */
-export async function forEachYielding<T>(items: Iterable<T>, fn: (item: T) => void): Promise<void> {
+/**
+ * Calls `fn` for each item, yielding to the event loop after every YIELD_AFTER_MS of work.
+ * By time, not by count: an item's cost differs by pass and a slower machine (or a loaded
+ * one) would otherwise hold the loop longer per slice.
+ */
+export async function forEachYielding<T>(
+  items: Iterable<T>,
+  fn: (item: T) => void,
+  sliceMs: number = YIELD_AFTER_MS,
+): Promise<void> {
+  let sliceStart = performance.now();
   let count = 0;
   for (const item of items) {
     fn(item);
     count += 1;
-    if (count % YIELD_EVERY === 0) await yieldToLoop();
+    if (count % CLOCK_EVERY === 0 && performance.now() - sliceStart >= sliceMs) {
+      await yieldToLoop();
+      sliceStart = performance.now();
+    }
   }
 }

@@ -8,6 +8,8 @@ export interface LoopDelay {
   readonly maxMs: number;
   /** The longest GC pause (null when the API exports none): how much of `maxMs` garbage collection explains. */
   readonly gcMaxMs: number | null;
+  /** V8 heap in use (MB) at the scrape: what a major GC has to mark. */
+  readonly heapUsedMb: number | null;
 }
 
 /** `IAMROLL_METRICS_TOKEN` as a bearer when one is set (the API then refuses /metrics without it). */
@@ -26,7 +28,15 @@ export async function scrapeLoopDelay(pool: Pool, token: string | undefined): Pr
   };
   const p99Ms = read('iamroll_event_loop_delay_p99_seconds');
   const maxMs = read('iamroll_event_loop_delay_max_seconds');
-  return p99Ms === null || maxMs === null ? null : { p99Ms, maxMs, gcMaxMs: read('iamroll_gc_pause_max_seconds') };
+  const heapBytes = /^nodejs_heap_size_used_bytes ([0-9.eE+-]+)$/m.exec(text)?.[1];
+  return p99Ms === null || maxMs === null
+    ? null
+    : {
+        p99Ms,
+        maxMs,
+        gcMaxMs: read('iamroll_gc_pause_max_seconds'),
+        heapUsedMb: heapBytes === undefined ? null : Number(heapBytes) / 2 ** 20,
+      };
 }
 
 /**
@@ -64,6 +74,9 @@ export function watchLoopDelay(
                   gcMaxMs: results.some((r) => r.gcMaxMs === null)
                     ? null
                     : Math.max(...results.map((r) => r.gcMaxMs ?? 0)),
+                  heapUsedMb: results.some((r) => r.heapUsedMb === null)
+                    ? null
+                    : Math.max(...results.map((r) => r.heapUsedMb ?? 0)),
                 });
             })
             .catch(reject);

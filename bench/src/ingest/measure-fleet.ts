@@ -53,6 +53,8 @@ export interface FleetFigures {
   readonly api_loop_delay_max_ms: number | null;
   /** The API's longest garbage-collection pause in the window (null when it exports none). */
   readonly api_gc_pause_max_ms: number | null;
+  /** The largest V8 heap in use any API process showed at a scrape (MB). */
+  readonly api_heap_used_mb: number | null;
   /** With a probe (the main run): a login → the database's per-second series showing it. */
   readonly rate_lag_p99_ms?: number | null;
   readonly rate_lag_samples?: number;
@@ -120,6 +122,7 @@ export async function measureFleet(
     api_loop_delay_p99_ms: delay ? round(delay.p99Ms) : null,
     api_loop_delay_max_ms: delay ? round(delay.maxMs) : null,
     api_gc_pause_max_ms: delay?.gcMaxMs == null ? null : round(delay.gcMaxMs),
+    api_heap_used_mb: delay?.heapUsedMb == null ? null : round(delay.heapUsedMb),
     ...(probeFigures
       ? {
           rate_lag_p99_ms: roundOrNull(probeFigures.rateLag.quantile(0.99)),

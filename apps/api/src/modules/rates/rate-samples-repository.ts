@@ -1,5 +1,6 @@
 import type { BucketRow } from '@iamroll/core/rates';
 import type pg from 'pg';
+import { yieldToLoop } from '../../yield';
 
 export type SeriesKind = 'node' | 'database';
 
@@ -22,29 +23,40 @@ export interface SeriesKey {
   readonly metric: RateMetric;
 }
 
+/**
+ * Rows per INSERT: encoding a statement's array parameters is synchronous (pg), so a minute
+ * bucket of a 10,000-node fleet in one statement would hold the event loop for tens of ms.
+ */
+export const SAMPLE_ROWS_PER_STATEMENT = 1_000;
+
 /** rate_samples in raw SQL: thousands of rows per write, read by range on the primary key. */
 export function createRateSamplesRepository(pool: pg.Pool) {
+  const upsertChunk = async (rows: readonly SampleRow[]): Promise<void> => {
+    await pool.query(
+      `INSERT INTO rate_samples (series_kind, series_id, metric, resolution_seconds, bucket_start, sum, max, count)
+       SELECT k::series_kind, i, m, r, to_timestamp(b / 1000.0), s, x, c
+         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::int[]) AS u(k, i, m, r, b, s, x, c)
+       ON CONFLICT (series_kind, series_id, metric, resolution_seconds, bucket_start)
+       DO UPDATE SET sum = EXCLUDED.sum, max = EXCLUDED.max, count = EXCLUDED.count`,
+      [
+        rows.map((row) => row.seriesKind),
+        rows.map((row) => row.seriesId),
+        rows.map((row) => row.metric),
+        rows.map((row) => row.resolutionSeconds),
+        rows.map((row) => row.bucketStartMs),
+        rows.map((row) => row.sum),
+        rows.map((row) => row.max),
+        rows.map((row) => row.count),
+      ],
+    );
+  };
   return {
-    /** Idempotent: a bucket written twice (two leaders overlapping) keeps the last figures. */
-    async upsert(rows: readonly SampleRow[]): Promise<void> {
-      if (rows.length === 0) return;
-      await pool.query(
-        `INSERT INTO rate_samples (series_kind, series_id, metric, resolution_seconds, bucket_start, sum, max, count)
-         SELECT k::series_kind, i, m, r, to_timestamp(b / 1000.0), s, x, c
-           FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::int[]) AS u(k, i, m, r, b, s, x, c)
-         ON CONFLICT (series_kind, series_id, metric, resolution_seconds, bucket_start)
-         DO UPDATE SET sum = EXCLUDED.sum, max = EXCLUDED.max, count = EXCLUDED.count`,
-        [
-          rows.map((row) => row.seriesKind),
-          rows.map((row) => row.seriesId),
-          rows.map((row) => row.metric),
-          rows.map((row) => row.resolutionSeconds),
-          rows.map((row) => row.bucketStartMs),
-          rows.map((row) => row.sum),
-          rows.map((row) => row.max),
-          rows.map((row) => row.count),
-        ],
-      );
+    /** Idempotent: a bucket written twice (two leaders overlapping) keeps the last figures. In statements of SAMPLE_ROWS_PER_STATEMENT. */
+    async upsert(all: readonly SampleRow[]): Promise<void> {
+      for (let start = 0; start < all.length; start += SAMPLE_ROWS_PER_STATEMENT) {
+        if (start > 0) await yieldToLoop();
+        await upsertChunk(all.slice(start, start + SAMPLE_ROWS_PER_STATEMENT));
+      }
     },
 
     /** Buckets of one series in [fromMs, toMs), oldest first. */
