@@ -64,10 +64,12 @@ function sumFailures(a: AuthFailureCounts, b: AuthFailureCounts): AuthFailureCou
   };
 }
 
+function kindHasCounts(counts: CounterDelta['rw']): boolean {
+  return counts.attempts > 0 || counts.established > 0 || hasFailures(counts.authFailures);
+}
+
 function hasCounts(delta: CounterDelta): boolean {
-  return CONNECTION_KINDS.some(
-    (kind) => delta[kind].attempts > 0 || delta[kind].established > 0 || hasFailures(delta[kind].authFailures),
-  );
+  return kindHasCounts(delta.rw) || kindHasCounts(delta.ro);
 }
 
 /**
@@ -134,17 +136,7 @@ export class FleetAggregates {
           attempts: counts.attempts,
           established: counts.established,
         };
-        addPart(node.spreads, spread, (a, b) =>
-          a.kind === b.kind
-            ? {
-                kind,
-                fromMs: Math.min(a.fromMs, b.fromMs),
-                toMs: Math.max(a.toMs, b.toMs),
-                attempts: a.attempts + b.attempts,
-                established: a.established + b.established,
-              }
-            : undefined,
-        );
+        addPart(node.spreads, spread, mergeSpreads);
         if (route && counts.attempts > 0) this.#databases.markDirty(route.databaseId, dirtyFrom, receivedSecond);
       }
       if (hasFailures(counts.authFailures)) {
@@ -155,12 +147,7 @@ export class FleetAggregates {
         }
       }
     }
-    if (failures)
-      addPart(node.events, { atMs: receivedAtMs, failures }, (a, b) =>
-        secondOf(a.atMs) === secondOf(b.atMs)
-          ? { atMs: Math.max(a.atMs, b.atMs), failures: sumFailures(a.failures, b.failures) }
-          : undefined,
-      );
+    if (failures) addPart(node.events, { atMs: receivedAtMs, failures }, mergeEvents);
   }
 
   /** What to send now; nothing is marked as published until `sent`. */
@@ -215,6 +202,22 @@ export class FleetAggregates {
     this.#nodes.delete(nodeId);
   }
 }
+
+const mergeSpreads = (a: NodeSpread, b: NodeSpread): NodeSpread | undefined =>
+  a.kind === b.kind
+    ? {
+        kind: a.kind,
+        fromMs: Math.min(a.fromMs, b.fromMs),
+        toMs: Math.max(a.toMs, b.toMs),
+        attempts: a.attempts + b.attempts,
+        established: a.established + b.established,
+      }
+    : undefined;
+
+const mergeEvents = (a: NodeEvent, b: NodeEvent): NodeEvent | undefined =>
+  secondOf(a.atMs) === secondOf(b.atMs)
+    ? { atMs: Math.max(a.atMs, b.atMs), failures: sumFailures(a.failures, b.failures) }
+    : undefined;
 
 /** Appends, or past PARTS_PER_NODE merges into one of the last parts when `merge` can (an agent heartbeating too fast). */
 function addPart<T>(parts: T[], part: T, merge: (a: T, b: T) => T | undefined): void {
