@@ -2,6 +2,7 @@ import {
   boundSentAt,
   CONNECTION_KINDS,
   computeCounterDelta,
+  type AuthFailureCounts,
   type ConnectionKind,
   type CounterDelta,
   type CounterSnapshot,
@@ -27,6 +28,13 @@ import { addSpread } from './spread';
 // Placement uses the controller's receive time, not the agent's clock (skewed agents
 // would otherwise smear a database's sum): a delta covers [receivedAtMs - covered,
 // receivedAtMs), with `covered` measured on the agent's clock between its snapshots.
+
+/** What one second of a database holds: new connections, IAM ones, throttled logins. */
+export interface DatabaseSecondCounts {
+  readonly attempts: number;
+  readonly iamAttempts: number;
+  readonly throttled: number;
+}
 
 export interface FleetRatesOptions {
   /** Seconds held per series (default an hour). */
@@ -162,6 +170,84 @@ export class FleetRates {
       if (failures === 0) continue;
       node.failures ??= createFailureSeries(this.#failureCapacitySeconds);
       node.failures[cause].addAt(second, failures);
+      node.lastAuthFailureAtMs = Math.max(node.lastAuthFailureAtMs ?? atMs, atMs);
+    }
+  }
+
+  // ---- Counts other API processes publish (apps/api heartbeats/fleet-aggregates.ts): each process folds in
+  // only the heartbeats it received and publishes what they added; these add the others' shares here.
+
+  /** One second of a database as another process counted it: added to the database's series only. */
+  addDatabaseCounts(databaseId: string, second: number, counts: DatabaseSecondCounts): void {
+    const database = this.#database(databaseId);
+    database.attempts.addAt(second, counts.attempts);
+    database.iamAttempts.addAt(second, counts.iamAttempts);
+    database.throttled.addAt(second, counts.throttled);
+  }
+
+  /** Another process saw a throttled login for this database at `atMs`. */
+  noteDatabaseThrottledAt(databaseId: string, atMs: number): void {
+    const database = this.#database(databaseId);
+    database.lastThrottledAtMs = Math.max(database.lastThrottledAtMs ?? atMs, atMs);
+  }
+
+  /**
+   * A heartbeat another process accepted: the node's liveness and interval (staleness, streaks, as
+   * `ingestHeartbeat` keeps them) and, when given, the snapshot its next delta is diffed against (a node
+   * whose heartbeats move between processes is then counted once). Counts nothing. False when the
+   * snapshot is older than the one held (it is ignored; the liveness still counts).
+   */
+  adoptPeerHeartbeat(
+    nodeId: string,
+    receivedAtMs: number,
+    heartbeatIntervalMs: number,
+    sent: CounterSnapshot | undefined,
+  ): boolean {
+    const node = this.#node(nodeId);
+    if (heartbeatIntervalMs > 0) node.heartbeatIntervalMs = heartbeatIntervalMs;
+    const previousAtMs = node.lastHeartbeatAtMs;
+    const breakMs = this.#streakBreakIntervals * node.heartbeatIntervalMs;
+    if (previousAtMs === undefined || receivedAtMs - previousAtMs > breakMs) node.heartbeatStreakStartMs = receivedAtMs;
+    node.lastHeartbeatAtMs = Math.max(previousAtMs ?? receivedAtMs, receivedAtMs);
+    if (sent === undefined) return true;
+    const snapshot = boundSentAt(sent, receivedAtMs);
+    if (!computeCounterDelta(node.last, snapshot).isAccepted) return false;
+    node.last = snapshot;
+    return true;
+  }
+
+  /** Attempts another process counted for a node over [fromMs, toMs): its series only (the database's come per second). */
+  addNodeAttempts(
+    nodeId: string,
+    kind: ConnectionKind,
+    counts: { readonly attempts: number; readonly established: number },
+    fromMs: number,
+    toMs: number,
+  ): void {
+    const state = this.#node(nodeId).kinds[kind];
+    if (counts.attempts > 0) {
+      if (state.series === undefined) {
+        state.series = new SecondSeries(this.#capacitySeconds);
+        this.#retarget(state);
+      }
+      addSpread([state.series], counts.attempts, fromMs, toMs);
+    }
+    const establishedPerSecond = counts.established / Math.max(1, (toMs - fromMs) / SECOND_MS);
+    state.peakEstablishedPerSecond = Math.max(state.peakEstablishedPerSecond, establishedPerSecond);
+  }
+
+  /** Failures another process saw in one of the node's heartbeats at `atMs` (its alarm windows, its throttles). */
+  addNodeEvents(nodeId: string, atMs: number, failures: AuthFailureCounts): void {
+    const node = this.#node(nodeId);
+    const second = secondOf(atMs);
+    if (failures.throttled > 0) {
+      node.throttled ??= new SecondSeries(this.#failureCapacitySeconds);
+      node.throttled.addAt(second, failures.throttled);
+    }
+    for (const cause of NON_THROTTLE_CAUSES) {
+      if (!(failures[cause] > 0)) continue;
+      node.failures ??= createFailureSeries(this.#failureCapacitySeconds);
+      node.failures[cause].addAt(second, failures[cause]);
       node.lastAuthFailureAtMs = Math.max(node.lastAuthFailureAtMs ?? atMs, atMs);
     }
   }

@@ -18,7 +18,8 @@ export {
 } from './counter-delta';
 export { HOUR_SECONDS, SECOND_MS, SecondSeries, secondOf, type RangePoint, type SecondPoint } from './second-series';
 export { addSpread } from './spread';
-export { FleetRates, type FleetRatesOptions } from './fleet-rates';
+export { FleetRates, type DatabaseSecondCounts, type FleetRatesOptions } from './fleet-rates';
+export { OwnDatabaseCounts, type DatabaseIncrements, type DatabaseSecondIncrement } from './own-database-counts';
 export {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   type DatabaseSeries,

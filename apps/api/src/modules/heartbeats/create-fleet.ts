@@ -12,8 +12,9 @@ import { NodeSync } from '../nodes/node-sync';
 import { createReportBatchWriter } from '../nodes/write-report-batch';
 import { createRatesMemory } from '../rates/rates-memory';
 import { registerFleetMetrics } from './fleet-metrics';
+import { FleetAggregates } from './fleet-aggregates';
 import { FleetReplication } from './fleet-replication';
-import type { HeartbeatRecord } from './heartbeat-record';
+import { decodeEntries } from './replication-entries';
 import { createHeartbeatService } from './heartbeat-service';
 import { createReplyInterval } from './reply-interval';
 import { createPreflightFleet } from '../preflight/preflight-fleet';
@@ -46,7 +47,7 @@ export interface FleetDeps {
 /**
  * The fleet held in memory by every API process: registered databases, every
  * node, and per-second rates of all heartbeats (this process's and, through
- * FleetReplication, every other one's). `start` loads it (then starts `loops`,
+ * FleetAggregates and FleetReplication, every other one's per-second increments). `start` loads it (then starts `loops`,
  * which workers.ts fills); `stop` tears it down. Leader workers wait for `loaded`
  * so they never judge an empty fleet (which would resolve every open alarm).
  */
@@ -72,12 +73,12 @@ export function createFleet({
   const sync = new NodeSync(registry, repositories.nodeStates, writeReportBatch, log);
   const loops = new BackgroundLoops(log);
   const alarmNudge = new AlarmNudge(memory.fleet, directory);
-  // [nodeId, receivedAtMs, …, rwDatabaseId (6), …, roDatabaseId (8), …]: see heartbeat-record.ts.
-  const observe = (record: HeartbeatRecord) => alarmNudge.observe([record[6], record[8]], record[1]);
+  const aggregates = new FleetAggregates(memory.fleet);
   const reloadDirectory = () =>
     directory.refresh().catch((error: unknown) => log.warn({ err: error }, 'reloading databases failed'));
   const dropNode = (nodeId: string) => {
     registry.remove(nodeId);
+    aggregates.forget(nodeId);
     forgetAgentNode(nodeId);
   };
   // The callbacks run only once started, when `heartbeats` exists.
@@ -85,9 +86,22 @@ export function createFleet({
     pool,
     databaseUrl,
     log,
-    async (records) => {
-      await heartbeats.applyForwarded(records);
-      for (const record of records) observe(record);
+    aggregates,
+    async (entries) => {
+      const { databases, nodes, malformed } = decodeEntries(entries);
+      if (malformed > 0) log.warn({ malformed }, 'ignored malformed entries from another API process');
+      let databaseSeconds = 0;
+      for (const increments of databases) {
+        aggregates.applyDatabase(increments);
+        databaseSeconds += increments.seconds.length;
+        // A peer's second over the budget, or its throttle, asks the leader for an evaluation now.
+        const newest = increments.seconds[increments.seconds.length - 1];
+        if (newest) alarmNudge.observe([increments.databaseId], newest.second * 1_000);
+        if (increments.lastThrottledAtMs !== undefined)
+          alarmNudge.observe([increments.databaseId], increments.lastThrottledAtMs);
+      }
+      for (const node of nodes) aggregates.notePeerSeen(node.nodeId, node.seenMs);
+      return { nodes: await heartbeats.applyForwarded(nodes), databaseSeconds };
     },
     (kind) => {
       if (kind === DATABASES_CHANGED) void reloadDirectory();
@@ -101,9 +115,10 @@ export function createFleet({
     directory,
     fleet: memory.fleet,
     replyIntervalMs: (nodeId, routes) => replyInterval.intervalFor(nodeId, routes),
-    forward: (record) => {
-      replication.enqueue(record);
-      observe(record);
+    forward: (heartbeat) => {
+      aggregates.record(heartbeat);
+      const { routes } = heartbeat;
+      alarmNudge.observe([routes.rw?.databaseId, routes.ro?.databaseId], heartbeat.receivedAtMs);
     },
     nowMs,
     preflight: preflight.onHeartbeat,

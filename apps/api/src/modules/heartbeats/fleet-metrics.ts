@@ -19,18 +19,21 @@ export function registerFleetMetrics(
     },
   });
   new Gauge({
-    name: 'iamroll_fleet_records_forwarded',
-    help: 'Heartbeats this process forwarded to the other API processes (sent) or applied from them (received), since start.',
-    labelNames: ['direction'] as const,
+    name: 'iamroll_fleet_replicated',
+    help: 'What this process sent to the other API processes (sent) or applied from them (received), since start: node entries (one per node heard in a flush) and database seconds (one second of one database).',
+    labelNames: ['direction', 'part'] as const,
     registers: [metrics],
     collect() {
-      this.set({ direction: 'sent' }, replication.counts.sent);
-      this.set({ direction: 'received' }, replication.counts.received);
+      const { sent, received } = replication.counts;
+      this.set({ direction: 'sent', part: 'nodes' }, sent.nodes);
+      this.set({ direction: 'sent', part: 'database_seconds' }, sent.databaseSeconds);
+      this.set({ direction: 'received', part: 'nodes' }, received.nodes);
+      this.set({ direction: 'received', part: 'database_seconds' }, received.databaseSeconds);
     },
   });
   new Gauge({
     name: 'iamroll_alarm_nudges',
-    help: 'Heartbeats (own or forwarded) that asked for an alarm evaluation at once: a second over a budget or a throttle, since start.',
+    help: 'Heartbeats (own) or peer increments that asked for an alarm evaluation at once: a second over a budget or a throttle, since start.',
     registers: [metrics],
     collect() {
       this.set(nudge.count);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { ChannelListener } from '../../db/channel-listener';
-import { isHeartbeatRecord, type HeartbeatRecord } from './heartbeat-record';
+import type { FleetAggregates } from './fleet-aggregates';
 
 /** Separate from EVENTS_CHANNEL: this traffic is for API processes, never for SSE clients. */
 export const FLEET_CHANNEL = 'iamroll_fleet';
@@ -18,32 +18,41 @@ export interface ReplicationLogger {
   warn(object: object, message: string): void;
 }
 
+/** What went out and came in since start: node entries, and database seconds (increments of one second of a database). */
+export interface ReplicationCounts {
+  readonly sent: { readonly nodes: number; readonly databaseSeconds: number };
+  readonly received: { readonly nodes: number; readonly databaseSeconds: number };
+}
+
 /**
- * Forwards every heartbeat this process accepts to the other API processes,
- * so each one holds the whole fleet's rates (and the leader evaluates alarms on
- * all of it) wherever a node's heartbeats land. Records are queued and sent
- * by `flush` (the `fleet-replication` loop in workers.ts) as JSON arrays chunked under NOTIFY's 8000-byte limit, all
- * chunks in one statement. A process skips its own notifications by their
- * origin prefix before parsing. `signal()` tells the others to reload what
- * they cache (registered databases). At-most-once: records sent while a listener
- * reconnects are lost to it (its rates dip; its alarms use the persisted
- * last_seen_at, so no node goes falsely stale). A process alone on its database
- * (PostgreSQL shows no other replication listener) sends nothing: every record would
- * only come back to itself.
+ * Carries FleetAggregates' entries (per-second database increments, one entry per node heard) to
+ * the other API processes, so each one holds the whole fleet's database rates (and the leader
+ * evaluates alarms on all of it) wherever a node's heartbeats land, without applying each other's
+ * heartbeats. `flush` (the `fleet-replication` loop in workers.ts, every 250 ms: a second's counts
+ * reach the others within about 250 ms of it closing, and its partial counts before) sends them as
+ * JSON arrays chunked under NOTIFY's 8000-byte limit, all chunks in one statement. A process skips its
+ * own notifications by their origin prefix before parsing. `signal()` tells the others to reload what
+ * they cache (registered databases). Database seconds whose send failed go again; node entries sent
+ * while a listener reconnects are lost to it (its alarms use the persisted last_seen_at, so no node goes
+ * falsely stale). A process alone on its database (PostgreSQL shows no other replication listener)
+ * sends nothing: every entry would only come back to itself.
  */
 export class FleetReplication {
   readonly #origin = randomBytes(ORIGIN_LENGTH / 2).toString('hex');
-  #queue: HeartbeatRecord[] = [];
   readonly #listener: ChannelListener;
   #delivery: Promise<void> = Promise.resolve();
-  #sent = 0;
-  #received = 0;
+  readonly #sent = { nodes: 0, databaseSeconds: 0 };
+  readonly #received = { nodes: 0, databaseSeconds: 0 };
 
   constructor(
     private readonly pool: pg.Pool,
     connectionString: string,
     private readonly log: ReplicationLogger,
-    private readonly onRecords: (records: HeartbeatRecord[]) => Promise<void> | void,
+    private readonly aggregates: FleetAggregates,
+    /** Another process's entries (parsed JSON, not yet checked), in arrival order; returns what it applied. */
+    private readonly onEntries: (
+      entries: readonly unknown[],
+    ) => Promise<{ nodes: number; databaseSeconds: number }> | { nodes: number; databaseSeconds: number },
     /** Told of `signal(kind)` sent by another process (e.g. `databases`: reload them). */
     private readonly onSignal: (kind: string) => void = () => undefined,
   ) {
@@ -56,18 +65,12 @@ export class FleetReplication {
         if (!payload.startsWith(this.#origin)) this.#receive(payload);
       },
       log,
-      lossNote: 'heartbeats forwarded meanwhile are missed',
+      lossNote: 'node entries sent meanwhile are missed',
     });
   }
 
-  /** Records sent, and received from other processes and applied, since start. */
-  get counts(): { readonly sent: number; readonly received: number } {
-    return { sent: this.#sent, received: this.#received };
-  }
-
-  /** Serialised only when flushed, and only if another process listens. */
-  enqueue(record: HeartbeatRecord): void {
-    this.#queue.push(record);
+  get counts(): ReplicationCounts {
+    return { sent: { ...this.#sent }, received: { ...this.#received } };
   }
 
   async start(): Promise<void> {
@@ -86,32 +89,41 @@ export class FleetReplication {
     await this.pool.query('SELECT pg_notify($1, $2)', [FLEET_CHANNEL, `${this.#origin}!${kind}`]);
   }
 
-  /** Sends what is queued now: what the `fleet-replication` loop runs every 250 ms. */
+  /** Sends what is pending now: what the `fleet-replication` loop runs every 250 ms. */
   async flush(): Promise<void> {
-    if (this.#queue.length === 0) return;
-    const records = this.#queue;
-    this.#queue = [];
-    if (!(await this.#hasPeers())) return;
+    if (!this.aggregates.hasPending) return;
+    if (!(await this.#hasPeers())) {
+      this.aggregates.discard();
+      return;
+    }
+    const batch = await this.aggregates.take();
+    if (batch.entries.length === 0) return;
     const payloads: string[] = [];
     let chunk: string[] = [];
     let bytes = ORIGIN_LENGTH + 2;
-    for (const heartbeat of records) {
-      const record = JSON.stringify(heartbeat);
-      // Records are ASCII (uuids, numbers, printable boot ids), so length is bytes.
-      if (chunk.length > 0 && bytes + record.length + 1 > MAX_PAYLOAD_BYTES) {
+    for (const entry of batch.entries) {
+      // Entries are ASCII (uuids, numbers, printable boot ids), so length is bytes.
+      if (chunk.length > 0 && bytes + entry.length + 1 > MAX_PAYLOAD_BYTES) {
         payloads.push(`${this.#origin}[${chunk.join(',')}]`);
         chunk = [];
         bytes = ORIGIN_LENGTH + 2;
       }
-      chunk.push(record);
-      bytes += record.length + 1;
+      chunk.push(entry);
+      bytes += entry.length + 1;
     }
     if (chunk.length > 0) payloads.push(`${this.#origin}[${chunk.join(',')}]`);
-    await this.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [FLEET_CHANNEL, payloads]);
-    this.#sent += records.length;
+    try {
+      await this.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [FLEET_CHANNEL, payloads]);
+    } catch (error) {
+      this.aggregates.failed(batch);
+      throw error;
+    }
+    this.aggregates.sent(batch);
+    this.#sent.nodes += batch.nodeCount;
+    this.#sent.databaseSeconds += batch.databaseSecondCount;
   }
 
-  /** Asked at every flush (at most 4 times a second), so a process that starts listening gets records from then on. */
+  /** Asked at every flush with something to send (at most 4 times a second), so a process that starts listening gets entries from then on. */
   async #hasPeers(): Promise<boolean> {
     const { rows } = await this.pool.query<{ peers: number }>(PEERS_SQL, [
       APPLICATION_NAME,
@@ -132,11 +144,14 @@ export class FleetReplication {
       this.log.warn({}, 'ignored a malformed fleet notification');
       return;
     }
-    const records = Array.isArray(parsed) ? parsed.filter(isHeartbeatRecord) : [];
-    // In arrival order: a node's heartbeats must reach FleetRates oldest first.
+    const entries = Array.isArray(parsed) ? (parsed as unknown[]) : [];
+    // In arrival order: a node's snapshots must reach FleetRates oldest first.
     this.#delivery = this.#delivery
-      .then(() => this.onRecords(records))
-      .then(() => void (this.#received += records.length))
-      .catch((error: unknown) => this.log.warn({ err: error }, 'applying forwarded heartbeats failed'));
+      .then(() => this.onEntries(entries))
+      .then((applied) => {
+        this.#received.nodes += applied.nodes;
+        this.#received.databaseSeconds += applied.databaseSeconds;
+      })
+      .catch((error: unknown) => this.log.warn({ err: error }, 'applying entries from another process failed'));
   }
 }

@@ -4,7 +4,9 @@ import { AppError } from '../../errors';
 import type { DatabaseDirectory, DatabaseEntry } from '../databases/database-directory';
 import { nextDetailsOf, reportOf } from '../nodes/node-report';
 import type { NodeRegistry } from '../nodes/node-registry';
-import { decodeRecord, encodeRecord, snapshotOf, type HeartbeatRecord } from './heartbeat-record';
+import { applyPeerNode, type OwnHeartbeat } from './fleet-aggregates';
+import { snapshotOf } from './heartbeat-record';
+import type { PeerNodeEntry } from './replication-entries';
 import { findSecret } from './secret-scan';
 import type { PreflightHeartbeatHook } from '../preflight/heartbeat-hook';
 
@@ -12,8 +14,8 @@ export interface HeartbeatServiceDeps {
   readonly registry: NodeRegistry;
   readonly directory: DatabaseDirectory;
   readonly fleet: FleetRates;
-  /** Hands each accepted heartbeat to the other API processes. */
-  readonly forward: (record: HeartbeatRecord) => void;
+  /** Hands each accepted heartbeat to what this process publishes to the other API processes (fleet-aggregates.ts). */
+  readonly forward: (heartbeat: OwnHeartbeat) => void;
   readonly nowMs: () => number;
   /** What the reply tells agents (default 1000 ms). */
   readonly replyIntervalMs?: number | ((nodeId: string, routes: NodeRoutes) => number);
@@ -136,7 +138,7 @@ export function createHeartbeatService({
         // The last accepted snapshot (a retried duplicate changes only the time).
         entry.liveness = { lastSeenMs: receivedAtMs, snapshot: fleet.node(nodeId)?.last ?? snapshot };
         registry.touched.add(entry);
-        forward(encodeRecord(nodeId, receivedAtMs, snapshot, body, routes));
+        forward({ nodeId, receivedAtMs, snapshot, delta, routes });
       }
       // ---- preflight (issue 12): the pending request for the reply; a report is stored first.
       const preflight = preflightHook ? await preflightHook(nodeId, body, receivedAtMs) : undefined;
@@ -151,18 +153,23 @@ export function createHeartbeatService({
       };
     },
 
-    /** Heartbeats other API processes received: into this process's rates, in their order. */
-    async applyForwarded(records: readonly HeartbeatRecord[]): Promise<void> {
-      const unknown = records.filter((record) => !registry.get(record[0]));
-      if (unknown.length > 0) await Promise.all(unknown.map((record) => registry.ensure(record[0])));
-      for (const record of records) {
-        const { nodeId, receivedAtMs, snapshot, routes } = decodeRecord(record);
-        const entry = registry.get(nodeId);
+    /**
+     * Nodes other API processes heard (their entries, in order): liveness, the snapshot to diff the
+     * next delta against, the node's own attempts and failures. The database rates come per second
+     * (fleet-aggregates.ts). Returns the entries applied (a decommissioned node's are not).
+     */
+    async applyForwarded(nodes: readonly PeerNodeEntry[]): Promise<number> {
+      const unknown = nodes.filter((node) => !registry.get(node.nodeId));
+      if (unknown.length > 0) await Promise.all(unknown.map((node) => registry.ensure(node.nodeId)));
+      let applied = 0;
+      for (const node of nodes) {
+        const entry = registry.get(node.nodeId);
         if (!entry) continue;
-        registry.route(entry, routes);
-        fleet.ingestHeartbeat(nodeId, snapshot, receivedAtMs);
-        entry.lastSeenMs = Math.max(entry.lastSeenMs ?? receivedAtMs, receivedAtMs);
+        applyPeerNode(fleet, node);
+        entry.lastSeenMs = Math.max(entry.lastSeenMs ?? node.seenMs, node.seenMs);
+        applied += 1;
       }
+      return applied;
     },
   };
 }

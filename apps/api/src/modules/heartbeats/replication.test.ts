@@ -23,15 +23,38 @@ describe('several API processes', () => {
     });
     return response.statusCode === 200 ? response.json<RateSeries>().points.map((point) => point.rate) : [];
   };
-  /** The forwarding counters from a process's /metrics. */
+  /** Node entries sent and applied, from a process's /metrics (one per node heard in a flush). */
   const forwarded = async (t: TestApp) => {
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     const read = (direction: string) =>
       Number(
-        new RegExp(`^iamroll_fleet_records_forwarded\\{direction="${direction}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN,
+        new RegExp(`^iamroll_fleet_replicated\\{direction="${direction}",part="nodes"\\} (\\d+)`, 'm').exec(
+          text,
+        )?.[1] ?? NaN,
       );
     return { sent: read('sent'), received: read('received') };
   };
+  /** Waits until each process applied the node entries of `sentTo` heartbeats more than at `baseline`. */
+  const replicated = async (
+    baseline: { a: { received: number }; b: { received: number } },
+    sentTo: { a: number; b: number },
+  ) =>
+    eventually(
+      async () =>
+        (await forwarded(a)).received - baseline.a.received >= sentTo.b &&
+        (await forwarded(b)).received - baseline.b.received >= sentTo.a,
+    );
+  const directoryOn = async (t: TestApp, id: string) =>
+    eventually(
+      async () =>
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/databases/${id}/rates`,
+            headers: (await t.admin()).headers,
+          })
+        ).statusCode === 200,
+    );
   const send = async (
     t: TestApp,
     node: { nodeId: string; credential: string },
@@ -67,12 +90,8 @@ describe('several API processes', () => {
       // One node whose heartbeats alternate between the processes (a load balancer without affinity).
       await send(i % 2 === 0 ? a : b, roaming, { seq: i + 1, attempts: i * 10 });
       sentTo = i % 2 === 0 ? { a: sentTo.a + 2, b: sentTo.b + 1 } : { a: sentTo.a + 1, b: sentTo.b + 2 };
-      // Real agents beat once a second, far longer than forwarding takes: wait for it, as they would.
-      await eventually(
-        async () =>
-          (await forwarded(a)).received - baseline.a.received >= sentTo.b &&
-          (await forwarded(b)).received - baseline.b.received >= sentTo.a,
-      );
+      // Real agents beat once a second, far longer than a flush takes: wait for it, as they would.
+      await replicated(baseline, sentTo);
     }
     const expected = Array.from({ length: 10 }, () => 4 + 6 + 10);
     for (const t of [a, b]) {
@@ -112,6 +131,73 @@ describe('several API processes', () => {
       [[`db-rate-critical:${databaseId}`, `node-auth-failures:${node.nodeId}`]],
     );
     expect(rows.map((row) => row.n)).toEqual([1, 1]);
+  });
+
+  it('counts a storm split over both processes once per second on both, and opens its critical alarm once', async () => {
+    const host = 'storm-db.abc.us-east-1.rds.amazonaws.com';
+    const stormId = await registerDatabase(a.app, (await a.admin()).headers, {
+      identifier: 'storm-db',
+      host,
+      budgetPerSecond: 100,
+    });
+    await directoryOn(b, stormId);
+    const nodes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        enrollNode(i % 2 === 0 ? a.app : b.app, TEST_ENROLLMENT_TOKEN, `storm-${i}`),
+      ),
+    );
+    const t0 = clock.now() + 1_000;
+    const baseline = { a: await forwarded(a), b: await forwarded(b) };
+    let sentTo = { a: 0, b: 0 };
+    for (let i = 0; i <= 4; i++) {
+      clock.set(t0 + i * 1_000);
+      // Half the storm's nodes on each process, 10 new IAM logins a second each: 120/s against 100/s.
+      for (const [index, node] of nodes.entries())
+        await send(index % 2 === 0 ? a : b, node, { seq: i + 1, attempts: i * 10, host });
+      sentTo = { a: sentTo.a + nodes.length / 2, b: sentTo.b + nodes.length / 2 };
+      await replicated(baseline, sentTo);
+    }
+    const expected = [120, 120, 120, 120];
+    for (const t of [a, b])
+      await eventually(
+        async () =>
+          JSON.stringify(await ratesOn(t, `/api/v1/databases/${stormId}/rates`, t0, 4)) === JSON.stringify(expected),
+      );
+    const key = `db-rate-critical:${stormId}`;
+    const opened = async () =>
+      (await a.app.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM alarms WHERE key = $1', [key])).rows[0]?.n;
+    await eventually(async () => (await opened()) === 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // more flushes and passes of the leader
+    for (const t of [a, b]) expect(await ratesOn(t, `/api/v1/databases/${stormId}/rates`, t0, 4)).toEqual(expected);
+    expect(await opened()).toBe(1);
+  });
+
+  it("publishes a late heartbeat's seconds again, so the other process corrects a second it already showed", async () => {
+    const host = 'late-db.abc.us-east-1.rds.amazonaws.com';
+    const lateId = await registerDatabase(a.app, (await a.admin()).headers, { identifier: 'late-db', host });
+    await directoryOn(a, lateId);
+    const steady = await enrollNode(b.app, TEST_ENROLLMENT_TOKEN, 'kong-steady');
+    const late = await enrollNode(b.app, TEST_ENROLLMENT_TOKEN, 'kong-late');
+    const t0 = clock.now() + 1_000;
+    const sentAtMs = 1_900_000_000_000;
+    clock.set(t0);
+    await send(b, steady, { seq: 1, host });
+    await send(b, late, { seq: 1, host, sentAtMs });
+    clock.set(t0 + 1_000);
+    await send(b, steady, { seq: 2, attempts: 6, host });
+    // a shows the second t0 with what it held when it closed.
+    await eventually(async () => (await ratesOn(a, `/api/v1/databases/${lateId}/rates`, t0, 1))[0] === 6);
+    // Then a heartbeat covering that second and the next arrives (20 logins over 2 s, on the agent's clock).
+    clock.set(t0 + 2_000);
+    await send(b, late, { seq: 2, attempts: 20, host, sentAtMs: sentAtMs + 2_000 });
+    expect(await ratesOn(b, `/api/v1/databases/${lateId}/rates`, t0, 2)).toEqual([16, 10]);
+    await eventually(
+      async () => JSON.stringify(await ratesOn(a, `/api/v1/databases/${lateId}/rates`, t0, 2)) === '[16,10]',
+    );
+    // The node's own series reached a too (its rates page, pacing's recent logins).
+    await eventually(
+      async () => JSON.stringify(await ratesOn(a, `/api/v1/nodes/${late.nodeId}/rates`, t0, 2)) === '[10,10]',
+    );
   });
 
   it('seeds a process that starts later with the persisted counters, so its first heartbeat is not lost', async () => {
