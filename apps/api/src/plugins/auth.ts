@@ -21,8 +21,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Options for setting and clearing the session cookie (login/logout). */
     sessionCookie: { readonly name: string; readonly options: CookieSerializeOptions };
-    /** This process's cache of agent credentials (a decommissioned node's are dropped at once). */
-    agentCredentials: { forgetNode(nodeId: string): void };
+    /** This process's cache of agent credentials (a decommissioned node's, or a revoked one, are dropped at once). */
+    agentCredentials: { forgetNode(nodeId: string): void; forgetCredential(credentialId: string): void };
     /**
      * Checks a request's credential again, as of now, against its route's auth: for long-lived
      * responses (SSE). Null once the session or token is revoked, expired, disabled or lacks the role.
@@ -70,7 +70,10 @@ export default fp<AuthPluginOptions>(
       name: SESSION_COOKIE,
       options: { path: '/', httpOnly: true, sameSite: 'strict', secure: options.isCookieSecure },
     });
-    app.decorate('agentCredentials', { forgetNode: (nodeId: string) => authenticator.forgetAgentNode(nodeId) });
+    app.decorate('agentCredentials', {
+      forgetNode: (nodeId: string) => authenticator.forgetAgentNode(nodeId),
+      forgetCredential: (credentialId: string) => authenticator.forgetAgentCredential(credentialId),
+    });
     app.decorateRequest('principal', null);
 
     app.addHook('onRoute', (route) => {

@@ -30,6 +30,7 @@ export default fp<FleetPluginOptions>(
       events: app.events,
       metrics: app.metrics,
       forgetAgentNode: (nodeId) => app.agentCredentials.forgetNode(nodeId),
+      forgetAgentCredential: (credentialId) => app.agentCredentials.forgetCredential(credentialId),
       repositories: options.repositories,
       nowMs: options.nowMs,
     });

@@ -111,4 +111,18 @@ describe('AgentCredentialCache', () => {
     }
     expect(await cache.find('idle')).toBeNull();
   });
+
+  it('refuses a revoked credential at once when told (the database signal), and keeps the node welcome', async () => {
+    const valid = new Set(['old', 'new']);
+    const source = fakeSource(valid);
+    const cache = new AgentCredentialCache(source, () => nowMs);
+    expect(await cache.find('old')).not.toBeNull();
+    expect(await cache.find('new')).not.toBeNull();
+    valid.delete('old');
+    expect(await cache.find('old')).not.toBeNull(); // memory still answers: the recheck is a minute away
+    cache.forgetCredential('old');
+    expect(await cache.find('old')).toBeNull();
+    expect(await cache.find('new')).not.toBeNull();
+    expect(source.calls.one).toBe(3); // old, new, and old looked up again (refused); new from memory
+  });
 });

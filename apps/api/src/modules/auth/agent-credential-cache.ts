@@ -82,6 +82,18 @@ export class AgentCredentialCache {
   }
 
   /**
+   * Drops one revoked credential now (the database's `credential-revoked` signal: a rotation, or
+   * an operator's UPDATE): its next request is looked up again and refused. The node stays welcome.
+   */
+  forgetCredential(credentialId: string): void {
+    for (const [tokenHash, entry] of this.#entries) {
+      if (entry.row.credentialId !== credentialId) continue;
+      this.#entries.delete(tokenHash);
+      this.#toRecheck.delete(tokenHash);
+    }
+  }
+
+  /**
    * Drops a decommissioned node's credentials now (they were revoked in the database), so
    * its next request is refused at once instead of within the recheck window.
    */

@@ -67,6 +67,8 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
   return {
     /** A decommissioned node's agent credentials: refused from now on by this process. */
     forgetAgentNode: (nodeId: string) => agents.forgetNode(nodeId),
+    /** A revoked agent credential (the database's signal): refused from now on by this process. */
+    forgetAgentCredential: (credentialId: string) => agents.forgetCredential(credentialId),
 
     async authenticate(sources: CredentialSources, auth: RouteAuth): Promise<Principal | null> {
       if (sources.authorization !== undefined) {

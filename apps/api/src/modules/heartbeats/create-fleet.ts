@@ -22,6 +22,11 @@ import { createPreflightFleet } from '../preflight/preflight-fleet';
 const DATABASES_CHANGED = 'databases';
 /** Signal `node-decommissioned:<id>`: the other processes drop the node too. */
 const NODE_DECOMMISSIONED = 'node-decommissioned:';
+/**
+ * Signal `credential-revoked:<credential id>`, sent by PostgreSQL itself (the
+ * agent_credential_revoked trigger) when the revocation commits: every process drops it.
+ */
+const CREDENTIAL_REVOKED = 'credential-revoked:';
 
 export interface FleetLogger {
   warn(object: object, message: string): void;
@@ -36,6 +41,7 @@ export interface FleetDeps {
   readonly metrics: Registry;
   /** Drops a decommissioned node's cached agent credentials. */
   readonly forgetAgentNode: (nodeId: string) => void;
+  readonly forgetAgentCredential: (credentialId: string) => void;
   readonly repositories: {
     readonly databases: DatabasesRepository;
     readonly nodeStates: NodeStateRepository;
@@ -58,6 +64,7 @@ export function createFleet({
   events,
   metrics,
   forgetAgentNode,
+  forgetAgentCredential,
   repositories,
   nowMs,
 }: FleetDeps) {
@@ -106,6 +113,7 @@ export function createFleet({
     (kind) => {
       if (kind === DATABASES_CHANGED) void reloadDirectory();
       else if (kind.startsWith(NODE_DECOMMISSIONED)) dropNode(kind.slice(NODE_DECOMMISSIONED.length));
+      else if (kind.startsWith(CREDENTIAL_REVOKED)) forgetAgentCredential(kind.slice(CREDENTIAL_REVOKED.length));
     },
   );
   const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, registry, nowMs });

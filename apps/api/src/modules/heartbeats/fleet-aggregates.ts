@@ -11,7 +11,7 @@ import {
   type FleetRates,
   type NodeRoutes,
 } from '@iamroll/core/rates';
-import { YIELD_EVERY, yieldToLoop } from '../../yield';
+import { forEachYielding } from '../../yield';
 import {
   encodeDatabaseEntry,
   encodeNodeEntry,
@@ -84,7 +84,7 @@ function hasCounts(delta: CounterDelta): boolean {
  *   own series: pacing's recent logins, the node's rates), and its authentication failures (node
  *   alarms). An idle node's keep-alive costs a ~70-byte entry and no rate work on the others.
  * `record` is the hot path (a map update per heartbeat); `take` builds a flush, yielding to the
- * event loop every YIELD_EVERY entries.
+ * event loop every few milliseconds (forEachYielding).
  */
 export class FleetAggregates {
   readonly #databases: OwnDatabaseCounts;
@@ -164,11 +164,7 @@ export class FleetAggregates {
         entries.push(encodeDatabaseEntry({ ...increments, seconds }));
       }
     }
-    let count = 0;
-    for (const [nodeId, node] of nodes) {
-      entries.push(encodeNodeEntry({ nodeId, ...node }));
-      if (++count % YIELD_EVERY === 0) await yieldToLoop();
-    }
+    await forEachYielding(nodes, ([nodeId, node]) => void entries.push(encodeNodeEntry({ nodeId, ...node })));
     return { entries, databases, nodeCount: nodes.size, databaseSecondCount };
   }
 

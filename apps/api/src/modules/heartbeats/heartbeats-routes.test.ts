@@ -226,14 +226,14 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     expect((await detail(dbLess.nodeId)).node.isIamApplicable).toBe(false);
   });
 
-  it('stops accepting a revoked credential within seconds', async () => {
+  it('stops accepting a credential revoked in the database at once (its trigger signals every process; the recheck is a minute away)', async () => {
     const { nodeId, credential } = await enroll();
     expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq: 1 }))).statusCode).toBe(200);
     await t.app.pg.query('UPDATE agent_credentials SET revoked_at = now() WHERE node_id = $1', [nodeId]);
     let seq = 2;
     await eventually(
       async () => (await beat(t.app, nodeId, credential, heartbeatBody({ seq: seq++ }))).statusCode === 401,
-      15_000,
+      10_000,
       250,
     );
   });
