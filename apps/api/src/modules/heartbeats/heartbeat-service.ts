@@ -2,7 +2,7 @@ import type { ConnectionConfig, Finding, HeartbeatBody, HeartbeatReply, NodeStag
 import { isClockAhead, MAX_CLOCK_AHEAD_MS, type FleetRates, type NodeRoutes } from '@iamroll/core/rates';
 import { AppError } from '../../errors';
 import type { DatabaseDirectory, DatabaseEntry } from '../databases/database-directory';
-import { nextDetailsOf, reportOf } from '../nodes/node-report';
+import { isSameReport, nextDetailsOf, reportOf } from '../nodes/node-report';
 import type { NodeRegistry } from '../nodes/node-registry';
 import { applyPeerNode, type OwnHeartbeat } from './fleet-aggregates';
 import { snapshotOf } from './heartbeat-record';
@@ -39,6 +39,17 @@ function reportedDesire(config: HeartbeatBody['config']): { stage: NodeStage; re
 }
 
 const KIND_KEYS = { rw: 'pg_host', ro: 'pg_ro_host' } as const;
+
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+function isSameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  let count = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    count += 1;
+  }
+  return Object.keys(b).length === count;
+}
 
 /** The controller's own finding when an endpoint matches no registered database (its budget goes untracked). */
 function unknownDatabase(kind: 'rw' | 'ro', connection: ConnectionConfig): Finding {
@@ -132,9 +143,15 @@ export function createHeartbeatService({
           if (config.rw && !rw) findings.push(unknownDatabase('rw', config.rw));
           if (config.ro && !ro) findings.push(unknownDatabase('ro', config.ro));
         }
-        entry.report = reportOf(body, rw?.id ?? null, ro?.id ?? null);
+        // What did not change keeps its object: a node's state outlives many scavenges, so a copy
+        // per heartbeat would be promoted and become old-generation garbage (major GCs) a beat later.
+        const report = reportOf(body, rw?.id ?? null, ro?.id ?? null);
+        if (!entry.report || !isSameReport(entry.report, report)) entry.report = report;
         entry.details = nextDetailsOf(entry.details, config, findings);
-        entry.agent = { labels: body.labels ?? {}, transition: body.transition ?? null };
+        const labels = body.labels ?? NO_LABELS;
+        const transition = body.transition ?? null;
+        if (transition !== null || entry.agent?.transition !== null || !isSameLabels(entry.agent.labels, labels))
+          entry.agent = { labels, transition };
         // The last accepted snapshot (a retried duplicate changes only the time).
         entry.liveness = { lastSeenMs: receivedAtMs, snapshot: fleet.node(nodeId)?.last ?? snapshot };
         registry.touched.add(entry);
