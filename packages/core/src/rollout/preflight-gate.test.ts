@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseObservation, NodeObservation } from './observations';
-import { preflightGate, preflightRequests } from './preflight-gate';
+import { preflightGate, preflightRequests, stagesAhead } from './preflight-gate';
 import { control, newDrive, step } from './testing-agents';
 import { database, node, observations, specOf, T0 } from './testing';
 import { previewRollout } from './preview';
@@ -157,8 +157,9 @@ describe('decide with preflight', () => {
     expect(first.intents.filter((i) => i.kind === 'switch')).toEqual([]);
     expect(first.state.nodes[0]).toMatchObject({ nodeId: 'a', state: 'waiting' });
     expect(first.message).toMatch(/waiting for preflight verdicts from 1 node/);
+    // This phase's stage and the later phase's, in one request: rw_iam will not wait for it.
     expect(preflightRequests(drive.rollout.spec, drive.rollout.state, drive.observations, T0)).toEqual([
-      { nodeId: 'a', stages: ['ro_iam'] },
+      { nodeId: 'a', stages: ['ro_iam', 'rw_iam'] },
     ]);
     drive.observations = {
       ...drive.observations,
@@ -242,23 +243,48 @@ describe('preflightRequests: paced against the budget', () => {
     );
     step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
     const { spec: s, state } = drive.rollout;
-    // ro_iam checks the read-only connection: one login each on the replica (budget 200, target 100, 30/s measured).
+    // ro_iam checks the read-only connection, rw_iam (asked with it) both: two logins each on the
+    // replica (budget 200, target 100, 30/s measured), one on the primary.
     const obs = { ...drive.observations, databases: [database('primary'), database('replica', { ratePerSecond: 30 })] };
     const first = preflightRequests(s, state, obs, T0);
-    expect(first).toHaveLength(70);
+    expect(first).toHaveLength(35);
     const asked = new Set(first.map((r) => r.nodeId));
+    const stages = ['ro_iam', 'rw_iam'] as const;
     const after = {
       ...obs,
       nodes: obs.nodes.map((n) =>
-        asked.has(n.nodeId) ? { ...n, preflightPending: { stages: ['ro_iam' as const], requestedAtMs: T0 } } : n,
+        asked.has(n.nodeId) ? { ...n, preflightPending: { stages, requestedAtMs: T0 } } : n,
       ),
     };
     expect(preflightRequests(s, state, after, T0 + 500)).toEqual([]);
     // Once those are older than the wait (answered or given up on), the next batch goes.
-    expect(preflightRequests(s, state, after, T0 + 121_000)).toHaveLength(70);
+    expect(preflightRequests(s, state, after, T0 + 121_000)).toHaveLength(35);
   });
 
-  it('asks nothing for a paused rollout, for nodes not yet in the current step, or for old agents', () => {
+  it('asks ahead for the next wave step while the current one runs, not beyond it', () => {
+    const nodes = Array.from({ length: 8 }, (_, i) => capable(`n${i}`));
+    const drive = newDrive(specOf({ bakeSeconds: 0 }), observations(nodes), T0);
+    step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    // Canary n0 (step 0), wave 1 reaches 2 nodes (n1, step 2), wave 2 reaches 4 (step 4): not yet.
+    expect(preflightRequests(drive.rollout.spec, drive.rollout.state, drive.observations, T0)).toEqual([
+      { nodeId: 'n0', stages: ['ro_iam', 'rw_iam'] },
+      { nodeId: 'n1', stages: ['ro_iam', 'rw_iam'] },
+    ]);
+  });
+
+  it('asks a node whose ro_iam verdict is fresh for nothing more in ro_iam; rw_iam asks only for its own stage', () => {
+    const fresh = { stage: 'ro_iam' as const, isPassed: true, checkedAtMs: T0 - 1_000, reason: null };
+    const drive = newDrive(
+      specOf({ canary: 1, bakeSeconds: 0 }),
+      observations([capable('a', { preflight: [fresh] })]),
+      T0,
+    );
+    step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    expect(preflightRequests(drive.rollout.spec, drive.rollout.state, drive.observations, T0)).toEqual([]);
+    expect(stagesAhead(drive.rollout.spec, 'rw_iam')).toEqual(['rw_iam']);
+  });
+
+  it('asks nothing for a paused rollout, for nodes beyond the next wave step, or for old agents', () => {
     const drive = newDrive(
       specOf({ canary: 1, bakeSeconds: 0 }),
       observations([capable('a'), capable('b'), node('c')]),
