@@ -2,6 +2,7 @@ import { burstByDatabase } from './burst';
 import type { RolloutIntent } from './intents';
 import type { RolloutObservations } from './observations';
 import { inFlightByDatabase, selectSwitches, switchingNodeCount, type PacingCandidate } from './pacing';
+import { pacedDatabases } from './pacing-seconds';
 import { phaseRecords, roReadiness } from './phase';
 import { applyPreflightGates } from './preflight-gate';
 import { quantityOf } from './spec';
@@ -62,7 +63,7 @@ function switchNext(
   const slots = quantityOf(spec.pacing.maxUnavailable, eligibleOf(records).length) - switchingNodeCount(state);
   const pacing = selectSwitches({
     candidates,
-    databases: observations.databases,
+    databases: pacedDatabases(state, observations),
     inFlightByDatabase: inFlightByDatabase(spec, state, nowMs, observations),
     targetUtilisation: spec.pacing.targetUtilisation,
     slots: Math.max(0, slots),

@@ -2,6 +2,7 @@ import { burstByDatabase, iamKindsAt } from './burst';
 import { DEFAULT_PREFLIGHT_WAIT_SECONDS } from './defaults';
 import type { DatabaseObservation, NodeObservation, RolloutObservations } from './observations';
 import { addInto, inFlightByDatabase } from './pacing';
+import { pacedDatabases } from './pacing-seconds';
 import type { CurrentIamStage, IamStage, RolloutPhase, RolloutSpec, RolloutState } from './types';
 
 // Preflight as the engine obeys it (issue 12). At the moment a node would be switched:
@@ -177,6 +178,7 @@ export function preflightRequests(
         record.stepIndex <= state.stepIndex + PREFLIGHT_LOOKAHEAD_STEPS,
     )
     .sort((a, b) => (a.stepIndex ?? 0) - (b.stepIndex ?? 0)); // stable: the pacing's order within a step
+  const databases = pacedDatabases(state, observations);
   const requests: PreflightRequestIntent[] = [];
   for (const record of waiting) {
     const node = byId.get(record.nodeId);
@@ -192,7 +194,7 @@ export function preflightRequests(
     const cost: Record<string, number> = {};
     for (const candidate of needed) addInto(cost, requestCost(node, candidate));
     const fits = Object.entries(cost).every(([databaseId, logins]) => {
-      const database = observations.databases.find((candidate) => candidate.databaseId === databaseId);
+      const database = databases.find((candidate) => candidate.databaseId === databaseId);
       if (database === undefined) return false;
       const target = spec.pacing.targetUtilisation * database.budgetPerSecond;
       return database.ratePerSecond + (used[databaseId] ?? 0) + logins <= target;
