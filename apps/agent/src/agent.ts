@@ -39,7 +39,7 @@ export interface AgentOptions {
   readonly minReportIntervalMs?: number;
   /**
    * While a switch runs (its restart's reconnect burst is landing), moved counters go at most this
-   * often instead: the controller's pacing counts the burst as in flight until it sees it. Default 250 ms.
+   * often instead: the controller's pacing counts the burst as in flight until it sees it. Default 100 ms.
    */
   readonly switchReportIntervalMs?: number;
   /** A stage whose switch failed is not tried again before this (unless the desired stage changes). Default 60 s. */
@@ -48,6 +48,9 @@ export interface AgentOptions {
   /** Tests only (crash simulation). */
   readonly onStep?: StageMachineOptions['onStep'];
 }
+
+/** How often the counters are read while a switch runs (its burst is landing). */
+export const SWITCH_CHECK_COUNTERS_MS = 50;
 
 /** The shortest interval announced once the controller set one (staleness counts three of them). */
 export const MIN_ANNOUNCED_INTERVAL_MS = 1_000;
@@ -59,9 +62,10 @@ export const DEFAULT_KEEP_ALIVE_MS = 10_000;
  * The agent: enroll once, then heartbeat — at once when its connection counters move (new
  * logins, failures, throttles), at most once a second, and otherwise every keep-alive
  * interval (the reply's `intervalMs`: 10 s by default, 1 s when the controller wants this
- * node at 1 Hz). While a switch runs, moved counters go every 250 ms at most (its burst is what
- * the rollout paces against), and the end of a switch (applied or failed) is reported at once,
- * so the controller's pacing does not hold the burst in flight for a whole interval. Counters stay totals; `countersSince` says when they last read the
+ * node at 1 Hz). While a switch runs, counters are read every 50 ms and moved ones go every
+ * 100 ms at most (its burst is what the rollout paces against), and the end of a switch (applied
+ * or failed) is reported at once, so the controller's pacing does not hold the burst in flight for
+ * a whole interval. Counters stay totals; `countersSince` says when they last read the
  * previous heartbeat's totals, so the controller places a burst in its own second. Each reply names the stage the
  * controller wants; when it differs from the file's, the stage machine applies it in the
  * background while heartbeats go on reporting its progress (`transition`).
@@ -139,7 +143,17 @@ export class Agent {
     );
     this.#log(`enrolled as node ${this.#identity.nodeId}`);
     this.#schedule(0);
-    this.#checkTimer = setInterval(() => this.#checkCounters(), this.options.checkCountersMs ?? 250);
+    // While a switch runs, counters are read every 50 ms: a burst's logins are then placed (between
+    // `countersSince` and `sentAt`) within a tenth of a second of when they happened, in the right second.
+    const checkMs = this.options.checkCountersMs ?? 250;
+    const tickMs = Math.min(checkMs, SWITCH_CHECK_COUNTERS_MS);
+    let lastCheckMs = 0;
+    this.#checkTimer = setInterval(() => {
+      const nowMs = Date.now();
+      if (!this.machine.isBusy && nowMs - lastCheckMs < checkMs - tickMs / 2) return;
+      lastCheckMs = nowMs;
+      this.#checkCounters();
+    }, tickMs);
   }
 
   /** Stops heartbeating and waits for a switch in progress to end (a switch is never abandoned half-way). */
@@ -206,7 +220,7 @@ export class Agent {
     else this.#beatNow();
   }
 
-  /** Between heartbeats: counters that moved are reported at once, once a second at most (250 ms while switching). */
+  /** Between heartbeats: counters that moved are reported at once, once a second at most (100 ms while switching). */
   #checkCounters(): void {
     if (this.#isStopped || this.#isBeating || this.#reportedCounters === undefined) return;
     const nowMs = Date.now();
@@ -215,7 +229,7 @@ export class Agent {
       return;
     }
     const minGapMs = this.machine.isBusy
-      ? (this.options.switchReportIntervalMs ?? 250)
+      ? (this.options.switchReportIntervalMs ?? 100)
       : (this.options.minReportIntervalMs ?? 1_000);
     if (nowMs - this.#lastSentMs >= minGapMs) this.#beatNow();
     else this.#schedule(minGapMs - (nowMs - this.#lastSentMs));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseObservation, NodeObservation } from './observations';
-import { preflightGate, preflightRequests, stagesAhead } from './preflight-gate';
+import { pendingPreflightByDatabase, preflightGate, preflightRequests, stagesAhead } from './preflight-gate';
 import { control, newDrive, step } from './testing-agents';
 import { database, node, observations, specOf, T0 } from './testing';
 import { previewRollout } from './preview';
@@ -234,7 +234,7 @@ describe('decide with preflight', () => {
 });
 
 describe('preflightRequests: paced against the budget', () => {
-  it('asks at most what target × budget leaves per database, counting requests still unanswered', () => {
+  it('asks at most what target × budget leaves per database (and PREFLIGHT_SHARE of it), counting requests still unanswered', () => {
     const many = Array.from({ length: 500 }, (_, i) => capable(`n${String(i).padStart(3, '0')}`));
     const drive = newDrive(
       specOf({ canary: { share: 1 }, bakeSeconds: 0, targetUtilisation: 0.5 }),
@@ -244,10 +244,17 @@ describe('preflightRequests: paced against the budget', () => {
     step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
     const { spec: s, state } = drive.rollout;
     // ro_iam checks the read-only connection, rw_iam (asked with it) both: two logins each on the
-    // replica (budget 200, target 100, 30/s measured), one on the primary.
-    const obs = { ...drive.observations, databases: [database('primary'), database('replica', { ratePerSecond: 30 })] };
+    // replica (budget 200, target 100), one on the primary. 30/s measured leaves 70, but unanswered
+    // requests hold at most a quarter of the target (25): 12 nodes.
+    const replicaAt = (ratePerSecond: number) => ({
+      ...drive.observations,
+      databases: [database('primary'), database('replica', { ratePerSecond })],
+    });
+    const obs = replicaAt(30);
     const first = preflightRequests(s, state, obs, T0);
-    expect(first).toHaveLength(35);
+    expect(first).toHaveLength(12);
+    // 90/s measured leaves 10: 5 nodes.
+    expect(preflightRequests(s, state, replicaAt(90), T0)).toHaveLength(5);
     const asked = new Set(first.map((r) => r.nodeId));
     const stages = ['ro_iam', 'rw_iam'] as const;
     const after = {
@@ -257,8 +264,31 @@ describe('preflightRequests: paced against the budget', () => {
       ),
     };
     expect(preflightRequests(s, state, after, T0 + 500)).toEqual([]);
+    // The switches count them in flight too: 30 measured + 24 pending on the replica.
+    expect(pendingPreflightByDatabase(s, after, T0 + 500)).toEqual({ primary: 12, replica: 24 });
     // Once those are older than the wait (answered or given up on), the next batch goes.
-    expect(preflightRequests(s, state, after, T0 + 121_000)).toHaveLength(35);
+    expect(preflightRequests(s, state, after, T0 + 121_000)).toHaveLength(12);
+  });
+
+  it('a switch counts unanswered preflight requests in flight: they are logins still to land', () => {
+    const stages = ['ro_iam', 'rw_iam'] as const;
+    const asked = Array.from({ length: 50 }, (_, i) =>
+      capable(`p${i}`, { preflightPending: { stages, requestedAtMs: T0 } }),
+    );
+    // a (an old agent: no preflight gate) is the canary; its ro_iam burst is 2 workers × 5 = 10 on the replica.
+    const drive = newDrive(specOf({ canary: 1, bakeSeconds: 0 }), observations([node('a'), ...asked]), T0);
+    const held = step(drive, { controls: [control('start', T0)] });
+    expect(held.intents.filter((i) => i.kind === 'switch')).toEqual([]);
+    expect(held.message).toMatch(
+      /waiting for headroom on replica: 110\/s projected with a \(0\/s measured \+ 100\/s in flight/,
+    );
+    // Answered (no longer pending): a goes.
+    drive.observations = {
+      ...drive.observations,
+      nodes: [node('a'), ...asked.map(({ preflightPending: _, ...n }) => n)],
+    };
+    drive.nowMs = T0 + 1_000;
+    expect(step(drive).intents).toContainEqual({ kind: 'switch', phase: 'ro_iam', stage: 'ro_iam', nodeIds: ['a'] });
   });
 
   it('asks ahead for the next wave step while the current one runs, not beyond it', () => {

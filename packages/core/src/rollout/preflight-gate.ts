@@ -131,6 +131,34 @@ function requestCost(node: NodeObservation, stage: IamStage): Record<string, num
   return cost;
 }
 
+/**
+ * The share of target × budget unanswered preflight requests may hold on a database: their logins
+ * count in flight for the switches too (below), so the rest stays for the wave's bursts.
+ */
+export const PREFLIGHT_SHARE = 0.25;
+
+function isRequestPending(spec: RolloutSpec, node: NodeObservation, nowMs: number): boolean {
+  const pending = node.preflightPending;
+  return pending !== undefined && nowMs - pending.requestedAtMs <= waitSecondsOf(spec) * 1000;
+}
+
+/**
+ * The IAM logins preflight requests still unanswered will cost, per database: they land when the
+ * agent runs its checks, so switch pacing counts them in flight like a burst (advance.ts).
+ */
+export function pendingPreflightByDatabase(
+  spec: RolloutSpec,
+  observations: RolloutObservations,
+  nowMs: number,
+): Record<string, number> {
+  const pending: Record<string, number> = {};
+  for (const node of observations.nodes) {
+    if (!isRequestPending(spec, node, nowMs)) continue;
+    for (const stage of node.preflightPending?.stages ?? []) addInto(pending, requestCost(node, stage));
+  }
+  return pending;
+}
+
 /** The current switch step and the next one (a bake sits between): whose verdicts are asked now. */
 const PREFLIGHT_LOOKAHEAD_STEPS = 2;
 
@@ -159,14 +187,10 @@ export function preflightRequests(
 ): PreflightRequestIntent[] {
   if (state.status !== 'running' || state.phase === null) return [];
   const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
+  const pending = pendingPreflightByDatabase(spec, observations, nowMs);
   const used: Record<string, number> = { ...inFlightByDatabase(spec, state, nowMs, observations) };
-  const waitMs = waitSecondsOf(spec) * 1000;
-  const isPending = (node: NodeObservation) =>
-    node.preflightPending !== undefined && nowMs - node.preflightPending.requestedAtMs <= waitMs;
-  for (const node of observations.nodes) {
-    if (node.preflightPending === undefined || !isPending(node)) continue;
-    for (const stage of node.preflightPending.stages) addInto(used, requestCost(node, stage));
-  }
+  addInto(used, pending);
+  const isPending = (node: NodeObservation) => isRequestPending(spec, node, nowMs);
   const later = stagesAhead(spec, state.phase).filter((stage) => stage !== preflightStageOf(state.phase ?? 'ro_iam'));
   const waiting = state.nodes
     .filter(
@@ -197,10 +221,12 @@ export function preflightRequests(
       const database = databases.find((candidate) => candidate.databaseId === databaseId);
       if (database === undefined) return false;
       const target = spec.pacing.targetUtilisation * database.budgetPerSecond;
-      return database.ratePerSecond + (used[databaseId] ?? 0) + logins <= target;
+      const isWithinShare = (pending[databaseId] ?? 0) + logins <= PREFLIGHT_SHARE * target;
+      return isWithinShare && database.ratePerSecond + (used[databaseId] ?? 0) + logins <= target;
     });
     if (!fits) continue;
     addInto(used, cost);
+    addInto(pending, cost);
     requests.push({ nodeId: node.nodeId, stages: needed });
   }
   return requests;
