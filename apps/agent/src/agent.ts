@@ -7,7 +7,7 @@ import { ControllerClient, ControllerError } from './controller/controller-clien
 import { ensureEnrolled, type AgentIdentity } from './controller/enroll';
 import type { CountersSource } from './counters/counters-source';
 import { StateDir } from './files/state-dir';
-import { createNodePreflight, type NodePreflightOptions } from './preflight/node-preflight';
+import { createNodePreflight, warmUpPreflight, type NodePreflightOptions } from './preflight/node-preflight';
 import { PreflightWorker } from './preflight/preflight-worker';
 import { describeNode } from './report/node-report';
 import { StageMachine, type StageMachineOptions } from './stage/stage-machine';
@@ -143,6 +143,7 @@ export class Agent {
     );
     this.#log(`enrolled as node ${this.#identity.nodeId}`);
     this.#schedule(0);
+    void warmUpPreflight();
     // While a switch runs, counters are read every 50 ms: a burst's logins are then placed (between
     // `countersSince` and `sentAt`) within a tenth of a second of when they happened, in the right second.
     const checkMs = this.options.checkCountersMs ?? 250;
