@@ -264,6 +264,12 @@ describe('preflightRequests: paced against the budget', () => {
       ),
     };
     expect(preflightRequests(s, state, after, T0 + 500)).toEqual([]);
+    // A budget whose share is below one node's checks (10/s: target 5, share 1.25) still asks one at a time.
+    const small = {
+      ...drive.observations,
+      databases: [database('primary', { budgetPerSecond: 10 }), database('replica', { budgetPerSecond: 10 })],
+    };
+    expect(preflightRequests(s, state, small, T0)).toHaveLength(1);
     // The switches count them in flight too: 30 measured + 24 pending on the replica.
     expect(pendingPreflightByDatabase(s, after, T0 + 500)).toEqual({ primary: 12, replica: 24 });
     // Once those are older than the wait (answered or given up on), the next batch goes.

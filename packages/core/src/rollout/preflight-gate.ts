@@ -221,7 +221,9 @@ export function preflightRequests(
       const database = databases.find((candidate) => candidate.databaseId === databaseId);
       if (database === undefined) return false;
       const target = spec.pacing.targetUtilisation * database.budgetPerSecond;
-      const isWithinShare = (pending[databaseId] ?? 0) + logins <= PREFLIGHT_SHARE * target;
+      // The first request always may (a small budget's share can be below one node's checks).
+      const held = pending[databaseId] ?? 0;
+      const isWithinShare = held === 0 || held + logins <= PREFLIGHT_SHARE * target;
       return isWithinShare && database.ratePerSecond + (used[databaseId] ?? 0) + logins <= target;
     });
     if (!fits) continue;
