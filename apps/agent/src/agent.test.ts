@@ -197,11 +197,14 @@ describe('Agent', () => {
     controller.replyIntervalMs = 60_000; // neither the keep-alive nor the 1 s gap falls due during the test
     controller.desired = 'rw_iam';
     let attempts = 0;
-    const counters = () => ({ ...ZERO_COUNTERS, attempts, established: attempts });
+    const counters = () => ({ ...ZERO_COUNTERS, attempts, established });
     const beats = () => controller.beats as HeartbeatBody[];
+    let established = 0;
     const applier: Applier = {
       restart: () => {
-        attempts += 15; // the reconnect burst of the restart
+        attempts += 15; // the reconnect burst of the restart, signing in
+        // Through a moment later: only then is the burst reported (RDS has counted every login).
+        setTimeout(() => (established = attempts), 100);
         return Promise.resolve();
       },
       // Healthy only once the controller has seen the burst: the report went out mid-switch.
@@ -222,6 +225,8 @@ describe('Agent', () => {
     await running.stop();
     const burst = beats().find((beat) => beat.counters.rw.attempts === 15)!;
     expect(burst.transition?.status).toBe('switching');
+    // Never reported half signed in: the first report of the burst has it established.
+    expect(burst.counters.rw.established).toBe(15);
     const done = beats().find((beat) => beat.config.stage === 'rw_iam' && beat.transition?.status === 'idle')!;
     expect(done.transition?.completedSwitches).toBe(1);
     // The reply to the report of the end says rw_iam again: nothing more is applied, no extra beat is forced.

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { HeartbeatBody, HeartbeatReply, NodeLabels, NodeStage, ReportedStatus } from '@iamroll/contracts';
+import type {
+  HeartbeatBody,
+  HeartbeatCounters,
+  HeartbeatReply,
+  NodeLabels,
+  NodeStage,
+  ReportedStatus,
+} from '@iamroll/contracts';
 import type { LoadInput } from '@iamroll/core/config';
 import type { Applier, NodeFiles } from './appliers/applier';
 import { ControllerClient, ControllerError } from './controller/controller-client';
@@ -51,6 +58,15 @@ export interface AgentOptions {
 
 /** How often the counters are read while a switch runs (its burst is landing). */
 export const SWITCH_CHECK_COUNTERS_MS = 50;
+
+/** Connection attempts neither established nor failed yet, on either kind. */
+function isConnecting(counters: HeartbeatCounters): boolean {
+  return [counters.rw, counters.ro].some((kind) => {
+    if (kind === null) return false;
+    const failed = Object.values(kind.authFailures).reduce((sum, count) => sum + count, 0);
+    return kind.attempts > kind.established + failed;
+  });
+}
 
 /** The shortest interval announced once the controller set one (staleness counts three of them). */
 export const MIN_ANNOUNCED_INTERVAL_MS = 1_000;
@@ -225,10 +241,15 @@ export class Agent {
   #checkCounters(): void {
     if (this.#isStopped || this.#isBeating || this.#reportedCounters === undefined) return;
     const nowMs = Date.now();
-    if (JSON.stringify(this.options.counters.snapshot()) === this.#reportedCounters) {
+    const counters = this.options.counters.snapshot();
+    if (JSON.stringify(counters) === this.#reportedCounters) {
       this.#unchangedAtMs = nowMs;
       return;
     }
+    // A restart's connections still signing in: RDS counts each login when its token arrives, a
+    // handshake after the attempt began (longer on a loaded host). Reported once they are through,
+    // the burst is placed up to when RDS has surely counted it, and stays in flight until then.
+    if (this.machine.isBusy && isConnecting(counters)) return;
     const minGapMs = this.machine.isBusy
       ? (this.options.switchReportIntervalMs ?? 100)
       : (this.options.minReportIntervalMs ?? 1_000);
