@@ -239,13 +239,16 @@ export class Agent {
 
   /** Between heartbeats: counters that moved are reported at once, once a second at most (100 ms while switching). */
   #checkCounters(): void {
-    if (this.#isStopped || this.#isBeating || this.#reportedCounters === undefined) return;
+    if (this.#isStopped || this.#reportedCounters === undefined) return;
     const nowMs = Date.now();
     const counters = this.options.counters.snapshot();
+    // Also while a heartbeat is on its way (its totals are the reported ones): `countersSince` stays
+    // tight, so a burst is never spread back over a round trip into a second it did not happen in.
     if (JSON.stringify(counters) === this.#reportedCounters) {
       this.#unchangedAtMs = nowMs;
       return;
     }
+    if (this.#isBeating) return;
     // A restart's connections still signing in: RDS counts each login when its token arrives, a
     // handshake after the attempt began (longer on a loaded host). Reported once they are through,
     // the burst is placed up to when RDS has surely counted it, and stays in flight until then.
