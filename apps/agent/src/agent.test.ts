@@ -193,6 +193,57 @@ describe('Agent', () => {
     await running.stop();
   });
 
+  it('reports the end of a switch at once, and its restart burst while it runs, not at the next interval', async () => {
+    controller.replyIntervalMs = 60_000; // neither the keep-alive nor the 1 s gap falls due during the test
+    controller.desired = 'rw_iam';
+    let attempts = 0;
+    const counters = () => ({ ...ZERO_COUNTERS, attempts, established });
+    const beats = () => controller.beats as HeartbeatBody[];
+    let established = 0;
+    const applier: Applier = {
+      restart: () => {
+        attempts += 15; // the reconnect burst of the restart, signing in
+        // Through a moment later: only then is the burst reported (RDS has counted every login).
+        setTimeout(() => (established = attempts), 100);
+        return Promise.resolve();
+      },
+      // Healthy only once the controller has seen the burst: the report went out mid-switch.
+      checkHealth: () => eventually(() => beats().some((beat) => beat.counters.rw.attempts === 15)),
+    };
+    const running = agent({
+      applier,
+      counters: { snapshot: () => ({ rw: counters(), ro: null }) },
+      intervalMs: 60_000,
+      checkCountersMs: 10,
+      minReportIntervalMs: 60_000,
+      switchReportIntervalMs: 20,
+    });
+    await running.start();
+    await eventually(() =>
+      beats().some((beat) => beat.config.stage === 'rw_iam' && beat.transition?.status === 'idle'),
+    );
+    await running.stop();
+    const burst = beats().find((beat) => beat.counters.rw.attempts === 15)!;
+    expect(burst.transition?.status).toBe('switching');
+    // Never reported half signed in: the first report of the burst has it established.
+    expect(burst.counters.rw.established).toBe(15);
+    const done = beats().find((beat) => beat.config.stage === 'rw_iam' && beat.transition?.status === 'idle')!;
+    expect(done.transition?.completedSwitches).toBe(1);
+    // The reply to the report of the end says rw_iam again: nothing more is applied, no extra beat is forced.
+    expect(beats().length).toBeLessThanOrEqual(beats().indexOf(done) + 2);
+  });
+
+  it('heartbeats as often as a sub-second reply asks, yet announces 1 s (staleness counts against that)', async () => {
+    controller.replyIntervalMs = 20;
+    const running = agent({ intervalMs: 20 });
+    await running.start();
+    await eventually(() => controller.beats.length >= 6);
+    await running.stop();
+    const announced = controller.beats.map((beat) => (beat as HeartbeatBody).intervalMs);
+    expect(announced[0]).toBe(100); // before any reply: its own option (clamped to the contract's minimum)
+    expect(new Set(announced.slice(1))).toEqual(new Set([1_000]));
+  });
+
   it('announces a grown keep-alive with one more heartbeat at the old interval', async () => {
     controller.replyIntervalMs = 60_000;
     const running = agent({ intervalMs: 150 });

@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { HeartbeatBody, HeartbeatReply, NodeLabels, NodeStage, ReportedStatus } from '@iamroll/contracts';
+import type {
+  HeartbeatBody,
+  HeartbeatCounters,
+  HeartbeatReply,
+  NodeLabels,
+  NodeStage,
+  ReportedStatus,
+} from '@iamroll/contracts';
 import type { LoadInput } from '@iamroll/core/config';
 import type { Applier, NodeFiles } from './appliers/applier';
 import { ControllerClient, ControllerError } from './controller/controller-client';
 import { ensureEnrolled, type AgentIdentity } from './controller/enroll';
 import type { CountersSource } from './counters/counters-source';
 import { StateDir } from './files/state-dir';
-import { createNodePreflight, type NodePreflightOptions } from './preflight/node-preflight';
+import { createNodePreflight, warmUpPreflight, type NodePreflightOptions } from './preflight/node-preflight';
 import { PreflightWorker } from './preflight/preflight-worker';
 import { describeNode } from './report/node-report';
 import { StageMachine, type StageMachineOptions } from './stage/stage-machine';
@@ -37,12 +44,32 @@ export interface AgentOptions {
   readonly checkCountersMs?: number;
   /** A heartbeat for moved counters goes at most this often. Default 1000 ms (the budget's own resolution). */
   readonly minReportIntervalMs?: number;
+  /**
+   * While a switch runs (its restart's reconnect burst is landing), moved counters go at most this
+   * often instead: the controller's pacing counts the burst as in flight until it sees it. Default 100 ms.
+   */
+  readonly switchReportIntervalMs?: number;
   /** A stage whose switch failed is not tried again before this (unless the desired stage changes). Default 60 s. */
   readonly retryFailedAfterMs?: number;
   readonly log?: (line: string) => void;
   /** Tests only (crash simulation). */
   readonly onStep?: StageMachineOptions['onStep'];
 }
+
+/** How often the counters are read while a switch runs (its burst is landing). */
+export const SWITCH_CHECK_COUNTERS_MS = 50;
+
+/** Connection attempts neither established nor failed yet, on either kind. */
+function isConnecting(counters: HeartbeatCounters): boolean {
+  return [counters.rw, counters.ro].some((kind) => {
+    if (kind === null) return false;
+    const failed = Object.values(kind.authFailures).reduce((sum, count) => sum + count, 0);
+    return kind.attempts > kind.established + failed;
+  });
+}
+
+/** The shortest interval announced once the controller set one (staleness counts three of them). */
+export const MIN_ANNOUNCED_INTERVAL_MS = 1_000;
 
 /** The keep-alive when the controller has not said (its reply's `intervalMs` sets it). */
 export const DEFAULT_KEEP_ALIVE_MS = 10_000;
@@ -51,7 +78,10 @@ export const DEFAULT_KEEP_ALIVE_MS = 10_000;
  * The agent: enroll once, then heartbeat — at once when its connection counters move (new
  * logins, failures, throttles), at most once a second, and otherwise every keep-alive
  * interval (the reply's `intervalMs`: 10 s by default, 1 s when the controller wants this
- * node at 1 Hz). Counters stay totals; `countersSince` says when they last read the
+ * node at 1 Hz). While a switch runs, counters are read every 50 ms and moved ones go every
+ * 100 ms at most (its burst is what the rollout paces against), and the end of a switch (applied
+ * or failed) is reported at once, so the controller's pacing does not hold the burst in flight for
+ * a whole interval. Counters stay totals; `countersSince` says when they last read the
  * previous heartbeat's totals, so the controller places a burst in its own second. Each reply names the stage the
  * controller wants; when it differs from the file's, the stage machine applies it in the
  * background while heartbeats go on reporting its progress (`transition`).
@@ -80,7 +110,9 @@ export class Agent {
   #lastError: string | undefined;
   #lastDesired: NodeStage | undefined;
   readonly #preflight: PreflightWorker;
-  #isReportWaiting = false;
+  /** A switch ended or a preflight report is ready while a heartbeat was on its way: the next goes right after it. */
+  #isUrgentWaiting = false;
+  #hasReply = false;
 
   constructor(private readonly options: AgentOptions) {
     this.#client = new ControllerClient(options.controllerUrl);
@@ -96,7 +128,8 @@ export class Agent {
       ...(options.onStep ? { onStep: options.onStep } : {}),
     });
     const runPreflight = createNodePreflight(options.files, this.machine, options.preflight ?? { processEnv: {} });
-    this.#preflight = new PreflightWorker(runPreflight, () => this.#beatSoon(), this.#log);
+    // A verdict is on the critical path of a wave (its switch waits for it): reported at once.
+    this.#preflight = new PreflightWorker(runPreflight, () => this.#beatAtOnce(), this.#log);
   }
 
   get nodeId(): string | undefined {
@@ -126,7 +159,18 @@ export class Agent {
     );
     this.#log(`enrolled as node ${this.#identity.nodeId}`);
     this.#schedule(0);
-    this.#checkTimer = setInterval(() => this.#checkCounters(), this.options.checkCountersMs ?? 250);
+    void warmUpPreflight();
+    // While a switch runs, counters are read every 50 ms: a burst's logins are then placed (between
+    // `countersSince` and `sentAt`) within a tenth of a second of when they happened, in the right second.
+    const checkMs = this.options.checkCountersMs ?? 250;
+    const tickMs = Math.min(checkMs, SWITCH_CHECK_COUNTERS_MS);
+    let lastCheckMs = 0;
+    this.#checkTimer = setInterval(() => {
+      const nowMs = Date.now();
+      if (!this.machine.isBusy && nowMs - lastCheckMs < checkMs - tickMs / 2) return;
+      lastCheckMs = nowMs;
+      this.#checkCounters();
+    }, tickMs);
   }
 
   /** Stops heartbeating and waits for a switch in progress to end (a switch is never abandoned half-way). */
@@ -156,6 +200,7 @@ export class Agent {
       return;
     }
     this.#intervalMs = reply.intervalMs;
+    this.#hasReply = true;
     this.#react(reply);
   }
 
@@ -177,30 +222,40 @@ export class Agent {
         // controller never counts the node stale against the shorter one.
         const announced = this.#announcedIntervalMs ?? this.#intervalMs;
         this.#schedule(Math.min(announced, this.#intervalMs));
-        // A preflight report finished while this heartbeat was on its way: it goes next.
-        if (this.#isReportWaiting) this.#beatSoon();
+        // A switch ended (or a preflight report finished) while this heartbeat was on its way: it goes now.
+        if (this.#isUrgentWaiting) {
+          this.#isUrgentWaiting = false;
+          this.#beatNow();
+        }
       });
   }
 
-  /** A preflight report is ready: the next heartbeat carries it, as soon as the minimum gap allows. */
-  #beatSoon(): void {
-    this.#isReportWaiting = this.#isBeating;
-    if (this.#isStopped || this.#isBeating) return;
-    const sinceMs = Date.now() - this.#lastSentMs;
-    const minGapMs = this.options.minReportIntervalMs ?? 1_000;
-    if (sinceMs >= minGapMs) this.#beatNow();
-    else this.#schedule(minGapMs - sinceMs);
+  /** An event the controller waits for (a switch ended, a preflight report): the next heartbeat goes now, or right after the one on its way. */
+  #beatAtOnce(): void {
+    if (this.#isStopped) return;
+    if (this.#isBeating) this.#isUrgentWaiting = true;
+    else this.#beatNow();
   }
 
-  /** Between heartbeats: counters that moved are reported at once, once a second at most. */
+  /** Between heartbeats: counters that moved are reported at once, once a second at most (100 ms while switching). */
   #checkCounters(): void {
-    if (this.#isStopped || this.#isBeating || this.#reportedCounters === undefined) return;
+    if (this.#isStopped || this.#reportedCounters === undefined) return;
     const nowMs = Date.now();
-    if (JSON.stringify(this.options.counters.snapshot()) === this.#reportedCounters) {
+    const counters = this.options.counters.snapshot();
+    // Also while a heartbeat is on its way (its totals are the reported ones): `countersSince` stays
+    // tight, so a burst is never spread back over a round trip into a second it did not happen in.
+    if (JSON.stringify(counters) === this.#reportedCounters) {
       this.#unchangedAtMs = nowMs;
       return;
     }
-    const minGapMs = this.options.minReportIntervalMs ?? 1_000;
+    if (this.#isBeating) return;
+    // A restart's connections still signing in: RDS counts each login when its token arrives, a
+    // handshake after the attempt began (longer on a loaded host). Reported once they are through,
+    // the burst is placed up to when RDS has surely counted it, and stays in flight until then.
+    if (this.machine.isBusy && isConnecting(counters)) return;
+    const minGapMs = this.machine.isBusy
+      ? (this.options.switchReportIntervalMs ?? 100)
+      : (this.options.minReportIntervalMs ?? 1_000);
     if (nowMs - this.#lastSentMs >= minGapMs) this.#beatNow();
     else this.#schedule(minGapMs - (nowMs - this.#lastSentMs));
   }
@@ -227,7 +282,10 @@ export class Agent {
       this.#reportedCounters !== undefined && this.#unchangedAtMs > this.#lastSentMs && this.#unchangedAtMs < sentAtMs
         ? new Date(this.#unchangedAtMs).toISOString()
         : undefined;
-    const intervalMs = Math.min(Math.max(this.#intervalMs, 100), 600_000);
+    // A sub-second interval the controller asks for (the next nodes a rollout switches) is attention,
+    // not a promise: the node still announces 1 s, so a loaded machine's late beat is not called stale.
+    const floorMs = this.#hasReply ? MIN_ANNOUNCED_INTERVAL_MS : 100;
+    const intervalMs = Math.min(Math.max(this.#intervalMs, floorMs), 600_000);
     this.#reportedCounters = JSON.stringify(counters);
     this.#lastSentMs = sentAtMs;
     this.#unchangedAtMs = sentAtMs;
@@ -260,13 +318,22 @@ export class Agent {
     const desired = reply.desiredStage;
     const work = this.#decide(desired, reply.finalize, reply.restore);
     if (!work) return;
+    let hasEnded = false;
     this.#work = work
       .then((result) => {
-        if (result) this.#log(`desired ${desired}: ${result.outcome}${result.reason ? ` (${result.reason})` : ''}`);
+        if (!result) return;
+        // 'unchanged' (nothing to write) can repeat at every reply: only a real switch's end is urgent.
+        hasEnded = result.outcome !== 'unchanged';
+        this.#log(`desired ${desired}: ${result.outcome}${result.reason ? ` (${result.reason})` : ''}`);
       })
-      .catch((error: unknown) => this.#log(`apply failed unexpectedly: ${(error as Error).message}`))
+      .catch((error: unknown) => {
+        hasEnded = true;
+        this.#log(`apply failed unexpectedly: ${(error as Error).message}`);
+      })
       .finally(() => {
         this.#work = undefined;
+        // The outcome (and the burst its restart caused) goes out now, not at the next interval.
+        if (hasEnded) this.#beatAtOnce();
       });
   }
 

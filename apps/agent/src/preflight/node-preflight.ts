@@ -22,6 +22,14 @@ export interface NodePreflightOptions {
 
 export type PreflightRun = (stage: PreflightStage) => Promise<PreflightResult>;
 
+/**
+ * Loads the preflight's heavy modules ahead of the first request (the agent calls it once it
+ * runs): a rollout's canary waits for its verdict, and the first load took seconds of it.
+ */
+export async function warmUpPreflight(): Promise<void> {
+  await import('@iamroll/core/preflight').catch(() => undefined);
+}
+
 function withoutKongNames(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith('KONG_')));
 }

@@ -1,9 +1,10 @@
 import { burstByDatabase } from './burst';
 import type { RolloutIntent } from './intents';
 import type { RolloutObservations } from './observations';
-import { inFlightByDatabase, selectSwitches, switchingNodeCount, type PacingCandidate } from './pacing';
+import { addInto, inFlightByDatabase, selectSwitches, switchingNodeCount, type PacingCandidate } from './pacing';
+import { pacedDatabases } from './pacing-seconds';
 import { phaseRecords, roReadiness } from './phase';
-import { applyPreflightGates } from './preflight-gate';
+import { applyPreflightGates, pendingPreflightByDatabase } from './preflight-gate';
 import { quantityOf } from './spec';
 import { eligibleOf, recordsOf } from './state';
 import type { IamStage, RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
@@ -60,10 +61,13 @@ function switchNext(
     ];
   });
   const slots = quantityOf(spec.pacing.maxUnavailable, eligibleOf(records).length) - switchingNodeCount(state);
+  // Unanswered preflight requests are logins still to land too.
+  const inFlight = inFlightByDatabase(spec, state, nowMs, observations);
+  addInto(inFlight, pendingPreflightByDatabase(spec, observations, nowMs));
   const pacing = selectSwitches({
     candidates,
-    databases: observations.databases,
-    inFlightByDatabase: inFlightByDatabase(spec, state, nowMs, observations),
+    databases: pacedDatabases(state, observations),
+    inFlightByDatabase: inFlight,
     targetUtilisation: spec.pacing.targetUtilisation,
     slots: Math.max(0, slots),
   });

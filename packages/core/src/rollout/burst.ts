@@ -59,13 +59,44 @@ export function burstByDatabase(node: NodeObservation, toStage: CurrentIamStage)
 /** Seconds before a switch whose average is the node's steady reconnect rate (churn, not burst). */
 export const BASELINE_SECONDS = 5;
 
+interface SwitchLogins {
+  readonly countAt: (second: number) => number;
+  readonly startSecond: number;
+  /** The node's average logins per second in the seconds before the switch (churn, not burst). */
+  readonly steadyPerSecond: number;
+  /**
+   * What the switch's own second may hold from before the decision: its busiest second before
+   * (at least the steady rate). Subtracted there, so only the burst counts as landed.
+   */
+  readonly startAllowance: number;
+}
+
+function switchLogins(node: NodeObservation, databaseId: string, switchStartedAtMs: number): SwitchLogins | null {
+  const recent = node.recentLogins;
+  const counts = recent?.byDatabase[databaseId];
+  if (recent === undefined || counts === undefined) return null;
+  const countAt = (second: number) => counts[second - recent.fromSecond] ?? 0;
+  const startSecond = Math.floor(switchStartedAtMs / 1000);
+  const baselineFrom = Math.max(recent.fromSecond, startSecond - BASELINE_SECONDS);
+  let before = 0;
+  let busiest = 0;
+  for (let second = baselineFrom; second < startSecond; second++) {
+    before += countAt(second);
+    busiest = Math.max(busiest, countAt(second));
+  }
+  const steadyPerSecond = startSecond > baselineFrom ? before / (startSecond - baselineFrom) : 0;
+  return { countAt, startSecond, steadyPerSecond, startAllowance: Math.max(busiest, steadyPerSecond) };
+}
+
 /**
  * How many of a switch's logins on `databaseId` have already landed and are counted by the
- * measured rate (its second `throughSecond`) or lie in the past: the node's new connections in
- * the seconds after the one the switch began in, through `throughSecond`, less its steady rate
- * before the switch (idle connections closing and reopening go on regardless). The second the
- * switch began in is left out (its logins may predate the decision): an under-count only keeps
- * the burst in flight longer. Unknown history: 0, the burst counts fully.
+ * measured rate (its second `throughSecond`) or lie in the past: the node's new connections from
+ * the second the switch began in through `throughSecond`, less its steady rate before the switch
+ * (idle connections closing and reopening go on regardless) and, in the switch's own second, less
+ * its busiest second before (those logins may predate the decision: an under-count only keeps the
+ * burst in flight longer). With 250 ms heartbeats most bursts land in the second they were decided
+ * in: leaving that second out kept every such burst in flight until its safety tail ended.
+ * Unknown history: 0, the burst counts fully.
  */
 export function landedLogins(
   node: NodeObservation,
@@ -73,16 +104,28 @@ export function landedLogins(
   switchStartedAtMs: number,
   throughSecond: number,
 ): number {
-  const recent = node.recentLogins;
-  const counts = recent?.byDatabase[databaseId];
-  if (recent === undefined || counts === undefined) return 0;
-  const countAt = (second: number) => counts[second - recent.fromSecond] ?? 0;
-  const startSecond = Math.floor(switchStartedAtMs / 1000);
+  const logins = switchLogins(node, databaseId, switchStartedAtMs);
+  if (logins === null || throughSecond < logins.startSecond) return 0;
   let seen = 0;
-  for (let second = startSecond + 1; second <= throughSecond; second++) seen += countAt(second);
-  const baselineFrom = Math.max(recent.fromSecond, startSecond - BASELINE_SECONDS);
-  let before = 0;
-  for (let second = baselineFrom; second < startSecond; second++) before += countAt(second);
-  const steadyPerSecond = startSecond > baselineFrom ? before / (startSecond - baselineFrom) : 0;
-  return Math.max(0, seen - steadyPerSecond * Math.max(0, throughSecond - startSecond));
+  for (let second = logins.startSecond + 1; second <= throughSecond; second++) seen += logins.countAt(second);
+  const inStartSecond = Math.max(0, logins.countAt(logins.startSecond) - logins.startAllowance);
+  return Math.max(0, seen - logins.steadyPerSecond * (throughSecond - logins.startSecond) + inStartSecond);
+}
+
+/**
+ * The part of `second`'s logins on `databaseId` that is this switch's burst (not the node's churn):
+ * its count less the steady rate (the start allowance in the switch's own second), floored at 0.
+ * Null without the node's login history.
+ */
+export function burstLoginsAt(
+  node: NodeObservation,
+  databaseId: string,
+  switchStartedAtMs: number,
+  second: number,
+): number | null {
+  const logins = switchLogins(node, databaseId, switchStartedAtMs);
+  if (logins === null) return null;
+  if (second < logins.startSecond) return 0;
+  const allowance = second === logins.startSecond ? logins.startAllowance : logins.steadyPerSecond;
+  return Math.max(0, logins.countAt(second) - allowance);
 }

@@ -82,6 +82,13 @@ export interface DatabaseObservation {
    */
   readonly rateSecond?: number;
   /**
+   * Its IAM logins per second over the last few seconds through `rateSecond` (`counts[i]` is
+   * second `fromSecond + i`; the last one still filling). With it (and the nodes' recentLogins),
+   * pacing projects per second, as RDS counts (pacing-seconds.ts): a burst that landed in a past
+   * second no longer holds later ones. Without it, `ratePerSecond` is the projection's base.
+   */
+  readonly recentCounts?: { readonly fromSecond: number; readonly counts: readonly number[] };
+  /**
    * What DescribeDBInstances last said (controller side of preflight): `iam_disabled` blocks every
    * node whose switch would log in there. Absent or any other status: no gate.
    */

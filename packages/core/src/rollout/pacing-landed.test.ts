@@ -43,7 +43,13 @@ describe('remainingBurst: expected burst less the logins already landed', () => 
     ['a node half through its burst frees half its slot', { 1: 10 }, 1, 10],
     ['a burst fully landed in the measured second counts 0 in flight', { 1: 12, 2: 8 }, 2, 0],
     ['logins after the measured second stay in flight (not measured yet)', { 2: 20 }, 1, 20],
-    ['logins in the second the switch began in may predate it: not subtracted', { 0: 20 }, 2, 20],
+    ['a burst landing in the second it was decided in has landed', { 0: 20 }, 2, 0],
+    [
+      'in the switch’s own second, what the node opened in its busiest second before may predate it',
+      { [-2]: 3, 0: 13 },
+      0,
+      10,
+    ],
     [
       'the steady rate before the switch is churn, not burst',
       { [-5]: 2, [-4]: 2, [-3]: 2, [-2]: 2, [-1]: 2, 1: 12, 2: 2 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseObservation, NodeObservation } from './observations';
-import { preflightGate, preflightRequests } from './preflight-gate';
+import { pendingPreflightByDatabase, preflightGate, preflightRequests, stagesAhead } from './preflight-gate';
 import { control, newDrive, step } from './testing-agents';
 import { database, node, observations, specOf, T0 } from './testing';
 import { previewRollout } from './preview';
@@ -157,8 +157,9 @@ describe('decide with preflight', () => {
     expect(first.intents.filter((i) => i.kind === 'switch')).toEqual([]);
     expect(first.state.nodes[0]).toMatchObject({ nodeId: 'a', state: 'waiting' });
     expect(first.message).toMatch(/waiting for preflight verdicts from 1 node/);
+    // This phase's stage and the later phase's, in one request: rw_iam will not wait for it.
     expect(preflightRequests(drive.rollout.spec, drive.rollout.state, drive.observations, T0)).toEqual([
-      { nodeId: 'a', stages: ['ro_iam'] },
+      { nodeId: 'a', stages: ['ro_iam', 'rw_iam'] },
     ]);
     drive.observations = {
       ...drive.observations,
@@ -233,7 +234,7 @@ describe('decide with preflight', () => {
 });
 
 describe('preflightRequests: paced against the budget', () => {
-  it('asks at most what target × budget leaves per database, counting requests still unanswered', () => {
+  it('asks at most what target × budget leaves per database (and PREFLIGHT_SHARE of it), counting requests still unanswered', () => {
     const many = Array.from({ length: 500 }, (_, i) => capable(`n${String(i).padStart(3, '0')}`));
     const drive = newDrive(
       specOf({ canary: { share: 1 }, bakeSeconds: 0, targetUtilisation: 0.5 }),
@@ -242,23 +243,84 @@ describe('preflightRequests: paced against the budget', () => {
     );
     step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
     const { spec: s, state } = drive.rollout;
-    // ro_iam checks the read-only connection: one login each on the replica (budget 200, target 100, 30/s measured).
-    const obs = { ...drive.observations, databases: [database('primary'), database('replica', { ratePerSecond: 30 })] };
+    // ro_iam checks the read-only connection, rw_iam (asked with it) both: two logins each on the
+    // replica (budget 200, target 100), one on the primary. 30/s measured leaves 70, but unanswered
+    // requests hold at most a quarter of the target (25): 12 nodes.
+    const replicaAt = (ratePerSecond: number) => ({
+      ...drive.observations,
+      databases: [database('primary'), database('replica', { ratePerSecond })],
+    });
+    const obs = replicaAt(30);
     const first = preflightRequests(s, state, obs, T0);
-    expect(first).toHaveLength(70);
+    expect(first).toHaveLength(12);
+    // 90/s measured leaves 10: 5 nodes.
+    expect(preflightRequests(s, state, replicaAt(90), T0)).toHaveLength(5);
     const asked = new Set(first.map((r) => r.nodeId));
+    const stages = ['ro_iam', 'rw_iam'] as const;
     const after = {
       ...obs,
       nodes: obs.nodes.map((n) =>
-        asked.has(n.nodeId) ? { ...n, preflightPending: { stages: ['ro_iam' as const], requestedAtMs: T0 } } : n,
+        asked.has(n.nodeId) ? { ...n, preflightPending: { stages, requestedAtMs: T0 } } : n,
       ),
     };
     expect(preflightRequests(s, state, after, T0 + 500)).toEqual([]);
+    // A budget whose share is below one node's checks (10/s: target 5, share 1.25) still asks one at a time.
+    const small = {
+      ...drive.observations,
+      databases: [database('primary', { budgetPerSecond: 10 }), database('replica', { budgetPerSecond: 10 })],
+    };
+    expect(preflightRequests(s, state, small, T0)).toHaveLength(1);
+    // The switches count them in flight too: 30 measured + 24 pending on the replica.
+    expect(pendingPreflightByDatabase(s, after, T0 + 500)).toEqual({ primary: 12, replica: 24 });
     // Once those are older than the wait (answered or given up on), the next batch goes.
-    expect(preflightRequests(s, state, after, T0 + 121_000)).toHaveLength(70);
+    expect(preflightRequests(s, state, after, T0 + 121_000)).toHaveLength(12);
   });
 
-  it('asks nothing for a paused rollout, for nodes not yet in the current step, or for old agents', () => {
+  it('a switch counts unanswered preflight requests in flight: they are logins still to land', () => {
+    const stages = ['ro_iam', 'rw_iam'] as const;
+    const asked = Array.from({ length: 50 }, (_, i) =>
+      capable(`p${i}`, { preflightPending: { stages, requestedAtMs: T0 } }),
+    );
+    // a (an old agent: no preflight gate) is the canary; its ro_iam burst is 2 workers × 5 = 10 on the replica.
+    const drive = newDrive(specOf({ canary: 1, bakeSeconds: 0 }), observations([node('a'), ...asked]), T0);
+    const held = step(drive, { controls: [control('start', T0)] });
+    expect(held.intents.filter((i) => i.kind === 'switch')).toEqual([]);
+    expect(held.message).toMatch(
+      /waiting for headroom on replica: 110\/s projected with a \(0\/s measured \+ 100\/s in flight/,
+    );
+    // Answered (no longer pending): a goes.
+    drive.observations = {
+      ...drive.observations,
+      nodes: [node('a'), ...asked.map(({ preflightPending: _, ...n }) => n)],
+    };
+    drive.nowMs = T0 + 1_000;
+    expect(step(drive).intents).toContainEqual({ kind: 'switch', phase: 'ro_iam', stage: 'ro_iam', nodeIds: ['a'] });
+  });
+
+  it('asks ahead for the next wave step while the current one runs, not beyond it', () => {
+    const nodes = Array.from({ length: 8 }, (_, i) => capable(`n${i}`));
+    const drive = newDrive(specOf({ bakeSeconds: 0 }), observations(nodes), T0);
+    step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    // Canary n0 (step 0), wave 1 reaches 2 nodes (n1, step 2), wave 2 reaches 4 (step 4): not yet.
+    expect(preflightRequests(drive.rollout.spec, drive.rollout.state, drive.observations, T0)).toEqual([
+      { nodeId: 'n0', stages: ['ro_iam', 'rw_iam'] },
+      { nodeId: 'n1', stages: ['ro_iam', 'rw_iam'] },
+    ]);
+  });
+
+  it('asks a node whose ro_iam verdict is fresh for nothing more in ro_iam; rw_iam asks only for its own stage', () => {
+    const fresh = { stage: 'ro_iam' as const, isPassed: true, checkedAtMs: T0 - 1_000, reason: null };
+    const drive = newDrive(
+      specOf({ canary: 1, bakeSeconds: 0 }),
+      observations([capable('a', { preflight: [fresh] })]),
+      T0,
+    );
+    step(drive, { controls: [control('start', T0)], isAgentsIdle: true });
+    expect(preflightRequests(drive.rollout.spec, drive.rollout.state, drive.observations, T0)).toEqual([]);
+    expect(stagesAhead(drive.rollout.spec, 'rw_iam')).toEqual(['rw_iam']);
+  });
+
+  it('asks nothing for a paused rollout, for nodes beyond the next wave step, or for old agents', () => {
     const drive = newDrive(
       specOf({ canary: 1, bakeSeconds: 0 }),
       observations([capable('a'), capable('b'), node('c')]),

@@ -2,7 +2,8 @@ import { burstByDatabase, iamKindsAt } from './burst';
 import { DEFAULT_PREFLIGHT_WAIT_SECONDS } from './defaults';
 import type { DatabaseObservation, NodeObservation, RolloutObservations } from './observations';
 import { addInto, inFlightByDatabase } from './pacing';
-import type { CurrentIamStage, IamStage, RolloutSpec, RolloutState } from './types';
+import { pacedDatabases } from './pacing-seconds';
+import type { CurrentIamStage, IamStage, RolloutPhase, RolloutSpec, RolloutState } from './types';
 
 // Preflight as the engine obeys it (issue 12). At the moment a node would be switched:
 //  - a database its switch logs in to has IAM database authentication disabled
@@ -131,11 +132,52 @@ function requestCost(node: NodeObservation, stage: IamStage): Record<string, num
 }
 
 /**
- * The preflight requests a running rollout needs now: nodes of the current switch step whose
- * gate awaits a request. Paced like switches: a preflight costs real IAM logins (one per
- * connection checked), so on every database the requests touch, measured rate + switch bursts
- * in flight + requests still unanswered + these stay ≤ targetUtilisation × budget. A rollout
- * over 500 nodes thus asks in batches the headroom allows, never all at once.
+ * The share of target × budget unanswered preflight requests may hold on a database: their logins
+ * count in flight for the switches too (below), so the rest stays for the wave's bursts.
+ */
+export const PREFLIGHT_SHARE = 0.25;
+
+function isRequestPending(spec: RolloutSpec, node: NodeObservation, nowMs: number): boolean {
+  const pending = node.preflightPending;
+  return pending !== undefined && nowMs - pending.requestedAtMs <= waitSecondsOf(spec) * 1000;
+}
+
+/**
+ * The IAM logins preflight requests still unanswered will cost, per database: they land when the
+ * agent runs its checks, so switch pacing counts them in flight like a burst (advance.ts).
+ */
+export function pendingPreflightByDatabase(
+  spec: RolloutSpec,
+  observations: RolloutObservations,
+  nowMs: number,
+): Record<string, number> {
+  const pending: Record<string, number> = {};
+  for (const node of observations.nodes) {
+    if (!isRequestPending(spec, node, nowMs)) continue;
+    for (const stage of node.preflightPending?.stages ?? []) addInto(pending, requestCost(node, stage));
+  }
+  return pending;
+}
+
+/** The current switch step and the next one (a bake sits between): whose verdicts are asked now. */
+const PREFLIGHT_LOOKAHEAD_STEPS = 2;
+
+/** The preflight stages the rollout still needs from here: this phase's and every later phase's. */
+export function stagesAhead(spec: RolloutSpec, phase: RolloutPhase): PreflightStageName[] {
+  const later = spec.phases.slice(Math.max(0, spec.phases.indexOf(phase)));
+  return [...new Set(later.map((name) => preflightStageOf(name)).filter((stage) => stage !== null))];
+}
+
+/**
+ * The preflight requests a running rollout needs: the nodes of the current phase still waiting to
+ * switch in the current step and the next wave step (the current step first; the next wave's ahead
+ * of time, so it does not wait for its verdicts), for this phase's stage and every later phase's (a verdict for rw_iam asked during
+ * ro_iam is fresh when rw_iam begins: planned from the original file, it does not depend on the
+ * stage the node is on). One request per node at a time (a new one would replace its pending one).
+ * Paced like switches: a preflight costs real IAM logins (one per connection checked), so on every
+ * database the requests touch, measured rate + switch bursts in flight + requests still unanswered +
+ * these stay ≤ targetUtilisation × budget. A rollout over 500 nodes thus asks in batches the
+ * headroom allows, never all at once.
  */
 export function preflightRequests(
   spec: RolloutSpec,
@@ -145,36 +187,49 @@ export function preflightRequests(
 ): PreflightRequestIntent[] {
   if (state.status !== 'running' || state.phase === null) return [];
   const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
+  const pending = pendingPreflightByDatabase(spec, observations, nowMs);
   const used: Record<string, number> = { ...inFlightByDatabase(spec, state, nowMs, observations) };
-  const waitMs = waitSecondsOf(spec) * 1000;
-  for (const node of observations.nodes) {
-    const pending = node.preflightPending;
-    if (pending === undefined || nowMs - pending.requestedAtMs > waitMs) continue;
-    for (const stage of pending.stages) addInto(used, requestCost(node, stage));
-  }
+  addInto(used, pending);
+  const isPending = (node: NodeObservation) => isRequestPending(spec, node, nowMs);
+  const later = stagesAhead(spec, state.phase).filter((stage) => stage !== preflightStageOf(state.phase ?? 'ro_iam'));
+  const waiting = state.nodes
+    .filter(
+      (record) =>
+        record.phase === state.phase &&
+        record.direction === 'forward' &&
+        record.state === 'waiting' &&
+        record.stepIndex !== null &&
+        record.stepIndex <= state.stepIndex + PREFLIGHT_LOOKAHEAD_STEPS,
+    )
+    .sort((a, b) => (a.stepIndex ?? 0) - (b.stepIndex ?? 0)); // stable: the pacing's order within a step
+  const databases = pacedDatabases(state, observations);
   const requests: PreflightRequestIntent[] = [];
-  for (const record of state.nodes) {
-    const isCandidate =
-      record.phase === state.phase &&
-      record.direction === 'forward' &&
-      record.state === 'waiting' &&
-      record.stepIndex !== null &&
-      record.stepIndex <= state.stepIndex;
-    const node = isCandidate ? byId.get(record.nodeId) : undefined;
+  for (const record of waiting) {
+    const node = byId.get(record.nodeId);
     const stage = preflightStageOf(record.toStage);
-    if (node === undefined || node.isStale || stage === null) continue;
-    const gate = preflightGate(spec, node, record.toStage, observations.databases, nowMs);
-    if (gate.kind !== 'await' || !gate.needsRequest) continue;
-    const cost = requestCost(node, stage);
+    if (node === undefined || node.isStale || stage === null || isPending(node)) continue;
+    const needed = [stage, ...later.filter((other) => other !== stage)].filter((candidate) => {
+      const gate = preflightGate(spec, node, candidate, observations.databases, nowMs);
+      return gate.kind === 'await' && gate.needsRequest;
+    });
+    // Only the current phase's stage decides whether to ask: a node this phase does not need to ask
+    // is not asked for a later stage alone here (the later phase asks for it, if still needed).
+    if (!needed.includes(stage)) continue;
+    const cost: Record<string, number> = {};
+    for (const candidate of needed) addInto(cost, requestCost(node, candidate));
     const fits = Object.entries(cost).every(([databaseId, logins]) => {
-      const database = observations.databases.find((candidate) => candidate.databaseId === databaseId);
+      const database = databases.find((candidate) => candidate.databaseId === databaseId);
       if (database === undefined) return false;
       const target = spec.pacing.targetUtilisation * database.budgetPerSecond;
-      return database.ratePerSecond + (used[databaseId] ?? 0) + logins <= target;
+      // The first request always may (a small budget's share can be below one node's checks).
+      const held = pending[databaseId] ?? 0;
+      const isWithinShare = held === 0 || held + logins <= PREFLIGHT_SHARE * target;
+      return isWithinShare && database.ratePerSecond + (used[databaseId] ?? 0) + logins <= target;
     });
     if (!fits) continue;
     addInto(used, cost);
-    requests.push({ nodeId: node.nodeId, stages: [stage] });
+    addInto(pending, cost);
+    requests.push({ nodeId: node.nodeId, stages: needed });
   }
   return requests;
 }

@@ -6,6 +6,12 @@ import type { NodeRegistry } from '../nodes/node-registry';
 export const KEEP_ALIVE_MS = 10_000;
 /** Nodes whose every second matters: in a rollout wave, or on a database near its budget. */
 export const HOT_INTERVAL_MS = 1_000;
+/**
+ * The few nodes a rollout switches next (`useHotNodes`' second predicate): a switch waits for the
+ * node's next heartbeat to be heard, and the pacing holds its burst in flight meanwhile. Agents
+ * still announce (and are called stale against) at least 1 s.
+ */
+export const IMMINENT_INTERVAL_MS = 250;
 
 export interface ReplyIntervalDeps {
   readonly fleet: FleetRates;
@@ -16,7 +22,7 @@ export interface ReplyIntervalDeps {
 
 /**
  * The reply's `intervalMs`: the keep-alive a node heartbeats at when its counters do not
- * move (it reports at once when they do). 1 s for a node the rollout has in its wave
+ * move (it reports at once when they do). 250 ms for the few nodes the rollout switches next, 1 s for a node the rollout has in its wave
  * (`useHotNodes`: the rollout reconciler's seam), for a node whose desired stage is not
  * the stage it reports (it is switching: its progress matters), or whose database is at or above its
  * warning share of the budget (10 s average); 10 s otherwise. The node announces it in
@@ -25,6 +31,7 @@ export interface ReplyIntervalDeps {
  */
 export function createReplyInterval({ fleet, directory, registry, nowMs }: ReplyIntervalDeps) {
   let isNodeHot: (nodeId: string) => boolean = () => false;
+  let isNodeImminent: (nodeId: string) => boolean = () => false;
   const nearBudget = new Map<string, { readonly second: number; readonly isNear: boolean }>();
 
   const isNearBudget = (databaseId: string, now: number): boolean => {
@@ -42,6 +49,7 @@ export function createReplyInterval({ fleet, directory, registry, nowMs }: Reply
   return {
     /** The interval to reply to this node's heartbeat with. */
     intervalFor(nodeId: string, routes: NodeRoutes): number {
+      if (isNodeImminent(nodeId)) return IMMINENT_INTERVAL_MS;
       if (isNodeHot(nodeId)) return HOT_INTERVAL_MS;
       const entry = registry.get(nodeId);
       if (entry?.report && entry.desiredStage !== entry.report.stage) return HOT_INTERVAL_MS;
@@ -51,9 +59,13 @@ export function createReplyInterval({ fleet, directory, registry, nowMs }: Reply
       if ((rw && isNearBudget(rw, now)) || (ro && isNearBudget(ro, now))) return HOT_INTERVAL_MS;
       return KEEP_ALIVE_MS;
     },
-    /** The rollout reconciler's seam: which nodes are in a wave now (asked on every heartbeat: keep it O(1)). */
-    useHotNodes(predicate: (nodeId: string) => boolean): void {
+    /**
+     * The rollout reconciler's seam: which nodes are in a wave now (1 s), and optionally which few
+     * it switches next (250 ms). Both are asked on every heartbeat: keep them O(1).
+     */
+    useHotNodes(predicate: (nodeId: string) => boolean, imminent?: (nodeId: string) => boolean): void {
       isNodeHot = predicate;
+      isNodeImminent = imminent ?? (() => false);
     },
   };
 }

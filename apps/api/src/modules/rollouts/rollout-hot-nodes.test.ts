@@ -1,6 +1,6 @@
 import type { RolloutNodeRecord, RolloutState } from '@iamroll/core/rollout';
 import { describe, expect, it } from 'vitest';
-import { hotNodesOf } from './rollout-hot-nodes';
+import { hotNodesOf, IMMINENT_MAX, IMMINENT_NEXT, imminentNodesOf } from './rollout-hot-nodes';
 
 const record = (
   nodeId: string,
@@ -72,5 +72,46 @@ describe('hotNodesOf: the nodes a rollout wants at 1 s heartbeats', () => {
     ['completed: none', stateOf('completed', 'rw_iam', [record('a', 'rw_iam', 'switched')]), both, []],
   ])('%s', (_name, state, phases, expected) => {
     expect([...hotNodesOf(state, phases)].sort()).toEqual(expected);
+  });
+});
+
+describe('imminentNodesOf: the few nodes a rollout wants at 250 ms heartbeats', () => {
+  const waves = (count: number, state: RolloutNodeRecord['state'], step: number, prefix: string) =>
+    Array.from({ length: count }, (_, index) => record(`${prefix}${index}`, 'ro_iam', state, step));
+
+  it.each<[string, RolloutState, string[]]>([
+    [
+      'those switching and the next IMMINENT_NEXT waiting, in the pacing’s order (current step first)',
+      stateOf(
+        'running',
+        'ro_iam',
+        [...waves(3, 'switching', 2, 's'), ...waves(6, 'waiting', 4, 'n'), ...waves(2, 'waiting', 2, 'c')],
+        2,
+      ),
+      ['s0', 's1', 's2', 'c0', 'c1', 'n0', 'n1'],
+    ],
+    [
+      'not beyond the next wave step, nor switched nodes mid-phase',
+      stateOf('running', 'ro_iam', [record('a', 'ro_iam', 'switched', 0), record('b', 'ro_iam', 'waiting', 6)], 2),
+      [],
+    ],
+    [
+      'near the end of the first phase: its first nodes (the next phase’s canary)',
+      stateOf('running', 'ro_iam', [record('a', 'ro_iam', 'switched', 0), record('b', 'ro_iam', 'switched', 2)], 2),
+      ['a', 'b'],
+    ],
+    ['paused: none', stateOf('paused', 'ro_iam', [record('a', 'ro_iam', 'waiting')]), []],
+  ])('%s', (_name, state, expected) => {
+    expect([...imminentNodesOf(state, both)].sort()).toEqual(expected.sort());
+  });
+
+  it('stays bounded however many nodes switch or wait (a 10,000-node wave)', () => {
+    const state = stateOf('running', 'ro_iam', [
+      ...waves(5_000, 'switching', 0, 's'),
+      ...waves(5_000, 'waiting', 0, 'w'),
+    ]);
+    const imminent = imminentNodesOf(state, both);
+    expect(imminent.size).toBe(IMMINENT_MAX);
+    expect([...imminent].filter((id) => id.startsWith('w'))).toHaveLength(IMMINENT_NEXT);
   });
 });

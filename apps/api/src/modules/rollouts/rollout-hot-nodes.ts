@@ -34,18 +34,66 @@ export function hotNodesOf(state: RolloutState, phases: readonly string[]): Set<
   return hot;
 }
 
-/** Wraps a pass so that each decision updates the hot set; `isHot` is O(1) per heartbeat. */
-export function trackHotNodes(pass: RolloutPass): { pass: RolloutPass; isHot: (nodeId: string) => boolean } {
-  const byRollout = new Map<string, Set<string>>();
+/** How many of the nodes a rollout switches next heartbeat at 250 ms (besides those switching now). */
+export const IMMINENT_NEXT = 4;
+/** At most this many nodes per rollout at 250 ms, whatever the fleet's size (4 heartbeats/s each). */
+export const IMMINENT_MAX = 12;
+
+/**
+ * The few nodes the pacing will switch next, in its order (the current and the next wave step),
+ * and those switching whose agent may not have heard it yet: at 250 ms heartbeats a switch is
+ * heard within a quarter second, not a second, so its burst sits in flight ~0.4 s less. Near a
+ * phase's end with a later phase, the first of this phase's nodes (the next phase's canary and
+ * first candidates, in the same order). Bounded: IMMINENT_MAX per rollout.
+ */
+export function imminentNodesOf(state: RolloutState, phases: readonly string[]): Set<string> {
+  const imminent = new Set<string>();
+  if (!isMoving(state.status)) return imminent;
+  const horizon = state.stepIndex + LOOKAHEAD_STEPS;
+  const current = state.nodes.filter((record) => record.phase === state.phase);
+  for (const record of current) {
+    if (imminent.size >= IMMINENT_MAX - IMMINENT_NEXT) break;
+    if (record.state === 'switching') imminent.add(record.nodeId);
+  }
+  const rank = (record: RolloutNodeRecord) =>
+    record.direction === 'revert' || record.stepIndex === null ? -1 : record.stepIndex;
+  const next = current
+    .filter((record) => record.state === 'waiting' && rank(record) <= horizon)
+    .sort((a, b) => rank(a) - rank(b)) // stable: the pacing's order within a step
+    .slice(0, IMMINENT_NEXT);
+  for (const record of next) imminent.add(record.nodeId);
+  const hasLaterPhase = state.phase !== null && phases.indexOf(state.phase) < phases.length - 1;
+  if (hasLaterPhase && next.length < IMMINENT_NEXT) {
+    const isNearPhaseEnd = current.every((record) => record.stepIndex === null || record.stepIndex <= horizon);
+    const firstDone = isNearPhaseEnd ? current.filter((record) => record.state === 'switched') : [];
+    for (const record of firstDone.slice(0, IMMINENT_NEXT - next.length)) imminent.add(record.nodeId);
+  }
+  return imminent;
+}
+
+/** Wraps a pass so that each decision updates the hot and imminent sets; both lookups are O(1) per heartbeat. */
+export function trackHotNodes(pass: RolloutPass): {
+  pass: RolloutPass;
+  isHot: (nodeId: string) => boolean;
+  isImminent: (nodeId: string) => boolean;
+} {
+  const byRollout = new Map<string, { readonly hot: Set<string>; readonly imminent: Set<string> }>();
   let merged = new Set<string>();
+  let mergedImminent = new Set<string>();
   const tracked: RolloutPass = async (id, observations, nowMs, control) => {
     const result = await pass(id, observations, nowMs, control);
     const state = result.row.state as unknown as RolloutState;
-    const hot = hotNodesOf(state, (result.row.spec as unknown as RolloutSpec).phases);
-    if (hot.size > 0) byRollout.set(id, hot);
+    const phases = (result.row.spec as unknown as RolloutSpec).phases;
+    const hot = hotNodesOf(state, phases);
+    if (hot.size > 0) byRollout.set(id, { hot, imminent: imminentNodesOf(state, phases) });
     else byRollout.delete(id);
-    merged = new Set([...byRollout.values()].flatMap((set) => [...set]));
+    merged = new Set([...byRollout.values()].flatMap((sets) => [...sets.hot]));
+    mergedImminent = new Set([...byRollout.values()].flatMap((sets) => [...sets.imminent]));
     return result;
   };
-  return { pass: tracked, isHot: (nodeId) => merged.has(nodeId) };
+  return {
+    pass: tracked,
+    isHot: (nodeId) => merged.has(nodeId),
+    isImminent: (nodeId) => mergedImminent.has(nodeId),
+  };
 }

@@ -129,9 +129,11 @@ describe('measuredRateOf: what pacing projects from', () => {
     beat(12, 25); // second 11: 20 (a burst)
     beat(13, 28); // second 12: 3
     // At 12.5 s the last complete second is 10; 11 and 12 are still filling: the burst counts.
-    expect(measuredRateOf(fleet, 'primary', 12_500)).toEqual({ ratePerSecond: 20, rateSecond: 12 });
+    expect(measuredRateOf(fleet, 'primary', 12_500)).toMatchObject({ ratePerSecond: 20, rateSecond: 12 });
     // At 14.5 s the burst's second is past: the measured rate is the quiet second 12.
-    expect(measuredRateOf(fleet, 'primary', 14_500)).toEqual({ ratePerSecond: 3, rateSecond: 14 });
-    expect(measuredRateOf(fleet, 'unknown', 14_500)).toEqual({ ratePerSecond: 0, rateSecond: 14 });
+    expect(measuredRateOf(fleet, 'primary', 14_500)).toMatchObject({ ratePerSecond: 3, rateSecond: 14 });
+    expect(measuredRateOf(fleet, 'unknown', 14_500)).toMatchObject({ ratePerSecond: 0, rateSecond: 14 });
+    // Beside it, the per-second counts pacing projects from: seconds 10 … 14, the current one last.
+    expect(measuredRateOf(fleet, 'primary', 14_500).recentCounts).toEqual({ fromSecond: 10, counts: [5, 20, 3, 0, 0] });
   });
 });

@@ -21,6 +21,8 @@ import type { NodePreflightMemory } from '../preflight/preflight-memory';
 const STALE_AFTER_INTERVALS = 3;
 /** Seconds of each node's login history handed to pacing: a switch's span plus the steady seconds before it. */
 const RECENT_LOGIN_SECONDS = 30;
+/** Seconds of each database's IAM login counts handed to pacing: the churn's seconds and the current one. */
+const RECENT_DATABASE_SECONDS = 5;
 
 /** The second databaseFigures' settled 1 s rate counts: the last complete one. */
 export function rateSecondAt(nowMs: number): number {
@@ -28,10 +30,11 @@ export function rateSecondAt(nowMs: number): number {
 }
 
 /**
- * The measured rate pacing projects from: the busiest of the last complete second and the
- * seconds still filling since (their partial counts only grow, so a burst landing now counts at
- * once), and the second it counts through (now). Each login a node's counters show is then in
- * the measured rate, and no longer in its burst in flight (pacing.ts remainingBurst): counted once.
+ * The measured rate: the busiest of the last complete second and the seconds still filling since
+ * (their partial counts only grow, so a burst landing now counts at once), and the second it
+ * counts through (now). Each login a node's counters show is then in the measured rate, and no
+ * longer in its burst in flight (pacing.ts remainingBurst): counted once. With the per-second
+ * counts beside it, pacing projects per second instead (a landed burst holds only its own second).
  */
 export function measuredRateOf(fleet: FleetRates, databaseId: string, nowMs: number) {
   const iamAttempts = fleet.database(databaseId)?.iamAttempts;
@@ -39,7 +42,10 @@ export function measuredRateOf(fleet: FleetRates, databaseId: string, nowMs: num
   let ratePerSecond = 0;
   for (let second = rateSecondAt(nowMs); second <= nowSecond; second++)
     ratePerSecond = Math.max(ratePerSecond, iamAttempts?.countAt(second) ?? 0);
-  return { ratePerSecond, rateSecond: nowSecond };
+  // The per-second counts pacing projects from (core/rollout pacing-seconds.ts), the current second last.
+  const fromSecond = nowSecond - RECENT_DATABASE_SECONDS + 1;
+  const counts = Array.from({ length: RECENT_DATABASE_SECONDS }, (_, i) => iamAttempts?.countAt(fromSecond + i) ?? 0);
+  return { ratePerSecond, rateSecond: nowSecond, recentCounts: { fromSecond, counts } };
 }
 
 /** The node's new connections per second per database (both kinds), the last RECENT_LOGIN_SECONDS up to now. */

@@ -48,9 +48,11 @@ export function createRolloutsModule(
   });
   const requestPreflights = preflight ? createRolloutPreflightRequester(preflight, fleet.preflight.memory) : undefined;
   const observe = withStageSince(observeFleet, registry, createStageSince(app.pg));
-  // Nodes a running rollout moves heartbeat at 1 s, so they hear their switch within a second.
-  const { pass, isHot } = trackHotNodes(createRolloutPass({ prisma, rollouts, audit, events, outbox, registry }));
-  fleet.replyInterval.useHotNodes(isHot);
+  // Nodes a running rollout moves heartbeat at 1 s, so they hear their switch within a second; the few it switches next at 250 ms.
+  const { pass, isHot, isImminent } = trackHotNodes(
+    createRolloutPass({ prisma, rollouts, audit, events, outbox, registry }),
+  );
+  fleet.replyInterval.useHotNodes(isHot, isImminent);
   const adoptNewNodes = createNodeAdoption({ prisma, rollouts, audit, registry, observe, nowMs });
   return {
     service: createRolloutsService({
