@@ -108,13 +108,20 @@ export function createNodeStateRepository(pool: pg.Pool) {
       return new Set(rows.map((row) => row.id));
     },
 
-    /** Nodes written since `sinceMs` (by any process, by the rollout engine setting desired stages, or decommissioned). */
-    async changedSince(sinceMs: number): Promise<NodeChangeRow[]> {
+    /**
+     * Nodes written since `sinceMs` (by any process, by the rollout engine setting desired stages, or
+     * decommissioned), and the database's clock when it read them (updated_at is stamped by that clock).
+     */
+    async changedSince(sinceMs: number): Promise<{ rows: NodeChangeRow[]; readAtMs: number }> {
+      // The clock first: a row stamped before it but committed after the read is in the next one's margin.
+      const clock = await pool.query<{ readAtMs: number }>(
+        `SELECT (extract(epoch FROM statement_timestamp()) * 1000)::float8 AS "readAtMs"`,
+      );
       const { rows } = await pool.query<NodeChangeRow>(
         `SELECT ${REFRESH_COLUMNS}, decommissioned_at IS NOT NULL AS "isDecommissioned" FROM nodes WHERE updated_at >= to_timestamp($1 / 1000.0)`,
         [sinceMs],
       );
-      return rows;
+      return { rows, readAtMs: clock.rows[0]?.readAtMs ?? sinceMs };
     },
 
     /**

@@ -8,8 +8,13 @@ export interface NodeSyncLogger {
   warn(object: object, message: string): void;
 }
 
-/** Rows written this long before the newest one seen are read again (clock skew between writers). */
-const WATERMARK_MARGIN_MS = 5_000;
+/**
+ * Each refresh reads rows written since this long before the previous refresh (by the
+ * database's clock, which stamps updated_at): a transaction stamped before that read but
+ * committed after it (a slow rollout pass, a busy database) is still seen. A changed row is
+ * read about this many times; an unchanged fleet costs an empty query.
+ */
+const REREAD_MARGIN_MS = 5_000;
 /**
  * Rows per statement. Building a statement's parameters and serialising them is synchronous
  * (about 1 kB of details per report): a whole fleet reporting at once (a controller restart,
@@ -31,18 +36,20 @@ export const LIVENESS_PER_STATEMENT = 1_000;
  */
 export class NodeSync {
   #current: Promise<void> | undefined;
-  #watermarkMs = 0;
+  /** The database's clock at the last refresh (at start: the newest row loaded). */
+  #readAtMs = 0;
 
   constructor(
     private readonly registry: NodeRegistry,
     private readonly states: NodeStateRepository,
     private readonly writeReportBatch: WriteReportBatch,
     private readonly log: NodeSyncLogger,
+    private readonly rereadMarginMs = REREAD_MARGIN_MS,
   ) {}
 
   /** Once the registry is loaded: later refreshes read rows written since then. */
   start(): void {
-    for (const entry of this.registry.all()) this.#watermarkMs = Math.max(this.#watermarkMs, entry.persistedUpdatedMs);
+    for (const entry of this.registry.all()) this.#readAtMs = Math.max(this.#readAtMs, entry.persistedUpdatedMs);
   }
 
   /** The final flush, once the loop is stopped (no heartbeat is accepted anymore). */
@@ -79,12 +86,13 @@ export class NodeSync {
   }
 
   async refresh(): Promise<void> {
-    const rows = await this.states.changedSince(this.#watermarkMs - WATERMARK_MARGIN_MS);
+    // Not "since the newest row seen": with nothing new that re-read the fleet's last writes every second.
+    const { rows, readAtMs } = await this.states.changedSince(this.#readAtMs - this.rereadMarginMs);
+    this.#readAtMs = Math.max(this.#readAtMs, readAtMs);
     await forEachYielding(rows, (row) => {
       // A safety net for a missed decommission signal (the listener was reconnecting).
       if (row.isDecommissioned) this.registry.remove(row.id);
       else this.registry.apply(row);
-      this.#watermarkMs = Math.max(this.#watermarkMs, row.updatedMs);
     });
   }
 
@@ -123,7 +131,6 @@ export class NodeSync {
       entry.persisted = write.report;
       entry.persistedUpdatedMs = updatedMs.get(write.id) ?? entry.persistedUpdatedMs;
       if (write.detailsJson !== null) entry.persistedDetailsJson = write.detailsJson;
-      this.#watermarkMs = Math.max(this.#watermarkMs, entry.persistedUpdatedMs);
     }
   }
 

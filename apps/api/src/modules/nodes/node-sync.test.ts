@@ -1,0 +1,62 @@
+import { FleetRates } from '@iamroll/core/rates';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestPostgres } from '../../test/use-test-app';
+import { NodeRegistry } from './node-registry';
+import { createNodeStateRepository } from './node-state-repository';
+import { NodeSync } from './node-sync';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('NodeSync refresh', () => {
+  const postgres = useTestPostgres();
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    pool = new pg.Pool({ connectionString: (await postgres.createDatabase()).url, max: 2 });
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  it('reads what changed since its last look, not the fleet’s last writes again and again', async () => {
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO nodes (id, hostname, role, updated_at)
+       SELECT gen_random_uuid(), 'kong-sync-' || i, 'traditional', clock_timestamp() FROM generate_series(1, 3) AS i
+       RETURNING id`,
+    );
+    const states = createNodeStateRepository(pool);
+    const read: number[] = [];
+    const counting = {
+      ...states,
+      changedSince: async (sinceMs: number) => {
+        const result = await states.changedSince(sinceMs);
+        read.push(result.rows.length);
+        return result;
+      },
+    };
+    const registry = new NodeRegistry(counting, new FleetRates());
+    await registry.loadAll();
+    const noWrites = () => Promise.reject(new Error('refresh writes nothing'));
+    // No re-read margin here (production re-reads 5 s), so each look reads only what is new.
+    const sync = new NodeSync(registry, counting, noWrites, { warn: () => undefined }, 0);
+    sync.start();
+    await sleep(5); // updated_at is stored to the millisecond (rounded): keep the looks clear of it
+    await sync.refresh();
+    await sync.refresh();
+    await sync.refresh();
+    // The nodes were written before the registry loaded; with nothing new, every look reads nothing.
+    expect(read.slice(-2)).toEqual([0, 0]);
+
+    const nodeId = rows[0]!.id;
+    await pool.query(`UPDATE nodes SET desired_stage = 'ro_iam', updated_at = clock_timestamp() WHERE id = $1`, [
+      nodeId,
+    ]);
+    await sleep(5);
+    await sync.refresh();
+    expect(read.at(-1)).toBe(1);
+    expect(registry.get(nodeId)?.desiredStage).toBe('ro_iam');
+    await sync.refresh();
+    expect(read.at(-1)).toBe(0);
+  });
+});
