@@ -66,11 +66,11 @@ describe('projectionBaseOf: churn + the bursts landed in the current second', ()
       40,
     ],
     [
-      'a burst counted in the last second: a quarter of it (SPILL_SHARE) may reach RDS in this one',
+      'a burst counted in the last second: a share of it (SPILL_SHARE, 35 %) may reach RDS in this one',
       [40, 40, 40, 60, 5],
       [record('a', -1)],
       [withLogins('a', { [-1]: 20 })],
-      45,
+      47,
       40,
     ],
     ['the raw count of the current second is a floor', [40, 40, 40, 40, 75], [], [], 75, 40],
