@@ -82,9 +82,11 @@ export class LoadGenerators {
 
   /** Hands the generators the agents enrolled since the last call (they own their seq and counters from then on). */
   async sync(agents: readonly SimulatedAgent[]): Promise<void> {
-    for (; this.#synced < agents.length; this.#synced += SPECS_PER_MESSAGE) {
+    // By what was sent, not by the message size: a fleet that grows (find-max) starts mid-message.
+    while (this.#synced < agents.length) {
       const specs: AgentSpec[] = agents.slice(this.#synced, this.#synced + SPECS_PER_MESSAGE).map((a) => a.spec());
       await Promise.all(this.children.map((child) => child.request({ type: 'agents', specs })));
+      this.#synced += specs.length;
     }
   }
 
