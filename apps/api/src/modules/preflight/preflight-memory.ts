@@ -67,7 +67,15 @@ export class PreflightMemory {
     return found;
   }
 
+  /**
+   * Takes a node's row as read. A read that began before a request this process has made since
+   * (a reload on an earlier event, answered after it) is older than memory: it is skipped, or it
+   * would put the earlier request back in the heartbeat reply.
+   */
   apply(stored: StoredPreflight): void {
+    const requestedAtMs = this.#nodes.get(stored.nodeId)?.lastRequestedAtMs ?? null;
+    const storedRequestedAtMs = stored.lastRequestedAt?.getTime() ?? null;
+    if (requestedAtMs !== null && (storedRequestedAtMs === null || storedRequestedAtMs < requestedAtMs)) return;
     this.#nodes.set(stored.nodeId, {
       isCapable: stored.isCapable,
       pending: stored.pending
