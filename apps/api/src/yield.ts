@@ -36,3 +36,18 @@ export async function forEachYielding<T>(
     }
   }
 }
+
+/**
+ * Hands `items` to `fn` in chunks of `size` (statements whose parameters node-postgres encodes
+ * synchronously), one after another, yielding to the event loop between two chunks.
+ */
+export async function inChunks<T>(
+  items: readonly T[],
+  size: number,
+  fn: (chunk: readonly T[]) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += size) {
+    if (start > 0) await yieldToLoop();
+    await fn(items.slice(start, start + size));
+  }
+}

@@ -95,7 +95,7 @@ export function createAlarmEvaluator({
 
   /**
    * Before calling a node silent, asks PostgreSQL: another process may have heard it while
-   * this one missed the forwarded heartbeats (its listener reconnecting). Keeps the others.
+   * this one missed the other's replicated entries (its listener reconnecting). Keeps the others.
    */
   async function confirmSilent(
     toOpen: DesiredAlarm[],

@@ -6,9 +6,9 @@ import type { DatabaseDirectory } from '../databases/database-directory';
  * pushes a database's current second over its IAM budget, or reports a throttled login,
  * asks for an evaluation at once instead (the leader's `alarm-evaluation` worker, debounced
  * in LeaderElection.nudge), so the critical alarm is on the SSE stream within a second of
- * the heartbeat. Every process observes its own heartbeats and the forwarded ones; only
- * the leader's nudge does anything, and a follower's heartbeats reach it forwarded
- * (within 250 ms). At most one nudge per database per second: a storm asks once a second,
+ * the heartbeat. Every process observes its own heartbeats and the per-second increments
+ * other processes publish; only the leader's nudge does anything, and a follower's
+ * heartbeats reach it as those increments (within 250 ms). At most one nudge per database per second: a storm asks once a second,
  * not once a heartbeat.
  */
 export class AlarmNudge {

@@ -149,7 +149,7 @@ export class NodeRegistry {
 
   /**
    * A decommissioned node leaves memory and FleetRates (its database rates no longer
-   * include it from now on); its heartbeats, here or forwarded, find no node anymore.
+   * include it from now on); its heartbeats, here or replicated from another process, find no node anymore.
    */
   remove(id: string): boolean {
     const entry = this.#entries.get(id);

@@ -1,4 +1,4 @@
-import { forEachYielding, yieldToLoop } from '../../yield';
+import { forEachYielding, inChunks } from '../../yield';
 import { isSameReport, notableChanges } from './node-report';
 import type { NodeEntry, NodeRegistry } from './node-registry';
 import type { LivenessWrite, NodeStateRepository, ReportWrite } from './node-state-repository';
@@ -143,10 +143,7 @@ export class NodeSync {
       written.push([entry, liveness]);
       writes.push({ id: entry.id, lastSeenMs: liveness.lastSeenMs, snapshot: liveness.snapshot });
     }
-    for (let start = 0; start < writes.length; start += LIVENESS_PER_STATEMENT) {
-      if (start > 0) await yieldToLoop();
-      await this.states.writeLiveness(writes.slice(start, start + LIVENESS_PER_STATEMENT));
-    }
+    await inChunks(writes, LIVENESS_PER_STATEMENT, (chunk) => this.states.writeLiveness(chunk));
     // A heartbeat that arrived during the write stays pending for the next flush.
     for (const [entry, liveness] of written) if (entry.liveness === liveness) entry.liveness = undefined;
   }

@@ -1,6 +1,6 @@
 import type { BucketRow } from '@iamroll/core/rates';
 import type pg from 'pg';
-import { yieldToLoop } from '../../yield';
+import { inChunks } from '../../yield';
 
 export type SeriesKind = 'node' | 'database';
 
@@ -53,10 +53,7 @@ export function createRateSamplesRepository(pool: pg.Pool) {
   return {
     /** Idempotent: a bucket written twice (two leaders overlapping) keeps the last figures. In statements of SAMPLE_ROWS_PER_STATEMENT. */
     async upsert(all: readonly SampleRow[]): Promise<void> {
-      for (let start = 0; start < all.length; start += SAMPLE_ROWS_PER_STATEMENT) {
-        if (start > 0) await yieldToLoop();
-        await upsertChunk(all.slice(start, start + SAMPLE_ROWS_PER_STATEMENT));
-      }
+      await inChunks(all, SAMPLE_ROWS_PER_STATEMENT, upsertChunk);
     },
 
     /** Buckets of one series in [fromMs, toMs), oldest first. */
