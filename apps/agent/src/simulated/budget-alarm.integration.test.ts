@@ -103,6 +103,9 @@ describe('the replica’s budget lowered mid-rollout', () => {
     const pausedAtMs = Date.parse(paused.pause.at);
     const switchingAtPause = paused.nodes.filter((n) => n.state === 'switching').map((n) => n.id);
     await eventually(() => stack.fleet.members.every((m) => !m.agent.machine.isBusy), 'no agent busy');
+    // A switch in flight at the pause may still see a throttled login of its own (its pool retrying,
+    // in the pause's own second); from the moment every agent is idle, nothing may be throttled.
+    const throttledWhenSettled = stack.replica.counters().totals.IamDbAuthConnectionFailureThrottling;
     const watchUntilMs = Date.now() + 5_000;
     await eventually(() => Date.now() >= watchUntilMs, 'five seconds of a paused rollout', 10_000);
 
@@ -122,6 +125,6 @@ describe('the replica’s budget lowered mid-rollout', () => {
         expect(second.IamDbAuthConnectionRequests).toBeLessThanOrEqual(LOWERED_BUDGET);
       }
     }
-    expect(stack.replica.counters().totals.IamDbAuthConnectionFailureThrottling).toBe(throttledAtPause);
+    expect(stack.replica.counters().totals.IamDbAuthConnectionFailureThrottling).toBe(throttledWhenSettled);
   }, 300_000);
 });
