@@ -31,6 +31,7 @@ function fakeController(): {
   desired: NodeStage;
   replyIntervalMs: number;
   preflight: PreflightRequest | undefined;
+  switchAtMs: number | undefined;
 } {
   const state = {
     server: createServer((request, response) => {
@@ -52,6 +53,7 @@ function fakeController(): {
             intervalMs: state.replyIntervalMs,
             serverTime: new Date().toISOString(),
             ...(state.preflight ? { preflight: state.preflight } : {}),
+            ...(state.switchAtMs !== undefined ? { switchAt: new Date(state.switchAtMs).toISOString() } : {}),
           }),
         );
       });
@@ -65,6 +67,7 @@ function fakeController(): {
     desired: 'password' as NodeStage,
     replyIntervalMs: 50,
     preflight: undefined as PreflightRequest | undefined,
+    switchAtMs: undefined as number | undefined,
   };
   return state;
 }
@@ -154,6 +157,22 @@ describe('Agent', () => {
     await running.stop();
     expect(await readFile(join(root, 'kong.conf'), 'utf8')).toContain('pg_iam_auth = on');
     expect(JSON.stringify(controller.beats)).not.toContain(PASSWORD);
+  });
+
+  it('begins a switch planned for a later second (`switchAt`) then, not when it hears it', async () => {
+    const restarts: number[] = [];
+    const planned = agent({
+      applier: { ...quietApplier, restart: () => Promise.resolve(void restarts.push(Date.now())) },
+    });
+    await planned.start();
+    await eventually(() => controller.beats.length > 0);
+    controller.switchAtMs = Date.now() + 800;
+    controller.desired = 'ro_iam';
+    await eventually(() => restarts.length > 0);
+    await planned.stop();
+    // Heard within a few heartbeats of 50 ms, well before switchAt: the restart waited for it.
+    expect(restarts[0]).toBeGreaterThanOrEqual(controller.switchAtMs - 5);
+    expect(restarts).toHaveLength(1);
   });
 
   it('reports at once when its counters move, at most once a second, and otherwise at the keep-alive the reply sets', async () => {

@@ -12,6 +12,7 @@ import type { LoadInput } from '@iamroll/core/config';
 import type { Applier, NodeFiles } from './appliers/applier';
 import { ControllerClient, ControllerError } from './controller/controller-client';
 import { ensureEnrolled, type AgentIdentity } from './controller/enroll';
+import { switchWaitMs } from './controller/switch-at';
 import type { CountersSource } from './counters/counters-source';
 import { StateDir } from './files/state-dir';
 import { createNodePreflight, warmUpPreflight, type NodePreflightOptions } from './preflight/node-preflight';
@@ -113,6 +114,10 @@ export class Agent {
   /** A switch ended or a preflight report is ready while a heartbeat was on its way: the next goes right after it. */
   #isUrgentWaiting = false;
   #hasReply = false;
+  /** The newest reply, for a planned switch that waited (`switchAt`): it acts on what the controller says then. */
+  #latestReply: HeartbeatReply | undefined;
+  /** The `switchAt` already waited for: the replies that repeat it do not wait again. */
+  #waitedSwitchAt: string | undefined;
 
   constructor(private readonly options: AgentOptions) {
     this.#client = new ControllerClient(options.controllerUrl);
@@ -313,8 +318,21 @@ export class Agent {
 
   /** Starts the work a reply asks for, one operation at a time, in the background. */
   #react(reply: HeartbeatReply): void {
+    this.#latestReply = reply;
     if (!this.#isStopped) this.#preflight.request(reply.preflight);
     if (this.#work || this.#isStopped || this.machine.isBusy) return;
+    // A switch planned for a later second (switch-at.ts): wait for it as work, so no other reply
+    // starts it meanwhile, then act on the newest reply (a pause or rollback may have come since).
+    const waitMs = reply.switchAt !== this.#waitedSwitchAt ? switchWaitMs(reply) : 0;
+    if (waitMs > 0 && reply.desiredStage !== this.#lastDesired) {
+      this.#waitedSwitchAt = reply.switchAt;
+      this.#work = new Promise((resolve) => setTimeout(resolve, waitMs)).then(() => {
+        this.#work = undefined;
+        const latest = this.#latestReply ?? reply;
+        if (!this.#isStopped) this.#react(latest);
+      });
+      return;
+    }
     const desired = reply.desiredStage;
     const work = this.#decide(desired, reply.finalize, reply.restore);
     if (!work) return;

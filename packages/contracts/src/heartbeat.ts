@@ -212,5 +212,12 @@ export const HeartbeatReply = Type.Object({
   restore: Type.Optional(Type.Literal('original')),
   /** Added by the preflight issue: run preflight for these stages and report it (see preflight.ts). */
   preflight: Type.Optional(PreflightRequest),
+  /**
+   * Set by rollouts when a switch to `desiredStage` is planned for a later second: begin it at this
+   * time (on the controller's clock, as `serverTime` is: wait `switchAt − serverTime` from the reply),
+   * so the restart's logins land in the second the rollout paced them into. An agent that hears it
+   * late begins at the next whole second after it. Absent, or past: begin at once.
+   */
+  switchAt: Type.Optional(Timestamp),
 });
 export type HeartbeatReply = Static<typeof HeartbeatReply>;

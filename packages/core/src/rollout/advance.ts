@@ -2,7 +2,7 @@ import { burstByDatabase } from './burst';
 import type { RolloutIntent } from './intents';
 import type { RolloutObservations } from './observations';
 import { addInto, inFlightByDatabase, selectSwitches, switchingNodeCount, type PacingCandidate } from './pacing';
-import { pacedDatabases } from './pacing-seconds';
+import { pacedDatabases, plannedStartOf } from './pacing-seconds';
 import { phaseRecords, roReadiness } from './phase';
 import { applyPreflightGates, pendingPreflightByDatabase } from './preflight-gate';
 import { quantityOf } from './spec';
@@ -64,9 +64,11 @@ function switchNext(
   // Unanswered preflight requests are logins still to land too.
   const inFlight = inFlightByDatabase(spec, state, nowMs, observations);
   addInto(inFlight, pendingPreflightByDatabase(spec, observations, nowMs));
+  // Planned seconds (pacing-seconds.ts): late in a second, the next switches begin at the next one's start.
+  const startAtMs = plannedStartOf(nowMs);
   const pacing = selectSwitches({
     candidates,
-    databases: pacedDatabases(state, observations),
+    databases: pacedDatabases(state, observations, startAtMs),
     inFlightByDatabase: inFlight,
     targetUtilisation: spec.pacing.targetUtilisation,
     slots: Math.max(0, slots),
@@ -79,13 +81,15 @@ function switchNext(
       ...record,
       state: 'switching' as const,
       switchStartedAtMs: nowMs,
+      switchAtMs: startAtMs > nowMs ? startAtMs : null,
       burstByDatabase: candidate.burstByDatabase,
     };
   });
   const intents: RolloutIntent[] = [];
   for (const stage of ['ro_iam', 'rw_iam'] as const) {
     const nodeIds = [...chosen.values()].filter((c) => c.toStage === stage).map((c) => c.nodeId);
-    if (nodeIds.length > 0) intents.push({ kind: 'switch', phase, stage, nodeIds });
+    if (nodeIds.length > 0)
+      intents.push({ kind: 'switch', phase, stage, nodeIds, ...(startAtMs > nowMs ? { startAtMs } : {}) });
   }
   const stale = records.filter((r) => r.state === 'waiting' && byId.get(r.nodeId)?.isStale === true);
   const staleNote =

@@ -1,6 +1,6 @@
 import { expectedBurst } from '../rates/budget';
 import type { ConnectionKind, NodeObservation } from './observations';
-import type { CurrentIamStage } from './types';
+import type { CurrentIamStage, RolloutNodeRecord } from './types';
 
 // What one switch costs each database. A Kong restart (or reload) closes every pooled
 // connection, and every connection that uses IAM afterwards signs in again with a token:
@@ -128,4 +128,9 @@ export function burstLoginsAt(
   if (second < logins.startSecond) return 0;
   const allowance = second === logins.startSecond ? logins.startAllowance : logins.steadyPerSecond;
   return Math.max(0, logins.countAt(second) - allowance);
+}
+
+/** When a switch's burst begins: its planned start (`switchAt`) when it has one, else its intent. */
+export function burstStartOf(record: RolloutNodeRecord): number | null {
+  return record.switchAtMs ?? record.switchStartedAtMs;
 }

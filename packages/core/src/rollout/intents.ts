@@ -11,6 +11,8 @@ export type RolloutIntent =
       readonly phase: RolloutPhase;
       readonly stage: IamStage;
       readonly nodeIds: readonly string[];
+      /** The agents begin at this time (the heartbeat reply's `switchAt`), not at once: set only when later than the decision. */
+      readonly startAtMs?: number;
     }
   /** Back to the stage the node had before (its agent restores its backup: mixed included). */
   | { readonly kind: 'revert'; readonly stage: CurrentIamStage; readonly nodeIds: readonly string[] }

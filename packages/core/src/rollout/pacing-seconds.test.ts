@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeObservation } from './observations';
 import { inFlightByDatabase, selectSwitches } from './pacing';
-import { pacedDatabases, projectionBaseOf } from './pacing-seconds';
+import { pacedDatabases, plannedStartOf, projectionBaseOf } from './pacing-seconds';
+import { control, newDrive, step } from './testing-agents';
 import { database, node, observations, specOf, T0 } from './testing';
 import type { RolloutNodeRecord, RolloutState } from './types';
 
@@ -166,5 +167,57 @@ describe('pacing per second: a reported burst frees the seconds after its own', 
     const result = select(state, seen, T0 + 500);
     expect(result.nodeIds).toEqual(['c', 'd']);
     expect(result.waitingReason).toMatch(/120\/s projected with e \(40\/s measured \+ 60\/s in flight \+ 20\/s\)/);
+  });
+});
+
+describe('planned seconds: a switch decided late in a second begins at the next one’s start', () => {
+  it.each<[string, number, number]>([
+    ['early in a second: at once', T0 + 150, T0 + 150],
+    ['at the second’s very start: at once', T0, T0],
+    ['later: at the next second’s start', T0 + 151, T0 + 1000],
+    ['at the end of a second: the next one', T0 + 999, T0 + 1000],
+  ])('%s', (_name, nowMs, expected) => {
+    expect(plannedStartOf(nowMs)).toBe(expected);
+  });
+
+  it('a planned burst begun at its second’s start spills nothing into the next; one begun late does', () => {
+    const counts = [40, 40, 40, 60, 5];
+    const planned = record('a', -1, { switchStartedAtMs: T0 - 1400, switchAtMs: T0 - 1000 });
+    const late = record('a', -1);
+    const logins = [withLogins('a', { [-1]: 20 })];
+    expect(projectionBaseOf(primary(counts), stateOf([planned]), observations(logins)).ratePerSecond).toBe(40);
+    expect(projectionBaseOf(primary(counts), stateOf([late]), observations(logins)).ratePerSecond).toBe(47);
+  });
+
+  it('the next second’s base is its churn: the bursts landed in the current second are not in it', () => {
+    const counts = [40, 40, 40, 40, 70];
+    const planned = record('a', 0, { switchStartedAtMs: T0 - 400, switchAtMs: T0 });
+    const logins = [withLogins('a', { 0: 20 })];
+    const db = primary(counts);
+    expect(projectionBaseOf(db, stateOf([planned]), observations(logins)).ratePerSecond).toBe(70);
+    expect(projectionBaseOf(db, stateOf([planned]), observations(logins), T0 + 1000)).toEqual({
+      ratePerSecond: 40,
+      churnPerSecond: 40,
+    });
+    // Begun late in the current second, a share of it may still reach RDS in the next.
+    expect(projectionBaseOf(db, stateOf([record('a', 0)]), observations(logins), T0 + 1000).ratePerSecond).toBe(47);
+  });
+
+  it('decide plans the switches of a late pass for the next second, and the agents are told when', () => {
+    const spec = specOf({ phases: ['rw_iam'], canary: 1, waves: [1], bakeSeconds: 0, maxUnavailable: 10 });
+    const nodes = ['a', 'b', 'c'].map((id) => withLogins(id, {}));
+    const seen = observations(nodes, { databases: [primary([40, 40, 40, 40, 70]), database('replica')] });
+    const early = newDrive(spec, seen, T0 + 100);
+    const atOnce = step(early, { controls: [control('start', T0 + 100)], isAgentsIdle: true });
+    const switchNow = atOnce.intents.find((intent) => intent.kind === 'switch');
+    expect(switchNow).toBeDefined();
+    expect(switchNow).not.toHaveProperty('startAtMs');
+    const late = newDrive(spec, seen, T0 + 600);
+    const planned = step(late, { controls: [control('start', T0 + 600)], isAgentsIdle: true });
+    expect(planned.intents.find((intent) => intent.kind === 'switch')).toMatchObject({ startAtMs: T0 + 1000 });
+    expect(planned.state.nodes.find((r) => r.state === 'switching')).toMatchObject({
+      switchStartedAtMs: T0 + 600,
+      switchAtMs: T0 + 1000,
+    });
   });
 });

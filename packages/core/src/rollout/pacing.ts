@@ -1,5 +1,5 @@
 import { formatRate } from '../rates/alarm-messages';
-import { landedLogins } from './burst';
+import { burstStartOf, landedLogins } from './burst';
 import type { DatabaseObservation, NodeObservation, RolloutObservations } from './observations';
 import type { RolloutNodeRecord, RolloutSpec, RolloutState } from './types';
 
@@ -40,8 +40,8 @@ export function remainingBurst(
   node: NodeObservation | undefined,
   databases: readonly DatabaseObservation[],
 ): Rates {
-  if (node === undefined || record.switchStartedAtMs === null) return record.burstByDatabase;
-  const startedAtMs = record.switchStartedAtMs;
+  const startedAtMs = burstStartOf(record);
+  if (node === undefined || startedAtMs === null) return record.burstByDatabase;
   const remaining: Record<string, number> = {};
   for (const [databaseId, burst] of Object.entries(record.burstByDatabase)) {
     const rateSecond = databases.find((database) => database.databaseId === databaseId)?.rateSecond;

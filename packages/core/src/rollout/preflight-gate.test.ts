@@ -183,6 +183,51 @@ describe('decide with preflight', () => {
     expect(later.state.nodes.find((r) => r.nodeId === 'a')?.reason).toMatch(/did not answer the request within 60 s/);
   });
 
+  it('the canary is whichever asked node answered first: a later wave’s passing node trades places with it', () => {
+    const passed = [{ stage: 'ro_iam' as const, isPassed: true, checkedAtMs: T0 + 400, reason: null }];
+    const drive = newDrive(
+      specOf({ canary: 1, waves: [0.5, 1], bakeSeconds: 0 }),
+      observations([capable('a'), capable('b'), capable('c'), capable('d')]),
+      T0,
+    );
+    const first = step(drive, { controls: [control('start', T0)] });
+    const stepOf = (state: typeof first.state, id: string) => state.nodes.find((r) => r.nodeId === id)?.stepIndex;
+    const canaryStep = stepOf(first.state, 'a');
+    const [bStep, cStep, dStep] = ['b', 'c', 'd'].map((id) => stepOf(first.state, id));
+    expect(cStep).toBeGreaterThan(canaryStep ?? Infinity);
+    // Only c (wave 1) has answered; a, the canary, has not heard the request yet.
+    drive.observations = {
+      ...drive.observations,
+      nodes: drive.observations.nodes.map((n) => (n.nodeId === 'c' ? { ...n, preflight: passed } : n)),
+    };
+    drive.nowMs = T0 + 500;
+    const traded = step(drive);
+    expect(traded.intents).toContainEqual({
+      kind: 'switch',
+      phase: 'ro_iam',
+      stage: 'ro_iam',
+      nodeIds: ['c'],
+      startAtMs: T0 + 1000,
+    });
+    expect(stepOf(traded.state, 'c')).toBe(canaryStep);
+    expect(stepOf(traded.state, 'a')).toBe(cStep);
+    // b and d kept their places; a still waits for its verdict, in c's wave now.
+    expect(stepOf(traded.state, 'b')).toBe(bStep);
+    expect(stepOf(traded.state, 'd')).toBe(dStep);
+    expect(traded.state.nodes.find((r) => r.nodeId === 'a')?.state).toBe('waiting');
+  });
+
+  it('with no later node ready, the canary waits for its own verdict', () => {
+    const drive = newDrive(
+      specOf({ canary: 1, waves: [1], bakeSeconds: 0 }),
+      observations([capable('a'), capable('b', { preflight: fresh(false, 0) })]),
+      T0,
+    );
+    const first = step(drive, { controls: [control('start', T0)] });
+    expect(first.intents.filter((i) => i.kind === 'switch')).toEqual([]);
+    expect(first.message).toMatch(/waiting for preflight verdicts from 1 node/);
+  });
+
   it('a failing verdict blocks at the phase start; an override given later lifts it into the current wave', () => {
     const failing = capable('a', { preflight: fresh(false, 0) });
     const drive = newDrive(
@@ -323,7 +368,8 @@ describe('preflightRequests: paced against the budget', () => {
   it('asks nothing for a paused rollout, for nodes beyond the next wave step, or for old agents', () => {
     const drive = newDrive(
       specOf({ canary: 1, bakeSeconds: 0 }),
-      observations([capable('a'), capable('b'), node('c')]),
+      // c, an old agent, is blocked (its verdict failed), so nobody trades places with a.
+      observations([capable('a'), capable('b'), node('c', { preflight: fresh(false, 0) })]),
       T0,
     );
     step(drive, { controls: [control('start', T0)], isAgentsIdle: true });

@@ -3,7 +3,7 @@ import { DEFAULT_PREFLIGHT_WAIT_SECONDS } from './defaults';
 import type { DatabaseObservation, NodeObservation, RolloutObservations } from './observations';
 import { addInto, inFlightByDatabase } from './pacing';
 import { pacedDatabases } from './pacing-seconds';
-import type { CurrentIamStage, IamStage, RolloutPhase, RolloutSpec, RolloutState } from './types';
+import type { CurrentIamStage, IamStage, RolloutNodeRecord, RolloutPhase, RolloutSpec, RolloutState } from './types';
 
 // Preflight as the engine obeys it (issue 12). At the moment a node would be switched:
 //  - a database its switch logs in to has IAM database authentication disabled
@@ -281,6 +281,56 @@ export function applyPreflightGates(
       burstByDatabase: burst.byDatabase,
     };
   });
+  const traded = tradeAwaitingPlaces(spec, state, nodes, awaiting, observations, nowMs);
   const note = awaiting.size > 0 ? `waiting for preflight verdicts from ${awaiting.size} node(s)` : null;
-  return { state: { ...state, nodes }, awaiting, note };
+  return { state: { ...state, nodes: traded }, awaiting, note };
+}
+
+/**
+ * A candidate still awaiting its verdict trades places (switch steps) with the first node of a later
+ * step whose verdict already lets it go, so a step is not held by one agent that has not heard the
+ * request yet (an idle node hears it at its next keep-alive, up to 10 s away, while the next wave's
+ * nodes were asked at the same time): the canary is whichever of the asked nodes answered first.
+ * Step sizes and everyone else's order stay as they were; the traded node keeps waiting for its
+ * verdict in the later step. Mutates `awaiting` (the traded node is no longer a candidate).
+ */
+function tradeAwaitingPlaces(
+  spec: RolloutSpec,
+  state: RolloutState,
+  nodes: RolloutNodeRecord[],
+  awaiting: Set<string>,
+  observations: RolloutObservations,
+  nowMs: number,
+): RolloutNodeRecord[] {
+  if (awaiting.size === 0) return nodes;
+  const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
+  const traded = [...nodes];
+  const later = traded
+    .map((record, index) => ({ record, index }))
+    .filter(
+      ({ record }) =>
+        record.phase === state.phase &&
+        record.direction === 'forward' &&
+        record.state === 'waiting' &&
+        record.stepIndex !== null &&
+        record.stepIndex > state.stepIndex,
+    )
+    .sort((a, b) => (a.record.stepIndex ?? 0) - (b.record.stepIndex ?? 0)); // stable: the pacing's order
+  const isReady = (record: RolloutNodeRecord) => {
+    const node = byId.get(record.nodeId);
+    if (node === undefined || node.isStale || !burstByDatabase(node, record.toStage).isKnown) return false;
+    return preflightGate(spec, node, record.toStage, observations.databases, nowMs).kind === 'go';
+  };
+  let next = 0;
+  traded.forEach((record, index) => {
+    if (record.phase !== state.phase || !awaiting.has(record.nodeId) || record.state !== 'waiting') return;
+    while (next < later.length && !isReady(later[next]!.record)) next += 1;
+    const partner = later[next];
+    if (partner === undefined) return;
+    next += 1;
+    traded[index] = { ...record, stepIndex: partner.record.stepIndex };
+    traded[partner.index] = { ...partner.record, stepIndex: record.stepIndex };
+    awaiting.delete(record.nodeId);
+  });
+  return traded;
 }

@@ -45,6 +45,7 @@ export function markForRevert(nodes: readonly RolloutNodeRecord[], scope: Revert
       toStage,
       reason: `reverting to ${toStage}`,
       switchStartedAtMs: null,
+      switchAtMs: null,
       settledAtMs: null,
       burstByDatabase: {},
     };
@@ -74,6 +75,7 @@ export function retryRevertedWave(nodes: readonly RolloutNodeRecord[]): RolloutN
           toStage: record.fromStage,
           reason: null,
           switchStartedAtMs: null,
+          switchAtMs: null,
           settledAtMs: null,
           attempt: record.attempt + 1,
         }
@@ -122,7 +124,13 @@ export function paceReverts(
     // The burst is counted once per node, on its first record.
     const burst = isFirstOfNode.has(record.nodeId) ? {} : (burstOf.get(record.nodeId) ?? {});
     isFirstOfNode = new Set([...isFirstOfNode, record.nodeId]);
-    return { ...record, state: 'switching' as const, switchStartedAtMs: nowMs, burstByDatabase: burst };
+    return {
+      ...record,
+      state: 'switching' as const,
+      switchStartedAtMs: nowMs,
+      switchAtMs: null,
+      burstByDatabase: burst,
+    };
   });
   const intents: RolloutIntent[] = [];
   const byStage = new Map<RolloutNodeRecord['toStage'], string[]>();

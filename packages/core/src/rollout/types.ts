@@ -106,6 +106,11 @@ export interface RolloutNodeRecord {
   readonly direction: 'forward' | 'revert';
   /** When the current switch intent was issued (forward or revert). */
   readonly switchStartedAtMs: number | null;
+  /**
+   * When the agent is asked to begin the switch (the heartbeat reply's `switchAt`): the start of the
+   * second its burst is planned in (pacing-seconds.ts plannedStartOf). Absent: at once.
+   */
+  readonly switchAtMs?: number | null;
   /** When the engine first saw the agent report the switch applied (or failed). */
   readonly settledAtMs: number | null;
   /** Expected IAM logins per second per database this switch causes (for the in-flight model). */

@@ -10,6 +10,9 @@ import type { PeerNodeEntry } from './replication-entries';
 import { findSecret } from './secret-scan';
 import type { PreflightHeartbeatHook } from '../preflight/heartbeat-hook';
 
+/** How long after a planned switch start (`switchAt`) replies still carry it. */
+const SWITCH_AT_REPLY_MS = 5_000;
+
 export interface HeartbeatServiceDeps {
   readonly registry: NodeRegistry;
   readonly directory: DatabaseDirectory;
@@ -165,6 +168,10 @@ export function createHeartbeatService({
         ...(entry.finalize ? { finalize: entry.finalize } : {}),
         ...(preflight ? { preflight } : {}),
         ...(entry.restore ? { restore: entry.restore } : {}),
+        // A planned start, also a little after it passed: an agent that hears it late waits for the next whole second.
+        ...(entry.switchAtMs !== null && receivedAtMs - entry.switchAtMs < SWITCH_AT_REPLY_MS
+          ? { switchAt: new Date(entry.switchAtMs).toISOString() }
+          : {}),
         intervalMs: typeof replyIntervalMs === 'number' ? replyIntervalMs : replyIntervalMs(nodeId, routes),
         serverTime: new Date(receivedAtMs).toISOString(),
       };

@@ -186,6 +186,20 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     );
   });
 
+  it('carries a planned switch start (`switchAt`) from the rollout, and drops it a few seconds after it passed', async () => {
+    const { nodeId, credential } = await enroll();
+    const first = (await beat(t.app, nodeId, credential, heartbeatBody({ seq: 1 }))).json<{ serverTime: string }>();
+    expect(first).not.toHaveProperty('switchAt');
+    const serverMs = Date.parse(first.serverTime); // the app's clock
+    const entry = t.app.fleet.registry.get(nodeId)!;
+    entry.desiredStage = 'ro_iam';
+    entry.switchAtMs = Math.floor(serverMs / 1000) * 1000 + 1000;
+    const planned = (await beat(t.app, nodeId, credential, heartbeatBody({ seq: 2 }))).json();
+    expect(planned).toMatchObject({ desiredStage: 'ro_iam', switchAt: new Date(entry.switchAtMs).toISOString() });
+    entry.switchAtMs = serverMs - 10_000;
+    expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq: 3 }))).json()).not.toHaveProperty('switchAt');
+  });
+
   it('publishes node.updated and audits when the stage or auth mode changes, not on every heartbeat', async () => {
     const { nodeId, credential } = await enroll();
     const seen: ServerEvent[] = [];

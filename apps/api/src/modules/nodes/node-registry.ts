@@ -24,6 +24,12 @@ export interface NodeEntry {
   finalize: 'remove-passwords' | 'finalized' | null;
   /** The heartbeat reply's `restore` (rollouts set it with desired_stage). */
   restore: 'original' | null;
+  /**
+   * The heartbeat reply's `switchAt` (epoch ms): when the rollout planned this node's switch to
+   * begin. Memory only, set by this process's rollout pass: a process that learns the desired stage
+   * from the database replies without it, and that agent begins at once, as before planned seconds.
+   */
+  switchAtMs: number | null;
   /** What the agent last said beyond the report (labels, its stage machine): memory only, for the rollout engine. */
   agent:
     { readonly labels: Readonly<Record<string, string>>; readonly transition: TransitionReport | null } | undefined;
@@ -134,6 +140,7 @@ export class NodeRegistry {
   apply(row: NodeRefreshRow | NodeStateRow, isSeeding = false): NodeEntry {
     const entry = this.#entries.get(row.id);
     if (!entry) return this.#add(row, isSeeding);
+    if (entry.desiredStage !== row.desiredStage) entry.switchAtMs = null; // another writer's desire
     entry.desiredStage = row.desiredStage;
     entry.finalize = row.finalize;
     entry.restore = row.restore;
@@ -175,6 +182,7 @@ export class NodeRegistry {
       desiredStage: row.desiredStage,
       finalize: row.finalize,
       restore: row.restore,
+      switchAtMs: null,
       agent: undefined,
       persisted: pickReport(row),
       persistedUpdatedMs: row.updatedMs,

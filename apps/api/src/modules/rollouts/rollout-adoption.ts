@@ -111,6 +111,7 @@ export function createNodeAdoption({ prisma, rollouts, audit, registry, observe,
       if (!entry) continue;
       entry.desiredStage = update.stage;
       entry.restore = null;
+      entry.switchAtMs = null;
     }
   };
 }

@@ -85,10 +85,10 @@ describe('imminentNodesOf: the few nodes a rollout wants at 250 ms heartbeats', 
       stateOf(
         'running',
         'ro_iam',
-        [...waves(3, 'switching', 2, 's'), ...waves(6, 'waiting', 4, 'n'), ...waves(2, 'waiting', 2, 'c')],
+        [...waves(3, 'switching', 2, 's'), ...waves(10, 'waiting', 4, 'n'), ...waves(2, 'waiting', 2, 'c')],
         2,
       ),
-      ['s0', 's1', 's2', 'c0', 'c1', 'n0', 'n1'],
+      ['s0', 's1', 's2', 'c0', 'c1', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5'],
     ],
     [
       'not beyond the next wave step, nor switched nodes mid-phase',

@@ -35,9 +35,9 @@ export function hotNodesOf(state: RolloutState, phases: readonly string[]): Set<
 }
 
 /** How many of the nodes a rollout switches next heartbeat at 250 ms (besides those switching now). */
-export const IMMINENT_NEXT = 4;
+export const IMMINENT_NEXT = 8;
 /** At most this many nodes per rollout at 250 ms, whatever the fleet's size (4 heartbeats/s each). */
-export const IMMINENT_MAX = 12;
+export const IMMINENT_MAX = 16;
 
 /**
  * The few nodes the pacing will switch next, in its order (the current and the next wave step),

@@ -12,6 +12,8 @@ export interface DesiredUpdate {
   readonly finalize: 'remove-passwords' | 'finalized' | null;
   /** `original`: the agent puts back its byte-identical backup (a mixed node's rollback). */
   readonly restore: 'original' | null;
+  /** When the agent is to begin (the reply's `switchAt`, memory only): a switch planned for a later second. */
+  readonly switchAtMs?: number | null;
 }
 
 export interface Notification {
@@ -71,7 +73,12 @@ export function intentWrites(
       case 'switch':
       case 'revert':
         for (const nodeId of intent.nodeIds) {
-          writes.desired.push({ nodeId, ...desiredOf(intent.stage, intent.kind), finalize: null });
+          writes.desired.push({
+            nodeId,
+            ...desiredOf(intent.stage, intent.kind),
+            finalize: null,
+            switchAtMs: intent.kind === 'switch' ? (intent.startAtMs ?? null) : null,
+          });
           writes.audit.push({
             actor,
             action: `rollout.${intent.kind}`,

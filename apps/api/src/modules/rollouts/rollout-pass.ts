@@ -167,6 +167,7 @@ export function createRolloutPass(deps: PassDeps) {
       entry.desiredStage = update.stage;
       entry.finalize = update.finalize;
       entry.restore = update.restore;
+      entry.switchAtMs = update.switchAtMs ?? null;
     }
     return result;
   };
