@@ -217,6 +217,29 @@ describe('decide with preflight', () => {
     expect(traded.state.nodes.find((r) => r.nodeId === 'a')?.state).toBe('waiting');
   });
 
+  it('a canary whose preflight fails gives its place to the next node: the bake follows a node that switched', () => {
+    const failed = [{ stage: 'ro_iam' as const, isPassed: false, checkedAtMs: T0 + 400, reason: 'lint: cannot plan' }];
+    const drive = newDrive(
+      specOf({ canary: 1, waves: [1], bakeSeconds: 0 }),
+      observations([capable('a'), capable('b'), capable('c')]),
+      T0,
+    );
+    // Every node awaits its verdict: nothing switches, nobody trades places.
+    const first = step(drive, { controls: [control('start', T0)] });
+    expect(first.intents.filter((i) => i.kind === 'switch')).toEqual([]);
+    const canaryStep = first.state.nodes.find((r) => r.nodeId === 'a')?.stepIndex;
+    // a's verdict fails; b's passes (c has not answered).
+    drive.observations = {
+      ...drive.observations,
+      nodes: [capable('a', { preflight: failed }), capable('b', { preflight: fresh(true, 0) }), capable('c')],
+    };
+    drive.nowMs = T0 + 1000;
+    const refilled = step(drive);
+    expect(refilled.state.nodes.find((r) => r.nodeId === 'a')).toMatchObject({ state: 'blocked', stepIndex: null });
+    expect(refilled.state.nodes.find((r) => r.nodeId === 'b')?.stepIndex).toBe(canaryStep);
+    expect(refilled.intents).toContainEqual({ kind: 'switch', phase: 'ro_iam', stage: 'ro_iam', nodeIds: ['b'] });
+  });
+
   it('with no later node ready, the canary waits for its own verdict', () => {
     const drive = newDrive(
       specOf({ canary: 1, waves: [1], bakeSeconds: 0 }),

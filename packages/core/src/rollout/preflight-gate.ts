@@ -281,9 +281,67 @@ export function applyPreflightGates(
       burstByDatabase: burst.byDatabase,
     };
   });
-  const traded = tradeAwaitingPlaces(spec, state, nodes, awaiting, observations, nowMs);
+  const freed = nodes.filter((record, index) => record.state === 'blocked' && state.nodes[index]?.state === 'waiting');
+  const refilled = refillBlockedPlaces(spec, state, nodes, freed.length, awaiting, observations, nowMs);
+  const traded = tradeAwaitingPlaces(spec, state, refilled, awaiting, observations, nowMs);
   const note = awaiting.size > 0 ? `waiting for preflight verdicts from ${awaiting.size} node(s)` : null;
   return { state: { ...state, nodes: traded }, awaiting, note };
+}
+
+/** The phase's forward records still waiting for a later step than the current one, in the pacing's order. */
+function laterWaiting(state: RolloutState, nodes: readonly RolloutNodeRecord[]) {
+  return nodes
+    .map((record, index) => ({ record, index }))
+    .filter(
+      ({ record }) =>
+        record.phase === state.phase &&
+        record.direction === 'forward' &&
+        record.state === 'waiting' &&
+        record.stepIndex !== null &&
+        record.stepIndex > state.stepIndex,
+    )
+    .sort((a, b) => (a.record.stepIndex ?? 0) - (b.record.stepIndex ?? 0)); // stable: the pacing's order
+}
+
+/**
+ * A candidate blocked at switch time gives its place in the step to the next node waiting for a later
+ * one, as if it had been blocked when the phase began (blocked nodes count in no step): a canary of one
+ * whose preflight fails is replaced, so the bake after it follows a node that really switched. A node
+ * taken up that is blocked too is marked so and the next one is taken.
+ */
+function refillBlockedPlaces(
+  spec: RolloutSpec,
+  state: RolloutState,
+  nodes: RolloutNodeRecord[],
+  freed: number,
+  awaiting: Set<string>,
+  observations: RolloutObservations,
+  nowMs: number,
+): RolloutNodeRecord[] {
+  if (freed === 0) return nodes;
+  const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
+  const refilled = [...nodes];
+  let places = freed;
+  for (const { record, index } of laterWaiting(state, nodes)) {
+    if (places === 0) break;
+    const node = byId.get(record.nodeId);
+    if (node === undefined) continue;
+    const gate = preflightGate(spec, node, record.toStage, observations.databases, nowMs);
+    if (gate.kind === 'block') {
+      refilled[index] = {
+        ...record,
+        state: 'blocked',
+        reason: gate.reason,
+        stepIndex: null,
+        blockedBy: gate.blockedBy,
+      };
+      continue;
+    }
+    refilled[index] = { ...record, stepIndex: state.stepIndex };
+    if (gate.kind === 'await') awaiting.add(record.nodeId);
+    places -= 1;
+  }
+  return refilled;
 }
 
 /**
@@ -305,17 +363,7 @@ function tradeAwaitingPlaces(
   if (awaiting.size === 0) return nodes;
   const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
   const traded = [...nodes];
-  const later = traded
-    .map((record, index) => ({ record, index }))
-    .filter(
-      ({ record }) =>
-        record.phase === state.phase &&
-        record.direction === 'forward' &&
-        record.state === 'waiting' &&
-        record.stepIndex !== null &&
-        record.stepIndex > state.stepIndex,
-    )
-    .sort((a, b) => (a.record.stepIndex ?? 0) - (b.record.stepIndex ?? 0)); // stable: the pacing's order
+  const later = laterWaiting(state, traded);
   const isReady = (record: RolloutNodeRecord) => {
     const node = byId.get(record.nodeId);
     if (node === undefined || node.isStale || !burstByDatabase(node, record.toStage).isKnown) return false;
