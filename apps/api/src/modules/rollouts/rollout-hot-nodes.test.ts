@@ -1,6 +1,6 @@
 import type { RolloutNodeRecord, RolloutState } from '@iamroll/core/rollout';
 import { describe, expect, it } from 'vitest';
-import { hotNodesOf, IMMINENT_MAX, IMMINENT_NEXT, imminentNodesOf } from './rollout-hot-nodes';
+import { HOT_MAX, hotNodesOf, IMMINENT_MAX, IMMINENT_NEXT, imminentNodesOf } from './rollout-hot-nodes';
 
 const record = (
   nodeId: string,
@@ -41,7 +41,7 @@ describe('hotNodesOf: the nodes a rollout wants at 1 s heartbeats', () => {
       ['b'],
     ],
     [
-      'only this wave and the next: later waves stay on the keep-alive, and so do switched nodes mid-phase',
+      'only this wave and the next two: later waves stay on the keep-alive, and so do switched nodes mid-phase',
       stateOf(
         'running',
         'ro_iam',
@@ -50,11 +50,12 @@ describe('hotNodesOf: the nodes a rollout wants at 1 s heartbeats', () => {
           record('b', 'ro_iam', 'switching', 2),
           record('c', 'ro_iam', 'waiting', 4),
           record('d', 'ro_iam', 'waiting', 6),
+          record('e', 'ro_iam', 'waiting', 8),
         ],
         2,
       ),
       both,
-      ['b', 'c'],
+      ['b', 'c', 'd'],
     ],
     [
       'a revert is hot whatever its wave',
@@ -72,6 +73,17 @@ describe('hotNodesOf: the nodes a rollout wants at 1 s heartbeats', () => {
     ['completed: none', stateOf('completed', 'rw_iam', [record('a', 'rw_iam', 'switched')]), both, []],
   ])('%s', (_name, state, phases, expected) => {
     expect([...hotNodesOf(state, phases)].sort()).toEqual(expected);
+  });
+
+  it('stays bounded on a 10,000-node wave: the switching first, then the waiting in the pacing’s order', () => {
+    const state = stateOf('running', 'ro_iam', [
+      ...Array.from({ length: 9_990 }, (_, i) => record(`w${i}`, 'ro_iam', 'waiting', 2)),
+      ...Array.from({ length: 10 }, (_, i) => record(`s${i}`, 'ro_iam', 'switching', 2)),
+    ]);
+    const hot = hotNodesOf(state, both);
+    expect(hot.size).toBe(HOT_MAX);
+    expect([...hot].filter((id) => id.startsWith('s'))).toHaveLength(10);
+    expect(hot.has('w0') && !hot.has(`w${HOT_MAX}`)).toBe(true);
   });
 });
 

@@ -5,8 +5,8 @@ import type { RolloutPass } from './rollout-pass';
 // stage only in a heartbeat reply, and an idle node heartbeats once per keep-alive (10 s): left
 // there, every switch waited up to 10 s before the agent even began (the rollout bench's
 // timeline: intent → agent ~5–11 s, against ~1 s of restart), so the pacing's in-flight slots
-// sat idle. Hot (1 s) are the nodes a running rollout moves now or next: records waiting or
-// switching in the current wave step and the next one (two steps on: a bake sits between), and
+// sat idle. Hot (1 s) are the nodes a running rollout moves now or soon: records waiting or
+// switching in the current wave step and the next two (HOT_LOOKAHEAD_STEPS), and
 // reverts; near a phase's end (no record beyond the next wave), the nodes already done with it
 // when a later phase remains (they are its canary and first wave). Not the whole fleet at once:
 // 1 s heartbeats cost the API, and a node at 1 s is called stale after 3 s of silence.
@@ -16,20 +16,39 @@ import type { RolloutPass } from './rollout-pass';
 const isMoving = (status: RolloutState['status']) => status === 'running' || status === 'rolling_back';
 /** The current wave step and the next wave step (a bake between them). */
 const LOOKAHEAD_STEPS = 2;
+/**
+ * Hot: the current wave step and the next two. Preflight verdicts are asked for the next wave while
+ * the current one runs (core preflight-gate.ts); a node hears a request only in a heartbeat reply, so
+ * the wave after it is at 1 s already when its request goes out, and answers within a second or two
+ * instead of at its 10 s keep-alive (the rollout bench's ro_iam waves waited for verdicts before).
+ */
+const HOT_LOOKAHEAD_STEPS = 4;
+
+/**
+ * At most this many nodes per rollout at 1 s, whatever the fleet's size: the soonest first (switching
+ * and reverting, then waiting in the pacing's order, then the next phase's first nodes). A 10,000-node
+ * wave would otherwise ask 1 Hz of thousands of nodes at once, more than one API process holds.
+ */
+export const HOT_MAX = 500;
 
 export function hotNodesOf(state: RolloutState, phases: readonly string[]): Set<string> {
   const hot = new Set<string>();
   if (!isMoving(state.status)) return hot;
-  const horizon = state.stepIndex + LOOKAHEAD_STEPS;
+  const horizon = state.stepIndex + HOT_LOOKAHEAD_STEPS;
   const isSoon = (record: RolloutNodeRecord) =>
     record.direction === 'revert' || record.stepIndex === null || record.stepIndex <= horizon;
   const current = state.nodes.filter((record) => record.phase === state.phase);
   const isNearPhaseEnd = current.every((record) => record.stepIndex === null || record.stepIndex <= horizon);
   const hasLaterPhase = state.phase !== null && phases.indexOf(state.phase) < phases.length - 1;
-  for (const record of state.nodes) {
-    const isUnsettled = (record.state === 'waiting' || record.state === 'switching') && isSoon(record);
-    const isNextPhases = hasLaterPhase && isNearPhaseEnd && record.phase === state.phase && record.state === 'switched';
-    if (isUnsettled || isNextPhases) hot.add(record.nodeId);
+  const rank = (record: RolloutNodeRecord) =>
+    record.state === 'switching' || record.direction === 'revert' || record.stepIndex === null ? -1 : record.stepIndex;
+  const unsettled = state.nodes
+    .filter((record) => (record.state === 'waiting' || record.state === 'switching') && isSoon(record))
+    .sort((a, b) => rank(a) - rank(b)); // stable: the pacing's order within a step
+  const nextPhase = hasLaterPhase && isNearPhaseEnd ? current.filter((record) => record.state === 'switched') : [];
+  for (const record of [...unsettled, ...nextPhase]) {
+    if (hot.size >= HOT_MAX) break;
+    hot.add(record.nodeId);
   }
   return hot;
 }
