@@ -2,7 +2,7 @@ import type { ConnectionConfig, Finding, HeartbeatBody, HeartbeatReply, NodeStag
 import { isClockAhead, MAX_CLOCK_AHEAD_MS, type FleetRates, type NodeRoutes } from '@iamroll/core/rates';
 import { AppError } from '../../errors';
 import type { DatabaseDirectory, DatabaseEntry } from '../databases/database-directory';
-import { isSameReport, nextDetailsOf, reportOf } from '../nodes/node-report';
+import { isSameJson, isSameReport, nextDetailsOf, reportOf } from '../nodes/node-report';
 import type { NodeRegistry } from '../nodes/node-registry';
 import { applyPeerNode, type OwnHeartbeat } from './fleet-aggregates';
 import { snapshotOf } from './heartbeat-record';
@@ -97,7 +97,11 @@ export function createHeartbeatService({
         throw AppError.forbidden(
           "This agent credential belongs to another node: send heartbeats to your own node's URL.",
         );
-      const secret = findSecret(body);
+      // The config this node last had accepted here (set only by this path, so it passed this scan),
+      // sent again unchanged on nearly every heartbeat: its strings are not scanned again.
+      const checked = registry.get(nodeId)?.details;
+      const isConfigSame = checked !== undefined && isSameJson(checked.config, body.config);
+      const secret = findSecret(body, 'body', isConfigSame ? 'config' : undefined);
       if (secret) {
         throw new AppError(
           'validation',
@@ -147,7 +151,12 @@ export function createHeartbeatService({
         // per heartbeat would be promoted and become old-generation garbage (major GCs) a beat later.
         const report = reportOf(body, rw?.id ?? null, ro?.id ?? null);
         if (!entry.report || !isSameReport(entry.report, report)) entry.report = report;
-        entry.details = nextDetailsOf(entry.details, config, findings);
+        entry.details = nextDetailsOf(
+          entry.details,
+          config,
+          findings,
+          entry.details === checked ? isConfigSame : undefined,
+        );
         const labels = body.labels ?? NO_LABELS;
         const transition = body.transition ?? null;
         if (transition !== null || entry.agent?.transition !== null || !isSameLabels(entry.agent.labels, labels))

@@ -154,10 +154,9 @@ export function nextDetailsOf(
   previous: NodeDetails | undefined,
   config: HeartbeatConfig,
   findings: readonly Finding[],
+  isConfigSame = previous !== undefined && isSameJson(previous.config, config),
 ): NodeDetails {
-  return previous && isSameJson(previous.config, config) && isSameJson(previous.findings, findings)
-    ? previous
-    : detailsOf(config, findings);
+  return previous && isConfigSame && isSameJson(previous.findings, findings) ? previous : detailsOf(config, findings);
 }
 
 /** Deep equality of parsed JSON values (key order aside). */
