@@ -59,15 +59,20 @@ export default fp<MetricsOptions>(
       next();
     });
 
-    // One child per label set, looked up by a string: observe() with a label object hashes it on every request.
-    const byLabels = new Map<string, ReturnType<typeof requestSeconds.labels>>();
+    // One child per label set, found through nested maps: observe() with a label object hashes it on
+    // every request, and a joined key would be a new string per request (thousands of heartbeats a second).
+    type Child = ReturnType<typeof requestSeconds.labels>;
+    const byLabels = new Map<string, Map<number, Map<string, Child>>>();
     app.addHook('onResponse', (request, reply, next) => {
       const route = request.routeOptions.url ?? 'unmatched';
-      const key = `${request.method} ${reply.statusCode} ${route}`;
-      let child = byLabels.get(key);
+      let byStatus = byLabels.get(route);
+      if (!byStatus) byLabels.set(route, (byStatus = new Map<number, Map<string, Child>>()));
+      let byMethod = byStatus.get(reply.statusCode);
+      if (!byMethod) byStatus.set(reply.statusCode, (byMethod = new Map<string, Child>()));
+      let child = byMethod.get(request.method);
       if (!child) {
         child = requestSeconds.labels(request.method, route, String(reply.statusCode));
-        byLabels.set(key, child);
+        byMethod.set(request.method, child);
       }
       child.observe(reply.elapsedTime / 1000);
       next();

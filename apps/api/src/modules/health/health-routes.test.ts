@@ -57,6 +57,25 @@ describe('health and readiness', () => {
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
   });
 
+  it('count requests per method, route and status code in /metrics', async () => {
+    const count = async (labels: string) => {
+      const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const line = body.split('\n').find((l) => l.startsWith(`iamroll_http_request_duration_seconds_count{${labels}}`));
+      return line === undefined ? 0 : Number(line.split(' ').pop());
+    };
+    const health = 'method="GET",route="/api/health",status_code="200"';
+    const headHealth = 'method="HEAD",route="/api/health",status_code="200"';
+    const missing = 'method="GET",route="unmatched",status_code="404"';
+    const before = { health: await count(health), headHealth: await count(headHealth), missing: await count(missing) };
+    for (let i = 0; i < 3; i++) await t.app.inject({ method: 'GET', url: '/api/health' });
+    await t.app.inject({ method: 'HEAD', url: '/api/health' });
+    await t.app.inject({ method: 'GET', url: '/api/no-such-route' });
+    await t.app.inject({ method: 'GET', url: '/api/no-such-route-either' });
+    expect(await count(health)).toBe(before.health + 3);
+    expect(await count(headHealth)).toBe(before.headHealth + 1);
+    expect(await count(missing)).toBe(before.missing + 2);
+  });
+
   it('send security headers', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(response.headers['x-content-type-options']).toBe('nosniff');

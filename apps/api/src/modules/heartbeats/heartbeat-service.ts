@@ -2,7 +2,7 @@ import type { ConnectionConfig, Finding, HeartbeatBody, HeartbeatReply, NodeStag
 import { isClockAhead, MAX_CLOCK_AHEAD_MS, type FleetRates, type NodeRoutes } from '@iamroll/core/rates';
 import { AppError } from '../../errors';
 import type { DatabaseDirectory, DatabaseEntry } from '../databases/database-directory';
-import { isSameReport, nextDetailsOf, reportOf } from '../nodes/node-report';
+import { isReportOf, isSameJson, nextDetailsOf, reportOf } from '../nodes/node-report';
 import type { NodeRegistry } from '../nodes/node-registry';
 import { applyPeerNode, type OwnHeartbeat } from './fleet-aggregates';
 import { snapshotOf } from './heartbeat-record';
@@ -54,6 +54,37 @@ function isSameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<st
   return Object.keys(b).length === count;
 }
 
+const isSameRoute = (
+  route: NodeRoutes['rw'],
+  database: DatabaseEntry | undefined,
+  connection: ConnectionConfig | null,
+): boolean =>
+  database && connection ? route?.databaseId === database.id && route.isIam === connection.iam : route === undefined;
+
+/**
+ * The node's FleetRates routes for this heartbeat: the object it already has when they did not
+ * change (nearly every heartbeat), so none is rebuilt, compared as a string or kept a beat.
+ */
+function routesOf(
+  previous: NodeRoutes | undefined,
+  rw: DatabaseEntry | undefined,
+  ro: DatabaseEntry | undefined,
+  config: HeartbeatBody['config'],
+  heartbeatIntervalMs: number,
+): NodeRoutes {
+  if (
+    previous?.heartbeatIntervalMs === heartbeatIntervalMs &&
+    isSameRoute(previous.rw, rw, config.rw) &&
+    isSameRoute(previous.ro, ro, config.ro)
+  )
+    return previous;
+  return {
+    ...(rw && config.rw ? { rw: { databaseId: rw.id, isIam: config.rw.iam } } : {}),
+    ...(ro && config.ro ? { ro: { databaseId: ro.id, isIam: config.ro.iam } } : {}),
+    heartbeatIntervalMs,
+  };
+}
+
 /** The controller's own finding when an endpoint matches no registered database (its budget goes untracked). */
 function unknownDatabase(kind: 'rw' | 'ro', connection: ConnectionConfig): Finding {
   return {
@@ -100,7 +131,11 @@ export function createHeartbeatService({
         throw AppError.forbidden(
           "This agent credential belongs to another node: send heartbeats to your own node's URL.",
         );
-      const secret = findSecret(body);
+      // The config this node last had accepted here (set only by this path, so it passed this scan),
+      // sent again unchanged on nearly every heartbeat: its strings are not scanned again.
+      const checked = registry.get(nodeId)?.details;
+      const isConfigSame = checked !== undefined && isSameJson(checked.config, body.config);
+      const secret = findSecret(body, 'body', isConfigSame ? 'config' : undefined);
       if (secret) {
         throw new AppError(
           'validation',
@@ -115,11 +150,7 @@ export function createHeartbeatService({
       const { config } = body;
       const rw = match(config.rw);
       const ro = match(config.ro);
-      const routes: NodeRoutes = {
-        ...(rw && config.rw ? { rw: { databaseId: rw.id, isIam: config.rw.iam } } : {}),
-        ...(ro && config.ro ? { ro: { databaseId: ro.id, isIam: config.ro.iam } } : {}),
-        heartbeatIntervalMs: body.intervalMs,
-      };
+      const routes = routesOf(entry.routes, rw, ro, config, body.intervalMs);
       registry.route(entry, routes);
       // Nobody asked anything of it yet (the enrollment default): a stage set before it spoke stays.
       const isFirstHeartbeat =
@@ -140,17 +171,32 @@ export function createHeartbeatService({
 
       // A late heartbeat (older seq or boot) says nothing newer about the node: rates and state ignore it.
       if (delta.status !== 'out-of-order') {
-        const findings = [...body.findings];
-        if (isClockAhead(snapshot.sentAtMs, receivedAtMs)) findings.push(clockAhead(snapshot.sentAtMs - receivedAtMs));
-        if (body.role !== 'data_plane') {
-          if (config.rw && !rw) findings.push(unknownDatabase('rw', config.rw));
-          if (config.ro && !ro) findings.push(unknownDatabase('ro', config.ro));
+        // The controller's own findings: rare, so the agent's array is used as it is when there are none.
+        const isAhead = isClockAhead(snapshot.sentAtMs, receivedAtMs);
+        const isMatched =
+          body.role === 'data_plane' || ((!config.rw || rw !== undefined) && (!config.ro || ro !== undefined));
+        let findings: readonly Finding[] = body.findings;
+        if (isAhead || !isMatched) {
+          const own = [...body.findings];
+          if (isAhead) own.push(clockAhead(snapshot.sentAtMs - receivedAtMs));
+          if (body.role !== 'data_plane') {
+            if (config.rw && !rw) own.push(unknownDatabase('rw', config.rw));
+            if (config.ro && !ro) own.push(unknownDatabase('ro', config.ro));
+          }
+          findings = own;
         }
-        // What did not change keeps its object: a node's state outlives many scavenges, so a copy
-        // per heartbeat would be promoted and become old-generation garbage (major GCs) a beat later.
-        const report = reportOf(body, rw?.id ?? null, ro?.id ?? null);
-        if (!entry.report || !isSameReport(entry.report, report)) entry.report = report;
-        entry.details = nextDetailsOf(entry.details, config, findings);
+        // What did not change keeps its object (and none is built to compare): a node's state outlives many
+        // scavenges, so a copy per heartbeat would be promoted and become old-generation garbage a beat later.
+        const rwDatabaseId = rw?.id ?? null;
+        const roDatabaseId = ro?.id ?? null;
+        if (!entry.report || !isReportOf(entry.report, body, rwDatabaseId, roDatabaseId))
+          entry.report = reportOf(body, rwDatabaseId, roDatabaseId);
+        entry.details = nextDetailsOf(
+          entry.details,
+          config,
+          findings,
+          entry.details === checked ? isConfigSame : undefined,
+        );
         const labels = body.labels ?? NO_LABELS;
         const transition = body.transition ?? null;
         if (transition !== null || entry.agent?.transition !== null || !isSameLabels(entry.agent.labels, labels))

@@ -159,6 +159,29 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
     expect(stored.rows[0]).toEqual({ nodes: 0, audit: 0 });
   });
 
+  it('scans a config again whenever it differs from the one this node last had accepted', async () => {
+    const { nodeId, credential } = await enroll();
+    const clean = heartbeatBody({ seq: 1 });
+    expect((await beat(t.app, nodeId, credential, clean)).statusCode).toBe(200);
+    const withSecret = { ...clean.config, rw: { ...clean.config.rw!, user: 'kong AKIAIOSFODNN7EXAMPLE' } };
+    // Refused twice: a refused config is never the one accepted, so its second send is scanned too.
+    for (const seq of [2, 3]) {
+      const response = await beat(t.app, nodeId, credential, heartbeatBody({ seq }, { config: withSecret }));
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json<ErrorBody>().error.fields).toEqual([
+        { path: 'body.config.rw.user', message: 'looks like an AWS access key id' },
+      ]);
+    }
+    // The accepted config, unchanged: what is not the config is still scanned.
+    const unchanged = heartbeatBody({ seq: 4 }, { statusMessage: 'STS said no for AKIAIOSFODNN7EXAMPLE' });
+    const refused = await beat(t.app, nodeId, credential, unchanged);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<ErrorBody>().error.fields).toEqual([
+      { path: 'body.statusMessage', message: 'looks like an AWS access key id' },
+    ]);
+    expect((await beat(t.app, nodeId, credential, heartbeatBody({ seq: 5 }))).statusCode).toBe(200);
+  });
+
   it('matches endpoints to registered databases, and says so when none matches', async () => {
     const { nodeId, credential } = await enroll();
     const host = 'orders-db.xyz.eu-west-1.rds.amazonaws.com';

@@ -87,3 +87,20 @@ describe('secret scan of repeated strings (the hot path keeps clean verdicts)', 
     }
   });
 });
+
+describe('secret scan of a body whose config passed before', () => {
+  const body = { statusMessage: 'fine', config: { rw: { user: 'AKIAIOSFODNN7EXAMPLE' } }, findings: [] };
+
+  it('skips only the key named unchanged', () => {
+    expect(findSecret(body)).toEqual({ path: 'body.config.rw.user', looksLike: 'an AWS access key id' });
+    expect(findSecret(body, 'body', 'config')).toBeUndefined();
+    expect(findSecret({ ...body, statusMessage: 'pg_password = hunter2' }, 'body', 'config')).toEqual({
+      path: 'body.statusMessage',
+      looksLike: 'a password or secret',
+    });
+    expect(findSecret(body, 'body', 'findings')).toEqual({
+      path: 'body.config.rw.user',
+      looksLike: 'an AWS access key id',
+    });
+  });
+});

@@ -183,9 +183,23 @@ function hitIn(value: unknown, segments: (string | number)[]): string | undefine
   return undefined;
 }
 
-/** The first string anywhere in `value` that looks like a secret. */
-export function findSecret(value: unknown, path = 'body'): SecretHit | undefined {
+/**
+ * The first string anywhere in `value` that looks like a secret. `unchanged` names a top-level
+ * key whose value the caller knows passed this scan before, deep-equal (a node's config, sent
+ * again unchanged on nearly every heartbeat): a verdict depends on the string alone, so it is
+ * not scanned again.
+ */
+export function findSecret(value: unknown, path = 'body', unchanged?: string): SecretHit | undefined {
   const segments: (string | number)[] = [path];
-  const looksLike = hitIn(value, segments);
+  let looksLike: string | undefined;
+  if (unchanged !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const key in value) {
+      if (key === unchanged || !Object.hasOwn(value, key)) continue;
+      segments.push(key);
+      looksLike = hitIn((value as Record<string, unknown>)[key], segments);
+      if (looksLike) break;
+      segments.pop();
+    }
+  } else looksLike = hitIn(value, segments);
   return looksLike ? { path: segments.join('.'), looksLike } : undefined;
 }

@@ -46,6 +46,8 @@ export interface NodeEntry {
   lastSeenMs: number | undefined;
   /** The FleetRates routes last set, as a comparable string. */
   routeKey: string | undefined;
+  /** The routes object last passed to `route` (a heartbeat whose routes did not change passes it again). */
+  routes: NodeRoutes | undefined;
 }
 
 function isKindCounters(value: unknown): value is KindCounters {
@@ -169,6 +171,8 @@ export class NodeRegistry {
 
   /** Sets the node's FleetRates routes when they changed (a string compare per heartbeat). */
   route(entry: NodeEntry, routes: NodeRoutes): void {
+    if (routes === entry.routes) return;
+    entry.routes = routes;
     const key = routeKeyOf(routes);
     if (key === entry.routeKey) return;
     entry.routeKey = key;
@@ -192,6 +196,7 @@ export class NodeRegistry {
       liveness: undefined,
       lastSeenMs: row.lastSeenMs ?? undefined,
       routeKey: undefined,
+      routes: undefined,
     };
     this.#entries.set(row.id, entry);
     if (isSeeding && this.fleet.node(row.id) === undefined) {

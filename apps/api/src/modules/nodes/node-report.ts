@@ -135,6 +135,18 @@ export function reportOf(body: HeartbeatBody, rwDatabaseId: string | null, roDat
   return report as NodeReport;
 }
 
+/** Whether `report` is what this heartbeat reports, compared field by field without building the report. */
+export function isReportOf(
+  report: NodeReport,
+  body: HeartbeatBody,
+  rwDatabaseId: string | null,
+  roDatabaseId: string | null,
+): boolean {
+  const source: ReportSource = { body, config: body.config, rwDatabaseId, roDatabaseId };
+  for (const field of REPORT_FIELDS) if (report[field] !== NODE_REPORT_COLUMNS[field].of(source)) return false;
+  return true;
+}
+
 /** The effective config and findings as stored (effective_config, lint_findings); `json` compares them cheaply. */
 export interface NodeDetails {
   readonly config: HeartbeatConfig;
@@ -154,10 +166,9 @@ export function nextDetailsOf(
   previous: NodeDetails | undefined,
   config: HeartbeatConfig,
   findings: readonly Finding[],
+  isConfigSame = previous !== undefined && isSameJson(previous.config, config),
 ): NodeDetails {
-  return previous && isSameJson(previous.config, config) && isSameJson(previous.findings, findings)
-    ? previous
-    : detailsOf(config, findings);
+  return previous && isConfigSame && isSameJson(previous.findings, findings) ? previous : detailsOf(config, findings);
 }
 
 /** Deep equality of parsed JSON values (key order aside). */

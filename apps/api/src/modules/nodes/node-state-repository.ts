@@ -1,6 +1,7 @@
 import type { NodeStage } from '@iamroll/contracts';
 import type { CounterSnapshot, KindCounters } from '@iamroll/core/rates';
 import type pg from 'pg';
+import { numberArrayLiteral } from '../../db/array-literal';
 import type { SqlClient } from '../../db/sql';
 import { NODE_REPORT_COLUMNS, REPORT_FIELDS, type NodeReport, type ReportChanges } from './node-report';
 
@@ -139,12 +140,12 @@ export function createNodeStateRepository(pool: pg.Pool) {
 
     /**
      * last_seen_at only moves forward, whichever process wrote it last. Counters travel
-     * as number arrays (cheap for node-postgres to serialise) and become JSON in SQL.
+     * as number arrays (array literals built with one join: db/array-literal.ts) and become JSON in SQL.
      */
     async writeLiveness(writes: readonly LivenessWrite[]): Promise<void> {
       if (writes.length === 0) return;
       const counter = (kind: 'rw' | 'ro', pick: (counters: KindCounters) => number) =>
-        writes.map((w) => pick(w.snapshot[kind]));
+        numberArrayLiteral(writes.map((w) => pick(w.snapshot[kind])));
       const isNewer = 'n.last_seen_at IS NULL OR to_timestamp(u.seen / 1000.0) >= n.last_seen_at';
       await pool.query(
         `UPDATE nodes n SET
@@ -161,10 +162,10 @@ export function createNodeStateRepository(pool: pg.Pool) {
          WHERE n.id = u.id`,
         [
           writes.map((w) => w.id),
-          writes.map((w) => w.lastSeenMs),
+          numberArrayLiteral(writes.map((w) => w.lastSeenMs)),
           writes.map((w) => w.snapshot.bootId),
-          writes.map((w) => w.snapshot.seq),
-          writes.map((w) => w.snapshot.sentAtMs),
+          numberArrayLiteral(writes.map((w) => w.snapshot.seq)),
+          numberArrayLiteral(writes.map((w) => w.snapshot.sentAtMs)),
           ...(['rw', 'ro'] as const).flatMap((kind) => [
             counter(kind, (c) => c.attempts),
             counter(kind, (c) => c.established),
