@@ -159,6 +159,28 @@ export function pendingPreflightByDatabase(
   return pending;
 }
 
+/** A record of the current phase waiting for its forward switch in some step. */
+const isWaitingForward = (state: RolloutState, record: RolloutNodeRecord) =>
+  record.phase === state.phase &&
+  record.direction === 'forward' &&
+  record.state === 'waiting' &&
+  record.stepIndex !== null;
+
+/** Records in step order; `sort` is stable, so within a step the pacing's order stays. */
+const byStep = (a: RolloutNodeRecord, b: RolloutNodeRecord) => (a.stepIndex ?? 0) - (b.stepIndex ?? 0);
+
+/** The record blocked by `gate`: out of every step until its cause clears. */
+const blockedRecord = (
+  record: RolloutNodeRecord,
+  gate: Extract<PreflightGate, { kind: 'block' }>,
+): RolloutNodeRecord => ({
+  ...record,
+  state: 'blocked',
+  reason: gate.reason,
+  stepIndex: null,
+  blockedBy: gate.blockedBy,
+});
+
 /** The current switch step and the next one (a bake sits between): whose verdicts are asked now. */
 const PREFLIGHT_LOOKAHEAD_STEPS = 2;
 
@@ -195,13 +217,9 @@ export function preflightRequests(
   const waiting = state.nodes
     .filter(
       (record) =>
-        record.phase === state.phase &&
-        record.direction === 'forward' &&
-        record.state === 'waiting' &&
-        record.stepIndex !== null &&
-        record.stepIndex <= state.stepIndex + PREFLIGHT_LOOKAHEAD_STEPS,
+        isWaitingForward(state, record) && (record.stepIndex ?? 0) <= state.stepIndex + PREFLIGHT_LOOKAHEAD_STEPS,
     )
-    .sort((a, b) => (a.stepIndex ?? 0) - (b.stepIndex ?? 0)); // stable: the pacing's order within a step
+    .sort(byStep);
   const databases = pacedDatabases(state, observations);
   const requests: PreflightRequestIntent[] = [];
   for (const record of waiting) {
@@ -266,7 +284,7 @@ export function applyPreflightGates(
     if (isCandidate) {
       if (gate.kind === 'await') awaiting.add(record.nodeId);
       if (gate.kind !== 'block') return record;
-      return { ...record, state: 'blocked' as const, reason: gate.reason, stepIndex: null, blockedBy: gate.blockedBy };
+      return blockedRecord(record, gate);
     }
     if (gate.kind === 'block') return record.reason === gate.reason ? record : { ...record, reason: gate.reason };
     const burst = burstByDatabase(node, record.toStage);
@@ -282,25 +300,27 @@ export function applyPreflightGates(
     };
   });
   const freed = nodes.filter((record, index) => record.state === 'blocked' && state.nodes[index]?.state === 'waiting');
-  const refilled = refillBlockedPlaces(spec, state, nodes, freed.length, awaiting, observations, nowMs);
-  const traded = tradeAwaitingPlaces(spec, state, refilled, awaiting, observations, nowMs);
+  const context = { spec, state, byId, databases: observations.databases, nowMs };
+  const refilled = refillBlockedPlaces(context, nodes, freed.length, awaiting);
+  const traded = tradeAwaitingPlaces(context, refilled, awaiting);
   const note = awaiting.size > 0 ? `waiting for preflight verdicts from ${awaiting.size} node(s)` : null;
   return { state: { ...state, nodes: traded }, awaiting, note };
 }
 
-/** The phase's forward records still waiting for a later step than the current one, in the pacing's order. */
+interface PlaceContext {
+  readonly spec: RolloutSpec;
+  readonly state: RolloutState;
+  readonly byId: ReadonlyMap<string, NodeObservation>;
+  readonly databases: readonly DatabaseObservation[];
+  readonly nowMs: number;
+}
+
+/** The phase's forward records waiting for a later step than the current one, in step order, with their index. */
 function laterWaiting(state: RolloutState, nodes: readonly RolloutNodeRecord[]) {
   return nodes
     .map((record, index) => ({ record, index }))
-    .filter(
-      ({ record }) =>
-        record.phase === state.phase &&
-        record.direction === 'forward' &&
-        record.state === 'waiting' &&
-        record.stepIndex !== null &&
-        record.stepIndex > state.stepIndex,
-    )
-    .sort((a, b) => (a.record.stepIndex ?? 0) - (b.record.stepIndex ?? 0)); // stable: the pacing's order
+    .filter(({ record }) => isWaitingForward(state, record) && (record.stepIndex ?? 0) > state.stepIndex)
+    .sort((a, b) => byStep(a.record, b.record));
 }
 
 /**
@@ -310,31 +330,21 @@ function laterWaiting(state: RolloutState, nodes: readonly RolloutNodeRecord[]) 
  * taken up that is blocked too is marked so and the next one is taken.
  */
 function refillBlockedPlaces(
-  spec: RolloutSpec,
-  state: RolloutState,
+  { spec, state, byId, databases, nowMs }: PlaceContext,
   nodes: RolloutNodeRecord[],
   freed: number,
   awaiting: Set<string>,
-  observations: RolloutObservations,
-  nowMs: number,
 ): RolloutNodeRecord[] {
   if (freed === 0) return nodes;
-  const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
   const refilled = [...nodes];
   let places = freed;
   for (const { record, index } of laterWaiting(state, nodes)) {
     if (places === 0) break;
     const node = byId.get(record.nodeId);
     if (node === undefined) continue;
-    const gate = preflightGate(spec, node, record.toStage, observations.databases, nowMs);
+    const gate = preflightGate(spec, node, record.toStage, databases, nowMs);
     if (gate.kind === 'block') {
-      refilled[index] = {
-        ...record,
-        state: 'blocked',
-        reason: gate.reason,
-        stepIndex: null,
-        blockedBy: gate.blockedBy,
-      };
+      refilled[index] = blockedRecord(record, gate);
       continue;
     }
     refilled[index] = { ...record, stepIndex: state.stepIndex };
@@ -353,21 +363,17 @@ function refillBlockedPlaces(
  * verdict in the later step. Mutates `awaiting` (the traded node is no longer a candidate).
  */
 function tradeAwaitingPlaces(
-  spec: RolloutSpec,
-  state: RolloutState,
+  { spec, state, byId, databases, nowMs }: PlaceContext,
   nodes: RolloutNodeRecord[],
   awaiting: Set<string>,
-  observations: RolloutObservations,
-  nowMs: number,
 ): RolloutNodeRecord[] {
   if (awaiting.size === 0) return nodes;
-  const byId = new Map(observations.nodes.map((node) => [node.nodeId, node]));
   const traded = [...nodes];
   const later = laterWaiting(state, traded);
   const isReady = (record: RolloutNodeRecord) => {
     const node = byId.get(record.nodeId);
     if (node === undefined || node.isStale || !burstByDatabase(node, record.toStage).isKnown) return false;
-    return preflightGate(spec, node, record.toStage, observations.databases, nowMs).kind === 'go';
+    return preflightGate(spec, node, record.toStage, databases, nowMs).kind === 'go';
   };
   let next = 0;
   traded.forEach((record, index) => {

@@ -172,19 +172,13 @@ export function createHeartbeatService({
       // A late heartbeat (older seq or boot) says nothing newer about the node: rates and state ignore it.
       if (delta.status !== 'out-of-order') {
         // The controller's own findings: rare, so the agent's array is used as it is when there are none.
-        const isAhead = isClockAhead(snapshot.sentAtMs, receivedAtMs);
-        const isMatched =
-          body.role === 'data_plane' || ((!config.rw || rw !== undefined) && (!config.ro || ro !== undefined));
-        let findings: readonly Finding[] = body.findings;
-        if (isAhead || !isMatched) {
-          const own = [...body.findings];
-          if (isAhead) own.push(clockAhead(snapshot.sentAtMs - receivedAtMs));
-          if (body.role !== 'data_plane') {
-            if (config.rw && !rw) own.push(unknownDatabase('rw', config.rw));
-            if (config.ro && !ro) own.push(unknownDatabase('ro', config.ro));
-          }
-          findings = own;
+        const own: Finding[] = [];
+        if (isClockAhead(snapshot.sentAtMs, receivedAtMs)) own.push(clockAhead(snapshot.sentAtMs - receivedAtMs));
+        if (body.role !== 'data_plane') {
+          if (config.rw && !rw) own.push(unknownDatabase('rw', config.rw));
+          if (config.ro && !ro) own.push(unknownDatabase('ro', config.ro));
         }
+        const findings: readonly Finding[] = own.length === 0 ? body.findings : [...body.findings, ...own];
         // What did not change keeps its object (and none is built to compare): a node's state outlives many
         // scavenges, so a copy per heartbeat would be promoted and become old-generation garbage a beat later.
         const rwDatabaseId = rw?.id ?? null;
