@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachYielding } from './yield';
+import { forEachYielding, MAX_CLOCK_STRIDE } from './yield';
 
 /** Runs a pass while a task waits on the loop: which items ran before the waiting task got its turn. */
 async function itemsBeforeTheWaitingTask(sliceMs: number): Promise<{ seen: number[]; waitedUntil: number | null }> {
@@ -11,7 +11,7 @@ async function itemsBeforeTheWaitingTask(sliceMs: number): Promise<{ seen: numbe
   await forEachYielding(
     Array.from({ length: 100 }, (_, i) => i),
     (item) => void seen.push(item),
-    sliceMs,
+    { sliceMs },
   );
   return { seen, waitedUntil };
 }
@@ -22,14 +22,70 @@ describe('forEachYielding', () => {
     expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 
-  it('lets a waiting task run once its slice is used up (checked every 32 items)', async () => {
+  it('lets a waiting task run once its slice is used up (the clock is read after the first item)', async () => {
     const { waitedUntil } = await itemsBeforeTheWaitingTask(0);
-    expect(waitedUntil).toBe(32);
+    expect(waitedUntil).toBe(1);
   });
 
   it('keeps going within its slice', async () => {
     const { waitedUntil } = await itemsBeforeTheWaitingTask(Number.POSITIVE_INFINITY);
     // The pass never yielded: it was done before the waiting task's turn came.
     expect(waitedUntil).toBeNull();
+  });
+});
+
+/**
+ * A pass over items of the given costs (ms each) on a driven clock: the milliseconds of work
+ * between two yields (its slices) and how often it read the clock. A task re-queued on every
+ * turn of the loop marks where each slice ended.
+ */
+async function slicesOf(costsMs: readonly number[], sliceMs = 4): Promise<{ slices: number[]; reads: number }> {
+  let clock = 0;
+  let reads = 0;
+  let isDone = false;
+  const marks: number[] = [];
+  const mark = () => {
+    if (isDone) return;
+    marks.push(clock);
+    setImmediate(mark);
+  };
+  setImmediate(mark);
+  await forEachYielding(
+    costsMs,
+    (cost) => {
+      clock += cost;
+    },
+    {
+      sliceMs,
+      now: () => {
+        reads += 1;
+        return clock;
+      },
+    },
+  );
+  isDone = true;
+  marks.push(clock);
+  const slices = marks.map((at, index) => at - (index === 0 ? 0 : marks[index - 1]!)).filter((slice) => slice > 0);
+  return { slices, reads };
+}
+
+describe('forEachYielding on a driven clock', () => {
+  it('yields once a slice of costly items is used up, not after a fixed count of them', async () => {
+    const { slices } = await slicesOf(Array.from({ length: 40 }, () => 1));
+    expect(slices).toEqual(Array.from({ length: 10 }, () => 4));
+  });
+
+  it('reads the clock every few cheap items, and still yields on time', async () => {
+    const { slices, reads } = await slicesOf(Array.from({ length: 10_000 }, () => 0.01));
+    expect(reads).toBeLessThan(10_000 / MAX_CLOCK_STRIDE + 100);
+    expect(Math.max(...slices)).toBeLessThanOrEqual(4 + MAX_CLOCK_STRIDE * 0.01 + 1e-6);
+  });
+
+  it('overruns by at most a stride of items when cheap items turn costly', async () => {
+    const costs = [...Array.from({ length: 5_000 }, () => 0.01), ...Array.from({ length: 40 }, () => 1)];
+    const { slices } = await slicesOf(costs);
+    expect(Math.max(...slices)).toBeLessThanOrEqual(4 + MAX_CLOCK_STRIDE);
+    // Back to one item per look: the slices before the last (the remainder) are the slice length exactly.
+    expect(slices.slice(-4, -1)).toEqual([4, 4, 4]);
   });
 });
