@@ -10,6 +10,23 @@ import type { PeerNodeEntry } from './replication-entries';
 import { findSecret } from './secret-scan';
 import type { PreflightHeartbeatHook } from '../preflight/heartbeat-hook';
 
+/**
+ * Heartbeat fields whose schema admits no free text, so no secret (validated before the handler
+ * runs): timestamps (`date-time`), enums, integers and the counters' numbers. The secret scan
+ * skips them (heartbeat-service.test.ts checks each against the contract).
+ */
+export const TYPED_HEARTBEAT_FIELDS = [
+  'seq',
+  'sentAt',
+  'countersSince',
+  'intervalMs',
+  'role',
+  'status',
+  'counters',
+] as const;
+const SKIP_TYPED = new Set<string>(TYPED_HEARTBEAT_FIELDS);
+const SKIP_TYPED_AND_CONFIG = new Set<string>([...TYPED_HEARTBEAT_FIELDS, 'config']);
+
 /** How long after a planned switch start (`switchAt`) replies still carry it. */
 const SWITCH_AT_REPLY_MS = 5_000;
 
@@ -135,7 +152,7 @@ export function createHeartbeatService({
       // sent again unchanged on nearly every heartbeat: its strings are not scanned again.
       const checked = registry.get(nodeId)?.details;
       const isConfigSame = checked !== undefined && isSameJson(checked.config, body.config);
-      const secret = findSecret(body, 'body', isConfigSame ? 'config' : undefined);
+      const secret = findSecret(body, 'body', isConfigSame ? SKIP_TYPED_AND_CONFIG : SKIP_TYPED);
       if (secret) {
         throw new AppError(
           'validation',

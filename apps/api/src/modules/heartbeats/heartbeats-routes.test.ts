@@ -140,6 +140,7 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
         'body.findings.0.fix',
       ],
       [{ bootId: 'ASIAY34FZKBOKMUTVV7A' }, 'body.bootId'],
+      [{ kongVersion: 'AKIAIOSFODNN7EXAMPLE' }, 'body.kongVersion'],
     ];
     for (const [overrides, path] of secrets) {
       const response = await beat(t.app, nodeId, credential, heartbeatBody({ seq: 1 }, overrides));

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { HeartbeatBody } from '@iamroll/contracts';
+import { TYPED_HEARTBEAT_FIELDS } from './heartbeat-service';
 import { findSecret, secretIn } from './secret-scan';
 
 describe('secret scan', () => {
@@ -93,14 +95,50 @@ describe('secret scan of a body whose config passed before', () => {
 
   it('skips only the key named unchanged', () => {
     expect(findSecret(body)).toEqual({ path: 'body.config.rw.user', looksLike: 'an AWS access key id' });
-    expect(findSecret(body, 'body', 'config')).toBeUndefined();
-    expect(findSecret({ ...body, statusMessage: 'pg_password = hunter2' }, 'body', 'config')).toEqual({
+    expect(findSecret(body, 'body', new Set(['config']))).toBeUndefined();
+    expect(findSecret({ ...body, statusMessage: 'pg_password = hunter2' }, 'body', new Set(['config']))).toEqual({
       path: 'body.statusMessage',
       looksLike: 'a password or secret',
     });
-    expect(findSecret(body, 'body', 'findings')).toEqual({
+    expect(findSecret(body, 'body', new Set(['findings']))).toEqual({
       path: 'body.config.rw.user',
       looksLike: 'an AWS access key id',
     });
+  });
+});
+
+/** A schema that admits no free text: numbers, `date-time` strings, enums, null, closed objects of those. */
+function admitsNoText(schema: Record<string, unknown>): boolean {
+  if (Array.isArray(schema.enum)) return true;
+  if (Array.isArray(schema.anyOf)) return (schema.anyOf as Record<string, unknown>[]).every(admitsNoText);
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+    case 'null':
+      return true;
+    case 'string':
+      return schema.format === 'date-time' && schema.pattern === undefined;
+    case 'object':
+      return (
+        schema.additionalProperties === false &&
+        Object.values(schema.properties as Record<string, Record<string, unknown>>).every(admitsNoText)
+      );
+    default:
+      return false;
+  }
+}
+
+describe('the heartbeat fields the scan skips', () => {
+  const properties = HeartbeatBody.properties as unknown as Record<string, Record<string, unknown>>;
+
+  it.each(TYPED_HEARTBEAT_FIELDS)('%s admits no free text in the contract', (field) => {
+    expect(properties[field], field).toBeDefined();
+    expect(admitsNoText(properties[field]!)).toBe(true);
+  });
+
+  it('the check would catch a field that holds text', () => {
+    expect(admitsNoText(properties.kongVersion!)).toBe(false);
+    expect(admitsNoText(properties.findings!)).toBe(false);
+    expect(admitsNoText({ type: 'object', properties: { at: { type: 'integer' } } })).toBe(false);
   });
 });

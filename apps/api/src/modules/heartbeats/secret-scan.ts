@@ -184,17 +184,17 @@ function hitIn(value: unknown, segments: (string | number)[]): string | undefine
 }
 
 /**
- * The first string anywhere in `value` that looks like a secret. `unchanged` names a top-level
- * key whose value the caller knows passed this scan before, deep-equal (a node's config, sent
- * again unchanged on nearly every heartbeat): a verdict depends on the string alone, so it is
- * not scanned again.
+ * The first string anywhere in `value` that looks like a secret. `skip` names top-level keys
+ * not to scan: one whose value the caller knows passed this scan before, deep-equal (a node's
+ * config, sent again unchanged on nearly every heartbeat: a verdict depends on the string
+ * alone), or one whose validated schema admits no free text (a timestamp, an enum, numbers).
  */
-export function findSecret(value: unknown, path = 'body', unchanged?: string): SecretHit | undefined {
+export function findSecret(value: unknown, path = 'body', skip?: ReadonlySet<string>): SecretHit | undefined {
   const segments: (string | number)[] = [path];
   let looksLike: string | undefined;
-  if (unchanged !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+  if (skip !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
     for (const key in value) {
-      if (key === unchanged || !Object.hasOwn(value, key)) continue;
+      if (skip.has(key) || !Object.hasOwn(value, key)) continue;
       segments.push(key);
       looksLike = hitIn((value as Record<string, unknown>)[key], segments);
       if (looksLike) break;
