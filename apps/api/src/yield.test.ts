@@ -3,6 +3,8 @@ import { forEachYielding, MAX_CLOCK_STRIDE } from './yield';
 
 /** Runs a pass while a task waits on the loop: which items ran before the waiting task got its turn. */
 async function itemsBeforeTheWaitingTask(sliceMs: number): Promise<{ seen: number[]; waitedUntil: number | null }> {
+  // Not right after another test's pass: that would make this one wait a turn before it starts.
+  await new Promise((resolve) => setTimeout(resolve, 5));
   const seen: number[] = [];
   let waitedUntil: number | null = null;
   setImmediate(() => {
@@ -87,5 +89,36 @@ describe('forEachYielding on a driven clock', () => {
     expect(Math.max(...slices)).toBeLessThanOrEqual(4 + MAX_CLOCK_STRIDE);
     // Back to one item per look: the slices before the last (the remainder) are the slice length exactly.
     expect(slices.slice(-4, -1)).toEqual([4, 4, 4]);
+  });
+});
+
+describe('passes sharing the loop', () => {
+  it('run one slice per turn between them, the second waiting its turn to start', async () => {
+    let clock = 0;
+    const now = () => clock;
+    const ran: string[][] = [[]];
+    let isDone = false;
+    const mark = () => {
+      if (isDone) return;
+      ran.push([]);
+      setImmediate(mark);
+    };
+    setImmediate(mark);
+    const pass = (name: string) =>
+      forEachYielding(
+        Array.from({ length: 12 }, (_, index) => index),
+        () => {
+          clock += 1;
+          ran.at(-1)!.push(name);
+        },
+        { sliceMs: 4, now },
+      );
+    // Started together, as two timers firing in one phase of the loop.
+    await Promise.all([pass('a'), pass('b')]);
+    isDone = true;
+    const turns = ran.filter((names) => names.length > 0);
+    // Each turn ran one pass's slice (4 items), never both.
+    expect(turns.map((names) => [...new Set(names)].join(''))).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+    expect(turns.every((names) => names.length === 4)).toBe(true);
   });
 });

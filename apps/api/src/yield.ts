@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { setImmediate as immediate } from 'node:timers/promises';
 
 /** Longest a background pass runs before it yields to the event loop (requests waiting, e.g. heartbeats). */
 export const YIELD_AFTER_MS = 4;
@@ -8,13 +7,48 @@ const CLOCK_EVERY_MS = 0.5;
 /** The most items between two looks at the clock: when items turn costly the slice overruns by at most this many. */
 export const MAX_CLOCK_STRIDE = 8;
 
+/** Passes waiting for their next slice, oldest first: one is let go per turn of the event loop. */
+const waiting: (() => void)[] = [];
+let isPumping = false;
+/** When the last background slice ended (performance.now): a pass starting right after waits its turn. */
+let lastSliceEndMs = Number.NEGATIVE_INFINITY;
+/** A slice that ended this recently ran in the same phase of the loop (timers fire back to back). */
+const SAME_TURN_MS = 1;
+
+function releaseOne(): void {
+  const next = waiting.shift();
+  if (waiting.length > 0) setImmediate(releaseOne);
+  else isPumping = false;
+  next?.();
+}
+
 /**
  * Lets requests waiting on the event loop run (heartbeats): a background pass over the
  * whole fleet (10,000 nodes) calls this whenever it has run YIELD_AFTER_MS, so no pass
- * holds the loop for long however large the fleet or slow the machine.
+ * holds the loop for long however large the fleet or slow the machine. The passes share the
+ * loop's turns: each turn lets one waiting pass run its next slice (in the order they yielded),
+ * so five passes at once still add one slice to a turn, not five (each turn's poll phase then
+ * has one slice's worth of requests queued, not five, and the turns after it do not grow).
  */
 export function yieldToLoop(): Promise<void> {
-  return immediate().then(() => undefined);
+  lastSliceEndMs = performance.now();
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    if (!isPumping) {
+      isPumping = true;
+      setImmediate(releaseOne);
+    }
+  });
+}
+
+/** At a pass's start: waits for a turn of its own when another pass's slice just ran (timers firing together). */
+function turnToStart(): Promise<void> | undefined {
+  return waiting.length > 0 || performance.now() - lastSliceEndMs < SAME_TURN_MS ? yieldToLoop() : undefined;
+}
+
+/** A slice ends without a yield (a pass's last): the next pass to start in this phase waits its turn. */
+function sliceEnded(): void {
+  lastSliceEndMs = performance.now();
 }
 
 export interface YieldingOptions {
@@ -39,6 +73,7 @@ export async function forEachYielding<T>(
 ): Promise<void> {
   const sliceMs = options.sliceMs ?? YIELD_AFTER_MS;
   const now = options.now ?? (() => performance.now());
+  await turnToStart();
   let sliceStart = now();
   let lastLook = sliceStart;
   let stride = 1;
@@ -57,6 +92,7 @@ export async function forEachYielding<T>(
       sliceStart = lastLook = now();
     }
   }
+  sliceEnded();
 }
 
 /**
@@ -69,7 +105,7 @@ export async function inChunks<T>(
   fn: (chunk: readonly T[]) => Promise<void>,
 ): Promise<void> {
   for (let start = 0; start < items.length; start += size) {
-    if (start > 0) await yieldToLoop();
+    await (start > 0 ? yieldToLoop() : turnToStart());
     await fn(items.slice(start, start + size));
   }
 }
