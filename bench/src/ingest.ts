@@ -30,7 +30,7 @@ export async function ingest(argv: readonly string[]): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   // The load generators run in processes of their own (ingest/generator.ts), started first, stopped last.
-  const generators = await LoadGenerators.start(args.generators);
+  const generators = await LoadGenerators.start(args.generators, args.generatorNice);
   log(`baseline: bare Fastify, ${args.baselineConcurrency} callers, ${args.baselineSeconds} s…`);
   const baseline: BaselineFigures = await measureBaseline(args, generators).catch(async (error: unknown) => {
     await generators.close();
@@ -147,6 +147,7 @@ async function measureApi(
       databases_registered: ids.size,
       duration_s: args.durationSeconds,
       connections: args.connections,
+      generator_nice: args.generatorNice,
     };
   } finally {
     await probe?.close();

@@ -22,6 +22,8 @@ export interface IngestArgs {
   readonly maxNodes: number;
   /** Load-generator processes (each sends for a share of the agents). */
   readonly generators: number;
+  /** Nice value of every thread of the load generators (default 19: they yield the cores to the API). */
+  readonly generatorNice: number;
   /** Connections the load generator keeps open to the API. */
   readonly connections: number;
   /** Concurrent callers against the bare Fastify baseline. */
@@ -34,7 +36,16 @@ export interface IngestArgs {
 }
 
 const USAGE =
-  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR]';
+  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR]';
+
+/** A Linux nice value, 0 (normal) to 19 (lowest). */
+function niceValue(value: string | undefined): number {
+  if (value === undefined) return 19;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 19)
+    throw new Error(`--generator-nice must be an integer from 0 to 19, got "${value}"\n${USAGE}`);
+  return n;
+}
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -64,6 +75,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       'max-nodes': { type: 'string' },
       connections: { type: 'string' },
       generators: { type: 'string' },
+      'generator-nice': { type: 'string' },
       'baseline-concurrency': { type: 'string' },
       'baseline-s': { type: 'string' },
       'db-pool-size': { type: 'string' },
@@ -87,6 +99,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     maxNodes: positive('max-nodes', values['max-nodes'], 20_000),
     connections: positive('connections', values.connections, 128),
     generators: positive('generators', values.generators, 1),
+    generatorNice: niceValue(values['generator-nice']),
     baselineConcurrency: positive('baseline-concurrency', values['baseline-concurrency'], 64),
     baselineSeconds: positive('baseline-s', values['baseline-s'], 10),
     dbPoolSize: values['db-pool-size'] === undefined ? undefined : positive('db-pool-size', values['db-pool-size'], 10),

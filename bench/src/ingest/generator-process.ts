@@ -2,13 +2,41 @@
 // and runs the open loop (fleet heartbeats) or the closed loop (baseline) when asked over IPC,
 // so nothing else the bench does (setup, the probe, scraping /metrics) shares its event loop,
 // and its own CPU and event-loop delay are measured apart (generator.ts is the other side).
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Pool } from 'undici';
 import { runClosedLoop } from './closed-loop';
-import type { GeneratorReply, GeneratorRequest, LoopFigures } from './generator-protocol';
+import { GENERATOR_NICE_ENV, type GeneratorReply, type GeneratorRequest, type LoopFigures } from './generator-protocol';
 import { createPool } from './http';
 import { runOpenLoop } from './open-loop';
 import { SimulatedAgent } from './simulated-agent';
+
+/**
+ * The generator stands for agents on hosts of their own, yet here it shares the cores with the
+ * API it measures: all its threads (the main one and V8's, whose garbage collection runs on them)
+ * take a low priority (`--generator-nice`, default 19), so a response it wakes for, or its
+ * collector, does not preempt the API's event loop on the API's core. Its own lateness is still
+ * measured (generator_loop_delay_*) and latencies are timed on its side, so any wait it has for a
+ * core counts against the API. Linux sets a nice value per thread, hence each task of this
+ * process (a thread started later inherits it).
+ */
+function yieldCores(nice: number): void {
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    tasks = [String(process.pid)]; // not Linux: the process
+  }
+  for (const task of tasks) {
+    try {
+      setPriority(Number(task), nice);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+}
+yieldCores(Number(process.env[GENERATOR_NICE_ENV] ?? 0));
 
 const agents: SimulatedAgent[] = [];
 const pools = new Map<string, Pool>();

@@ -56,3 +56,6 @@ export type GeneratorReply =
       readonly result: { readonly ok: number; readonly failed: number; readonly latenciesMs: readonly number[] };
       readonly figures: LoopFigures;
     };
+
+/** The environment variable that hands a generator process its nice value (`--generator-nice`). */
+export const GENERATOR_NICE_ENV = 'IAMROLL_BENCH_GENERATOR_NICE';

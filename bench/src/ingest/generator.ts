@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stopChild, track } from './children';
-import type { GeneratorReply, GeneratorRequest, LoopFigures } from './generator-protocol';
+import { GENERATOR_NICE_ENV, type GeneratorReply, type GeneratorRequest, type LoopFigures } from './generator-protocol';
 import { LatencyRecorder } from './latency';
 import type { LoadProfile, OpenLoopResult } from './open-loop';
 import type { AgentSpec, SimulatedAgent } from './simulated-agent';
@@ -21,10 +21,11 @@ class GeneratorChild {
     });
   }
 
-  static async start(): Promise<GeneratorChild> {
+  static async start(nice: number): Promise<GeneratorChild> {
     const child = track(
       fork(fileURLToPath(new URL('./generator-process.ts', import.meta.url)), [], {
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        env: { ...process.env, [GENERATOR_NICE_ENV]: String(nice) },
       }),
     );
     await new Promise<void>((resolve, reject) => {
@@ -72,8 +73,8 @@ export class LoadGenerators {
 
   private constructor(private readonly children: readonly GeneratorChild[]) {}
 
-  static async start(count: number): Promise<LoadGenerators> {
-    return new LoadGenerators(await Promise.all(Array.from({ length: count }, () => GeneratorChild.start())));
+  static async start(count: number, nice: number): Promise<LoadGenerators> {
+    return new LoadGenerators(await Promise.all(Array.from({ length: count }, () => GeneratorChild.start(nice))));
   }
 
   get pids(): number[] {
