@@ -73,7 +73,10 @@ export async function forEachYielding<T>(
 ): Promise<void> {
   const sliceMs = options.sliceMs ?? YIELD_AFTER_MS;
   const now = options.now ?? (() => performance.now());
-  await turnToStart();
+  // Only when there is a turn to wait for: an `await` of nothing would let a pass started in the same
+  // phase run first, and both would take this turn.
+  const turn = turnToStart();
+  if (turn) await turn;
   let sliceStart = now();
   let lastLook = sliceStart;
   let stride = 1;
@@ -105,7 +108,8 @@ export async function inChunks<T>(
   fn: (chunk: readonly T[]) => Promise<void>,
 ): Promise<void> {
   for (let start = 0; start < items.length; start += size) {
-    await (start > 0 ? yieldToLoop() : turnToStart());
+    const turn = start > 0 ? yieldToLoop() : turnToStart();
+    if (turn) await turn;
     await fn(items.slice(start, start + size));
   }
 }
