@@ -13,7 +13,7 @@ import type { PreflightHeartbeatHook } from '../preflight/heartbeat-hook';
 /**
  * Heartbeat fields whose schema admits no free text, so no secret (validated before the handler
  * runs): timestamps (`date-time`), enums, integers and the counters' numbers. The secret scan
- * skips them (heartbeat-service.test.ts checks each against the contract).
+ * skips them (secret-scan.test.ts checks each against the contract).
  */
 export const TYPED_HEARTBEAT_FIELDS = [
   'seq',
@@ -150,7 +150,8 @@ export function createHeartbeatService({
         );
       // The config this node last had accepted here (set only by this path, so it passed this scan),
       // sent again unchanged on nearly every heartbeat: its strings are not scanned again.
-      const checked = registry.get(nodeId)?.details;
+      const known = registry.get(nodeId);
+      const checked = known?.details;
       const isConfigSame = checked !== undefined && isSameJson(checked.config, body.config);
       const secret = findSecret(body, 'body', isConfigSame ? SKIP_TYPED_AND_CONFIG : SKIP_TYPED);
       if (secret) {
@@ -160,7 +161,7 @@ export function createHeartbeatService({
           [{ path: secret.path, message: `looks like ${secret.looksLike}` }],
         );
       }
-      const entry = registry.get(nodeId) ?? (await registry.ensure(nodeId));
+      const entry = known ?? (await registry.ensure(nodeId));
       if (!entry) throw AppError.notFound('The node');
 
       const receivedAtMs = nowMs();
