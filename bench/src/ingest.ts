@@ -49,7 +49,8 @@ export async function ingest(argv: readonly string[]): Promise<void> {
     if (args.processes > 1) {
       const root = await mkdtemp(join(tmpdir(), 'iamroll-bench-pg-'));
       await chmod(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must enter it
-      const pg = await startEmbeddedPg({ dataDir: join(root, 'pg'), isPersistent: false, isDurable: true });
+      // At the niceness the API gives its own embedded PostgreSQL (IAMROLL_EMBEDDED_PG_NICE's default).
+      const pg = await startEmbeddedPg({ dataDir: join(root, 'pg'), isPersistent: false, isDurable: true, nice: 10 });
       sharedPg = { pg, root };
       await pg.ensureDatabase('iamroll');
       databaseUrl = pg.connectionString('iamroll');

@@ -12,7 +12,15 @@ describe('loadConfig', () => {
       sessionTtlHours: 12,
       isCookieSecure: false,
       logLevel: 'info',
+      embeddedPgNice: 10,
     });
+  });
+
+  it("takes the embedded PostgreSQL's niceness from 0 to 19 and names the variable otherwise", () => {
+    expect(loadConfig({ IAMROLL_EMBEDDED_PG_NICE: '0' }).embeddedPgNice).toBe(0);
+    expect(loadConfig({ IAMROLL_EMBEDDED_PG_NICE: '19' }).embeddedPgNice).toBe(19);
+    expect(() => loadConfig({ IAMROLL_EMBEDDED_PG_NICE: '20' })).toThrow(/IAMROLL_EMBEDDED_PG_NICE/);
+    expect(() => loadConfig({ IAMROLL_EMBEDDED_PG_NICE: '-1' })).toThrow(/IAMROLL_EMBEDDED_PG_NICE/);
   });
 
   it('converts numbers and booleans from strings', () => {

@@ -157,6 +157,13 @@ export const EnvSchema = Type.Object({
     default: '.data/api',
     description: 'Where the embedded PostgreSQL keeps its data.',
   }),
+  IAMROLL_EMBEDDED_PG_NICE: Type.Integer({
+    minimum: 0,
+    maximum: 19,
+    default: 10,
+    description:
+      "The embedded PostgreSQL's CPU niceness (0 = the API's own priority). Its writes are batched and asynchronous, so on a shared machine the API's event loop keeps its core first.",
+  }),
   IAMROLL_HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on.' }),
   IAMROLL_PORT: Type.Integer({ ...Port, default: 8080, description: 'TCP port to listen on (0 picks a free one).' }),
   IAMROLL_PUBLIC_URL: Type.Optional(
@@ -268,6 +275,8 @@ export interface Config {
   readonly loginAttemptsPerMinute: number;
   readonly loginAttemptsPerClientPerMinute: number;
   readonly dbPoolSize: number;
+  /** The embedded PostgreSQL's niceness (unused with DATABASE_URL). */
+  readonly embeddedPgNice: number;
   readonly logFile: string | undefined;
   readonly logLevel: LogLevel;
   readonly cloudWatch: CloudWatchConfig;
@@ -324,6 +333,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     loginAttemptsPerMinute: parsed.IAMROLL_LOGIN_ATTEMPTS_PER_MINUTE,
     loginAttemptsPerClientPerMinute: parsed.IAMROLL_LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE,
     dbPoolSize: parsed.IAMROLL_DB_POOL_SIZE,
+    embeddedPgNice: parsed.IAMROLL_EMBEDDED_PG_NICE,
     logFile: parsed.IAMROLL_LOG_FILE,
     logLevel: parsed.LOG_LEVEL,
     cloudWatch: cloudWatchConfig(parsed),

@@ -44,7 +44,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!databaseUrl) {
     const dataDir = resolve(config.dataDir, 'pg');
     stdout(`Starting the embedded PostgreSQL (data in ${dataDir}; set DATABASE_URL to use your own)…\n`);
-    embedded = await startEmbeddedPg({ dataDir, isPersistent: true, isDurable: true });
+    embedded = await startEmbeddedPg({ dataDir, isPersistent: true, isDurable: true, nice: config.embeddedPgNice });
     await embedded.ensureDatabase(EMBEDDED_DATABASE);
     databaseUrl = embedded.connectionString(EMBEDDED_DATABASE);
   }

@@ -1,5 +1,5 @@
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,4 +63,33 @@ describe('startEmbeddedPg', () => {
       startEmbeddedPg({ dataDir: join(root, 'pg2'), port: server.port, isPersistent: false, isDurable: false }),
     ).rejects.toThrow(new RegExp(`port ${server.port}`));
   }, 60_000);
+
+  it('runs the server and the backends it forks later at the niceness asked for', async () => {
+    const niced = await startEmbeddedPg({
+      dataDir: join(root, 'pg-nice'),
+      nice: 7,
+      isPersistent: false,
+      isDurable: false,
+    });
+    try {
+      expect(getPriority(niced.pid)).toBe(7);
+      const client = new pg.Client({ connectionString: niced.connectionString() });
+      await client.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await client.end();
+      expect(rows[0]?.pid).not.toBe(niced.pid);
+      expect(getPriority(rows[0]?.pid ?? 0)).toBe(7);
+      // The default leaves it at this process's own priority.
+      expect(getPriority(server.pid)).toBe(getPriority());
+    } finally {
+      await niced.stop();
+    }
+  }, 60_000);
+
+  it('refuses a niceness outside 0-19 before starting anything', async () => {
+    await expect(startEmbeddedPg({ dataDir: join(root, 'pg-bad'), nice: 20, isPersistent: false })).rejects.toThrow(
+      /nice must be an integer from 0 to 19, got 20/,
+    );
+    await expect(stat(join(root, 'pg-bad'))).rejects.toThrow(/ENOENT/);
+  });
 });

