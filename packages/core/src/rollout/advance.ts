@@ -73,7 +73,8 @@ function switchNext(
     targetUtilisation: spec.pacing.targetUtilisation,
     slots: Math.max(0, slots),
   });
-  const chosen = new Map(candidates.filter((c) => pacing.nodeIds.includes(c.nodeId)).map((c) => [c.nodeId, c]));
+  const picked = new Set(pacing.nodeIds);
+  const chosen = new Map(candidates.filter((c) => picked.has(c.nodeId)).map((c) => [c.nodeId, c]));
   const nodes = state.nodes.map((record) => {
     const candidate = record.phase === phase ? chosen.get(record.nodeId) : undefined;
     if (candidate === undefined) return record;

@@ -17,14 +17,18 @@ export interface Gate {
 
 /** Nodes the rollout is moving or has moved: skipped and blocked nodes do not gate it. */
 function activeNodeIds(state: RolloutState): Set<string> {
-  return new Set(
-    state.nodes.filter((r) => r.state !== 'skipped' && r.state !== 'blocked').map((record) => record.nodeId),
-  );
+  const ids = new Set<string>();
+  for (const record of state.nodes)
+    if (record.state !== 'skipped' && record.state !== 'blocked') ids.add(record.nodeId);
+  return ids;
 }
 
-function scopeDatabaseIds(spec: RolloutSpec, state: RolloutState, observations: RolloutObservations): Set<string> {
+function scopeDatabaseIds(
+  spec: RolloutSpec,
+  active: ReadonlySet<string>,
+  observations: RolloutObservations,
+): Set<string> {
   const ids = new Set<string>(spec.scope.kind === 'database' ? [spec.scope.databaseId] : []);
-  const active = activeNodeIds(state);
   for (const node of observations.nodes) {
     if (!active.has(node.nodeId)) continue;
     if (node.rwDatabaseId !== null) ids.add(node.rwDatabaseId);
@@ -36,7 +40,7 @@ function scopeDatabaseIds(spec: RolloutSpec, state: RolloutState, observations: 
 export function firingGates(spec: RolloutSpec, state: RolloutState, observations: RolloutObservations): Gate[] {
   const gates: Gate[] = [];
   const active = activeNodeIds(state);
-  const databases = scopeDatabaseIds(spec, state, observations);
+  const databases = scopeDatabaseIds(spec, active, observations);
   const startedAtMs = state.startedAtMs ?? Number.NEGATIVE_INFINITY;
   for (const alarm of observations.alarms) {
     // Only alarms opened during the rollout: one already open was there when a human started it.
@@ -87,10 +91,12 @@ export function firingGates(spec: RolloutSpec, state: RolloutState, observations
 
 /** Firing gates a human has not resumed past. */
 export function newGates(gates: readonly Gate[], state: RolloutState): Gate[] {
-  return gates.filter((gate) => !state.resumedGateKeys.includes(gate.key));
+  const resumed = new Set(state.resumedGateKeys);
+  return gates.filter((gate) => !resumed.has(gate.key));
 }
 
 /** Resumed keys that still fire: the others are forgotten so that a recurrence pauses again. */
 export function stillResumed(gates: readonly Gate[], state: RolloutState): string[] {
-  return state.resumedGateKeys.filter((key) => gates.some((gate) => gate.key === key));
+  const firing = new Set(gates.map((gate) => gate.key));
+  return state.resumedGateKeys.filter((key) => firing.has(key));
 }
