@@ -83,6 +83,10 @@ export function roReadiness(
     state.nodes.filter((record) => record.phase === 'ro_iam').map((record) => [record.nodeId, record]),
   );
   const problems: string[] = [];
+  // Each node's first open alarm, found once (not one scan of the alarms per node).
+  const alarmByNode = new Map<string, (typeof observations.alarms)[number]>();
+  for (const alarm of observations.alarms)
+    if (alarm.nodeId !== undefined && !alarmByNode.has(alarm.nodeId)) alarmByNode.set(alarm.nodeId, alarm);
   for (const node of observations.nodes) {
     const record = roRecords.get(node.nodeId);
     if (record === undefined || !node.hasReadOnlyConnection || node.role === 'data_plane' || node.isDatabaseOff)
@@ -94,7 +98,7 @@ export function roReadiness(
       continue;
     }
     const sinceMs = record.state === 'switched' ? record.settledAtMs : node.stageSinceMs;
-    const alarm = observations.alarms.find((candidate) => candidate.nodeId === node.nodeId);
+    const alarm = alarmByNode.get(node.nodeId);
     if (sinceMs === null) problems.push(`${node.nodeId} on ro IAM since an unknown time`);
     else if (nowMs - sinceMs < bakeMs)
       problems.push(`${node.nodeId} on ro IAM for ${formatDuration(nowMs - sinceMs)} of ${formatDuration(bakeMs)}`);

@@ -121,6 +121,35 @@ describe('read-only before read-write', () => {
     expect(waiting.intents).toEqual([]);
   });
 
+  it("a node's open alarm holds rw_iam back after a resume, named with the node's first alarm", () => {
+    const drive = newDrive(
+      specOf({ waveBakeSeconds: 0, finalBakeSeconds: 5, canary: 2, maxUnavailable: 2 }),
+      nodes(),
+      T0,
+    );
+    step(drive, { controls: [control('start', T0)] });
+    drive.nowMs += 1000;
+    step(drive);
+    const openedAtMs = drive.nowMs;
+    drive.observations = {
+      ...drive.observations,
+      alarms: [
+        { id: 'x1', kind: 'database_rate', databaseId: 'other', openedAtMs, isAcknowledged: false },
+        { id: 'b1', kind: 'node_auth_failures', nodeId: 'b', openedAtMs, isAcknowledged: false },
+        { id: 'b2', kind: 'node_stale', nodeId: 'b', openedAtMs, isAcknowledged: false },
+      ],
+    };
+    drive.nowMs += 1000;
+    expect(step(drive).status).toBe('paused');
+    drive.nowMs += 1000;
+    expect(step(drive, { controls: [control('resume', drive.nowMs)] }).status).toBe('running');
+    drive.nowMs = T0 + 7000;
+    const waiting = step(drive);
+    expect(waiting.message).toMatch(/rw_iam waits for read-only on IAM: b has alarm node_auth_failures open/);
+    expect(waiting.message).not.toMatch(/\ba has alarm/);
+    expect(waiting.intents).toEqual([]);
+  });
+
   it('an admin override with a reason lets rw_iam start at once', () => {
     const drive = newDrive(
       specOf({ finalBakeSeconds: 3600, waveBakeSeconds: 0, canary: 2, maxUnavailable: 2 }),
