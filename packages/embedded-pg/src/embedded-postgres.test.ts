@@ -75,10 +75,14 @@ describe('startEmbeddedPg', () => {
       expect(getPriority(niced.pid)).toBe(7);
       const client = new pg.Client({ connectionString: niced.connectionString() });
       await client.connect();
-      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      await client.end();
-      expect(rows[0]?.pid).not.toBe(niced.pid);
-      expect(getPriority(rows[0]?.pid ?? 0)).toBe(7);
+      try {
+        // Read while connected: the backend exits when its client leaves.
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        expect(rows[0]?.pid).not.toBe(niced.pid);
+        expect(getPriority(rows[0]?.pid ?? 0)).toBe(7);
+      } finally {
+        await client.end();
+      }
       // The default leaves it at this process's own priority.
       expect(getPriority(server.pid)).toBe(getPriority());
     } finally {
