@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RolloutObservations } from './observations';
 import { nodeViews } from './state';
 import { agentsApply, allIntents, control, newDrive, runUntil, step } from './testing-agents';
 import { database, node, observations, specOf, T0 } from './testing';
@@ -98,7 +99,8 @@ describe('read-only before read-write', () => {
     expect(started.intents).toContainEqual({ kind: 'switch', phase: 'rw_iam', stage: 'rw_iam', nodeIds: ['a', 'b'] });
   });
 
-  it('a node failing authentication on ro IAM holds rw_iam back, even after a resume', () => {
+  /** ro_iam under way, `trouble` reported (the rollout pauses), a resume, then the pass after the final bake. */
+  const passAfterResume = (trouble: (seen: RolloutObservations, nowMs: number) => RolloutObservations) => {
     const drive = newDrive(
       specOf({ waveBakeSeconds: 0, finalBakeSeconds: 5, canary: 2, maxUnavailable: 2 }),
       nodes(),
@@ -107,44 +109,33 @@ describe('read-only before read-write', () => {
     step(drive, { controls: [control('start', T0)] });
     drive.nowMs += 1000;
     step(drive);
-    drive.observations = {
-      ...drive.observations,
-      nodes: drive.observations.nodes.map((n) => (n.nodeId === 'b' ? { ...n, authFailuresInWindow: 1 } : n)),
-    };
+    drive.observations = trouble(drive.observations, drive.nowMs);
     drive.nowMs += 1000;
     expect(step(drive).status).toBe('paused');
     drive.nowMs += 1000;
     expect(step(drive, { controls: [control('resume', drive.nowMs)] }).status).toBe('running');
     drive.nowMs = T0 + 7000;
-    const waiting = step(drive);
+    return step(drive);
+  };
+
+  it('a node failing authentication on ro IAM holds rw_iam back, even after a resume', () => {
+    const waiting = passAfterResume((seen) => ({
+      ...seen,
+      nodes: seen.nodes.map((n) => (n.nodeId === 'b' ? { ...n, authFailuresInWindow: 1 } : n)),
+    }));
     expect(waiting.message).toMatch(/rw_iam waits for read-only on IAM: b failing IAM authentication/);
     expect(waiting.intents).toEqual([]);
   });
 
   it("a node's open alarm holds rw_iam back after a resume, named with the node's first alarm", () => {
-    const drive = newDrive(
-      specOf({ waveBakeSeconds: 0, finalBakeSeconds: 5, canary: 2, maxUnavailable: 2 }),
-      nodes(),
-      T0,
-    );
-    step(drive, { controls: [control('start', T0)] });
-    drive.nowMs += 1000;
-    step(drive);
-    const openedAtMs = drive.nowMs;
-    drive.observations = {
-      ...drive.observations,
+    const waiting = passAfterResume((seen, openedAtMs) => ({
+      ...seen,
       alarms: [
         { id: 'x1', kind: 'database_rate', databaseId: 'other', openedAtMs, isAcknowledged: false },
         { id: 'b1', kind: 'node_auth_failures', nodeId: 'b', openedAtMs, isAcknowledged: false },
         { id: 'b2', kind: 'node_stale', nodeId: 'b', openedAtMs, isAcknowledged: false },
       ],
-    };
-    drive.nowMs += 1000;
-    expect(step(drive).status).toBe('paused');
-    drive.nowMs += 1000;
-    expect(step(drive, { controls: [control('resume', drive.nowMs)] }).status).toBe('running');
-    drive.nowMs = T0 + 7000;
-    const waiting = step(drive);
+    }));
     expect(waiting.message).toMatch(/rw_iam waits for read-only on IAM: b has alarm node_auth_failures open/);
     expect(waiting.message).not.toMatch(/\ba has alarm/);
     expect(waiting.intents).toEqual([]);
