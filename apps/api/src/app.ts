@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { DestinationStream } from 'pino';
 import type { Config } from './config';
 import { readMigrations, type Migration } from './db/migrations';
+import type { RequestTurns } from './http/request-turns';
 import { buildValidator } from './http/validator';
 import { createLogger } from './logger';
 import type { RdsClients } from './modules/databases/rds-clients';
@@ -66,6 +67,8 @@ export interface AppDeps {
   readonly nowMs?: () => number;
   /** RDS clients for DescribeDBInstances (tests: the simulator with static keys). Default: from config.rds. */
   readonly rdsClients?: RdsClients;
+  /** How heartbeats share the event loop's turns (http/request-turns.ts); tests pass one to see it. */
+  readonly heartbeatTurns?: RequestTurns;
   /** Only `iamroll start` passes this: it adds the sandbox's demo controls under /api/v1/sandbox. */
   readonly sandbox?: SandboxControls;
 }
@@ -149,7 +152,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(databasesRoutes, { prefix: '/api/v1/databases', databases: services.databases });
   await app.register(databaseIamRoutes, { prefix: '/api/v1/databases', iam: services.databaseIam });
   await app.register(nodesRoutes, { prefix: '/api/v1/nodes', nodes: services.nodes });
-  await app.register(heartbeatsRoutes, { prefix: '/api/v1/nodes', heartbeats: app.fleet.heartbeats });
+  await app.register(heartbeatsRoutes, {
+    prefix: '/api/v1/nodes',
+    heartbeats: app.fleet.heartbeats,
+    ...(deps.heartbeatTurns ? { turns: deps.heartbeatTurns } : {}),
+  });
   await app.register(preflightRoutes, { prefix: '/api/v1/nodes', preflight: services.preflight });
   await app.register(ratesRoutes, { prefix: '/api/v1', rates: services.rates });
   await app.register(alarmsRoutes, { prefix: '/api/v1/alarms', alarms: services.alarms });

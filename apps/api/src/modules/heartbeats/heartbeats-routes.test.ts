@@ -2,6 +2,7 @@ import type { ErrorBody, NodeDetail, ServerEvent } from '@iamroll/contracts';
 import { describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { eventually } from '../../test/test-app';
+import { createRequestTurns } from '../../http/request-turns';
 import { useTestApp } from '../../test/use-test-app';
 import { beat, CONFIG_HASH, DB_HOST, heartbeatBody, manualClock, registerDatabase } from './heartbeat-fixtures';
 
@@ -274,5 +275,27 @@ describe('POST /api/v1/nodes/{id}/heartbeat', () => {
       10_000,
       250,
     );
+  });
+});
+
+describe('heartbeats in turns of the event loop', () => {
+  // No slice: in a phase of the loop the first heartbeat goes at once, the others wait for later turns.
+  const turns = createRequestTurns({ sliceMs: 0 });
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { heartbeatTurns: turns });
+
+  it('answers every heartbeat of a burst, the ones that waited too, and counts them in /metrics', async () => {
+    const { nodeId, credential } = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-turns');
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => beat(t.app, nodeId, credential, heartbeatBody({ seq: i + 1 }))),
+    );
+    for (const reply of replies) expect(reply.statusCode, reply.body).toBe(200);
+    expect(replies.map((reply) => reply.json<{ desiredStage: string }>().desiredStage)).toEqual(
+      Array.from({ length: 8 }, () => 'password'),
+    );
+    expect(turns.deferred).toBeGreaterThan(0);
+    expect(turns.waiting).toBe(0);
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain(`iamroll_heartbeats_deferred ${turns.deferred}`);
+    expect(text).toContain('iamroll_heartbeats_waiting 0');
   });
 });
