@@ -49,8 +49,8 @@ export function createRequestTurns(options: RequestTurnsOptions = {}): RequestTu
   let phaseStartMs = -1;
   /** Bumped for every round: a round's remaining immediates see they are stale and do nothing. */
   let round = 0;
-  let isRoundScheduled = false;
   let roundStartMs = -1;
+  /** Releases the scheduled round still has; 0 when none is scheduled. */
   let roundLeft = 0;
 
   const size = () => queue.length - head;
@@ -70,13 +70,13 @@ export function createRequestTurns(options: RequestTurnsOptions = {}): RequestTu
   // Immediates scheduled from a check phase run in the next turn's, after its timers and poll.
   const scheduleRound = () => {
     round += 1;
-    isRoundScheduled = true;
     roundStartMs = -1;
     roundLeft = Math.min(size(), MAX_PER_ROUND);
     for (let i = 0; i < roundLeft; i++) setImmediate(releaseOne, round);
   };
   const endRound = () => {
-    isRoundScheduled = false;
+    round += 1; // its immediates not yet run do nothing
+    roundLeft = 0;
     if (size() > 0) scheduleRound();
   };
   function releaseOne(ofRound: number): void {
@@ -91,7 +91,7 @@ export function createRequestTurns(options: RequestTurnsOptions = {}): RequestTu
   }
   const closePhase = () => {
     phaseStartMs = -1;
-    if (size() > 0 && !isRoundScheduled) scheduleRound();
+    if (size() > 0 && roundLeft === 0) scheduleRound();
   };
 
   return {
