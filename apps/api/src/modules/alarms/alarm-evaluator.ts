@@ -190,8 +190,10 @@ export function createAlarmEvaluator({
   }
 
   return async function evaluate(): Promise<void> {
-    const now = nowMs();
     const unresolved = await alarms.unresolved();
+    // The clock is read after the await, right before the figures: a heartbeat folded in while the
+    // rows load is then judged as of a time after it, never against windows that end before it.
+    const now = nowMs();
     // Only the kinds evaluateAlarms decides: other modules (metrics sources) own theirs.
     const openAlarmKeys = new Set([...unresolved.keys()].filter(isEvaluatedAlarmKey));
     const databases = [...directory.all()].map((database) => ({
