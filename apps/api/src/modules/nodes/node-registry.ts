@@ -97,6 +97,11 @@ export class NodeRegistry {
   readonly #entries = new Map<string, NodeEntry>();
   /** Nodes with a report or liveness waiting for the next flush. */
   readonly touched = new Set<NodeEntry>();
+  /**
+   * Nodes decommissioned while this process ran. Decommissioning is for good, so a row read
+   * before it committed (a refresh or a load in flight) must not bring the node back.
+   */
+  readonly #removed = new Set<string>();
   #pending = new Map<string, Promise<NodeEntry | undefined>>();
   #batch: { ids: Set<string>; run: Promise<void> } | undefined;
 
@@ -138,8 +143,12 @@ export class NodeRegistry {
     for (const row of await this.states.load()) this.apply(row, true);
   }
 
-  /** Takes a row read from PostgreSQL; a row older than what this process knows changes nothing. */
-  apply(row: NodeRefreshRow | NodeStateRow, isSeeding = false): NodeEntry {
+  /**
+   * Takes a row read from PostgreSQL; a row older than what this process knows changes nothing,
+   * and a decommissioned node's row adds nothing (undefined).
+   */
+  apply(row: NodeRefreshRow | NodeStateRow, isSeeding = false): NodeEntry | undefined {
+    if (this.#removed.has(row.id)) return undefined;
     const entry = this.#entries.get(row.id);
     if (!entry) return this.#add(row, isSeeding);
     if (entry.desiredStage !== row.desiredStage) entry.switchAtMs = null; // another writer's desire
@@ -161,6 +170,7 @@ export class NodeRegistry {
    * include it from now on); its heartbeats, here or replicated from another process, find no node anymore.
    */
   remove(id: string): boolean {
+    this.#removed.add(id);
     const entry = this.#entries.get(id);
     this.fleet.removeNode(id);
     if (!entry) return false;

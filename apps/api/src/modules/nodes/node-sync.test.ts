@@ -61,4 +61,38 @@ describe('NodeSync refresh', () => {
     await sync.refresh();
     expect(read.at(-1)).toBe(0);
   });
+
+  it('does not bring back a node decommissioned while its row was on the way', async () => {
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO nodes (id, hostname, role, updated_at)
+       VALUES (gen_random_uuid(), 'kong-sync-retired', 'traditional', clock_timestamp()) RETURNING id`,
+    );
+    const nodeId = rows[0]!.id;
+    const states = createNodeStateRepository(pool);
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let read = () => undefined as void;
+    const isRead = new Promise<void>((resolve) => (read = resolve));
+    const held = {
+      ...states,
+      changedSince: async (sinceMs: number) => {
+        const result = await states.changedSince(sinceMs);
+        read();
+        await released;
+        return result;
+      },
+    };
+    const registry = new NodeRegistry(held, new FleetRates());
+    const noWrites = () => Promise.reject(new Error('refresh writes nothing'));
+    const sync = new NodeSync(registry, held, noWrites, { warn: () => undefined }, 60_000);
+    sync.start();
+    // The refresh reads the row while the node is still live; the decommission lands before it applies it.
+    const refresh = sync.refresh();
+    await isRead;
+    registry.remove(nodeId);
+    release();
+    await refresh;
+    expect(registry.get(nodeId)).toBeUndefined();
+    expect(await registry.ensure(nodeId)).toBeUndefined();
+  });
 });
