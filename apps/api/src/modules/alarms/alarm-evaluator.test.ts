@@ -1,8 +1,9 @@
 import type { AlarmList } from '@iamroll/contracts';
 import { secondOf } from '@iamroll/core/rates';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { createAuditRepository } from '../audit/audit-repository';
-import { manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
+import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
 import { createNodeStateRepository } from '../nodes/node-state-repository';
 import { useTestApp } from '../../test/use-test-app';
 import { createAlarmEvaluator } from './alarm-evaluator';
@@ -10,7 +11,32 @@ import { createAlarmsRepository } from './alarms-repository';
 
 describe('alarm evaluation', () => {
   const clock = manualClock();
-  const t = useTestApp({}, { nowMs: clock.now });
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+  const repository = () => createAlarmsRepository(t.app.prisma, t.app.pg);
+  const evaluatorWith = (alarms: ReturnType<typeof createAlarmsRepository>, startedAtMs: number) =>
+    createAlarmEvaluator({
+      prisma: t.app.prisma,
+      alarms,
+      audit: createAuditRepository(t.app.prisma, t.app.pg),
+      events: t.app.events,
+      directory: t.app.fleet.directory,
+      registry: t.app.fleet.registry,
+      nodeStates: createNodeStateRepository(t.app.pg),
+      fleet: t.app.fleet.memory.fleet,
+      startedAtMs,
+      nowMs: clock.now,
+    });
+  const openAlarm = async (key: string) => {
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/alarms?state=open&limit=500',
+      headers: (await t.admin()).headers,
+    });
+    return list.json<AlarmList>().items.find((alarm) => alarm.key === key);
+  };
+
+  // Only the evaluators of these tests evaluate: this process's own leader loop stops.
+  beforeAll(() => t.app.leader.stop());
 
   it('judges heartbeats folded in while it loads the open alarms as of a time after them', async () => {
     const databaseId = await registerDatabase(t.app, (await t.admin()).headers, {
@@ -18,36 +44,24 @@ describe('alarm evaluation', () => {
       host: 'slow-pass-db.abc.us-east-1.rds.amazonaws.com',
       budgetPerSecond: 20,
     });
-    // Only the pass below evaluates: this process's own leader loop stops.
-    await t.app.leader.stop();
-
-    const repository = createAlarmsRepository(t.app.prisma, t.app.pg);
+    const rows = repository();
     let release = () => undefined as void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let loaded = () => undefined as void;
     const isLoaded = new Promise<void>((resolve) => (loaded = resolve));
-    const { directory, registry } = t.app.fleet;
-    const { fleet } = t.app.fleet.memory;
-    const evaluate = createAlarmEvaluator({
-      prisma: t.app.prisma,
-      alarms: {
-        ...repository,
+    const evaluate = evaluatorWith(
+      {
+        ...rows,
         unresolved: async () => {
-          const rows = await repository.unresolved();
+          const unresolved = await rows.unresolved();
           loaded();
           await released;
-          return rows;
+          return unresolved;
         },
       },
-      audit: createAuditRepository(t.app.prisma, t.app.pg),
-      events: t.app.events,
-      directory,
-      registry,
-      nodeStates: createNodeStateRepository(t.app.pg),
-      fleet,
-      startedAtMs: clock.now() - 60_000,
-      nowMs: clock.now,
-    });
+      clock.now() - 60_000,
+    );
+    const { fleet } = t.app.fleet.memory;
 
     const pass = evaluate();
     await isLoaded;
@@ -59,14 +73,25 @@ describe('alarm evaluation', () => {
     release();
     await pass;
 
-    const list = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/alarms?state=open',
-      headers: (await t.admin()).headers,
-    });
-    const opened = list.json<AlarmList>().items.find((alarm) => alarm.key === `db-rate-critical:${databaseId}`);
+    const opened = await openAlarm(`db-rate-critical:${databaseId}`);
     // Read before the rows loaded, the clock would put the pass 12 s back: "50/s in its busiest second … (10 s average 0/s)".
     expect(opened?.message).toMatch(/^slow-pass-db at 50\/s, 250% of its 20\/s IAM budget \(10 s average\)/);
     expect(opened?.openedAt).toBe(new Date(clock.now()).toISOString());
+  });
+
+  it('holds stale alarms for three intervals from its first pass, however slow the boot', async () => {
+    const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-slow-boot');
+    const response = await beat(t.app, node.nodeId, node.credential, heartbeatBody({ seq: 1 }));
+    expect(response.statusCode, response.body).toBe(200);
+    // The process "started" after the node's last heartbeat, and its first pass comes a minute later.
+    const evaluate = evaluatorWith(repository(), clock.now() + 1);
+    clock.advance(60_000);
+    const key = `node-stale:${node.nodeId}`;
+    await evaluate();
+    expect(await openAlarm(key)).toBeUndefined();
+    // Three intervals (1 s each) after the first pass, still nothing heard: now it is stale.
+    clock.advance(3_500);
+    await evaluate();
+    expect((await openAlarm(key))?.message).toBe('kong-slow-boot silent for 64 s (heartbeat every 1 s)');
   });
 });

@@ -64,6 +64,10 @@ export function createAlarmEvaluator({
   nowMs,
 }: AlarmEvaluatorDeps) {
   let passes = 0;
+  // The startup hold counts from the first pass, not from boot: a boot slower than three intervals
+  // (migrations and the fleet's load on a busy machine) would otherwise call every node stale
+  // before its agent could reach this process (as rollout-observations.ts holds its stale nodes).
+  let firstPassAtMs: number | undefined;
 
   /** Also collects the nodes this process has not heard from since it started, and every node's interval. */
   async function nodeInputs(
@@ -209,7 +213,12 @@ export function createAlarmEvaluator({
     const desired = evaluateAlarms({ databases, nodes, openAlarmKeys }, now);
     const diff = diffAlarms(desired, openAlarmKeys);
     const { toKeep } = diff;
-    const held = holdDuringStartup(diff, { nowMs: now, startedAtMs, unheardNodes });
+    firstPassAtMs ??= now;
+    const held = holdDuringStartup(diff, {
+      nowMs: now,
+      startedAtMs: Math.max(startedAtMs, firstPassAtMs),
+      unheardNodes,
+    });
     const toOpen = await withoutDecommissioned(await confirmSilent(held.toOpen, now, intervals));
     const { toResolve } = held;
     for (const alarm of toOpen) await open(alarm, now);
