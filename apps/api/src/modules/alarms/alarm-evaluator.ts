@@ -17,7 +17,7 @@ import type { NodeRegistry } from '../nodes/node-registry';
 import type { NodeStateRepository } from '../nodes/node-state-repository';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../nodes/node-view';
 import { toAlarmView } from './alarm-view';
-import { holdDuringStartup } from './startup-hold';
+import { holdDuringStartup, holdStart } from './startup-hold';
 import type { AlarmsRepository } from './alarms-repository';
 import { isUniqueViolation } from '../../db/prisma-client';
 import { forEachYielding } from '../../yield';
@@ -64,10 +64,7 @@ export function createAlarmEvaluator({
   nowMs,
 }: AlarmEvaluatorDeps) {
   let passes = 0;
-  // The startup hold counts from the first pass, not from boot: a boot slower than three intervals
-  // (migrations and the fleet's load on a busy machine) would otherwise call every node stale
-  // before its agent could reach this process (as rollout-observations.ts holds its stale nodes).
-  let firstPassAtMs: number | undefined;
+  const heldFromMs = holdStart(startedAtMs);
 
   /** Also collects the nodes this process has not heard from since it started, and every node's interval. */
   async function nodeInputs(
@@ -213,12 +210,7 @@ export function createAlarmEvaluator({
     const desired = evaluateAlarms({ databases, nodes, openAlarmKeys }, now);
     const diff = diffAlarms(desired, openAlarmKeys);
     const { toKeep } = diff;
-    firstPassAtMs ??= now;
-    const held = holdDuringStartup(diff, {
-      nowMs: now,
-      startedAtMs: Math.max(startedAtMs, firstPassAtMs),
-      unheardNodes,
-    });
+    const held = holdDuringStartup(diff, { nowMs: now, startedAtMs: heldFromMs(now), unheardNodes });
     const toOpen = await withoutDecommissioned(await confirmSilent(held.toOpen, now, intervals));
     const { toResolve } = held;
     for (const alarm of toOpen) await open(alarm, now);

@@ -14,6 +14,16 @@ export interface StartupContext {
   readonly unheardNodes: ReadonlyMap<string, number>;
 }
 
+/**
+ * When the hold begins: the first look (alarm evaluation, the rollout reconciler's observation),
+ * not the boot. A boot slower than three intervals (migrations and the fleet's load on a busy
+ * machine) would otherwise call every node stale before its agent could reach this process.
+ */
+export function holdStart(startedAtMs: number): (nowMs: number) => number {
+  let firstLookAtMs: number | undefined;
+  return (nowMs) => Math.max(startedAtMs, (firstLookAtMs ??= nowMs));
+}
+
 /** How long after the start each kind of alarm can be judged. */
 const RATE_WINDOW_MS = DEFAULT_ALARM_OPTIONS.windowSeconds * 1000 + DEFAULT_SETTLE_MS + 1000;
 const AUTH_FAILURE_CLEAR_MS = DEFAULT_ALARM_OPTIONS.clearAfterMs;

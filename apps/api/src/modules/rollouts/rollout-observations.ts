@@ -8,6 +8,7 @@ import type {
 } from '@iamroll/core/rollout';
 import { DEFAULT_SETTLE_MS, nodeFigures, secondOf, type FleetRates } from '@iamroll/core/rates';
 import type pg from 'pg';
+import { holdStart } from '../alarms/startup-hold';
 import type { AlarmGateObservation } from '../metrics-sources/alarm-gates';
 import type { DatabaseDirectory } from '../databases/database-directory';
 import type { NodeEntry, NodeRegistry } from '../nodes/node-registry';
@@ -197,13 +198,10 @@ export function createObservations({
   preflight,
 }: ObservationsDeps) {
   const failures: FailureSeen = new Map();
-  // The stale hold counts from the first look, not from boot: a boot slower than three intervals
-  // (a loaded machine) would otherwise call every node stale before its agent could reach us.
-  let firstObservedAtMs: number | undefined;
+  const heldFromMs = holdStart(startedAtMs);
   const applied: AppliedSeen = new Map();
   return async function observe(nowMs: number): Promise<FleetObservations> {
-    firstObservedAtMs ??= nowMs;
-    const holdFromMs = Math.max(startedAtMs, firstObservedAtMs);
+    const holdFromMs = heldFromMs(nowMs);
     const nodes = [...registry.all()].map((entry) =>
       withPreflight(nodeObservation(entry, fleet, failures, nowMs, holdFromMs, applied), preflight?.node(entry.id)),
     );
