@@ -26,6 +26,23 @@ describe('errors plugin', () => {
     expect(response.json().error.message).toMatch(/request req-/);
   });
 
+  it('answers 503 with Retry-After when no database connection came free in time', async () => {
+    const app = await appWith((a) => {
+      a.post('/busy', () => {
+        // What Prisma throws when an interactive transaction cannot start within its wait.
+        throw Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), {
+          code: 'P2028',
+        });
+      });
+    });
+    const response = await app.inject({ method: 'POST', url: '/busy' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json().error.code).toBe('unavailable');
+    expect(response.json().error.message).toMatch(/nothing was changed.*Retry.*IAMROLL_DB_POOL_SIZE/);
+    expect(response.body).not.toMatch(/Transaction API|P2028/);
+  });
+
   it('maps AppError codes to their status', async () => {
     const app = await appWith((a) => {
       a.get('/missing', () => {

@@ -3,8 +3,12 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseBusy, TRANSACTION_MAX_WAIT_MS } from '../db/prisma-client';
 import { AppError } from '../errors';
 import { API_CACHE_CONTROL, SECURITY_HEADERS } from '../http/security-headers';
+
+/** Retry-After on a 503 (seconds): about how long a burst of waiting transactions takes to drain. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 type ValidationIssue = NonNullable<FastifyError['validation']>[number];
 
@@ -133,6 +137,13 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
     // Fastify's and its plugins' client errors (malformed JSON, wrong content type, body too large, rate limit): their messages are safe.
     return new AppError(CODE_BY_CLIENT_STATUS[status] ?? 'validation', error.message, undefined, status);
   }
+  if (isDatabaseBusy(error)) {
+    request.log.warn({ err: error }, 'request refused: no database connection in time');
+    return new AppError(
+      'unavailable',
+      `The controller is busy: no database connection came free within ${TRANSACTION_MAX_WAIT_MS / 1000} s, so nothing was changed. Retry in a few seconds; if it keeps happening, raise IAMROLL_DB_POOL_SIZE.`,
+    );
+  }
   request.log.error({ err: error }, 'request failed');
   return new AppError(
     'internal',
@@ -149,6 +160,9 @@ export default fp(
   (app, _options, done) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const appError = toAppError(error, request);
+      // A busy controller: the client may send the same request again after this.
+      if (appError.code === 'unavailable' && !reply.hasHeader('retry-after'))
+        reply.header('retry-after', BUSY_RETRY_AFTER_SECONDS);
       return reply.status(appError.statusCode).send(body(appError));
     });
 
