@@ -6,8 +6,9 @@ import { startEmbeddedPg, type EmbeddedPg } from '@iamroll/embedded-pg';
 import type { Pool } from 'undici';
 import { AlarmProbe } from './ingest/alarm-probe';
 import { startApiProcess, type ApiProcess } from './ingest/api-process';
-import { parseIngestArgs } from './ingest/args';
+import { parseIngestArgs, type IngestArgs } from './ingest/args';
 import { installChildCleanup } from './ingest/children';
+import { confineToCpuQuota } from './ingest/cpu-quota';
 import { measureBaseline, type BaselineFigures } from './ingest/baseline';
 import { benchDatabases, Fleet, PROBE_DATABASE, registerDatabases, signIn } from './ingest/fleet';
 import { LoadGenerators } from './ingest/generator';
@@ -28,7 +29,17 @@ export async function ingest(argv: readonly string[]): Promise<void> {
   const args = parseIngestArgs(argv);
   installChildCleanup();
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // First: every process started after this inherits the quota (a slower machine, reproducibly).
+  const quota = args.cpuQuotaCores === undefined ? undefined : await confineToCpuQuota(args.cpuQuotaCores);
+  if (quota) log(`the whole bench runs on ${quota.cores} cores' worth of CPU time (control group ${quota.path})`);
+  try {
+    await run(args, log);
+  } finally {
+    await quota?.release();
+  }
+}
 
+async function run(args: IngestArgs, log: (line: string) => void): Promise<void> {
   // The load generators run in processes of their own (ingest/generator.ts), started first, stopped last.
   const generators = await LoadGenerators.start(args.generators, args.generatorNice);
   log(`baseline: bare Fastify, ${args.baselineConcurrency} callers, ${args.baselineSeconds} s…`);
@@ -93,7 +104,7 @@ async function measureApi(
   apis: readonly ApiProcess[],
   pool: Pool,
   api: ApiProcess,
-  args: ReturnType<typeof parseIngestArgs>,
+  args: IngestArgs,
   baseline: BaselineFigures,
   log: (line: string) => void,
 ) {
@@ -149,6 +160,7 @@ async function measureApi(
       duration_s: args.durationSeconds,
       connections: args.connections,
       generator_nice: args.generatorNice,
+      cpu_quota_cores: args.cpuQuotaCores ?? null,
     };
   } finally {
     await probe?.close();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { LoadProfile } from './open-loop';
 
@@ -33,10 +34,12 @@ export interface IngestArgs {
   readonly dbPoolSize: number | undefined;
   /** Write a V8 CPU profile of the API process into this directory (to see what limits it). */
   readonly apiCpuProfileDir: string | undefined;
+  /** Run the whole bench on this many cores' worth of CPU time (a Linux cgroup quota: cpu-quota.ts), or undefined. */
+  readonly cpuQuotaCores: number | undefined;
 }
 
 const USAGE =
-  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR]';
+  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR] [--cpu-quota CORES]';
 
 /** A Linux nice value, 0 (normal) to 19 (lowest). */
 function niceValue(value: string | undefined): number {
@@ -44,6 +47,17 @@ function niceValue(value: string | undefined): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 19)
     throw new Error(`--generator-nice must be an integer from 0 to 19, got "${value}"\n${USAGE}`);
+  return n;
+}
+
+/** Cores' worth of CPU time, more than a tenth of one and at most the machine's. */
+function cores(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.1 || n > availableParallelism())
+    throw new Error(
+      `--cpu-quota must be a number of cores from 0.1 to ${availableParallelism()} (this machine's), got "${value}"\n${USAGE}`,
+    );
   return n;
 }
 
@@ -80,6 +94,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       'baseline-s': { type: 'string' },
       'db-pool-size': { type: 'string' },
       'api-cpu-prof': { type: 'string' },
+      'cpu-quota': { type: 'string' },
     },
     strict: true,
   });
@@ -104,5 +119,6 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     baselineSeconds: positive('baseline-s', values['baseline-s'], 10),
     dbPoolSize: values['db-pool-size'] === undefined ? undefined : positive('db-pool-size', values['db-pool-size'], 10),
     apiCpuProfileDir: values['api-cpu-prof'],
+    cpuQuotaCores: cores(values['cpu-quota']),
   };
 }

@@ -1,9 +1,11 @@
 import type { Pool } from 'undici';
-import { postJson } from './http';
+import { postJson, type SetupError } from './http';
 import { SimulatedAgent, type AgentOptions, type DatabaseTarget, type Enrolled } from './simulated-agent';
 
 /** Enrollments in flight at once: a rolling batch, so setup stays short without being a load test of its own. */
 const ENROLL_CONCURRENCY = 32;
+/** Tries per enrollment while the API answers 503 (busy). */
+const ENROLL_ATTEMPTS = 5;
 
 export interface BenchDatabase extends DatabaseTarget {
   readonly identifier: string;
@@ -67,13 +69,26 @@ export class Fleet {
       while (next < size) {
         const agent = this.agents[next] as SimulatedAgent;
         next += 1;
-        const { body } = await postJson<Enrolled>(this.pool, '/api/v1/agents/enroll', agent.enrollBody(), {
-          authorization: `Bearer ${this.enrollmentToken}`,
-        });
-        agent.enrolled(body);
+        agent.enrolled(await this.#enroll(agent));
       }
     };
     await Promise.all(Array.from({ length: ENROLL_CONCURRENCY }, () => worker()));
+  }
+
+  /** As an agent does: a busy controller (503) is asked again after its Retry-After, a few times. */
+  async #enroll(agent: SimulatedAgent): Promise<Enrolled> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const { body } = await postJson<Enrolled>(this.pool, '/api/v1/agents/enroll', agent.enrollBody(), {
+          authorization: `Bearer ${this.enrollmentToken}`,
+        });
+        return body;
+      } catch (error) {
+        const { statusCode, retryAfterSeconds } = error as SetupError;
+        if (statusCode !== 503 || attempt >= ENROLL_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, (retryAfterSeconds ?? 1) * 1000));
+      }
+    }
   }
 
   /**

@@ -68,6 +68,9 @@ export function timedPost(pool: Pool, request: PreparedRequest): Promise<Timed> 
   });
 }
 
+/** What postJson throws: the status, and the API's Retry-After when it sent one (a 503: busy). */
+export type SetupError = Error & { statusCode?: number; retryAfterSeconds?: number };
+
 /** A JSON call for setup (enrollment, login): throws with the status and the API's message unless 2xx. */
 export async function postJson<T>(
   pool: Pool,
@@ -83,10 +86,10 @@ export async function postJson<T>(
   });
   const text = await response.body.text();
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    const error = new Error(`POST ${path} answered ${response.statusCode}: ${text.slice(0, 300)}`) as Error & {
-      statusCode?: number;
-    };
+    const error = new Error(`POST ${path} answered ${response.statusCode}: ${text.slice(0, 300)}`) as SetupError;
     error.statusCode = response.statusCode;
+    const retryAfter = Number(response.headers['retry-after']);
+    if (Number.isFinite(retryAfter) && retryAfter >= 0) error.retryAfterSeconds = retryAfter;
     throw error;
   }
   return { body: JSON.parse(text) as T, headers: response.headers };
