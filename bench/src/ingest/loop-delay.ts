@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Pool } from 'undici';
 
 /** The window the API's `iamroll_event_loop_delay_*_seconds` gauges cover (apps/api plugins/event-loop-delay.ts). */
@@ -84,5 +85,25 @@ export function watchLoopDelay(
         warmupMs + Math.min(durationMs, i * API_LOOP_WINDOW_MS),
       );
     }
+  });
+}
+
+/**
+ * This process's own event-loop delay over the measured window (starting `warmupMs` from now).
+ * The bench's main process is nearly idle then (its work is a probe and a few scrapes), so a long
+ * delay here is the machine not running it, not work of its own: an API stall as long, in the same
+ * run, is most likely the machine's too (a host pause, another tenant), not the API's.
+ */
+export function watchOwnLoopDelay(warmupMs: number, durationMs: number): Promise<{ p99Ms: number; maxMs: number }> {
+  return new Promise((resolve) => {
+    const monitor = monitorEventLoopDelay({ resolution: 5 });
+    setTimeout(() => {
+      monitor.enable();
+      setTimeout(() => {
+        monitor.disable();
+        const isEmpty = monitor.count === 0;
+        resolve({ p99Ms: isEmpty ? 0 : monitor.percentile(99) / 1e6, maxMs: isEmpty ? 0 : monitor.max / 1e6 });
+      }, durationMs);
+    }, warmupMs);
   });
 }

@@ -5,7 +5,7 @@ import type { IngestArgs } from './args';
 import { startCpuSpan } from './cpu';
 import type { Fleet } from './fleet';
 import { round, roundOrNull } from './latency';
-import { watchLoopDelay } from './loop-delay';
+import { watchLoopDelay, watchOwnLoopDelay } from './loop-delay';
 import type { LoadGenerators } from './generator';
 
 /** The latency a heartbeat may take and still count as "held" (find-max). */
@@ -34,6 +34,9 @@ export interface FleetFigures {
   readonly generator_loop_delay_max_ms: number;
   /** The bench's main process meanwhile (the probe, /metrics scrapes): not the load. */
   readonly bench_cores: number;
+  /** The bench's own (nearly idle) main process: a long delay here is the machine, not the API. */
+  readonly bench_loop_delay_p99_ms: number;
+  readonly bench_loop_delay_max_ms: number;
   readonly server_cores: number | null;
   /** The API's Node process alone: near 1 means its event loop is the limit. */
   readonly api_process_cores: number | null;
@@ -81,6 +84,7 @@ export async function measureFleet(
   const durationMs = args.durationSeconds * 1000;
   const endCpuSpan = await startCpuSpan(apis.map((api) => api.pid));
   const loopDelay = watchLoopDelay(pools, args.metricsToken, warmupMs, durationMs);
+  const ownLoopDelay = watchOwnLoopDelay(warmupMs, durationMs);
   const probed: Promise<ProbeFigures | undefined> = probe
     ? new Promise((resolve) => setTimeout(resolve, warmupMs)).then(() => probe.measure(durationMs, PROBE_EVERY_MS))
     : Promise.resolve(undefined);
@@ -94,6 +98,7 @@ export async function measureFleet(
   });
   const cpu = await endCpuSpan();
   const delay = await loopDelay;
+  const ownDelay = await ownLoopDelay;
   const probeFigures = await probed;
   return {
     nodes,
@@ -112,6 +117,8 @@ export async function measureFleet(
     generator_loop_delay_p99_ms: round(generator.loopDelayP99Ms),
     generator_loop_delay_max_ms: round(generator.loopDelayMaxMs),
     bench_cores: round(cpu.benchCores),
+    bench_loop_delay_p99_ms: round(ownDelay.p99Ms),
+    bench_loop_delay_max_ms: round(ownDelay.maxMs),
     server_cores: roundOrNull(cpu.serverCores),
     api_process_cores: roundOrNull(cpu.serverProcessCores),
     api_cpu_ms_per_heartbeat:
