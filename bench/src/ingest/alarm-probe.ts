@@ -21,6 +21,8 @@ export interface ProbeFigures {
   readonly rateLag: LatencyRecorder;
   /** Storm heartbeat sent → `alarm.opened` (db-rate-critical) on the SSE stream; null if it never came. */
   readonly alarmLatencyMs: number | null;
+  /** Why alarmLatencyMs is null: the alarm was open before the storm, or none came within GIVE_UP_MS. */
+  readonly alarmMissing?: string;
 }
 
 /**
@@ -109,14 +111,17 @@ export class AlarmProbe {
       if (lag !== null) rateLag.record(lag);
       await sleep(Math.max(0, everyMs - (performance.now() - startedMs)));
     }
-    return { rateLag, alarmLatencyMs: await this.#alarmLatency() };
+    const alarm = await this.#alarmLatency();
+    return typeof alarm === 'number'
+      ? { rateLag, alarmLatencyMs: alarm }
+      : { rateLag, alarmLatencyMs: null, alarmMissing: alarm.missing };
   }
 
-  async #alarmLatency(): Promise<number | null> {
+  async #alarmLatency(): Promise<number | { missing: string }> {
     const key = `"key":"db-rate-critical:${this.databaseId}"`;
     const isOpened = () =>
       this.#frames.split('\n\n').some((frame) => frame.includes('event: alarm.opened') && frame.includes(key));
-    if (isOpened()) return null; // already open: this run cannot time it
+    if (isOpened()) return { missing: "the probe database's critical alarm was already open before the storm" };
     this.agent.login(STORM_LOGINS);
     const loginMs = Date.now();
     const sentMs = performance.now();
@@ -131,6 +136,10 @@ export class AlarmProbe {
     await this.#beat(loginMs - CHECK_MS);
     const latency = await opened;
     this.#onFrame = undefined;
-    return latency;
+    return (
+      latency ?? {
+        missing: `no alarm.opened (db-rate-critical) on the SSE stream within ${GIVE_UP_MS / 1000} s of a heartbeat reporting ${STORM_LOGINS} logins against a 200/s budget`,
+      }
+    );
   }
 }

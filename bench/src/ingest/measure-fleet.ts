@@ -63,6 +63,8 @@ export interface FleetFigures {
   readonly rate_lag_samples?: number;
   /** With a probe: a storm's heartbeat → its critical alarm on the SSE stream (wall clock). */
   readonly alarm_latency_ms?: number | null;
+  /** Why alarm_latency_ms is null (the API's log tail goes to stderr with it). */
+  readonly alarm_missing?: string;
 }
 
 export const holds = (f: FleetFigures) =>
@@ -100,6 +102,10 @@ export async function measureFleet(
   const delay = await loopDelay;
   const ownDelay = await ownLoopDelay;
   const probeFigures = await probed;
+  if (probeFigures?.alarmMissing) {
+    const tails = await Promise.all(apis.map((api) => api.logTail()));
+    process.stderr.write(`alarm latency not measured: ${probeFigures.alarmMissing}${tails.join('')}\n`);
+  }
   return {
     nodes,
     profile: args.profile,
@@ -135,6 +141,7 @@ export async function measureFleet(
           rate_lag_p99_ms: roundOrNull(probeFigures.rateLag.quantile(0.99)),
           rate_lag_samples: probeFigures.rateLag.count,
           alarm_latency_ms: roundOrNull(probeFigures.alarmLatencyMs),
+          ...(probeFigures.alarmMissing ? { alarm_missing: probeFigures.alarmMissing } : {}),
         }
       : {}),
   };
