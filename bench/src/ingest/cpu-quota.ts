@@ -1,5 +1,6 @@
 import { access, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * The quota's accounting period (µs). Short, so a group that spent its quota early in a period
@@ -48,23 +49,22 @@ export async function confineToCpuQuota(cores: number): Promise<CpuQuota> {
   const hint =
     '--cpu-quota runs the bench in a Linux control group with a CPU quota: it needs root (or a delegated cgroup) and the cpu controller mounted under /sys/fs/cgroup. Leave it out to measure the machine as it is.';
   try {
+    // The group beside this process's own, and the files that set its quota.
     const isV2 = await exists(join(CGROUP_ROOT, 'cgroup.controllers'));
+    const parent = isV2 ? join(CGROUP_ROOT, await ownGroup(2)) : join(CGROUP_ROOT, 'cpu', await ownGroup(1));
+    const limits: [file: string, value: string][] = isV2
+      ? [['cpu.max', `${quotaUs} ${PERIOD_US}`]]
+      : [
+          ['cpu.cfs_period_us', String(PERIOD_US)],
+          ['cpu.cfs_quota_us', String(quotaUs)],
+        ];
     if (isV2) {
-      const parent = join(CGROUP_ROOT, await ownGroup(2));
       const controllers = await readFile(join(parent, 'cgroup.subtree_control'), 'utf8');
       if (!controllers.split(/\s+/).includes('cpu')) await writeFile(join(parent, 'cgroup.subtree_control'), '+cpu');
-      const path = join(parent, name);
-      await mkdir(path);
-      await writeFile(join(path, 'cpu.max'), `${quotaUs} ${PERIOD_US}`);
-      await writeFile(join(path, 'cgroup.procs'), String(process.pid));
-      return { cores, path, release: () => leave(parent, path) };
     }
-    const hierarchy = join(CGROUP_ROOT, 'cpu');
-    const parent = join(hierarchy, await ownGroup(1));
     const path = join(parent, name);
     await mkdir(path);
-    await writeFile(join(path, 'cpu.cfs_period_us'), String(PERIOD_US));
-    await writeFile(join(path, 'cpu.cfs_quota_us'), String(quotaUs));
+    for (const [file, value] of limits) await writeFile(join(path, file), value);
     await writeFile(join(path, 'cgroup.procs'), String(process.pid));
     return { cores, path, release: () => leave(parent, path) };
   } catch (error) {
@@ -80,7 +80,7 @@ async function leave(parent: string, path: string): Promise<void> {
       await rmdir(path);
       return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await delay(250);
     }
   }
   process.stderr.write(`the bench's control group ${path} is still in use; remove it with: rmdir ${path}\n`);

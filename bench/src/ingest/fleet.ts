@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import { postJson, type SetupError } from './http';
 import { SimulatedAgent, type AgentOptions, type DatabaseTarget, type Enrolled } from './simulated-agent';
@@ -86,7 +87,7 @@ export class Fleet {
       } catch (error) {
         const { statusCode, retryAfterSeconds } = error as SetupError;
         if (statusCode !== 503 || attempt >= ENROLL_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, (retryAfterSeconds ?? 1) * 1000));
+        await delay((retryAfterSeconds ?? 1) * 1000);
       }
     }
   }

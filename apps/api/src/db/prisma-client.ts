@@ -27,8 +27,13 @@ export function createPrismaClient(pool: pg.Pool): PrismaClient {
  * the pool. Nothing was written: the request can be retried as it is.
  */
 export function isDatabaseBusy(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = prismaCode(error);
   return code === 'P2028' || code === 'P2024';
+}
+
+/** A Prisma error's code (`P2002`, …), or undefined for anything else. */
+function prismaCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
 export { PrismaClient };
@@ -55,5 +60,5 @@ export type Db = Pick<
 
 /** Prisma's code for a unique constraint violation (P2002). */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+  return prismaCode(error) === 'P2002';
 }
