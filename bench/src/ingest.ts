@@ -15,7 +15,6 @@ import { LoadGenerators } from './ingest/generator';
 import { createPool } from './ingest/http';
 import { round } from './ingest/latency';
 import { findMax, holds, measureFleet, P99_LIMIT_MS } from './ingest/measure-fleet';
-import { KEEP_ALIVE_MS } from './ingest/open-loop';
 import { checkHeartbeatEndpoint } from './ingest/probe';
 import type { SimulatedAgent } from './ingest/simulated-agent';
 import { formatSummary } from './ingest/summary';
@@ -76,6 +75,8 @@ async function run(args: IngestArgs, log: (line: string) => void): Promise<void>
           databaseUrl,
           adminPassword: first?.adminPassword,
           enrollmentToken: first?.enrollmentToken,
+          // The keep-alive the replies ask for is the one the idle agents keep.
+          env: { IAMROLL_HEARTBEAT_KEEP_ALIVE_MS: String(args.keepAliveSeconds * 1000) },
         }),
       );
     }
@@ -111,7 +112,7 @@ async function measureApi(
   const session = await signIn(pool, api.adminPassword);
   const databases = benchDatabases(Math.max(args.nodes, args.isFindingMax ? args.maxNodes : 0));
   const ids = await registerDatabases(pool, session, [...databases, PROBE_DATABASE]);
-  const intervalMs = args.profile === 'fleet' ? KEEP_ALIVE_MS : 1000;
+  const intervalMs = args.profile === 'fleet' ? args.keepAliveSeconds * 1000 : 1000;
   const fleet = new Fleet(pool, api.enrollmentToken, databases, { intervalMs });
   const enrollStartMs = performance.now();
   await fleet.grow(args.nodes);
@@ -137,7 +138,7 @@ async function measureApi(
 
   try {
     log(
-      `heartbeats: ${args.nodes} agents, profile ${args.profile}, ${apis.length} process(es), ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s…`,
+      `heartbeats: ${args.nodes} agents, profile ${args.profile}${args.profile === 'fleet' ? ` (idle keep-alive ${args.keepAliveSeconds} s)` : ''}, ${apis.length} process(es), ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s…`,
     );
     const main = await measureFleet(generators, pools, fleet, apis, args, args.nodes, probe);
     const found = args.isFindingMax ? await findMax(generators, pools, fleet, apis, args, main, log) : undefined;
@@ -161,6 +162,7 @@ async function measureApi(
       connections: args.connections,
       generator_nice: args.generatorNice,
       cpu_quota_cores: args.cpuQuotaCores ?? null,
+      keep_alive_ms: args.profile === 'fleet' ? args.keepAliveSeconds * 1000 : null,
     };
   } finally {
     await probe?.close();

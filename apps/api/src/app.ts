@@ -129,7 +129,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
   const repositories = createRepositories(app);
   const nowMs = deps.nowMs ?? Date.now;
-  await app.register(fleetPlugin, { databaseUrl: config.databaseUrl, repositories, nowMs });
+  await app.register(fleetPlugin, {
+    databaseUrl: config.databaseUrl,
+    repositories,
+    nowMs,
+    ...(config.heartbeatKeepAliveMs === undefined ? {} : { keepAliveMs: config.heartbeatKeepAliveMs }),
+  });
   // After the fleet: ready once it is loaded, and closed first (onClose runs last-registered first).
   await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });
   await app.register(webPlugin);

@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ IAMROLL_EMBEDDED_PG_NICE: '-1' })).toThrow(/IAMROLL_EMBEDDED_PG_NICE/);
   });
 
+  it('asks idle nodes for a 10 s keep-alive unless told otherwise, from 1 s to 60 s', () => {
+    expect(loadConfig({}).heartbeatKeepAliveMs).toBe(10_000);
+    expect(loadConfig({ IAMROLL_HEARTBEAT_KEEP_ALIVE_MS: '30000' }).heartbeatKeepAliveMs).toBe(30_000);
+    for (const value of ['999', '60001', '2.5', 'thirty'])
+      expect(() => loadConfig({ IAMROLL_HEARTBEAT_KEEP_ALIVE_MS: value }), value).toThrow(
+        /IAMROLL_HEARTBEAT_KEEP_ALIVE_MS/,
+      );
+  });
+
   it('converts numbers and booleans from strings', () => {
     const config = loadConfig({ IAMROLL_PORT: '9090', IAMROLL_TRUST_PROXY: 'true', IAMROLL_SESSION_TTL_HOURS: '2' });
     expect(config.port).toBe(9090);

@@ -246,6 +246,13 @@ export const EnvSchema = Type.Object({
         'Receives a JSON POST for every rollout pause waiting for a human, node failure, completion and rollback (retried with backoff; no secret in it).',
     }),
   ),
+  IAMROLL_HEARTBEAT_KEEP_ALIVE_MS: Type.Integer({
+    minimum: 1_000,
+    maximum: 60_000,
+    default: 10_000,
+    description:
+      "The keep-alive the heartbeat reply asks of idle nodes (nodes report at once when their counters move, and at 1 s in a rollout wave or near their database's budget). Three missed ones make a node stale. 30000 (Kong's own data-plane ping) takes a third of the idle heartbeats off a small controller.",
+  }),
   IAMROLL_ROLLOUT_RECONCILE_MS: Type.Integer({
     minimum: 50,
     maximum: 60_000,
@@ -286,6 +293,8 @@ export interface Config {
   readonly metricsListen: { readonly host: string; readonly port: number } | undefined;
   /** Rollout notifications (optional: no webhook when unset). May hold a token in its query: never log it. */
   readonly webhookUrl?: string | undefined;
+  /** The heartbeat reply's keep-alive for idle nodes (default 10,000 ms: reply-interval.ts). */
+  readonly heartbeatKeepAliveMs?: number;
   /** The rollout reconciler's interval (default 1000 ms). */
   readonly rolloutReconcileMs?: number;
   /** DescribeDBInstances checks (issue 12). Undefined: off (no RDS call at all). */
@@ -340,6 +349,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     metricsToken: parsed.IAMROLL_METRICS_TOKEN,
     metricsListen: metricsListen ?? undefined,
     webhookUrl: parsed.IAMROLL_WEBHOOK_URL,
+    heartbeatKeepAliveMs: parsed.IAMROLL_HEARTBEAT_KEEP_ALIVE_MS,
     rolloutReconcileMs: parsed.IAMROLL_ROLLOUT_RECONCILE_MS,
     rds: {
       isChecking: parsed.IAMROLL_RDS_CHECK === 'on',

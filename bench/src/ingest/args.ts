@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { LoadProfile } from './open-loop';
+import { KEEP_ALIVE_MS, type LoadProfile } from './open-loop';
 
 export interface IngestArgs {
   readonly isJson: boolean;
@@ -8,6 +8,11 @@ export interface IngestArgs {
   readonly profile: LoadProfile;
   /** Simulated agents. */
   readonly nodes: number;
+  /**
+   * Fleet profile: the idle agents' keep-alive, also given to the API (IAMROLL_HEARTBEAT_KEEP_ALIVE_MS),
+   * so its replies ask for what the agents do. Default 10 (the API's default).
+   */
+  readonly keepAliveSeconds: number;
   /** API processes on one PostgreSQL; agent i talks to process i mod K. */
   readonly processes: number;
   /** Bearer for /metrics (`--metrics-token`, else IAMROLL_METRICS_TOKEN). */
@@ -39,7 +44,7 @@ export interface IngestArgs {
 }
 
 const USAGE =
-  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR] [--cpu-quota CORES]';
+  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--keep-alive-s S] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR] [--cpu-quota CORES]';
 
 /** A Linux nice value, 0 (normal) to 19 (lowest). */
 function niceValue(value: string | undefined): number {
@@ -58,6 +63,15 @@ function cores(value: string | undefined): number | undefined {
     throw new Error(
       `--cpu-quota must be a number of cores from 0.1 to ${availableParallelism()} (this machine's), got "${value}"\n${USAGE}`,
     );
+  return n;
+}
+
+/** Whole seconds within what the API accepts (IAMROLL_HEARTBEAT_KEEP_ALIVE_MS: 1–60 s). */
+function keepAlive(value: string | undefined): number {
+  if (value === undefined) return KEEP_ALIVE_MS / 1000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 60)
+    throw new Error(`--keep-alive-s must be a whole number of seconds from 1 to 60, got "${value}"\n${USAGE}`);
   return n;
 }
 
@@ -80,6 +94,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       json: { type: 'boolean', default: false },
       profile: { type: 'string' },
       nodes: { type: 'string' },
+      'keep-alive-s': { type: 'string' },
       processes: { type: 'string' },
       'metrics-token': { type: 'string' },
       'duration-s': { type: 'string' },
@@ -105,6 +120,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     isJson: values.json,
     profile,
     nodes: positive('nodes', values.nodes, 2000),
+    keepAliveSeconds: keepAlive(values['keep-alive-s']),
     processes: positive('processes', values.processes, 1),
     metricsToken: values['metrics-token'] ?? (process.env.IAMROLL_METRICS_TOKEN || undefined),
     durationSeconds: positive('duration-s', values['duration-s'], 30),

@@ -92,6 +92,7 @@ async function handle(request: GeneratorRequest): Promise<GeneratorReply> {
           warmupMs: request.warmupMs,
           durationMs: request.durationMs,
           profile: request.profile,
+          keepAliveSeconds: request.keepAliveSeconds,
           shard: request.shard,
         }),
       );

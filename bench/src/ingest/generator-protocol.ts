@@ -13,6 +13,7 @@ export type GeneratorRequest =
       readonly warmupMs: number;
       readonly durationMs: number;
       readonly profile: LoadProfile;
+      readonly keepAliveSeconds: number;
       readonly shard: { readonly index: number; readonly of: number };
     }
   | {

@@ -98,6 +98,7 @@ export class LoadGenerators {
     readonly warmupMs: number;
     readonly durationMs: number;
     readonly profile: LoadProfile;
+    readonly keepAliveSeconds: number;
   }): Promise<{ result: OpenLoopResult; generator: LoopFigures }> {
     const of = this.children.length;
     const connectionsPerOrigin = Math.max(1, Math.ceil(options.connections / options.origins.length / of));
@@ -111,6 +112,7 @@ export class LoadGenerators {
           warmupMs: options.warmupMs,
           durationMs: options.durationMs,
           profile: options.profile,
+          keepAliveSeconds: options.keepAliveSeconds,
           shard: { index, of },
         }),
       ),

@@ -97,6 +97,7 @@ export async function measureFleet(
     warmupMs,
     durationMs,
     profile: args.profile,
+    keepAliveSeconds: args.keepAliveSeconds,
   });
   const cpu = await endCpuSpan();
   const delay = await loopDelay;

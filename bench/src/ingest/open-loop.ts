@@ -9,13 +9,15 @@ export interface OpenLoopOptions {
   readonly durationMs: number;
   /** Who sends in each second: `flat` every agent; `fleet` 10 % storming at 1 Hz (rotating), the rest at the keep-alive. */
   readonly profile: LoadProfile;
+  /** Fleet profile: idle agents send once per this many seconds (default KEEP_ALIVE_MS). */
+  readonly keepAliveSeconds?: number;
   /** With several generator processes: this one sends for the agents whose index % of === index. */
   readonly shard?: { readonly index: number; readonly of: number };
 }
 
 export type LoadProfile = 'fleet' | 'flat';
 
-/** Fleet profile: the keep-alive interval of idle nodes, the share storming and how long a storm lasts before it moves on. */
+/** Fleet profile: the default keep-alive of idle nodes (the API's), the share storming and how long a storm lasts before it moves on. */
 export const KEEP_ALIVE_MS = 10_000;
 export const STORM_SHARE = 0.1;
 export const STORM_ROTATE_S = 10;
@@ -35,12 +37,14 @@ export function phaseOf(index: number): number {
 /**
  * The agents sending in second `s`, in the order they send (by phase, see `phaseOf`), and whether each storms.
  * Fleet: a contiguous block of STORM_SHARE × N agents storms (every second, counters moving), moving on every
- * STORM_ROTATE_S; every other agent sends once per KEEP_ALIVE_MS, a tenth of them each second.
+ * STORM_ROTATE_S; every other agent sends once per keep-alive (`keepAliveSeconds`, default KEEP_ALIVE_MS), a
+ * tenth of them each second at 10 s.
  */
 export function sendsInSecond(
   profile: LoadProfile,
   nodes: number,
   s: number,
+  keepAliveSeconds = KEEP_ALIVE_MS / 1000,
 ): { index: number; activity: AgentActivity }[] {
   if (profile === 'flat')
     return Array.from({ length: nodes }, (_, index) => ({ index, activity: 'flat' as const })).sort(
@@ -48,7 +52,6 @@ export function sendsInSecond(
     );
   const stormCount = Math.round(nodes * STORM_SHARE);
   const stormStart = (Math.floor(s / STORM_ROTATE_S) * stormCount) % nodes;
-  const keepAliveSeconds = KEEP_ALIVE_MS / 1000;
   const sends: { index: number; activity: AgentActivity }[] = [];
   for (let index = 0; index < nodes; index += 1) {
     const isStorming = (index - stormStart + nodes) % nodes < stormCount;
@@ -142,7 +145,8 @@ export async function runOpenLoop(
 
   await new Promise<void>((resolve) => {
     let second = 0;
-    let due = sendsInSecond(options.profile, nodes, second);
+    const sendsIn = (s: number) => sendsInSecond(options.profile, nodes, s, options.keepAliveSeconds);
+    let due = sendsIn(second);
     let next = 0;
     const tick = () => {
       const nowMs = performance.now();
@@ -152,7 +156,7 @@ export async function runOpenLoop(
         if (item === undefined) {
           second += 1;
           next = 0;
-          if (second < seconds) due = sendsInSecond(options.profile, nodes, second);
+          if (second < seconds) due = sendsIn(second);
           continue;
         }
         const dueMs = second * SECOND_MS + phaseOf(item.index) * SECOND_MS;

@@ -11,6 +11,8 @@ interface Summary extends FleetFigures {
   readonly databases_registered: number;
   readonly duration_s: number;
   readonly cpu_quota_cores: number | null;
+  /** Fleet profile: the idle agents' keep-alive (`--keep-alive-s`), which the API's replies ask for too; null for flat. */
+  readonly keep_alive_ms: number | null;
 }
 
 const fleetLine = (f: FleetFigures) =>
@@ -20,7 +22,7 @@ const fleetLine = (f: FleetFigures) =>
 export function formatSummary(s: Summary, p99LimitMs: number): string {
   const lines = [
     '',
-    `Heartbeat ingest, ${s.duration_s} s measured per run`,
+    `Heartbeat ingest, ${s.duration_s} s measured per run${s.keep_alive_ms === null ? '' : `, idle keep-alive ${s.keep_alive_ms / 1000} s`}`,
     `  ${fleetLine(s)}`,
     `  load generator ${s.generator_cores} cores, API + PostgreSQL ${s.server_cores ?? '?'} cores (API process ${s.api_process_cores ?? '?'}), whole machine ${s.machine_cores ?? '?'} of ${availableParallelism()}${s.cpu_quota_cores === null ? '' : ` (quota ${s.cpu_quota_cores})`}, scheduler lag p99 ${s.scheduler_lag_p99_ms ?? '–'} ms`,
     `  baseline (bare Fastify, same bodies, closed loop): ${s.baseline_rps} req/s, p99 ${s.baseline_p99_ms ?? '–'} ms`,

@@ -12,6 +12,8 @@ export interface FleetPluginOptions {
   readonly databaseUrl: string;
   readonly repositories: FleetDeps['repositories'];
   readonly nowMs: () => number;
+  /** IAMROLL_HEARTBEAT_KEEP_ALIVE_MS (default: reply-interval.ts's). */
+  readonly keepAliveMs?: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export default fp<FleetPluginOptions>(
       forgetAgentCredential: (credentialId) => app.agentCredentials.forgetCredential(credentialId),
       repositories: options.repositories,
       nowMs: options.nowMs,
+      ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
     });
     app.decorate('fleet', fleet);
     app.addHook('onReady', () => fleet.start());

@@ -48,6 +48,8 @@ export interface FleetDeps {
     readonly audit: AuditRepository;
   };
   readonly nowMs: () => number;
+  /** What idle nodes are asked to heartbeat at (reply-interval.ts; default KEEP_ALIVE_MS). */
+  readonly keepAliveMs?: number;
 }
 
 /**
@@ -67,6 +69,7 @@ export function createFleet({
   forgetAgentCredential,
   repositories,
   nowMs,
+  keepAliveMs,
 }: FleetDeps) {
   const memory = createRatesMemory(nowMs());
   const directory = new DatabaseDirectory(() => repositories.databases.loadDirectory());
@@ -116,7 +119,7 @@ export function createFleet({
       else if (kind.startsWith(CREDENTIAL_REVOKED)) forgetAgentCredential(kind.slice(CREDENTIAL_REVOKED.length));
     },
   );
-  const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, registry, nowMs });
+  const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, registry, nowMs, keepAliveMs });
   const preflight = createPreflightFleet({ pool, events, log }); // issue 12: modules/preflight
   const heartbeats = createHeartbeatService({
     registry,

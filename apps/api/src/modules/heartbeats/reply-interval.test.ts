@@ -59,3 +59,20 @@ describe("the reply's intervalMs", () => {
     expect(await quietBeat(6)).toBe(10_000);
   });
 });
+
+describe('IAMROLL_HEARTBEAT_KEEP_ALIVE_MS', () => {
+  const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN, heartbeatKeepAliveMs: 30_000 });
+
+  it('is what idle nodes are asked for; nodes whose seconds matter still get 1 s', async () => {
+    const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-keep-alive');
+    const intervalOf = async (seq: number) =>
+      (
+        await beat(t.app, node.nodeId, node.credential, heartbeatBody({ seq, host: 'elsewhere.example.com' }))
+      ).json<HeartbeatReply>().intervalMs;
+    expect(await intervalOf(1)).toBe(30_000);
+    t.app.fleet.replyInterval.useHotNodes((nodeId) => nodeId === node.nodeId);
+    expect(await intervalOf(2)).toBe(1_000);
+    t.app.fleet.replyInterval.useHotNodes(() => false);
+    expect(await intervalOf(3)).toBe(30_000);
+  });
+});

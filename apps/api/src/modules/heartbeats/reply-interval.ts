@@ -2,7 +2,11 @@ import { databaseFigures, secondOf, type FleetRates, type NodeRoutes } from '@ia
 import type { DatabaseDirectory } from '../databases/database-directory';
 import type { NodeRegistry } from '../nodes/node-registry';
 
-/** What an idle node is asked for: Kong's own data planes ping every 30 s; a third of that keeps staleness quick. */
+/**
+ * What an idle node is asked for by default (`IAMROLL_HEARTBEAT_KEEP_ALIVE_MS`): Kong's own data planes ping
+ * every 30 s; a third of that keeps staleness quick. A small controller of a large fleet may ask for 30 s:
+ * idle nodes are most of a fleet's heartbeats, and their counters do not move (apps/api/README.md § Sizing).
+ */
 export const KEEP_ALIVE_MS = 10_000;
 /** Nodes whose every second matters: in a rollout wave, or on a database near its budget. */
 export const HOT_INTERVAL_MS = 1_000;
@@ -18,6 +22,8 @@ export interface ReplyIntervalDeps {
   readonly directory: DatabaseDirectory;
   readonly registry: NodeRegistry;
   readonly nowMs: () => number;
+  /** The keep-alive of idle nodes (default KEEP_ALIVE_MS). */
+  readonly keepAliveMs?: number;
 }
 
 /**
@@ -25,11 +31,17 @@ export interface ReplyIntervalDeps {
  * move (it reports at once when they do). 250 ms for the few nodes the rollout switches next, 1 s for a node the rollout has in its wave
  * (`useHotNodes`: the rollout reconciler's seam), for a node whose desired stage is not
  * the stage it reports (it is switching: its progress matters), or whose database is at or above its
- * warning share of the budget (10 s average); 10 s otherwise. The node announces it in
+ * warning share of the budget (10 s average); the keep-alive (10 s unless configured) otherwise. The node announces it in
  * its next heartbeats, and staleness counts against that (three missed keep-alives).
  * A database's state is computed once a second, not once a heartbeat.
  */
-export function createReplyInterval({ fleet, directory, registry, nowMs }: ReplyIntervalDeps) {
+export function createReplyInterval({
+  fleet,
+  directory,
+  registry,
+  nowMs,
+  keepAliveMs = KEEP_ALIVE_MS,
+}: ReplyIntervalDeps) {
   let isNodeHot: (nodeId: string) => boolean = () => false;
   let isNodeImminent: (nodeId: string) => boolean = () => false;
   const nearBudget = new Map<string, { readonly second: number; readonly isNear: boolean }>();
@@ -57,7 +69,7 @@ export function createReplyInterval({ fleet, directory, registry, nowMs }: Reply
       const rw = routes.rw?.databaseId;
       const ro = routes.ro?.databaseId;
       if ((rw && isNearBudget(rw, now)) || (ro && isNearBudget(ro, now))) return HOT_INTERVAL_MS;
-      return KEEP_ALIVE_MS;
+      return keepAliveMs;
     },
     /**
      * The rollout reconciler's seam: which nodes are in a wave now (1 s), and optionally which few
