@@ -9,7 +9,7 @@ const jsonReport = process.env.VITEST_JSON_REPORT;
 // named after its package, so `vitest run --project @iamroll/core` works.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*'],
+    projects: ['packages/*', 'apps/*', 'bench'],
     // Most files wait on a real PostgreSQL, TLS logins and agents' timers rather than on the CPU:
     // Vitest's default of cores − 1 would run them one at a time on a 2-core machine (11.7 min
     // against 6.9 min with three at once, measured on one).

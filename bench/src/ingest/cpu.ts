@@ -7,6 +7,8 @@ interface ProcStat {
   readonly pid: number;
   readonly ppid: number;
   readonly cpuSeconds: number;
+  /** Its children that exited and were waited for (utime and stime they left to it: cutime, cstime). */
+  readonly reapedSeconds: number;
 }
 
 async function readStat(pid: number): Promise<ProcStat | undefined> {
@@ -14,16 +16,22 @@ async function readStat(pid: number): Promise<ProcStat | undefined> {
   if (!text) return undefined;
   // The command name (field 2) may hold spaces and parentheses: split after its closing one.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // Now fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+  // Now fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
   const ppid = Number(fields[1]);
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return Number.isFinite(ticks) ? { pid, ppid, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND } : undefined;
+  const reapedTicks = Number(fields[13]) + Number(fields[14]);
+  return Number.isFinite(ticks) && Number.isFinite(reapedTicks)
+    ? { pid, ppid, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND, reapedSeconds: reapedTicks / CLOCK_TICKS_PER_SECOND }
+    : undefined;
 }
 
 interface TreeCpu {
   /** The process itself (for the API: its one event loop plus V8's and libuv's helper threads). */
   readonly ownSeconds: number;
-  /** With all its live descendants (the API's PostgreSQL server and backends). */
+  /**
+   * With all its descendants (the API's PostgreSQL server and backends), the ones that exited
+   * included: a backend that closed during the span took its seconds into its parent's cutime.
+   */
   readonly treeSeconds: number;
 }
 
@@ -41,7 +49,7 @@ export async function processTreeCpuSeconds(rootPid: number): Promise<TreeCpu | 
   let total = 0;
   const stack = [root];
   for (let stat = stack.pop(); stat; stat = stack.pop()) {
-    total += stat.cpuSeconds;
+    total += stat.cpuSeconds + stat.reapedSeconds;
     stack.push(...(children.get(stat.pid) ?? []));
   }
   return { ownSeconds: root.cpuSeconds, treeSeconds: total };

@@ -41,6 +41,11 @@ export interface FleetFigures {
   /** The API's Node process alone: near 1 means its event loop is the limit. */
   readonly api_process_cores: number | null;
   /**
+   * Its PostgreSQL server and backends: `server_cores` less `api_process_cores`. Null with
+   * several processes (their shared PostgreSQL is the bench's, not theirs).
+   */
+  readonly database_cores: number | null;
+  /**
    * CPU milliseconds the API process spent per heartbeat answered (its background loops included):
    * CPU time, so far less sensitive to other load on the machine than the latencies.
    */
@@ -128,6 +133,10 @@ export async function measureFleet(
     bench_loop_delay_max_ms: round(ownDelay.maxMs),
     server_cores: roundOrNull(cpu.serverCores),
     api_process_cores: roundOrNull(cpu.serverProcessCores),
+    database_cores:
+      cpu.serverCores === null || cpu.serverProcessCores === null || apis.length > 1
+        ? null
+        : roundOrNull(cpu.serverCores - cpu.serverProcessCores),
     api_cpu_ms_per_heartbeat:
       cpu.serverProcessCores === null || result.okWithWarmup === 0
         ? null

@@ -24,7 +24,7 @@ export function formatSummary(s: Summary, p99LimitMs: number): string {
     '',
     `Heartbeat ingest, ${s.duration_s} s measured per run${s.keep_alive_ms === null ? '' : `, idle keep-alive ${s.keep_alive_ms / 1000} s`}`,
     `  ${fleetLine(s)}`,
-    `  load generator ${s.generator_cores} cores, API + PostgreSQL ${s.server_cores ?? '?'} cores (API process ${s.api_process_cores ?? '?'}), whole machine ${s.machine_cores ?? '?'} of ${availableParallelism()}${s.cpu_quota_cores === null ? '' : ` (quota ${s.cpu_quota_cores})`}, scheduler lag p99 ${s.scheduler_lag_p99_ms ?? '–'} ms`,
+    `  load generator ${s.generator_cores} cores, API + PostgreSQL ${s.server_cores ?? '?'} cores (API process ${s.api_process_cores ?? '?'}, PostgreSQL ${s.database_cores ?? '?'}), whole machine ${s.machine_cores ?? '?'} of ${availableParallelism()}${s.cpu_quota_cores === null ? '' : ` (quota ${s.cpu_quota_cores})`}, scheduler lag p99 ${s.scheduler_lag_p99_ms ?? '–'} ms`,
     `  baseline (bare Fastify, same bodies, closed loop): ${s.baseline_rps} req/s, p99 ${s.baseline_p99_ms ?? '–'} ms`,
     `  ratio heartbeats/s ÷ baseline: ${s.ratio ?? '–'}`,
     `  setup: ${s.enroll_s} s to enroll, ${s.databases_registered} databases registered`,

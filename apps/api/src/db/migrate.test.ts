@@ -100,6 +100,42 @@ describe('migrations', () => {
     }
   });
 
+  it("carry every node's stored counters over when last_counters becomes 13 numbers (nodes_cheap_liveness)", async () => {
+    const db = await postgres.createEmptyDatabase();
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      const at = migrations.findIndex((m) => m.name.endsWith('_nodes_cheap_liveness'));
+      expect(at).toBeGreaterThan(0);
+      await applyMigrations(pool, migrations.slice(0, at), silent);
+      const rw = {
+        attempts: 10,
+        established: 9,
+        authFailures: { invalidToken: 1, notAuthorized: 2, throttled: 3, other: 4 },
+      };
+      const ro = {
+        attempts: 20,
+        established: 19,
+        authFailures: { invalidToken: 5, notAuthorized: 6, throttled: 7, other: 8 },
+      };
+      await pool.query(
+        `INSERT INTO nodes (hostname, role, last_counters) VALUES
+           ('kong-both', 'traditional', $1::jsonb), ('kong-rw', 'traditional', $2::jsonb), ('kong-new', 'traditional', DEFAULT)`,
+        [JSON.stringify({ sentAtMs: 1_700_000_000_123, rw, ro }), JSON.stringify({ sentAtMs: 5, rw })],
+      );
+      await applyMigrations(pool, migrations, silent);
+      const { rows } = await pool.query<{ hostname: string; counters: number[] }>(
+        'SELECT hostname, last_counters AS counters FROM nodes ORDER BY hostname',
+      );
+      expect(rows).toEqual([
+        { hostname: 'kong-both', counters: [1_700_000_000_123, 10, 9, 1, 2, 3, 4, 20, 19, 5, 6, 7, 8] },
+        { hostname: 'kong-new', counters: [] },
+        { hostname: 'kong-rw', counters: [5, 10, 9, 1, 2, 3, 4, 0, 0, 0, 0, 0, 0] },
+      ]);
+    } finally {
+      await pool.end();
+    }
+  }, 60_000);
+
   it('keep the open-alarm key unique among open alarms only', async () => {
     const db = await postgres.createDatabase();
     const client = new pg.Client({ connectionString: db.url });

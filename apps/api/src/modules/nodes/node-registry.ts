@@ -1,13 +1,12 @@
 import type { NodeStage, TransitionReport } from '@iamroll/contracts';
-import {
-  ZERO_KIND_COUNTERS,
-  type CounterSnapshot,
-  type FleetRates,
-  type KindCounters,
-  type NodeRoutes,
-} from '@iamroll/core/rates';
+import type { CounterSnapshot, FleetRates, NodeRoutes } from '@iamroll/core/rates';
 import { pickReport, type NodeDetails, type NodeReport } from './node-report';
-import type { NodeRefreshRow, NodeStateRepository, NodeStateRow } from './node-state-repository';
+import {
+  storedCountersOf,
+  type NodeRefreshRow,
+  type NodeStateRepository,
+  type NodeStateRow,
+} from './node-state-repository';
 
 /** What the next liveness write carries (the newest accepted heartbeat). */
 export interface PendingLiveness {
@@ -50,26 +49,10 @@ export interface NodeEntry {
   routes: NodeRoutes | undefined;
 }
 
-function isKindCounters(value: unknown): value is KindCounters {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as KindCounters).attempts === 'number' &&
-    typeof (value as KindCounters).authFailures === 'object'
-  );
-}
-
 /** The snapshot persisted with the node's last heartbeat, if the row has one. */
 function persistedSnapshot(row: NodeStateRow): CounterSnapshot | undefined {
-  const counters = row.lastCounters as { rw?: unknown; ro?: unknown; sentAtMs?: unknown } | null;
-  if (
-    row.bootId === null ||
-    row.lastSeq === null ||
-    !counters ||
-    !isKindCounters(counters.rw) ||
-    typeof counters.sentAtMs !== 'number'
-  )
-    return undefined;
+  const counters = storedCountersOf(row.lastCounters);
+  if (row.bootId === null || row.lastSeq === null || !counters) return undefined;
   return {
     bootId: row.bootId,
     seq: row.lastSeq,
@@ -77,7 +60,7 @@ function persistedSnapshot(row: NodeStateRow): CounterSnapshot | undefined {
     // last_seen_at is the controller's clock: it orders the next boot even if the agent's clock lied.
     ...(row.lastSeenMs !== null ? { receivedAtMs: row.lastSeenMs } : {}),
     rw: counters.rw,
-    ro: isKindCounters(counters.ro) ? counters.ro : ZERO_KIND_COUNTERS,
+    ro: counters.ro,
   };
 }
 

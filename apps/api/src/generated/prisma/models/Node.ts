@@ -31,6 +31,7 @@ export type NodeAvgAggregateOutputType = {
   workers: number | null
   poolSize: number | null
   lastSeq: number | null
+  lastCounters: number | null
 }
 
 export type NodeSumAggregateOutputType = {
@@ -38,6 +39,7 @@ export type NodeSumAggregateOutputType = {
   workers: number | null
   poolSize: number | null
   lastSeq: number | null
+  lastCounters: number[]
 }
 
 export type NodeMinAggregateOutputType = {
@@ -143,6 +145,7 @@ export type NodeAvgAggregateInputType = {
   workers?: true
   poolSize?: true
   lastSeq?: true
+  lastCounters?: true
 }
 
 export type NodeSumAggregateInputType = {
@@ -150,6 +153,7 @@ export type NodeSumAggregateInputType = {
   workers?: true
   poolSize?: true
   lastSeq?: true
+  lastCounters?: true
 }
 
 export type NodeMinAggregateInputType = {
@@ -360,7 +364,7 @@ export type NodeGroupByOutputType = {
   poolSize: number | null
   bootId: string | null
   lastSeq: number | null
-  lastCounters: runtime.JsonValue
+  lastCounters: number[]
   createdAt: Date
   updatedAt: Date
   decommissionedAt: Date | null
@@ -417,7 +421,7 @@ export type NodeWhereInput = {
   poolSize?: Prisma.IntNullableFilter<"Node"> | number | null
   bootId?: Prisma.StringNullableFilter<"Node"> | string | null
   lastSeq?: Prisma.IntNullableFilter<"Node"> | number | null
-  lastCounters?: Prisma.JsonFilter<"Node">
+  lastCounters?: Prisma.FloatNullableListFilter<"Node">
   createdAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
@@ -500,7 +504,7 @@ export type NodeWhereUniqueInput = Prisma.AtLeast<{
   poolSize?: Prisma.IntNullableFilter<"Node"> | number | null
   bootId?: Prisma.StringNullableFilter<"Node"> | string | null
   lastSeq?: Prisma.IntNullableFilter<"Node"> | number | null
-  lastCounters?: Prisma.JsonFilter<"Node">
+  lastCounters?: Prisma.FloatNullableListFilter<"Node">
   createdAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
@@ -582,7 +586,7 @@ export type NodeScalarWhereWithAggregatesInput = {
   poolSize?: Prisma.IntNullableWithAggregatesFilter<"Node"> | number | null
   bootId?: Prisma.StringNullableWithAggregatesFilter<"Node"> | string | null
   lastSeq?: Prisma.IntNullableWithAggregatesFilter<"Node"> | number | null
-  lastCounters?: Prisma.JsonWithAggregatesFilter<"Node">
+  lastCounters?: Prisma.FloatNullableListFilter<"Node">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Node"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Node"> | Date | string
   decommissionedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Node"> | Date | string | null
@@ -614,7 +618,7 @@ export type NodeCreateInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -654,7 +658,7 @@ export type NodeUncheckedCreateInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -690,7 +694,7 @@ export type NodeUpdateInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -730,7 +734,7 @@ export type NodeUncheckedUpdateInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -768,7 +772,7 @@ export type NodeCreateManyInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -800,7 +804,7 @@ export type NodeUpdateManyMutationInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -834,7 +838,7 @@ export type NodeUncheckedUpdateManyInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -851,6 +855,14 @@ export type NodeListRelationFilter = {
 
 export type NodeOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
+}
+
+export type FloatNullableListFilter<$PrismaModel = never> = {
+  equals?: number[] | Prisma.ListFloatFieldRefInput<$PrismaModel> | null
+  has?: number | Prisma.FloatFieldRefInput<$PrismaModel> | null
+  hasEvery?: number[] | Prisma.ListFloatFieldRefInput<$PrismaModel>
+  hasSome?: number[] | Prisma.ListFloatFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
 }
 
 export type NodeCountOrderByAggregateInput = {
@@ -892,6 +904,7 @@ export type NodeAvgOrderByAggregateInput = {
   workers?: Prisma.SortOrder
   poolSize?: Prisma.SortOrder
   lastSeq?: Prisma.SortOrder
+  lastCounters?: Prisma.SortOrder
 }
 
 export type NodeMaxOrderByAggregateInput = {
@@ -961,6 +974,7 @@ export type NodeSumOrderByAggregateInput = {
   workers?: Prisma.SortOrder
   poolSize?: Prisma.SortOrder
   lastSeq?: Prisma.SortOrder
+  lastCounters?: Prisma.SortOrder
 }
 
 export type NodeScalarRelationFilter = {
@@ -1052,6 +1066,10 @@ export type NodeUncheckedUpdateManyWithoutRoDatabaseNestedInput = {
   deleteMany?: Prisma.NodeScalarWhereInput | Prisma.NodeScalarWhereInput[]
 }
 
+export type NodeCreatelastCountersInput = {
+  set: number[]
+}
+
 export type NullableStringFieldUpdateOperationsInput = {
   set?: string | null
 }
@@ -1090,6 +1108,11 @@ export type NullableIntFieldUpdateOperationsInput = {
 
 export type NullableDateTimeFieldUpdateOperationsInput = {
   set?: Date | string | null
+}
+
+export type NodeUpdatelastCountersInput = {
+  set?: number[]
+  push?: number | number[]
 }
 
 export type NodeCreateNestedOneWithoutRolloutNodesInput = {
@@ -1171,7 +1194,7 @@ export type NodeCreateWithoutRwDatabaseInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1209,7 +1232,7 @@ export type NodeUncheckedCreateWithoutRwDatabaseInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1255,7 +1278,7 @@ export type NodeCreateWithoutRoDatabaseInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1293,7 +1316,7 @@ export type NodeUncheckedCreateWithoutRoDatabaseInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1360,7 +1383,7 @@ export type NodeScalarWhereInput = {
   poolSize?: Prisma.IntNullableFilter<"Node"> | number | null
   bootId?: Prisma.StringNullableFilter<"Node"> | string | null
   lastSeq?: Prisma.IntNullableFilter<"Node"> | number | null
-  lastCounters?: Prisma.JsonFilter<"Node">
+  lastCounters?: Prisma.FloatNullableListFilter<"Node">
   createdAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Node"> | Date | string
   decommissionedAt?: Prisma.DateTimeNullableFilter<"Node"> | Date | string | null
@@ -1408,7 +1431,7 @@ export type NodeCreateWithoutRolloutNodesInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1447,7 +1470,7 @@ export type NodeUncheckedCreateWithoutRolloutNodesInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1498,7 +1521,7 @@ export type NodeUpdateWithoutRolloutNodesInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1537,7 +1560,7 @@ export type NodeUncheckedUpdateWithoutRolloutNodesInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1572,7 +1595,7 @@ export type NodeCreateWithoutCredentialsInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1611,7 +1634,7 @@ export type NodeUncheckedCreateWithoutCredentialsInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1662,7 +1685,7 @@ export type NodeUpdateWithoutCredentialsInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1701,7 +1724,7 @@ export type NodeUncheckedUpdateWithoutCredentialsInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1736,7 +1759,7 @@ export type NodeCreateWithoutPreflightInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1775,7 +1798,7 @@ export type NodeUncheckedCreateWithoutPreflightInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1826,7 +1849,7 @@ export type NodeUpdateWithoutPreflightInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1865,7 +1888,7 @@ export type NodeUncheckedUpdateWithoutPreflightInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -1900,7 +1923,7 @@ export type NodeCreateWithoutPreflightResultsInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1939,7 +1962,7 @@ export type NodeUncheckedCreateWithoutPreflightResultsInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -1990,7 +2013,7 @@ export type NodeUpdateWithoutPreflightResultsInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -2029,7 +2052,7 @@ export type NodeUncheckedUpdateWithoutPreflightResultsInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -2065,7 +2088,7 @@ export type NodeCreateManyRwDatabaseInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -2098,7 +2121,7 @@ export type NodeCreateManyRoDatabaseInput = {
   poolSize?: number | null
   bootId?: string | null
   lastSeq?: number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeCreatelastCountersInput | number[]
   createdAt?: Date | string
   updatedAt?: Date | string
   decommissionedAt?: Date | string | null
@@ -2130,7 +2153,7 @@ export type NodeUpdateWithoutRwDatabaseInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -2168,7 +2191,7 @@ export type NodeUncheckedUpdateWithoutRwDatabaseInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -2205,7 +2228,7 @@ export type NodeUncheckedUpdateManyWithoutRwDatabaseInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -2237,7 +2260,7 @@ export type NodeUpdateWithoutRoDatabaseInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -2275,7 +2298,7 @@ export type NodeUncheckedUpdateWithoutRoDatabaseInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -2312,7 +2335,7 @@ export type NodeUncheckedUpdateManyWithoutRoDatabaseInput = {
   poolSize?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   bootId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSeq?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  lastCounters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  lastCounters?: Prisma.NodeUpdatelastCountersInput | number[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   decommissionedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -2604,7 +2627,11 @@ export type $NodePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      * Heartbeat sequence number within bootId; older ones are ignored.
      */
     lastSeq: number | null
-    lastCounters: runtime.JsonValue
+    /**
+     * The counters of the last heartbeat, for the next one after a controller restart: [sentAtMs, rw ×6, ro ×6]
+     * (attempts, established, invalidToken, notAuthorized, throttled, other); empty before the first.
+     */
+    lastCounters: number[]
     createdAt: Date
     updatedAt: Date
     /**
@@ -3076,7 +3103,7 @@ export interface NodeFieldRefs {
   readonly poolSize: Prisma.FieldRef<"Node", 'Int'>
   readonly bootId: Prisma.FieldRef<"Node", 'String'>
   readonly lastSeq: Prisma.FieldRef<"Node", 'Int'>
-  readonly lastCounters: Prisma.FieldRef<"Node", 'Json'>
+  readonly lastCounters: Prisma.FieldRef<"Node", 'Float[]'>
   readonly createdAt: Prisma.FieldRef<"Node", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Node", 'DateTime'>
   readonly decommissionedAt: Prisma.FieldRef<"Node", 'DateTime'>
