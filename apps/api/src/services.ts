@@ -110,7 +110,7 @@ export function createServices(
     }),
     alarms: createAlarmsService({ prisma, alarms: repositories.alarms, audit, events: app.events, nowMs }),
     evaluateAlarms: createAlarmEvaluator({
-      prisma,
+      pool: app.pg,
       alarms: repositories.alarms,
       audit,
       events: app.events,

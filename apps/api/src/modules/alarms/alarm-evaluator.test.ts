@@ -1,10 +1,11 @@
-import type { AlarmList } from '@iamroll/contracts';
+import type { AlarmList, ServerEvent } from '@iamroll/contracts';
 import { secondOf } from '@iamroll/core/rates';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollNode, TEST_ENROLLMENT_TOKEN } from '../../test/agent';
 import { createAuditRepository } from '../audit/audit-repository';
 import { beat, heartbeatBody, manualClock, registerDatabase } from '../heartbeats/heartbeat-fixtures';
 import { createNodeStateRepository } from '../nodes/node-state-repository';
+import { eventually } from '../../test/test-app';
 import { useTestApp } from '../../test/use-test-app';
 import { createAlarmEvaluator } from './alarm-evaluator';
 import { createAlarmsRepository } from './alarms-repository';
@@ -15,7 +16,7 @@ describe('alarm evaluation', () => {
   const repository = () => createAlarmsRepository(t.app.prisma, t.app.pg);
   const evaluatorWith = (alarms: ReturnType<typeof createAlarmsRepository>, startedAtMs: number) =>
     createAlarmEvaluator({
-      prisma: t.app.prisma,
+      pool: t.app.pg,
       alarms,
       audit: createAuditRepository(t.app.prisma, t.app.pg),
       events: t.app.events,
@@ -93,5 +94,87 @@ describe('alarm evaluation', () => {
     clock.advance(3_500);
     await evaluate();
     expect((await openAlarm(key))?.message).toBe('kong-slow-boot silent for 64 s (heartbeat every 1 s)');
+  });
+
+  it('opens and resolves a whole fleet in one pass, each alarm once, with its audit entry and event', async () => {
+    const nodes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => enrollNode(t.app, TEST_ENROLLMENT_TOKEN, `kong-silent-${i}`)),
+    );
+    const beatAll = async (seq: number) => {
+      for (const node of nodes) {
+        const response = await beat(t.app, node.nodeId, node.credential, heartbeatBody({ seq }));
+        expect(response.statusCode, response.body).toBe(200);
+      }
+    };
+    await beatAll(1);
+    const keys = nodes.map((node) => `node-stale:${node.nodeId}`);
+    // Another leader opened the first node's alarm a moment ago: this pass must not open it again.
+    const alarms = repository();
+    const [theirs] = await alarms.openMany(
+      [
+        {
+          key: keys[0] as string,
+          kind: 'node-stale',
+          severity: 'warning',
+          subjectType: 'node',
+          subjectId: nodes[0]?.nodeId as string,
+          message: 'opened by the other leader',
+          value: null,
+          openedAt: new Date(clock.now()),
+        },
+      ],
+      t.app.pg,
+    );
+    expect(theirs?.key).toBe(keys[0]);
+    const events: ServerEvent[] = [];
+    const stop = t.app.events.subscribe((event) => {
+      const key = (event.data as { key?: string }).key;
+      if (event.type.startsWith('alarm.') && key && keys.includes(key)) events.push(event);
+    });
+    const auditOf = async (action: string) => {
+      const { rows } = await t.app.pg.query<{ key: string }>(
+        `SELECT data->>'key' AS key FROM audit_events WHERE action = $1 AND data->>'key' = ANY($2::text[])`,
+        [action, keys],
+      );
+      return rows.map((row) => row.key).sort();
+    };
+    try {
+      const evaluate = evaluatorWith(alarms, clock.now() - 60_000);
+      clock.advance(10_000);
+      await evaluate();
+      await evaluate(); // a second pass finds them open: nothing more
+      const open = await alarms.unresolved();
+      expect(keys.filter((key) => open.has(key))).toEqual(keys);
+      expect(open.get(keys[0] as string)?.message).toBe('opened by the other leader');
+      expect(await auditOf('alarm.open')).toEqual(keys.slice(1).sort());
+      await eventually(() => events.length >= keys.length - 1);
+      expect(events.map((event) => (event.data as { key: string }).key).sort()).toEqual(keys.slice(1).sort());
+      expect(events.every((event) => event.type === 'alarm.opened')).toBe(true);
+      expect(events[0]?.data).toMatchObject({
+        kind: 'node-stale',
+        severity: 'warning',
+        state: 'open',
+        resolvedAt: null,
+      });
+
+      // Every node is heard again, without a break for three intervals (1 s each): one pass resolves
+      // all forty, the other leader's included.
+      events.length = 0;
+      for (let seq = 2; seq <= 5; seq++) {
+        await beatAll(seq);
+        clock.advance(1_000);
+      }
+      await evaluate();
+      await evaluate();
+      const after = await alarms.unresolved();
+      expect(keys.filter((key) => after.has(key))).toEqual([]);
+      expect(await auditOf('alarm.resolve')).toEqual([...keys].sort());
+      await eventually(() => events.length >= keys.length);
+      expect(events.every((event) => event.type === 'alarm.resolved')).toBe(true);
+      expect(new Set(events.map((event) => (event.data as { key: string }).key)).size).toBe(keys.length);
+      expect(events[0]?.data).toMatchObject({ state: 'resolved', resolvedAt: new Date(clock.now()).toISOString() });
+    } finally {
+      stop();
+    }
   });
 });

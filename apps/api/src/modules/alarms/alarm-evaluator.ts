@@ -8,7 +8,8 @@ import {
   type FleetRates,
   type NodeAlarmInput,
 } from '@iamroll/core/rates';
-import type { PrismaClient } from '../../db/prisma-client';
+import type pg from 'pg';
+import { inTransaction } from '../../db/sql';
 import type { EventBus } from '../../plugins/event-bus';
 import type { AuditRepository } from '../audit/audit-repository';
 import { SYSTEM_ACTOR } from '../auth/principal';
@@ -19,11 +20,10 @@ import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../nodes/node-view';
 import { toAlarmView } from './alarm-view';
 import { holdDuringStartup, holdStart } from './startup-hold';
 import type { AlarmsRepository } from './alarms-repository';
-import { isUniqueViolation } from '../../db/prisma-client';
 import { forEachYielding } from '../../yield';
 
 export interface AlarmEvaluatorDeps {
-  readonly prisma: PrismaClient;
+  readonly pool: pg.Pool;
   readonly alarms: AlarmsRepository;
   readonly audit: AuditRepository;
   readonly events: EventBus;
@@ -39,20 +39,22 @@ export interface AlarmEvaluatorDeps {
 const NO_FAILURES = { invalidToken: 0, notAuthorized: 0, other: 0 } as const;
 const EVALUATED_KINDS = ['db-rate-warning', 'db-rate-critical', 'node-auth-failures', 'node-stale'];
 const isEvaluatedAlarmKey = (key: string) => EVALUATED_KINDS.some((kind) => key.startsWith(`${kind}:`));
+/** Alarms opened (or resolved) per transaction: a pass that moves thousands keeps each one short. */
+const CHUNK = 500;
 /** Open alarms' figures (message, value) are rewritten every this many passes, not every second. */
 const REFRESH_EVERY_PASSES = 10;
 
 /**
  * One pass of alarm evaluation (the leader runs it every second): figures from
  * FleetRates, which holds every process's heartbeats, → core's evaluateAlarms →
- * diff against the unresolved rows → open and resolve rows, each with its audit
- * entry and event in one transaction. Level-triggered: a pass recomputes
+ * diff against the unresolved rows → open and resolve rows with their audit
+ * entries and events, a chunk to a transaction (`apply`). Level-triggered: a pass recomputes
  * everything, so two leaders overlapping for an instant open nothing twice (the
  * partial unique index on key) and resolve nothing twice. Right after the process
  * starts, what it cannot judge yet is left as it is (startup-hold.ts).
  */
 export function createAlarmEvaluator({
-  prisma,
+  pool,
   alarms,
   audit,
   events,
@@ -131,11 +133,20 @@ export function createAlarmEvaluator({
     return toOpen.filter((alarm) => !(alarm.subject.type === 'node' && gone.has(alarm.subject.id)));
   }
 
-  async function open(alarm: DesiredAlarm, now: number): Promise<void> {
-    try {
-      await prisma.$transaction(async (tx) => {
-        const row = await alarms.create(
-          {
+  /**
+   * Opens and resolves what the pass decided, a chunk at a time, each chunk in one transaction:
+   * its rows, their audit entries and their events (delivered on commit) in a few statements,
+   * however many alarms a pass moves (a fleet gone silent at once). A key another leader opened
+   * first is skipped, and one it resolved first is not resolved twice.
+   */
+  async function apply(toOpen: readonly DesiredAlarm[], toResolve: readonly string[], now: number): Promise<void> {
+    const at = new Date(now);
+    for (let from = 0; from < toOpen.length; from += CHUNK) {
+      const chunk = toOpen.slice(from, from + CHUNK);
+      const desired = new Map(chunk.map((alarm) => [alarm.key, alarm]));
+      await inTransaction(pool, async (sql) => {
+        const rows = await alarms.openMany(
+          chunk.map((alarm) => ({
             key: alarm.key,
             kind: alarm.kind,
             severity: alarm.severity,
@@ -143,51 +154,53 @@ export function createAlarmEvaluator({
             subjectId: alarm.subject.id,
             message: alarm.message,
             value: alarm.value,
-            openedAt: new Date(now),
-          },
-          tx,
+            openedAt: at,
+          })),
+          sql,
         );
-        await audit.record(
-          {
+        await audit.recordMany(
+          rows.map((row) => ({
             actor: SYSTEM_ACTOR,
             action: 'alarm.open',
-            subjectType: alarm.subject.type,
-            subjectId: alarm.subject.id,
+            subjectType: row.subjectType,
+            subjectId: row.subjectId ?? undefined,
             data: {
               alarmId: row.id,
-              key: alarm.key,
-              kind: alarm.kind,
-              severity: alarm.severity,
-              message: alarm.message,
-              value: alarm.value,
-              threshold: alarm.threshold,
+              key: row.key,
+              kind: row.kind,
+              severity: row.severity,
+              message: row.message,
+              value: row.value,
+              threshold: desired.get(row.key)?.threshold,
             },
-          },
-          tx,
+          })),
+          sql,
         );
-        await events.notifyIn(tx, 'alarm.opened', toAlarmView(row));
+        await events.notifyManyIn(
+          sql,
+          rows.map((row) => events.payload('alarm.opened', toAlarmView(row))),
+        );
       });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error; // another leader opened it first
     }
-  }
-
-  async function resolve(key: string, now: number): Promise<void> {
-    await prisma.$transaction(async (tx) => {
-      const row = await alarms.resolve(key, new Date(now), tx);
-      if (!row) return;
-      await audit.record(
-        {
-          actor: SYSTEM_ACTOR,
-          action: 'alarm.resolve',
-          subjectType: row.subjectType,
-          subjectId: row.subjectId ?? undefined,
-          data: { alarmId: row.id, key, kind: row.kind },
-        },
-        tx,
-      );
-      await events.notifyIn(tx, 'alarm.resolved', toAlarmView(row));
-    });
+    for (let from = 0; from < toResolve.length; from += CHUNK) {
+      await inTransaction(pool, async (sql) => {
+        const rows = await alarms.resolveMany(toResolve.slice(from, from + CHUNK), at, sql);
+        await audit.recordMany(
+          rows.map((row) => ({
+            actor: SYSTEM_ACTOR,
+            action: 'alarm.resolve',
+            subjectType: row.subjectType,
+            subjectId: row.subjectId ?? undefined,
+            data: { alarmId: row.id, key: row.key, kind: row.kind },
+          })),
+          sql,
+        );
+        await events.notifyManyIn(
+          sql,
+          rows.map((row) => events.payload('alarm.resolved', toAlarmView(row))),
+        );
+      });
+    }
   }
 
   return async function evaluate(): Promise<void> {
@@ -213,8 +226,7 @@ export function createAlarmEvaluator({
     const held = holdDuringStartup(diff, { nowMs: now, startedAtMs: heldFromMs(now), unheardNodes });
     const toOpen = await withoutDecommissioned(await confirmSilent(held.toOpen, now, intervals));
     const { toResolve } = held;
-    for (const alarm of toOpen) await open(alarm, now);
-    for (const key of toResolve) await resolve(key, now);
+    await apply(toOpen, toResolve, now);
     passes += 1;
     if (passes % REFRESH_EVERY_PASSES === 0) {
       const updates = toKeep.flatMap((alarm) => {

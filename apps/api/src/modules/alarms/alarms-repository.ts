@@ -1,6 +1,7 @@
 import type { AlarmsQuery } from '@iamroll/contracts';
 import type pg from 'pg';
 import type { Db, Prisma, PrismaClient } from '../../db/prisma-client';
+import type { SqlClient } from '../../db/sql';
 
 export type AlarmRow = Prisma.AlarmGetPayload<object>;
 
@@ -14,6 +15,11 @@ export interface NewAlarm {
   readonly value: number | null;
   readonly openedAt: Date;
 }
+
+/** Every column, named as Prisma names them: raw-SQL rows read as `AlarmRow`. */
+const ALARM_COLUMNS = `id, key, kind, severity, subject_type AS "subjectType", subject_id AS "subjectId", message, value,
+  opened_at AS "openedAt", acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy",
+  resolved_at AS "resolvedAt"`;
 
 function whereOf(state: AlarmsQuery['state']): Prisma.AlarmWhereInput {
   switch (state ?? 'all') {
@@ -53,6 +59,42 @@ export function createAlarmsRepository(prisma: PrismaClient, pool: pg.Pool) {
     },
     /** Throws P2002 when another process opened the same key first. */
     create: (alarm: NewAlarm, db: Db = prisma) => db.alarm.create({ data: alarm }),
+    /**
+     * Opens many in one statement, inside the caller's transaction: a key another process opened
+     * first is skipped (the partial unique index), and only the rows inserted come back.
+     */
+    async openMany(rows: readonly NewAlarm[], sql: SqlClient): Promise<AlarmRow[]> {
+      if (rows.length === 0) return [];
+      const column = <T>(pick: (alarm: NewAlarm) => T) => rows.map(pick);
+      const { rows: opened } = await sql.query<AlarmRow>(
+        `INSERT INTO alarms (key, kind, severity, subject_type, subject_id, message, value, opened_at)
+         SELECT u.key, u.kind, u.severity::alarm_severity, u.subject_type, u.subject_id, u.message, u.value, u.opened_at
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::timestamptz[])
+             AS u(key, kind, severity, subject_type, subject_id, message, value, opened_at)
+         ON CONFLICT (key) WHERE resolved_at IS NULL DO NOTHING
+         RETURNING ${ALARM_COLUMNS}`,
+        [
+          column((a) => a.key),
+          column((a) => a.kind),
+          column((a) => a.severity),
+          column((a) => a.subjectType),
+          column((a) => a.subjectId),
+          column((a) => a.message),
+          column((a) => a.value),
+          column((a) => a.openedAt),
+        ],
+      );
+      return opened;
+    },
+    /** Resolves the unresolved alarms with these keys in one statement; returns those it resolved. */
+    async resolveMany(keys: readonly string[], at: Date, sql: SqlClient): Promise<AlarmRow[]> {
+      if (keys.length === 0) return [];
+      const { rows } = await sql.query<AlarmRow>(
+        `UPDATE alarms SET resolved_at = $2 WHERE key = ANY($1::text[]) AND resolved_at IS NULL RETURNING ${ALARM_COLUMNS}`,
+        [keys, at],
+      );
+      return rows;
+    },
     /** Null when it was resolved meanwhile (by another leader). */
     resolve: async (key: string, at: Date, db: Db = prisma): Promise<AlarmRow | null> => {
       const current = await db.alarm.findFirst({ where: { key, resolvedAt: null } });
