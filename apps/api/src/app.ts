@@ -54,6 +54,8 @@ export interface AppDeps {
   readonly leaderRetryMs?: number;
   /** SSE keep-alive comment interval (default 15 s). */
   readonly sseKeepAliveMs?: number;
+  /** The keep-alive governor's event-loop sampler (tests drive it; default perf_hooks). */
+  readonly sampleLoopUtilisation?: () => number;
   /**
    * How often an open SSE stream's credential is checked again without an event (default 30 s: expiry;
    * revocations announced on the event bus end streams at once).
@@ -134,6 +136,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     repositories,
     nowMs,
     ...(config.heartbeatKeepAliveMs === undefined ? {} : { keepAliveMs: config.heartbeatKeepAliveMs }),
+    ...(config.heartbeatKeepAliveMaxMs === undefined ? {} : { keepAliveMaxMs: config.heartbeatKeepAliveMaxMs }),
+    ...(deps.sampleLoopUtilisation ? { sampleLoopUtilisation: deps.sampleLoopUtilisation } : {}),
   });
   // After the fleet: ready once it is loaded, and closed first (onClose runs last-registered first).
   await app.register(leaderPlugin, { databaseUrl: config.databaseUrl, retryMs: deps.leaderRetryMs ?? 2000 });

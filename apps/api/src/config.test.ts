@@ -32,6 +32,15 @@ describe('loadConfig', () => {
       );
   });
 
+  it('lets a busy process ask idle nodes for up to 30 s unless told otherwise, from 1 s to 60 s', () => {
+    expect(loadConfig({}).heartbeatKeepAliveMaxMs).toBe(30_000);
+    expect(loadConfig({ IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS: '10000' }).heartbeatKeepAliveMaxMs).toBe(10_000);
+    for (const value of ['999', '60001', 'off'])
+      expect(() => loadConfig({ IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS: value }), value).toThrow(
+        /IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS/,
+      );
+  });
+
   it('converts numbers and booleans from strings', () => {
     const config = loadConfig({ IAMROLL_PORT: '9090', IAMROLL_TRUST_PROXY: 'true', IAMROLL_SESSION_TTL_HOURS: '2' });
     expect(config.port).toBe(9090);

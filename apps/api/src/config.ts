@@ -253,6 +253,13 @@ export const EnvSchema = Type.Object({
     description:
       "The keep-alive the heartbeat reply asks of idle nodes (nodes report at once when their counters move, and at 1 s in a rollout wave or near their database's budget). Three missed ones make a node stale. 30000 (Kong's own data-plane ping) takes a third of the idle heartbeats off a small controller.",
   }),
+  IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS: Type.Integer({
+    minimum: 1_000,
+    maximum: 60_000,
+    default: 30_000,
+    description:
+      "The longest keep-alive a busy process asks of idle nodes: while its event loop is over 75 % busy (5 s average) it lengthens the keep-alive a step a second up to this, and shortens it again under 50 %. Nodes whose counters move, nodes in a rollout wave and nodes near their database's budget are not affected. At or below IAMROLL_HEARTBEAT_KEEP_ALIVE_MS: never lengthened.",
+  }),
   IAMROLL_ROLLOUT_RECONCILE_MS: Type.Integer({
     minimum: 50,
     maximum: 60_000,
@@ -295,6 +302,8 @@ export interface Config {
   readonly webhookUrl?: string | undefined;
   /** The heartbeat reply's keep-alive for idle nodes (default 10,000 ms: reply-interval.ts). */
   readonly heartbeatKeepAliveMs?: number;
+  /** The longest keep-alive a busy event loop asks of idle nodes (default 30,000 ms: keep-alive-governor.ts). */
+  readonly heartbeatKeepAliveMaxMs?: number;
   /** The rollout reconciler's interval (default 1000 ms). */
   readonly rolloutReconcileMs?: number;
   /** DescribeDBInstances checks (issue 12). Undefined: off (no RDS call at all). */
@@ -350,6 +359,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     metricsListen: metricsListen ?? undefined,
     webhookUrl: parsed.IAMROLL_WEBHOOK_URL,
     heartbeatKeepAliveMs: parsed.IAMROLL_HEARTBEAT_KEEP_ALIVE_MS,
+    heartbeatKeepAliveMaxMs: parsed.IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS,
     rolloutReconcileMs: parsed.IAMROLL_ROLLOUT_RECONCILE_MS,
     rds: {
       isChecking: parsed.IAMROLL_RDS_CHECK === 'on',

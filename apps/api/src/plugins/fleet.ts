@@ -14,6 +14,9 @@ export interface FleetPluginOptions {
   readonly nowMs: () => number;
   /** IAMROLL_HEARTBEAT_KEEP_ALIVE_MS (default: reply-interval.ts's). */
   readonly keepAliveMs?: number;
+  /** IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS (default: keep-alive-governor.ts's). */
+  readonly keepAliveMaxMs?: number;
+  readonly sampleLoopUtilisation?: () => number;
 }
 
 /**
@@ -36,6 +39,8 @@ export default fp<FleetPluginOptions>(
       repositories: options.repositories,
       nowMs: options.nowMs,
       ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
+      ...(options.keepAliveMaxMs === undefined ? {} : { keepAliveMaxMs: options.keepAliveMaxMs }),
+      ...(options.sampleLoopUtilisation ? { sampleLoopUtilisation: options.sampleLoopUtilisation } : {}),
     });
     app.decorate('fleet', fleet);
     app.addHook('onReady', () => fleet.start());

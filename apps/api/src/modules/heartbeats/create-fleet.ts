@@ -16,7 +16,8 @@ import { FleetAggregates } from './fleet-aggregates';
 import { FleetReplication } from './fleet-replication';
 import { decodeEntries } from './replication-entries';
 import { createHeartbeatService } from './heartbeat-service';
-import { createReplyInterval } from './reply-interval';
+import { createKeepAliveGovernor, KEEP_ALIVE_MAX_MS } from './keep-alive-governor';
+import { createReplyInterval, KEEP_ALIVE_MS } from './reply-interval';
 import { createPreflightFleet } from '../preflight/preflight-fleet';
 
 const DATABASES_CHANGED = 'databases';
@@ -29,6 +30,7 @@ const NODE_DECOMMISSIONED = 'node-decommissioned:';
 const CREDENTIAL_REVOKED = 'credential-revoked:';
 
 export interface FleetLogger {
+  info(object: object, message: string): void;
   warn(object: object, message: string): void;
 }
 
@@ -50,6 +52,10 @@ export interface FleetDeps {
   readonly nowMs: () => number;
   /** What idle nodes are asked to heartbeat at (reply-interval.ts; default KEEP_ALIVE_MS). */
   readonly keepAliveMs?: number;
+  /** The longest keep-alive a busy event loop may ask of idle nodes (keep-alive-governor.ts; default KEEP_ALIVE_MAX_MS). */
+  readonly keepAliveMaxMs?: number;
+  /** The governor's event-loop sampler (tests drive it); default `performance.eventLoopUtilization`. */
+  readonly sampleLoopUtilisation?: () => number;
 }
 
 /**
@@ -69,7 +75,9 @@ export function createFleet({
   forgetAgentCredential,
   repositories,
   nowMs,
-  keepAliveMs,
+  keepAliveMs = KEEP_ALIVE_MS,
+  keepAliveMaxMs = KEEP_ALIVE_MAX_MS,
+  sampleLoopUtilisation,
 }: FleetDeps) {
   const memory = createRatesMemory(nowMs());
   const directory = new DatabaseDirectory(() => repositories.databases.loadDirectory());
@@ -119,7 +127,18 @@ export function createFleet({
       else if (kind.startsWith(CREDENTIAL_REVOKED)) forgetAgentCredential(kind.slice(CREDENTIAL_REVOKED.length));
     },
   );
-  const replyInterval = createReplyInterval({ fleet: memory.fleet, directory, registry, nowMs, keepAliveMs });
+  const keepAlive = createKeepAliveGovernor({
+    baseMs: keepAliveMs,
+    maxMs: keepAliveMaxMs,
+    ...(sampleLoopUtilisation ? { sampleUtilisation: sampleLoopUtilisation } : {}),
+  });
+  const replyInterval = createReplyInterval({
+    fleet: memory.fleet,
+    directory,
+    registry,
+    nowMs,
+    keepAliveMs: () => keepAlive.keepAliveMs,
+  });
   const preflight = createPreflightFleet({ pool, events, log }); // issue 12: modules/preflight
   const heartbeats = createHeartbeatService({
     registry,
@@ -142,7 +161,7 @@ export function createFleet({
       return rowCount === 1;
     },
   });
-  registerFleetMetrics(metrics, registry, replication, alarmNudge);
+  registerFleetMetrics(metrics, registry, replication, alarmNudge, keepAlive);
 
   let markLoaded: () => void = () => undefined;
   let failLoading: (error: Error) => void = () => undefined;
@@ -162,6 +181,20 @@ export function createFleet({
     alarmNudge,
     /** The reply's intervalMs; the rollout reconciler feeds `useHotNodes`. */
     replyInterval,
+    /** The idle keep-alive under load: `tickKeepAlive` samples the event loop (workers.ts, every second). */
+    keepAlive,
+    tickKeepAlive: (): Promise<void> => {
+      const change = keepAlive.tick(nowMs());
+      if (!change) return Promise.resolve();
+      const busy = Math.round(change.utilisation * 100);
+      log.info(
+        { fromMs: change.fromMs, toMs: change.toMs, eventLoopUtilisation: change.utilisation },
+        change.toMs > change.fromMs
+          ? `event loop ${busy}% busy: idle nodes asked to heartbeat every ${change.toMs / 1_000} s (was ${change.fromMs / 1_000} s)`
+          : `event loop ${busy}% busy: idle nodes back to every ${change.toMs / 1_000} s (was ${change.fromMs / 1_000} s)`,
+      );
+      return Promise.resolve();
+    },
     preflight,
     loops,
     loaded,

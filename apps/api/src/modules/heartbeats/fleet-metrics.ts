@@ -2,6 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { AlarmNudge } from '../alarms/alarm-nudge';
 import type { NodeRegistry } from '../nodes/node-registry';
 import type { FleetReplication } from './fleet-replication';
+import type { KeepAliveGovernor } from './keep-alive-governor';
 
 /** What an operator checks when rates look wrong across processes. */
 export function registerFleetMetrics(
@@ -9,7 +10,24 @@ export function registerFleetMetrics(
   registry: NodeRegistry,
   replication: FleetReplication,
   nudge: AlarmNudge,
+  keepAlive: KeepAliveGovernor,
 ): void {
+  new Gauge({
+    name: 'iamroll_heartbeat_keep_alive_seconds',
+    help: 'The keep-alive this process asks of idle nodes now: IAMROLL_HEARTBEAT_KEEP_ALIVE_MS, longer while its event loop is busy (up to IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS).',
+    registers: [metrics],
+    collect() {
+      this.set(keepAlive.keepAliveMs / 1_000);
+    },
+  });
+  new Gauge({
+    name: 'iamroll_event_loop_utilisation',
+    help: 'Share of the last 5 s the event loop was busy (0-1): what lengthens the idle keep-alive above 0.75 and shortens it below 0.5.',
+    registers: [metrics],
+    collect() {
+      this.set(keepAlive.utilisation);
+    },
+  });
   new Gauge({
     name: 'iamroll_fleet_nodes',
     help: 'Nodes held in memory by this process.',

@@ -76,3 +76,52 @@ describe('IAMROLL_HEARTBEAT_KEEP_ALIVE_MS', () => {
     expect(await intervalOf(3)).toBe(30_000);
   });
 });
+
+describe('IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS: the keep-alive of a busy process', () => {
+  const clock = manualClock(1_800_000_000_000);
+  let utilisation = 0.1;
+  const t = useTestApp(
+    { enrollmentToken: TEST_ENROLLMENT_TOKEN, heartbeatKeepAliveMaxMs: 20_000 },
+    { nowMs: clock.now, sampleLoopUtilisation: () => utilisation },
+  );
+
+  it('asks idle nodes for up to the maximum while the loop is busy, and only them, then comes back', async () => {
+    const node = await enrollNode(t.app, TEST_ENROLLMENT_TOKEN, 'kong-busy-controller');
+    let seq = 0;
+    const intervalOf = async () => {
+      seq += 1;
+      const body = heartbeatBody({ seq, host: 'elsewhere.example.com', sentAtMs: clock.now() });
+      return (await beat(t.app, node.nodeId, node.credential, body)).json<HeartbeatReply>().intervalMs;
+    };
+    const metric = async () => {
+      const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      return Number(/^iamroll_heartbeat_keep_alive_seconds (\S+)$/m.exec(text)?.[1]);
+    };
+    // (The process's own loop ticks too, on the same sampler and frozen clock: it only gets there sooner.)
+    const tick = async (seconds: number) => {
+      for (let i = 0; i < seconds; i++) {
+        clock.advance(1_000);
+        await t.app.fleet.tickKeepAlive();
+      }
+    };
+    await tick(5);
+    expect(await intervalOf()).toBe(10_000);
+
+    utilisation = 0.95;
+    await tick(5);
+    expect(await intervalOf()).toBe(20_000);
+    expect(await metric()).toBe(20);
+    // A node whose seconds matter is not slowed down.
+    t.app.fleet.replyInterval.useHotNodes((nodeId) => nodeId === node.nodeId);
+    expect(await intervalOf()).toBe(1_000);
+    t.app.fleet.replyInterval.useHotNodes(() => false);
+
+    // Calm again: the way back waits until every idle node has heard the longer one (20 s).
+    utilisation = 0.1;
+    await tick(5);
+    expect(await intervalOf()).toBe(20_000);
+    await tick(20);
+    expect(await intervalOf()).toBe(10_000);
+    expect(await metric()).toBe(10);
+  });
+});

@@ -22,8 +22,8 @@ export interface ReplyIntervalDeps {
   readonly directory: DatabaseDirectory;
   readonly registry: NodeRegistry;
   readonly nowMs: () => number;
-  /** The keep-alive of idle nodes (default KEEP_ALIVE_MS). */
-  readonly keepAliveMs?: number;
+  /** The keep-alive of idle nodes (default KEEP_ALIVE_MS), or what says it now (keep-alive-governor.ts). */
+  readonly keepAliveMs?: number | (() => number);
 }
 
 /**
@@ -31,7 +31,8 @@ export interface ReplyIntervalDeps {
  * move (it reports at once when they do). 250 ms for the few nodes the rollout switches next, 1 s for a node the rollout has in its wave
  * (`useHotNodes`: the rollout reconciler's seam), for a node whose desired stage is not
  * the stage it reports (it is switching: its progress matters), or whose database is at or above its
- * warning share of the budget (10 s average); the keep-alive (10 s unless configured) otherwise. The node announces it in
+ * warning share of the budget (10 s average); the keep-alive (10 s unless configured, longer while this process's event loop is busy:
+ * keep-alive-governor.ts) otherwise. The node announces it in
  * its next heartbeats, and staleness counts against that (three missed keep-alives).
  * A database's state is computed once a second, not once a heartbeat.
  */
@@ -69,7 +70,7 @@ export function createReplyInterval({
       const rw = routes.rw?.databaseId;
       const ro = routes.ro?.databaseId;
       if ((rw && isNearBudget(rw, now)) || (ro && isNearBudget(ro, now))) return HOT_INTERVAL_MS;
-      return keepAliveMs;
+      return typeof keepAliveMs === 'number' ? keepAliveMs : keepAliveMs();
     },
     /**
      * The rollout reconciler's seam: which nodes are in a wave now (1 s), and optionally which few
