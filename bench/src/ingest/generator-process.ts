@@ -109,6 +109,7 @@ async function handle(request: GeneratorRequest): Promise<GeneratorReply> {
           latenciesMs: result.latency.toArray(),
           schedulerLagsMs: result.schedulerLag.toArray(),
           statuses: result.statuses,
+          replyIntervals: result.replyIntervals,
         },
         figures,
       };

@@ -45,6 +45,8 @@ export interface OpenLoopCounts {
   readonly latenciesMs: readonly number[];
   readonly schedulerLagsMs: readonly number[];
   readonly statuses: Readonly<Record<number, number>>;
+  /** The replies' `intervalMs` in the window, with counts. */
+  readonly replyIntervals: Readonly<Record<number, number>>;
 }
 
 export type GeneratorReply =

@@ -120,6 +120,7 @@ export class LoadGenerators {
     const latency = new LatencyRecorder();
     const schedulerLag = new LatencyRecorder();
     const statuses: Record<number, number> = {};
+    const replyIntervals: Record<number, number> = {};
     const totals = { scheduled: 0, ok: 0, okWithWarmup: 0, non2xx: 0, errors: 0, skipped: 0 };
     const figures: LoopFigures[] = [];
     for (const reply of replies) {
@@ -130,10 +131,20 @@ export class LoadGenerators {
       schedulerLag.recordAll(result.schedulerLagsMs);
       for (const [code, n] of Object.entries(result.statuses))
         statuses[Number(code)] = (statuses[Number(code)] ?? 0) + n;
+      for (const [ms, n] of Object.entries(result.replyIntervals))
+        replyIntervals[Number(ms)] = (replyIntervals[Number(ms)] ?? 0) + n;
       figures.push(reply.figures);
     }
     return {
-      result: { nodes: options.nodes, ...totals, latency, schedulerLag, statuses, durationMs: options.durationMs },
+      result: {
+        nodes: options.nodes,
+        ...totals,
+        latency,
+        schedulerLag,
+        statuses,
+        replyIntervals,
+        durationMs: options.durationMs,
+      },
       generator: combined(figures),
     };
   }

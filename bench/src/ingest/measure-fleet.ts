@@ -26,6 +26,11 @@ export interface FleetFigures {
   readonly non_2xx: number;
   readonly skipped: number;
   readonly statuses?: Readonly<Record<number, number>>;
+  /**
+   * Fleet profile: the replies' `intervalMs` in the window, with counts. The agents follow them, as
+   * real agents do: longer than the keep-alive when the API's loop was busy (IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS).
+   */
+  readonly reply_interval_ms?: Readonly<Record<number, number>>;
   readonly scheduler_lag_p99_ms: number | null;
   /** Cores busy on average: the load generator's process(es), and the API with its PostgreSQL. */
   readonly generator_cores: number;
@@ -124,6 +129,7 @@ export async function measureFleet(
     non_2xx: result.non2xx,
     skipped: result.skipped,
     ...(result.non2xx > 0 ? { statuses: result.statuses } : {}),
+    ...(args.profile === 'fleet' ? { reply_interval_ms: result.replyIntervals } : {}),
     scheduler_lag_p99_ms: roundOrNull(result.schedulerLag.quantile(0.99)),
     generator_cores: round(generator.cores),
     generator_loop_delay_p99_ms: round(generator.loopDelayP99Ms),

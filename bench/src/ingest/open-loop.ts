@@ -38,13 +38,14 @@ export function phaseOf(index: number): number {
  * The agents sending in second `s`, in the order they send (by phase, see `phaseOf`), and whether each storms.
  * Fleet: a contiguous block of STORM_SHARE × N agents storms (every second, counters moving), moving on every
  * STORM_ROTATE_S; every other agent sends once per keep-alive (`keepAliveSeconds`, default KEEP_ALIVE_MS), a
- * tenth of them each second at 10 s.
+ * tenth of them each second at 10 s, or when `isIdleDue` says (runOpenLoop: when the API's last reply asked).
  */
 export function sendsInSecond(
   profile: LoadProfile,
   nodes: number,
   s: number,
   keepAliveSeconds = KEEP_ALIVE_MS / 1000,
+  isIdleDue: (index: number, s: number) => boolean = (index) => index % keepAliveSeconds === s % keepAliveSeconds,
 ): { index: number; activity: AgentActivity }[] {
   if (profile === 'flat')
     return Array.from({ length: nodes }, (_, index) => ({ index, activity: 'flat' as const })).sort(
@@ -56,7 +57,7 @@ export function sendsInSecond(
   for (let index = 0; index < nodes; index += 1) {
     const isStorming = (index - stormStart + nodes) % nodes < stormCount;
     if (isStorming) sends.push({ index, activity: 'storm' });
-    else if (index % keepAliveSeconds === s % keepAliveSeconds) sends.push({ index, activity: 'idle' });
+    else if (isIdleDue(index, s)) sends.push({ index, activity: 'idle' });
   }
   return sends.sort((a, b) => phaseOf(a.index) - phaseOf(b.index));
 }
@@ -79,6 +80,8 @@ export interface OpenLoopResult {
   readonly schedulerLag: LatencyRecorder;
   /** Status codes other than 2xx, with counts. */
   readonly statuses: Readonly<Record<number, number>>;
+  /** Fleet: the replies' `intervalMs` in the window, with counts (what the API asked the agents for). */
+  readonly replyIntervals: Readonly<Record<number, number>>;
   readonly durationMs: number;
 }
 
@@ -114,8 +117,23 @@ export async function runOpenLoop(
   let scheduled = 0;
   let inFlight = 0;
 
+  // Fleet: each agent's next keep-alive heartbeat, in schedule seconds, as the API's last reply set it (the
+  // real agent's rule: `SimulatedAgent.follow`); until it has one, once per `keepAliveSeconds` at its own slot.
+  const keepAliveSeconds = options.keepAliveSeconds ?? KEEP_ALIVE_MS / 1000;
+  const nextIdleSecond = Int32Array.from({ length: nodes }, (_, index) => index % keepAliveSeconds);
+  const isIdleDue = (index: number, s: number) => (nextIdleSecond[index] ?? 0) <= s;
+  const isFollowing = options.profile === 'fleet';
+  const intervals = new Map<number, number>();
+
   const startMs = performance.now();
-  const send = (pool: Pool, agent: SimulatedAgent, activity: AgentActivity, dueMs: number, nowMs: number) => {
+  const send = (
+    pool: Pool,
+    agent: SimulatedAgent,
+    index: number,
+    activity: AgentActivity,
+    dueMs: number,
+    nowMs: number,
+  ) => {
     const isCounted = dueMs >= windowStartMs;
     if (isCounted) scheduled += 1;
     if (agent.isInFlight) {
@@ -125,9 +143,17 @@ export async function runOpenLoop(
     if (isCounted) schedulerLag.record(nowMs - startMs - dueMs);
     agent.isInFlight = true;
     inFlight += 1;
-    void timedPost(pool, agent.nextHeartbeat(activity)).then(({ statusCode, latencyMs }) => {
+    const sentSecond = Math.floor(dueMs / SECOND_MS);
+    // Not due again before the reply says when (a reply lost: the interval announced so far).
+    if (isFollowing)
+      nextIdleSecond[index] = sentSecond + Math.max(1, Math.round(agent.announcedIntervalMs / SECOND_MS));
+    void timedPost(pool, agent.nextHeartbeat(activity), isFollowing).then(({ statusCode, latencyMs, intervalMs }) => {
       agent.isInFlight = false;
       inFlight -= 1;
+      if (isFollowing && intervalMs !== undefined) {
+        nextIdleSecond[index] = sentSecond + Math.max(1, Math.round(agent.follow(intervalMs) / SECOND_MS));
+        if (dueMs >= windowStartMs) intervals.set(intervalMs, (intervals.get(intervalMs) ?? 0) + 1);
+      }
       if (statusCode >= 200 && statusCode < 300) okWithWarmup += 1;
       if (!isCounted) return;
       if (statusCode === 0) {
@@ -145,7 +171,7 @@ export async function runOpenLoop(
 
   await new Promise<void>((resolve) => {
     let second = 0;
-    const sendsIn = (s: number) => sendsInSecond(options.profile, nodes, s, options.keepAliveSeconds);
+    const sendsIn = (s: number) => sendsInSecond(options.profile, nodes, s, keepAliveSeconds, isIdleDue);
     let due = sendsIn(second);
     let next = 0;
     const tick = () => {
@@ -169,6 +195,7 @@ export async function runOpenLoop(
         send(
           pools[item.index % pools.length] as Pool,
           agents[item.index] as SimulatedAgent,
+          item.index,
           item.activity,
           dueMs,
           nowMs,
@@ -196,6 +223,7 @@ export async function runOpenLoop(
     latency,
     schedulerLag,
     statuses,
+    replyIntervals: Object.fromEntries(intervals),
     durationMs: options.durationMs,
   };
 }

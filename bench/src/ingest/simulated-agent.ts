@@ -97,7 +97,9 @@ export class SimulatedAgent {
   private enrollment: Enrolled | undefined;
   private readonly rw = newCounters();
   private readonly ro: ConnectionCounters | null;
-  private readonly middleJson: string;
+  private middleJson: string;
+  /** The interval its heartbeats announce (the body's `intervalMs`). */
+  announcedIntervalMs: number;
   private readonly tailJson: string;
   private path = '';
   private headers: Record<string, string> = {};
@@ -130,8 +132,27 @@ export class SimulatedAgent {
       ro: hasReplica ? endpoint(database.readerHost) : null,
     };
     const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    this.middleJson = `,"intervalMs":${options.intervalMs ?? 1000},"agentVersion":"${AGENT_VERSION}","kongVersion":"${KONG_VERSION}","role":"${this.role}"`;
+    this.announcedIntervalMs = options.intervalMs ?? 1000;
+    this.middleJson = this.#middleJson();
     this.tailJson = `,"config":${JSON.stringify({ hash, ...body })},"findings":[]}`;
+  }
+
+  #middleJson(): string {
+    return `,"intervalMs":${this.announcedIntervalMs},"agentVersion":"${AGENT_VERSION}","kongVersion":"${KONG_VERSION}","role":"${this.role}"`;
+  }
+
+  /**
+   * The reply asked for `intervalMs`: as the real agent does (apps/agent's \`#beatNow\`), the next
+   * heartbeat still comes within the interval announced so far (so the controller never calls it
+   * stale against the shorter one) and announces the new one. Returns when that next heartbeat is due (ms).
+   */
+  follow(intervalMs: number): number {
+    const nextMs = Math.min(this.announcedIntervalMs, intervalMs);
+    if (intervalMs !== this.announcedIntervalMs) {
+      this.announcedIntervalMs = intervalMs;
+      this.middleJson = this.#middleJson();
+    }
+    return nextMs;
   }
 
   enrollBody(): { hostname: string; kongVersion: string; role: KongRole; agentVersion: string } {
