@@ -100,6 +100,8 @@ export async function startFleetStack(options: FleetStackOptions): Promise<Fleet
     IAMROLL_ENROLLMENT_TOKEN: STACK_ENROLLMENT_TOKEN,
     IAMROLL_ADMIN_PASSWORD: STACK_ADMIN_PASSWORD,
     IAMROLL_ROLLOUT_RECONCILE_MS: String(options.rolloutReconcileMs ?? 100),
+    // The keep-alive governor off: a loaded test machine must not lengthen idle nodes' heartbeats.
+    IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS: '10000',
     LOG_LEVEL: 'silent',
   });
   const app = await buildApp({ ...config, databaseUrl, dataDir: join(dir, 'api') });

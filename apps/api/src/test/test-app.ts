@@ -30,6 +30,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     cloudWatch: CLOUDWATCH_OFF,
     metricsToken: undefined,
     metricsListen: undefined,
+    // The keep-alive governor off: a busy test worker's event loop must not lengthen what tests expect.
+    heartbeatKeepAliveMaxMs: 10_000,
     ...overrides,
   };
 }
