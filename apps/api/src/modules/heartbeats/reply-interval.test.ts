@@ -7,6 +7,14 @@ import { beat, heartbeatBody, manualClock, registerDatabase } from './heartbeat-
 describe("the reply's intervalMs", () => {
   const clock = manualClock(1_800_000_000_500);
   const t = useTestApp({ enrollmentToken: TEST_ENROLLMENT_TOKEN }, { nowMs: clock.now });
+  /** As the rollout engine writes it: in the row too, so node-sync's refresh (which re-reads recent rows) keeps it. */
+  const setDesiredStage = async (nodeId: string, stage: 'password' | 'rw_iam' | 'ro_iam') => {
+    await t.app.pg.query(
+      'UPDATE nodes SET desired_stage = $2::node_stage, updated_at = clock_timestamp() WHERE id = $1',
+      [nodeId, stage],
+    );
+    t.app.fleet.registry.get(nodeId)!.desiredStage = stage;
+  };
 
   it('is the 10 s keep-alive for an idle node, 1 s once its database nears its budget, the rollout marks it hot or it is switching', async () => {
     const host = 'interval-db.abc.us-east-1.rds.amazonaws.com';
@@ -22,7 +30,8 @@ describe("the reply's intervalMs", () => {
     };
     await send(0);
     // On rw_iam, as the rollout left it (otherwise it would be switching back to password).
-    t.app.fleet.registry.get(node.nodeId)!.desiredStage = 'rw_iam';
+    await setDesiredStage(node.nodeId, 'rw_iam');
+    await t.app.fleet.sync.refresh(); // as it runs every second: the desired stage survives it
     // 10/s: half the budget, under its 80 % warning share.
     for (let i = 1; i <= 10; i++) {
       clock.advance(1_000);
@@ -53,9 +62,9 @@ describe("the reply's intervalMs", () => {
     t.app.fleet.replyInterval.useHotNodes(() => false);
     expect(await quietBeat(4)).toBe(10_000);
     // Switching (the desired stage, as the rollout engine writes it, is not the stage it reports): 1 s until it is there.
-    t.app.fleet.registry.get(quiet.nodeId)!.desiredStage = 'ro_iam';
+    await setDesiredStage(quiet.nodeId, 'ro_iam');
     expect(await quietBeat(5)).toBe(1_000);
-    t.app.fleet.registry.get(quiet.nodeId)!.desiredStage = 'password';
+    await setDesiredStage(quiet.nodeId, 'password');
     expect(await quietBeat(6)).toBe(10_000);
   });
 });
