@@ -179,8 +179,7 @@ export function createHeartbeatService({
       if (isFirstHeartbeat && adoptReportedStage) {
         const desire = reportedDesire(config);
         if (desire.stage !== 'password' && (await adoptReportedStage(nodeId, desire.stage, desire.restore))) {
-          entry.desiredStage = desire.stage;
-          entry.restore = desire.restore;
+          registry.desire(entry, { desiredStage: desire.stage, restore: desire.restore });
         }
       }
       const snapshot = snapshotOf(body);

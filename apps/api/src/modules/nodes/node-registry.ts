@@ -29,6 +29,8 @@ export interface NodeEntry {
    * from the database replies without it, and that agent begins at once, as before planned seconds.
    */
   switchAtMs: number | null;
+  /** The registry's `desireSeq` at this process's last own write of the desire fields above (0: none). */
+  desireSeq: number;
   /** What the agent last said beyond the report (labels, its stage machine): memory only, for the rollout engine. */
   agent:
     { readonly labels: Readonly<Record<string, string>>; readonly transition: TransitionReport | null } | undefined;
@@ -87,6 +89,8 @@ export class NodeRegistry {
   readonly #removed = new Set<string>();
   #pending = new Map<string, Promise<NodeEntry | undefined>>();
   #batch: { ids: Set<string>; run: Promise<void> } | undefined;
+  /** See `desireSeq`. */
+  #desireSeq = 0;
 
   constructor(
     private readonly states: NodeStateRepository,
@@ -130,14 +134,18 @@ export class NodeRegistry {
    * Takes a row read from PostgreSQL; a row older than what this process knows changes nothing,
    * and a decommissioned node's row adds nothing (undefined).
    */
-  apply(row: NodeRefreshRow | NodeStateRow, isSeeding = false): NodeEntry | undefined {
+  apply(row: NodeRefreshRow | NodeStateRow, isSeeding = false, readFromSeq?: number): NodeEntry | undefined {
     if (this.#removed.has(row.id)) return undefined;
     const entry = this.#entries.get(row.id);
     if (!entry) return this.#add(row, isSeeding);
-    if (entry.desiredStage !== row.desiredStage) entry.switchAtMs = null; // another writer's desire
-    entry.desiredStage = row.desiredStage;
-    entry.finalize = row.finalize;
-    entry.restore = row.restore;
+    // This process wrote the desire after the read began: the row predates it (its commit came first).
+    const isDesireNewer = readFromSeq !== undefined && entry.desireSeq > readFromSeq;
+    if (!isDesireNewer) {
+      if (entry.desiredStage !== row.desiredStage) entry.switchAtMs = null; // another writer's desire
+      entry.desiredStage = row.desiredStage;
+      entry.finalize = row.finalize;
+      entry.restore = row.restore;
+    }
     entry.hostname = row.hostname;
     if (row.lastSeenMs !== null) entry.lastSeenMs = Math.max(entry.lastSeenMs ?? 0, row.lastSeenMs);
     if (row.updatedMs > entry.persistedUpdatedMs) {
@@ -146,6 +154,28 @@ export class NodeRegistry {
       entry.persistedDetailsJson = undefined;
     }
     return entry;
+  }
+
+  /**
+   * Counts this process's own writes of desire fields. A reader of rows takes it before its query
+   * and passes it to `apply`, so a row read before one of those writes cannot undo it in memory: for
+   * up to a refresh, the heartbeat reply would otherwise give the node the older stage back.
+   */
+  get desireSeq(): number {
+    return this.#desireSeq;
+  }
+
+  /** Sets what the heartbeat reply asks of the node, after the write to its row has committed. */
+  desire(
+    entry: NodeEntry,
+    change: Partial<Pick<NodeEntry, 'desiredStage' | 'finalize' | 'restore' | 'switchAtMs'>>,
+  ): void {
+    if (change.desiredStage !== undefined) entry.desiredStage = change.desiredStage;
+    if (change.finalize !== undefined) entry.finalize = change.finalize;
+    if (change.restore !== undefined) entry.restore = change.restore;
+    if (change.switchAtMs !== undefined) entry.switchAtMs = change.switchAtMs;
+    this.#desireSeq += 1;
+    entry.desireSeq = this.#desireSeq;
   }
 
   /**
@@ -180,6 +210,7 @@ export class NodeRegistry {
       finalize: row.finalize,
       restore: row.restore,
       switchAtMs: null,
+      desireSeq: 0,
       agent: undefined,
       persisted: pickReport(row),
       persistedUpdatedMs: row.updatedMs,
@@ -210,7 +241,8 @@ export class NodeRegistry {
       const ids = new Set<string>();
       const run = Promise.resolve().then(async () => {
         this.#batch = undefined;
-        for (const row of await this.states.load([...ids])) this.apply(row);
+        const readFromSeq = this.#desireSeq;
+        for (const row of await this.states.load([...ids])) this.apply(row, false, readFromSeq);
       });
       this.#batch = { ids, run };
     }

@@ -95,4 +95,55 @@ describe('NodeSync refresh', () => {
     expect(registry.get(nodeId)).toBeUndefined();
     expect(await registry.ensure(nodeId)).toBeUndefined();
   });
+
+  it('does not undo a desired stage this process wrote while its read was on the way', async () => {
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO nodes (id, hostname, role, updated_at)
+       VALUES (gen_random_uuid(), 'kong-sync-desired', 'traditional', clock_timestamp()) RETURNING id`,
+    );
+    const nodeId = rows[0]!.id;
+    const states = createNodeStateRepository(pool);
+    let hold = true;
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let read = () => undefined as void;
+    const isRead = new Promise<void>((resolve) => (read = resolve));
+    const held = {
+      ...states,
+      changedSince: async (sinceMs: number) => {
+        const result = await states.changedSince(sinceMs);
+        if (hold) {
+          read();
+          await released;
+        }
+        return result;
+      },
+    };
+    const registry = new NodeRegistry(held, new FleetRates());
+    await registry.loadAll();
+    const noWrites = () => Promise.reject(new Error('refresh writes nothing'));
+    const sync = new NodeSync(registry, held, noWrites, { warn: () => undefined }, 60_000);
+    sync.start();
+    // The refresh reads the row (desired: password); a rollout pass commits rw_iam and sets memory
+    // before the refresh applies what it read.
+    const refresh = sync.refresh();
+    await isRead;
+    await pool.query(`UPDATE nodes SET desired_stage = 'rw_iam', updated_at = clock_timestamp() WHERE id = $1`, [
+      nodeId,
+    ]);
+    registry.desire(registry.get(nodeId)!, { desiredStage: 'rw_iam', switchAtMs: 1_800_000_000_000 });
+    release();
+    await refresh;
+    expect(registry.get(nodeId)?.desiredStage).toBe('rw_iam');
+    expect(registry.get(nodeId)?.switchAtMs).toBe(1_800_000_000_000);
+
+    // A row read after that write still counts: another process's later desire comes in.
+    hold = false;
+    await pool.query(`UPDATE nodes SET desired_stage = 'ro_iam', updated_at = clock_timestamp() WHERE id = $1`, [
+      nodeId,
+    ]);
+    await sync.refresh();
+    expect(registry.get(nodeId)?.desiredStage).toBe('ro_iam');
+    expect(registry.get(nodeId)?.switchAtMs).toBeNull();
+  });
 });

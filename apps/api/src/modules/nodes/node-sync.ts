@@ -87,12 +87,13 @@ export class NodeSync {
 
   async refresh(): Promise<void> {
     // Not "since the newest row seen": with nothing new that re-read the fleet's last writes every second.
+    const readFromSeq = this.registry.desireSeq;
     const { rows, readAtMs } = await this.states.changedSince(this.#readAtMs - this.rereadMarginMs);
     this.#readAtMs = Math.max(this.#readAtMs, readAtMs);
     await forEachYielding(rows, (row) => {
       // A safety net for a missed decommission signal (the listener was reconnecting).
       if (row.isDecommissioned) this.registry.remove(row.id);
-      else this.registry.apply(row);
+      else this.registry.apply(row, false, readFromSeq);
     });
   }
 

@@ -109,9 +109,7 @@ export function createNodeAdoption({ prisma, rollouts, audit, registry, observe,
     for (const update of updates) {
       const entry = registry.get(update.nodeId);
       if (!entry) continue;
-      entry.desiredStage = update.stage;
-      entry.restore = null;
-      entry.switchAtMs = null;
+      registry.desire(entry, { desiredStage: update.stage, restore: null, switchAtMs: null });
     }
   };
 }

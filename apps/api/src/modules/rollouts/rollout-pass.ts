@@ -167,10 +167,12 @@ export function createRolloutPass(deps: PassDeps) {
     for (const update of desired) {
       const entry = registry.get(update.nodeId);
       if (!entry) continue;
-      entry.desiredStage = update.stage;
-      entry.finalize = update.finalize;
-      entry.restore = update.restore;
-      entry.switchAtMs = update.switchAtMs ?? null;
+      registry.desire(entry, {
+        desiredStage: update.stage,
+        finalize: update.finalize,
+        restore: update.restore,
+        switchAtMs: update.switchAtMs ?? null,
+      });
     }
     return result;
   };

@@ -71,7 +71,7 @@ export function createBackupRelease({ prisma, rollouts, audit, events, registry 
       });
       for (const nodeId of nodeIds) {
         const entry = registry.get(nodeId);
-        if (entry) entry.finalize = 'finalized';
+        if (entry) registry.desire(entry, { finalize: 'finalized' });
       }
       return row;
     },
