@@ -33,7 +33,7 @@ export function registerWorkers(app: FastifyInstance, services: Services): void 
   const { fleet } = app;
   fleet.loops.every('node-sync', NODE_SYNC_MS, () => fleet.sync.tick());
   // Idle nodes' keep-alive follows this process's event loop (modules/heartbeats/keep-alive-governor.ts).
-  fleet.loops.every('heartbeat-keep-alive', SECOND_MS, () => fleet.tickKeepAlive());
+  fleet.loops.every('heartbeat-keep-alive', SECOND_MS, () => Promise.resolve(fleet.tickKeepAlive()));
   fleet.loops.every('fleet-replication', REPLICATION_FLUSH_MS, () => fleet.replication.flush());
   fleet.loops.every('database-directory-refresh', DIRECTORY_REFRESH_MS, () => fleet.reloadDirectory());
   // Preflight (issue 12): every process keeps the databases' IAM verdicts in memory for the reconciler.

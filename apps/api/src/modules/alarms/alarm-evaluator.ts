@@ -9,7 +9,7 @@ import {
   type NodeAlarmInput,
 } from '@iamroll/core/rates';
 import type pg from 'pg';
-import { inTransaction } from '../../db/sql';
+import { inTransaction, type SqlClient } from '../../db/sql';
 import type { EventBus } from '../../plugins/event-bus';
 import type { AuditRepository } from '../audit/audit-repository';
 import { SYSTEM_ACTOR } from '../auth/principal';
@@ -19,7 +19,7 @@ import type { NodeStateRepository } from '../nodes/node-state-repository';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../nodes/node-view';
 import { toAlarmView } from './alarm-view';
 import { holdDuringStartup, holdStart } from './startup-hold';
-import type { AlarmsRepository } from './alarms-repository';
+import type { AlarmRow, AlarmsRepository } from './alarms-repository';
 import { forEachYielding } from '../../yield';
 
 export interface AlarmEvaluatorDeps {
@@ -133,6 +133,30 @@ export function createAlarmEvaluator({
     return toOpen.filter((alarm) => !(alarm.subject.type === 'node' && gone.has(alarm.subject.id)));
   }
 
+  /** Each row's audit entry (`alarm.open` / `alarm.resolve`) and event (`alarm.opened` / `alarm.resolved`), in the transaction. */
+  async function recordAndNotify(
+    sql: SqlClient,
+    rows: readonly AlarmRow[],
+    verb: 'open' | 'resolve',
+    dataOf: (row: AlarmRow) => Record<string, unknown>,
+  ): Promise<void> {
+    await audit.recordMany(
+      rows.map((row) => ({
+        actor: SYSTEM_ACTOR,
+        action: `alarm.${verb}`,
+        subjectType: row.subjectType,
+        subjectId: row.subjectId ?? undefined,
+        data: dataOf(row),
+      })),
+      sql,
+    );
+    const type = verb === 'open' ? 'alarm.opened' : 'alarm.resolved';
+    await events.notifyManyIn(
+      sql,
+      rows.map((row) => events.payload(type, toAlarmView(row))),
+    );
+  }
+
   /**
    * Opens and resolves what the pass decided, a chunk at a time, each chunk in one transaction:
    * its rows, their audit entries and their events (delivered on commit) in a few statements,
@@ -158,47 +182,21 @@ export function createAlarmEvaluator({
           })),
           sql,
         );
-        await audit.recordMany(
-          rows.map((row) => ({
-            actor: SYSTEM_ACTOR,
-            action: 'alarm.open',
-            subjectType: row.subjectType,
-            subjectId: row.subjectId ?? undefined,
-            data: {
-              alarmId: row.id,
-              key: row.key,
-              kind: row.kind,
-              severity: row.severity,
-              message: row.message,
-              value: row.value,
-              threshold: desired.get(row.key)?.threshold,
-            },
-          })),
-          sql,
-        );
-        await events.notifyManyIn(
-          sql,
-          rows.map((row) => events.payload('alarm.opened', toAlarmView(row))),
-        );
+        await recordAndNotify(sql, rows, 'open', (row) => ({
+          alarmId: row.id,
+          key: row.key,
+          kind: row.kind,
+          severity: row.severity,
+          message: row.message,
+          value: row.value,
+          threshold: desired.get(row.key)?.threshold,
+        }));
       });
     }
     for (let from = 0; from < toResolve.length; from += CHUNK) {
       await inTransaction(pool, async (sql) => {
         const rows = await alarms.resolveMany(toResolve.slice(from, from + CHUNK), at, sql);
-        await audit.recordMany(
-          rows.map((row) => ({
-            actor: SYSTEM_ACTOR,
-            action: 'alarm.resolve',
-            subjectType: row.subjectType,
-            subjectId: row.subjectId ?? undefined,
-            data: { alarmId: row.id, key: row.key, kind: row.kind },
-          })),
-          sql,
-        );
-        await events.notifyManyIn(
-          sql,
-          rows.map((row) => events.payload('alarm.resolved', toAlarmView(row))),
-        );
+        await recordAndNotify(sql, rows, 'resolve', (row) => ({ alarmId: row.id, key: row.key, kind: row.kind }));
       });
     }
   }

@@ -183,17 +183,13 @@ export function createFleet({
     replyInterval,
     /** The idle keep-alive under load: `tickKeepAlive` samples the event loop (workers.ts, every second). */
     keepAlive,
-    tickKeepAlive: (): Promise<void> => {
+    tickKeepAlive: (): void => {
       const change = keepAlive.tick(nowMs());
-      if (!change) return Promise.resolve();
-      const busy = Math.round(change.utilisation * 100);
+      if (!change) return;
       log.info(
         { fromMs: change.fromMs, toMs: change.toMs, eventLoopUtilisation: change.utilisation },
-        change.toMs > change.fromMs
-          ? `event loop ${busy}% busy: idle nodes asked to heartbeat every ${change.toMs / 1_000} s (was ${change.fromMs / 1_000} s)`
-          : `event loop ${busy}% busy: idle nodes back to every ${change.toMs / 1_000} s (was ${change.fromMs / 1_000} s)`,
+        `idle nodes' keep-alive ${change.fromMs / 1_000} s → ${change.toMs / 1_000} s: event loop ${Math.round(change.utilisation * 100)}% busy`,
       );
-      return Promise.resolve();
     },
     preflight,
     loops,

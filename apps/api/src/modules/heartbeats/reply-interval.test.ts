@@ -107,17 +107,17 @@ describe('IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS: the keep-alive of a busy process'
       return Number(/^iamroll_heartbeat_keep_alive_seconds (\S+)$/m.exec(text)?.[1]);
     };
     // (The process's own loop ticks too, on the same sampler and frozen clock: it only gets there sooner.)
-    const tick = async (seconds: number) => {
+    const tick = (seconds: number) => {
       for (let i = 0; i < seconds; i++) {
         clock.advance(1_000);
-        await t.app.fleet.tickKeepAlive();
+        t.app.fleet.tickKeepAlive();
       }
     };
-    await tick(5);
+    tick(5);
     expect(await intervalOf()).toBe(10_000);
 
     utilisation = 0.95;
-    await tick(5);
+    tick(5);
     expect(await intervalOf()).toBe(20_000);
     expect(await metric()).toBe(20);
     // A node whose seconds matter is not slowed down.
@@ -127,9 +127,9 @@ describe('IAMROLL_HEARTBEAT_KEEP_ALIVE_MAX_MS: the keep-alive of a busy process'
 
     // Calm again: the way back waits until every idle node has heard the longer one (20 s).
     utilisation = 0.1;
-    await tick(5);
+    tick(5);
     expect(await intervalOf()).toBe(20_000);
-    await tick(20);
+    tick(20);
     expect(await intervalOf()).toBe(10_000);
     expect(await metric()).toBe(10);
   });

@@ -22,8 +22,8 @@ export interface ReplyIntervalDeps {
   readonly directory: DatabaseDirectory;
   readonly registry: NodeRegistry;
   readonly nowMs: () => number;
-  /** The keep-alive of idle nodes (default KEEP_ALIVE_MS), or what says it now (keep-alive-governor.ts). */
-  readonly keepAliveMs?: number | (() => number);
+  /** The keep-alive of idle nodes now (default KEEP_ALIVE_MS; create-fleet.ts: the keep-alive governor's). */
+  readonly keepAliveMs?: () => number;
 }
 
 /**
@@ -41,7 +41,7 @@ export function createReplyInterval({
   directory,
   registry,
   nowMs,
-  keepAliveMs = KEEP_ALIVE_MS,
+  keepAliveMs = () => KEEP_ALIVE_MS,
 }: ReplyIntervalDeps) {
   let isNodeHot: (nodeId: string) => boolean = () => false;
   let isNodeImminent: (nodeId: string) => boolean = () => false;
@@ -70,7 +70,7 @@ export function createReplyInterval({
       const rw = routes.rw?.databaseId;
       const ro = routes.ro?.databaseId;
       if ((rw && isNearBudget(rw, now)) || (ro && isNearBudget(ro, now))) return HOT_INTERVAL_MS;
-      return typeof keepAliveMs === 'number' ? keepAliveMs : keepAliveMs();
+      return keepAliveMs();
     },
     /**
      * The rollout reconciler's seam: which nodes are in a wave now (1 s), and optionally which few

@@ -3,10 +3,30 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestPostgres } from '../../test/use-test-app';
 import { NodeRegistry } from './node-registry';
-import { createNodeStateRepository } from './node-state-repository';
+import { createNodeStateRepository, type NodeStateRepository } from './node-state-repository';
 import { NodeSync } from './node-sync';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The repository with its refresh read held after the query, until `release` (while `isHolding()`). */
+function holdingReads(states: NodeStateRepository, isHolding: () => boolean = () => true) {
+  let release = () => undefined as void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let read = () => undefined as void;
+  const isRead = new Promise<void>((resolve) => (read = resolve));
+  const repository: NodeStateRepository = {
+    ...states,
+    changedSince: async (sinceMs: number) => {
+      const result = await states.changedSince(sinceMs);
+      if (isHolding()) {
+        read();
+        await released;
+      }
+      return result;
+    },
+  };
+  return { repository, isRead, release };
+}
 
 describe('NodeSync refresh', () => {
   const postgres = useTestPostgres();
@@ -68,20 +88,7 @@ describe('NodeSync refresh', () => {
        VALUES (gen_random_uuid(), 'kong-sync-retired', 'traditional', clock_timestamp()) RETURNING id`,
     );
     const nodeId = rows[0]!.id;
-    const states = createNodeStateRepository(pool);
-    let release = () => undefined as void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let read = () => undefined as void;
-    const isRead = new Promise<void>((resolve) => (read = resolve));
-    const held = {
-      ...states,
-      changedSince: async (sinceMs: number) => {
-        const result = await states.changedSince(sinceMs);
-        read();
-        await released;
-        return result;
-      },
-    };
+    const { repository: held, isRead, release } = holdingReads(createNodeStateRepository(pool));
     const registry = new NodeRegistry(held, new FleetRates());
     const noWrites = () => Promise.reject(new Error('refresh writes nothing'));
     const sync = new NodeSync(registry, held, noWrites, { warn: () => undefined }, 60_000);
@@ -102,23 +109,8 @@ describe('NodeSync refresh', () => {
        VALUES (gen_random_uuid(), 'kong-sync-desired', 'traditional', clock_timestamp()) RETURNING id`,
     );
     const nodeId = rows[0]!.id;
-    const states = createNodeStateRepository(pool);
     let hold = true;
-    let release = () => undefined as void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let read = () => undefined as void;
-    const isRead = new Promise<void>((resolve) => (read = resolve));
-    const held = {
-      ...states,
-      changedSince: async (sinceMs: number) => {
-        const result = await states.changedSince(sinceMs);
-        if (hold) {
-          read();
-          await released;
-        }
-        return result;
-      },
-    };
+    const { repository: held, isRead, release } = holdingReads(createNodeStateRepository(pool), () => hold);
     const registry = new NodeRegistry(held, new FleetRates());
     await registry.loadAll();
     const noWrites = () => Promise.reject(new Error('refresh writes nothing'));
