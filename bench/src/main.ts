@@ -1,4 +1,5 @@
 import { ingest } from './ingest';
+import { ratesMemory } from './rates-memory';
 import { rollout } from './rollout';
 import { storm } from './storm';
 
@@ -8,6 +9,7 @@ const benches: Record<string, (argv: readonly string[]) => Promise<void>> = {
   storm,
   ingest,
   rollout,
+  'rates-memory': ratesMemory,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -46,6 +46,33 @@ describe('FleetRates', () => {
     expect(spread.database('db-1')?.iamAttempts.countAt(T0 + 9)).toBeLessThan(100);
   });
 
+  it("lets go of a node's burst once an hour of quiet heartbeats has passed it, and still reads the burst until then", () => {
+    const fleet = fleetWithNode();
+    fleet.ingestHeartbeat('kong-1', snapshot(1, { attempts: 0 }, { sentAtMs: T0_MS }), T0_MS);
+    fleet.ingestHeartbeat(
+      'kong-1',
+      snapshot(2, { attempts: 40, failures: { invalidToken: 3 } }, { sentAtMs: T0_MS + 1_000 }),
+      T0_MS + 1_000,
+    );
+    const node = () => fleet.node('kong-1');
+    expect(fleet.nodeSeries('kong-1', 'rw')?.allocatedSeconds).toBeGreaterThan(0);
+    expect(node()?.failures?.invalidToken.allocatedSeconds).toBeGreaterThan(0);
+    // Quiet keep-alives every 10 s for an hour (and a bit).
+    let seq = 2;
+    for (let atMs = T0_MS + 11_000; atMs <= T0_MS + 3_700_000; atMs += 10_000) {
+      seq += 1;
+      if (atMs === T0_MS + 1_801_000) expect(fleet.nodeSeries('kong-1', 'rw')?.sumSeconds(T0 - 10, T0 + 10)).toBe(40);
+      fleet.ingestHeartbeat(
+        'kong-1',
+        snapshot(seq, { attempts: 40, failures: { invalidToken: 3 } }, { sentAtMs: atMs }),
+        atMs,
+      );
+    }
+    expect(fleet.nodeSeries('kong-1', 'rw')?.allocatedSeconds).toBe(0);
+    expect(fleet.nodeSeries('kong-1', 'rw')?.sumSeconds(T0 - 10, T0 + 4_000)).toBe(0);
+    expect(node()?.failures?.invalidToken.allocatedSeconds).toBe(0);
+  });
+
   it('does not count a duplicate heartbeat twice', () => {
     const fleet = fleetWithNode();
     fleet.ingestHeartbeat('kong-1', snapshot(1, { attempts: 10 }), T0_MS);

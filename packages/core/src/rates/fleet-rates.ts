@@ -150,6 +150,9 @@ export class FleetRates {
         this.#retarget(state);
       }
       addSpread(state.targets, delta.attempts, atMs - coveredMs, atMs);
+    } else {
+      // A quiet heartbeat moves the head too, so the pages of an old burst are freed once it leaves the ring.
+      state.series?.advanceTo(secondOf(atMs));
     }
     const establishedPerSecond = delta.established / Math.max(1, coveredMs / SECOND_MS);
     state.peakEstablishedPerSecond = Math.max(state.peakEstablishedPerSecond, establishedPerSecond);
@@ -165,8 +168,10 @@ export class FleetRates {
       database.throttled.addAt(second, delta.authFailures.throttled);
       database.lastThrottledAtMs = Math.max(database.lastThrottledAtMs ?? atMs, atMs);
     }
+    node.throttled?.advanceTo(second);
     for (const cause of NON_THROTTLE_CAUSES) {
       const failures = delta.authFailures[cause];
+      node.failures?.[cause].advanceTo(second);
       if (failures === 0) continue;
       node.failures ??= createFailureSeries(this.#failureCapacitySeconds);
       node.failures[cause].addAt(second, failures);

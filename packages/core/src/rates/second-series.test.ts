@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_SECONDS, SecondSeries } from './second-series';
+import { HOUR_SECONDS, PAGE_SECONDS, SecondSeries } from './second-series';
 
 const T0 = 1_700_000_000; // a second, far from the epoch
 
@@ -112,4 +112,76 @@ describe('SecondSeries', () => {
     const series = seriesWith([[T0 + 1, 3]]);
     expect(series.points(T0 * 1_000, (T0 + 3) * 1_000).map((point) => point.count)).toEqual([0, 3, 0]);
   });
+
+  it('takes room a page at a time, gives it back as bursts leave the ring, and holds none after a quiet lap', () => {
+    const series = seriesWith([[T0, 1]]);
+    expect(series.allocatedSeconds).toBe(PAGE_SECONDS);
+    // One count in each of eight minutes: the room doubles as pages are taken.
+    for (let minute = 1; minute < 8; minute++) series.addAt(T0 + minute * PAGE_SECONDS, minute + 1);
+    expect(series.allocatedSeconds).toBe(8 * PAGE_SECONDS);
+    // The head passes the first six minutes' counts: with two pages left of eight, the room halves twice.
+    series.advanceTo(T0 + HOUR_SECONDS + 5 * PAGE_SECONDS);
+    expect(series.allocatedSeconds).toBe(4 * PAGE_SECONDS);
+    expect(series.countAt(T0 + 6 * PAGE_SECONDS)).toBe(7);
+    expect(series.countAt(T0 + 7 * PAGE_SECONDS)).toBe(8);
+    expect(series.sumSeconds(T0, T0 + 2 * HOUR_SECONDS)).toBe(15);
+    series.advanceTo(T0 + HOUR_SECONDS + 7 * PAGE_SECONDS);
+    expect(series.allocatedSeconds).toBe(0);
+    expect(series.sumSeconds(T0, T0 + 2 * HOUR_SECONDS)).toBe(0);
+    series.addAt(T0 + 2 * HOUR_SECONDS, 5); // and takes a page again when counts come back
+    expect(series.allocatedSeconds).toBe(PAGE_SECONDS);
+    expect(series.countAt(T0 + 2 * HOUR_SECONDS)).toBe(5);
+  });
+
+  it.each([1, 7, 60, 61, 150, 1_000])(
+    'reads as a plain ring would, through random writes and advances (capacity %i)',
+    (capacity) => {
+      // The reference: every second's count in a map, forgotten once older than the window.
+      let seed = capacity * 7_919;
+      const random = (below: number) => {
+        // mulberry32: a small seeded generator, so a failure replays.
+        seed = (seed + 0x6d2b79f5) | 0;
+        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) % below;
+      };
+      let written = 0;
+      const series = new SecondSeries(capacity);
+      const reference = new Map<number, number>();
+      let latest = T0;
+      for (let step = 0; step < 500; step++) {
+        const jump = random(10) === 0 ? random(3 * capacity) : random(3);
+        latest += jump;
+        const second = latest - random(capacity + 2);
+        const count = random(4);
+        const isHeld = series.addAt(second, count);
+        if (isHeld && count > 0) {
+          reference.set(second, (reference.get(second) ?? 0) + count);
+          written += 1;
+        }
+        if (random(5) === 0) series.advanceTo(latest + random(capacity));
+        latest = Math.max(latest, series.latestSecond);
+        const expected = (s: number) =>
+          s > series.latestSecond - capacity && s <= series.latestSecond ? (reference.get(s) ?? 0) : 0;
+        const actual: number[] = [];
+        const wanted: number[] = [];
+        for (let s = series.latestSecond - capacity - 1; s <= series.latestSecond + 1; s++) {
+          actual.push(series.countAt(s));
+          wanted.push(expected(s));
+        }
+        expect(actual).toEqual(wanted);
+        let sum = 0;
+        let countedSeconds = 0;
+        for (let s = series.latestSecond - capacity + 1; s <= series.latestSecond; s++) {
+          sum += expected(s);
+          if (expected(s) > 0) countedSeconds += 1;
+        }
+        expect(series.sumSeconds(series.latestSecond - 2 * capacity, series.latestSecond + 1)).toBe(sum);
+        // Memory: no more pages than the ring has, and none when nothing is counted.
+        expect(series.allocatedSeconds).toBeLessThanOrEqual(Math.ceil(capacity / PAGE_SECONDS) * PAGE_SECONDS);
+        if (countedSeconds === 0) expect(series.allocatedSeconds).toBe(0);
+      }
+      expect(written).toBeGreaterThan(200); // the walk did write
+    },
+  );
 });
