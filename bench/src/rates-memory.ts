@@ -20,7 +20,7 @@ interface RatesMemoryArgs {
 const USAGE =
   'usage: npm run bench -- rates-memory [--json] [--nodes N (10000)] [--seconds S (4200)] [--storm-s S (60)] [--cycle-s S (600)]';
 
-function parseArgs(argv: readonly string[]): RatesMemoryArgs {
+export function parseRatesMemoryArgs(argv: readonly string[]): RatesMemoryArgs {
   const values = new Map<string, number>();
   let json = false;
   for (let i = 0; i < argv.length; i++) {
@@ -101,7 +101,7 @@ function denseBytes(fleet: rates.FleetRates): number {
 }
 
 export async function ratesMemory(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv);
+  const args = parseRatesMemoryArgs(argv);
   collectGarbage();
   const before = process.memoryUsage();
   const fleet = new rates.FleetRates();
