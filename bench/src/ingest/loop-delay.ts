@@ -11,6 +11,8 @@ export interface LoopDelay {
   readonly gcMaxMs: number | null;
   /** V8 heap in use (MB) at the scrape: what a major GC has to mark. */
   readonly heapUsedMb: number | null;
+  /** The process's resident memory (MB) at the scrape: heap, array buffers (the rates' series) and the rest. */
+  readonly rssMb: number | null;
 }
 
 /** `IAMROLL_METRICS_TOKEN` as a bearer when one is set (the API then refuses /metrics without it). */
@@ -30,6 +32,7 @@ export async function scrapeLoopDelay(pool: Pool, token: string | undefined): Pr
   const p99Ms = read('iamroll_event_loop_delay_p99_seconds');
   const maxMs = read('iamroll_event_loop_delay_max_seconds');
   const heapBytes = /^nodejs_heap_size_used_bytes ([0-9.eE+-]+)$/m.exec(text)?.[1];
+  const rssBytes = /^process_resident_memory_bytes ([0-9.eE+-]+)$/m.exec(text)?.[1];
   return p99Ms === null || maxMs === null
     ? null
     : {
@@ -37,6 +40,7 @@ export async function scrapeLoopDelay(pool: Pool, token: string | undefined): Pr
         maxMs,
         gcMaxMs: read('iamroll_gc_pause_max_seconds'),
         heapUsedMb: heapBytes === undefined ? null : Number(heapBytes) / 2 ** 20,
+        rssMb: rssBytes === undefined ? null : Number(rssBytes) / 2 ** 20,
       };
 }
 
@@ -78,6 +82,7 @@ export function watchLoopDelay(
                   heapUsedMb: results.some((r) => r.heapUsedMb === null)
                     ? null
                     : Math.max(...results.map((r) => r.heapUsedMb ?? 0)),
+                  rssMb: results.some((r) => r.rssMb === null) ? null : Math.max(...results.map((r) => r.rssMb ?? 0)),
                 });
             })
             .catch(reject);

@@ -68,6 +68,8 @@ export interface FleetFigures {
   readonly api_gc_pause_max_ms: number | null;
   /** The largest V8 heap in use any API process showed at a scrape (MB). */
   readonly api_heap_used_mb: number | null;
+  /** The largest resident memory any API process showed at a scrape (MB). */
+  readonly api_rss_mb: number | null;
   /** With a probe (the main run): a login → the database's per-second series showing it. */
   readonly rate_lag_p99_ms?: number | null;
   readonly rate_lag_samples?: number;
@@ -152,6 +154,7 @@ export async function measureFleet(
     api_loop_delay_max_ms: delay ? round(delay.maxMs) : null,
     api_gc_pause_max_ms: delay?.gcMaxMs == null ? null : round(delay.gcMaxMs),
     api_heap_used_mb: delay?.heapUsedMb == null ? null : round(delay.heapUsedMb),
+    api_rss_mb: delay?.rssMb == null ? null : round(delay.rssMb),
     ...(probeFigures
       ? {
           rate_lag_p99_ms: roundOrNull(probeFigures.rateLag.quantile(0.99)),
