@@ -8,7 +8,7 @@ import { AlarmProbe } from './ingest/alarm-probe';
 import { startApiProcess, type ApiProcess } from './ingest/api-process';
 import { parseIngestArgs, type IngestArgs } from './ingest/args';
 import { installChildCleanup } from './ingest/children';
-import { confineToCpuQuota } from './ingest/cpu-quota';
+import { confineToCpuQuota, type CpuQuota } from './ingest/cpu-quota';
 import { measureBaseline, type BaselineFigures } from './ingest/baseline';
 import { benchDatabases, Fleet, PROBE_DATABASE, registerDatabases, signIn } from './ingest/fleet';
 import { LoadGenerators } from './ingest/generator';
@@ -136,7 +136,15 @@ async function measureApi(
     await probe.open();
   }
 
+  // A slower API loop: each API process alone on a quota from here on (enrolling 10,000 agents on it would take minutes).
+  const apiQuotas: CpuQuota[] = [];
   try {
+    if (args.apiCpuQuotaCores !== undefined) {
+      for (const each of apis) apiQuotas.push(await confineToCpuQuota(args.apiCpuQuotaCores, each.pid));
+      log(
+        `each API process now runs on ${args.apiCpuQuotaCores} cores' worth of CPU time (its PostgreSQL and the load generator do not)`,
+      );
+    }
     log(
       `heartbeats: ${args.nodes} agents, profile ${args.profile}${args.profile === 'fleet' ? ` (idle keep-alive ${args.keepAliveSeconds} s)` : ''}, ${apis.length} process(es), ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s…`,
     );
@@ -162,9 +170,11 @@ async function measureApi(
       connections: args.connections,
       generator_nice: args.generatorNice,
       cpu_quota_cores: args.cpuQuotaCores ?? null,
+      api_cpu_quota_cores: args.apiCpuQuotaCores ?? null,
       keep_alive_ms: args.profile === 'fleet' ? args.keepAliveSeconds * 1000 : null,
     };
   } finally {
+    for (const quota of apiQuotas) await quota.release();
     await probe?.close();
   }
 }

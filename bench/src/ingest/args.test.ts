@@ -11,6 +11,7 @@ describe('parseIngestArgs', () => {
       processes: 1,
       isFindingMax: false,
       cpuQuotaCores: undefined,
+      apiCpuQuotaCores: undefined,
     });
   });
 
@@ -49,6 +50,10 @@ describe('parseIngestArgs', () => {
       /--keep-alive-s must be a whole number of seconds from 1 to 60/,
     );
     expect(() => parseIngestArgs(['--cpu-quota', '0.01'])).toThrow(/--cpu-quota must be a number of cores from 0.1/);
+    expect(() => parseIngestArgs(['--api-cpu-quota', 'half'])).toThrow(
+      /--api-cpu-quota must be a number of cores from 0.1/,
+    );
+    expect(parseIngestArgs(['--api-cpu-quota', '0.3']).apiCpuQuotaCores).toBe(0.3);
     expect(() => parseIngestArgs(['--generator-nice', '20'])).toThrow(
       /--generator-nice must be an integer from 0 to 19/,
     );

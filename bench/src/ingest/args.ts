@@ -41,10 +41,15 @@ export interface IngestArgs {
   readonly apiCpuProfileDir: string | undefined;
   /** Run the whole bench on this many cores' worth of CPU time (a Linux cgroup quota: cpu-quota.ts), or undefined. */
   readonly cpuQuotaCores: number | undefined;
+  /**
+   * Confine each API process alone (not its PostgreSQL, not the load generator) to this many cores' worth
+   * of CPU time once the fleet is enrolled: a slower API loop on a machine as it is (cpu-quota.ts), or undefined.
+   */
+  readonly apiCpuQuotaCores: number | undefined;
 }
 
 const USAGE =
-  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--keep-alive-s S] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR] [--cpu-quota CORES]';
+  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--keep-alive-s S] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR] [--cpu-quota CORES] [--api-cpu-quota CORES]';
 
 /** A Linux nice value, 0 (normal) to 19 (lowest). */
 function niceValue(value: string | undefined): number {
@@ -56,12 +61,12 @@ function niceValue(value: string | undefined): number {
 }
 
 /** Cores' worth of CPU time, more than a tenth of one and at most the machine's. */
-function cores(value: string | undefined): number | undefined {
+function cores(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0.1 || n > availableParallelism())
     throw new Error(
-      `--cpu-quota must be a number of cores from 0.1 to ${availableParallelism()} (this machine's), got "${value}"\n${USAGE}`,
+      `--${name} must be a number of cores from 0.1 to ${availableParallelism()} (this machine's), got "${value}"\n${USAGE}`,
     );
   return n;
 }
@@ -110,6 +115,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       'db-pool-size': { type: 'string' },
       'api-cpu-prof': { type: 'string' },
       'cpu-quota': { type: 'string' },
+      'api-cpu-quota': { type: 'string' },
     },
     strict: true,
   });
@@ -135,6 +141,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     baselineSeconds: positive('baseline-s', values['baseline-s'], 10),
     dbPoolSize: values['db-pool-size'] === undefined ? undefined : positive('db-pool-size', values['db-pool-size'], 10),
     apiCpuProfileDir: values['api-cpu-prof'],
-    cpuQuotaCores: cores(values['cpu-quota']),
+    cpuQuotaCores: cores('cpu-quota', values['cpu-quota']),
+    apiCpuQuotaCores: cores('api-cpu-quota', values['api-cpu-quota']),
   };
 }

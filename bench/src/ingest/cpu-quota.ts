@@ -12,9 +12,9 @@ const CGROUP_ROOT = '/sys/fs/cgroup';
 
 export interface CpuQuota {
   readonly cores: number;
-  /** The control group the bench runs in (its children inherit it). */
+  /** The control group the process runs in (children it starts afterwards inherit it). */
   readonly path: string;
-  /** Moves the bench back to the group it came from and removes this one (once its children have exited). */
+  /** Moves the process back to the group it came from and removes this one (once its children have exited). */
   release(): Promise<void>;
 }
 
@@ -41,11 +41,12 @@ async function ownGroup(version: 1 | 2): Promise<string> {
  * generators, the baseline, the API and its PostgreSQL) on `cores` cores' worth of CPU time in all,
  * through a Linux control group's CPU quota (cgroup v2 `cpu.max`, or v1 `cpu.cfs_quota_us`). A
  * reproducible slower machine: `--cpu-quota 1.1` on this 2-core machine gives a bare Fastify
- * baseline near 9,000 req/s. Needs root (or a delegated cgroup) and a mounted cpu controller.
+ * baseline near 9,000 req/s. With `pid`, that process alone (threads included; the children it already
+ * started stay where they are): `--api-cpu-quota`. Needs root (or a delegated cgroup) and a mounted cpu controller.
  */
-export async function confineToCpuQuota(cores: number): Promise<CpuQuota> {
+export async function confineToCpuQuota(cores: number, pid: number = process.pid): Promise<CpuQuota> {
   const quotaUs = Math.round(cores * PERIOD_US);
-  const name = `iamroll-bench-${process.pid}`;
+  const name = `iamroll-bench-${pid}`;
   const hint =
     '--cpu-quota runs the bench in a Linux control group with a CPU quota: it needs root (or a delegated cgroup) and the cpu controller mounted under /sys/fs/cgroup. Leave it out to measure the machine as it is.';
   try {
@@ -65,16 +66,16 @@ export async function confineToCpuQuota(cores: number): Promise<CpuQuota> {
     const path = join(parent, name);
     await mkdir(path);
     for (const [file, value] of limits) await writeFile(join(path, file), value);
-    await writeFile(join(path, 'cgroup.procs'), String(process.pid));
-    return { cores, path, release: () => leave(parent, path) };
+    await writeFile(join(path, 'cgroup.procs'), String(pid));
+    return { cores, path, release: () => leave(parent, path, pid) };
   } catch (error) {
     throw new Error(`${hint} (${(error as Error).message})`, { cause: error });
   }
 }
 
-/** Back to the parent group, then the group goes; a child still exiting keeps it a moment, so a few tries. */
-async function leave(parent: string, path: string): Promise<void> {
-  await writeFile(join(parent, 'cgroup.procs'), String(process.pid)).catch(() => undefined);
+/** Back to the parent group (when still running), then the group goes; a child still exiting keeps it a moment, so a few tries. */
+async function leave(parent: string, path: string, pid: number): Promise<void> {
+  await writeFile(join(parent, 'cgroup.procs'), String(pid)).catch(() => undefined);
   for (let attempt = 0; attempt < 20; attempt += 1) {
     try {
       await rmdir(path);

@@ -13,6 +13,8 @@ export interface LoopDelay {
   readonly heapUsedMb: number | null;
   /** The process's resident memory (MB) at the scrape: heap, array buffers (the rates' series) and the rest. */
   readonly rssMb: number | null;
+  /** The event loop's busy share over the last 5 s (`iamroll_event_loop_utilisation`, what the keep-alive governor reads). */
+  readonly utilisation: number | null;
 }
 
 /** `IAMROLL_METRICS_TOKEN` as a bearer when one is set (the API then refuses /metrics without it). */
@@ -33,6 +35,7 @@ export async function scrapeLoopDelay(pool: Pool, token: string | undefined): Pr
   const maxMs = read('iamroll_event_loop_delay_max_seconds');
   const heapBytes = /^nodejs_heap_size_used_bytes ([0-9.eE+-]+)$/m.exec(text)?.[1];
   const rssBytes = /^process_resident_memory_bytes ([0-9.eE+-]+)$/m.exec(text)?.[1];
+  const utilisation = /^iamroll_event_loop_utilisation ([0-9.eE+-]+)$/m.exec(text)?.[1];
   return p99Ms === null || maxMs === null
     ? null
     : {
@@ -41,6 +44,7 @@ export async function scrapeLoopDelay(pool: Pool, token: string | undefined): Pr
         gcMaxMs: read('iamroll_gc_pause_max_seconds'),
         heapUsedMb: heapBytes === undefined ? null : Number(heapBytes) / 2 ** 20,
         rssMb: rssBytes === undefined ? null : Number(rssBytes) / 2 ** 20,
+        utilisation: utilisation === undefined ? null : Number(utilisation),
       };
 }
 
@@ -83,6 +87,9 @@ export function watchLoopDelay(
                     ? null
                     : Math.max(...results.map((r) => r.heapUsedMb ?? 0)),
                   rssMb: results.some((r) => r.rssMb === null) ? null : Math.max(...results.map((r) => r.rssMb ?? 0)),
+                  utilisation: results.some((r) => r.utilisation === null)
+                    ? null
+                    : Math.max(...results.map((r) => r.utilisation ?? 0)),
                 });
             })
             .catch(reject);

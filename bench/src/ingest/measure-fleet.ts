@@ -70,6 +70,8 @@ export interface FleetFigures {
   readonly api_heap_used_mb: number | null;
   /** The largest resident memory any API process showed at a scrape (MB). */
   readonly api_rss_mb: number | null;
+  /** The highest event-loop utilisation (5 s average, 0–1) any API process showed at a scrape. */
+  readonly api_loop_utilisation_max: number | null;
   /** With a probe (the main run): a login → the database's per-second series showing it. */
   readonly rate_lag_p99_ms?: number | null;
   readonly rate_lag_samples?: number;
@@ -155,6 +157,7 @@ export async function measureFleet(
     api_gc_pause_max_ms: delay?.gcMaxMs == null ? null : round(delay.gcMaxMs),
     api_heap_used_mb: delay?.heapUsedMb == null ? null : round(delay.heapUsedMb),
     api_rss_mb: delay?.rssMb == null ? null : round(delay.rssMb),
+    api_loop_utilisation_max: delay?.utilisation == null ? null : round(delay.utilisation),
     ...(probeFigures
       ? {
           rate_lag_p99_ms: roundOrNull(probeFigures.rateLag.quantile(0.99)),
