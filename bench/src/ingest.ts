@@ -72,6 +72,7 @@ async function run(args: IngestArgs, log: (line: string) => void): Promise<void>
         await startApiProcess({
           dbPoolSize: args.dbPoolSize,
           cpuProfileDir: args.apiCpuProfileDir,
+          nodeOptions: args.apiNodeOptions,
           databaseUrl,
           adminPassword: first?.adminPassword,
           enrollmentToken: first?.enrollmentToken,
@@ -171,6 +172,7 @@ async function measureApi(
       generator_nice: args.generatorNice,
       cpu_quota_cores: args.cpuQuotaCores ?? null,
       api_cpu_quota_cores: args.apiCpuQuotaCores ?? null,
+      api_node_options: args.apiNodeOptions,
       keep_alive_ms: args.profile === 'fleet' ? args.keepAliveSeconds * 1000 : null,
     };
   } finally {

@@ -51,6 +51,8 @@ export async function startApiProcess(
   options: {
     readonly dbPoolSize?: number | undefined;
     readonly cpuProfileDir?: string | undefined;
+    /** Extra `node` options (`--api-node-option`). */
+    readonly nodeOptions?: readonly string[];
     /** Another process's PostgreSQL (K processes share one): then no embedded one starts. */
     readonly databaseUrl?: string | undefined;
     /** The first admin's password when the database is shared (the first process set it). */
@@ -66,7 +68,10 @@ export async function startApiProcess(
   const adminPassword = options.adminPassword ?? randomBytes(18).toString('base64url');
   const enrollmentToken = options.enrollmentToken ?? `bench-${randomBytes(24).toString('base64url')}`;
   // The profile is written when the API exits of its own accord (it does on SIGTERM).
-  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfileDir)] : [];
+  const nodeArgs = [
+    ...(options.nodeOptions ?? []),
+    ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfileDir)] : []),
+  ];
   const child = track(
     spawn(process.execPath, [...nodeArgs, IAMROLL_BIN, 'serve', '--host', '127.0.0.1', '--port', '0'], {
       env: {

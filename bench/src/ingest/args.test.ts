@@ -12,6 +12,7 @@ describe('parseIngestArgs', () => {
       isFindingMax: false,
       cpuQuotaCores: undefined,
       apiCpuQuotaCores: undefined,
+      apiNodeOptions: [],
     });
   });
 
@@ -54,6 +55,11 @@ describe('parseIngestArgs', () => {
       /--api-cpu-quota must be a number of cores from 0.1/,
     );
     expect(parseIngestArgs(['--api-cpu-quota', '0.3']).apiCpuQuotaCores).toBe(0.3);
+    expect(
+      parseIngestArgs(['--api-node-option=--single-threaded-gc', '--api-node-option=--max-semi-space-size=64'])
+        .apiNodeOptions,
+    ).toEqual(['--single-threaded-gc', '--max-semi-space-size=64']);
+    expect(() => parseIngestArgs(['--api-node-option=rm -rf'])).toThrow(/--api-node-option takes one node flag/);
     expect(() => parseIngestArgs(['--generator-nice', '20'])).toThrow(
       /--generator-nice must be an integer from 0 to 19/,
     );

@@ -39,6 +39,8 @@ export interface IngestArgs {
   readonly dbPoolSize: number | undefined;
   /** Write a V8 CPU profile of the API process into this directory (to see what limits it). */
   readonly apiCpuProfileDir: string | undefined;
+  /** Extra `node` options for the API processes (`--api-node-option`, repeatable): V8 settings tried without an edit. */
+  readonly apiNodeOptions: readonly string[];
   /** Run the whole bench on this many cores' worth of CPU time (a Linux cgroup quota: cpu-quota.ts), or undefined. */
   readonly cpuQuotaCores: number | undefined;
   /**
@@ -49,7 +51,7 @@ export interface IngestArgs {
 }
 
 const USAGE =
-  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--keep-alive-s S] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR] [--cpu-quota CORES] [--api-cpu-quota CORES]';
+  'usage: npm run bench -- ingest [--json] [--profile fleet|flat] [--nodes N] [--keep-alive-s S] [--processes K] [--metrics-token T] [--duration-s S] [--warmup-s S] [--find-max] [--step N] [--max-nodes N] [--connections N] [--generators K] [--generator-nice N] [--baseline-concurrency N] [--baseline-s S] [--db-pool-size N] [--api-cpu-prof DIR] [--cpu-quota CORES] [--api-cpu-quota CORES] [--api-node-option=FLAG]…';
 
 /** A Linux nice value, 0 (normal) to 19 (lowest). */
 function niceValue(value: string | undefined): number {
@@ -58,6 +60,14 @@ function niceValue(value: string | undefined): number {
   if (!Number.isInteger(n) || n < 0 || n > 19)
     throw new Error(`--generator-nice must be an integer from 0 to 19, got "${value}"\n${USAGE}`);
   return n;
+}
+
+/** `node` options as given, each one flag (`--name` or `--name=value`), so a typo fails here, not in the child. */
+function nodeOptions(options: readonly string[]): string[] {
+  for (const option of options)
+    if (!/^--[a-z0-9][a-z0-9-]*(=\S+)?$/.test(option))
+      throw new Error(`--api-node-option takes one node flag such as --single-threaded-gc, got "${option}"\n${USAGE}`);
+  return [...options];
 }
 
 /** Cores' worth of CPU time, more than a tenth of one and at most the machine's. */
@@ -116,6 +126,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
       'api-cpu-prof': { type: 'string' },
       'cpu-quota': { type: 'string' },
       'api-cpu-quota': { type: 'string' },
+      'api-node-option': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -141,6 +152,7 @@ export function parseIngestArgs(argv: readonly string[]): IngestArgs {
     baselineSeconds: positive('baseline-s', values['baseline-s'], 10),
     dbPoolSize: values['db-pool-size'] === undefined ? undefined : positive('db-pool-size', values['db-pool-size'], 10),
     apiCpuProfileDir: values['api-cpu-prof'],
+    apiNodeOptions: nodeOptions(values['api-node-option'] ?? []),
     cpuQuotaCores: cores('cpu-quota', values['cpu-quota']),
     apiCpuQuotaCores: cores('api-cpu-quota', values['api-cpu-quota']),
   };
