@@ -17,6 +17,11 @@ export interface LoopDelay {
   readonly utilisation: number | null;
 }
 
+/** The largest of the scrapes' values, or null when one of them had none. */
+function maxOrNull(values: readonly (number | null)[]): number | null {
+  return values.some((value) => value === null) ? null : Math.max(...values.map((value) => value ?? 0));
+}
+
 /** `IAMROLL_METRICS_TOKEN` as a bearer when one is set (the API then refuses /metrics without it). */
 export const metricsHeaders = (token: string | undefined): Record<string, string> =>
   token ? { authorization: `Bearer ${token}` } : {};
@@ -27,24 +32,24 @@ export async function scrapeLoopDelay(pool: Pool, token: string | undefined): Pr
   const text = await response.body.text();
   if (response.statusCode !== 200)
     throw new Error(`GET /metrics answered ${response.statusCode}: ${text.slice(0, 200)}`);
-  const read = (name: string) => {
+  /** A gauge's value times `scale`, or null when the API exports none. */
+  const read = (name: string, scale: number) => {
     const match = new RegExp(`^${name} ([0-9.eE+-]+)$`, 'm').exec(text);
-    return match?.[1] === undefined ? null : Number(match[1]) * 1000;
+    return match?.[1] === undefined ? null : Number(match[1]) * scale;
   };
-  const p99Ms = read('iamroll_event_loop_delay_p99_seconds');
-  const maxMs = read('iamroll_event_loop_delay_max_seconds');
-  const heapBytes = /^nodejs_heap_size_used_bytes ([0-9.eE+-]+)$/m.exec(text)?.[1];
-  const rssBytes = /^process_resident_memory_bytes ([0-9.eE+-]+)$/m.exec(text)?.[1];
-  const utilisation = /^iamroll_event_loop_utilisation ([0-9.eE+-]+)$/m.exec(text)?.[1];
+  const MS = 1_000;
+  const MB = 1 / 2 ** 20;
+  const p99Ms = read('iamroll_event_loop_delay_p99_seconds', MS);
+  const maxMs = read('iamroll_event_loop_delay_max_seconds', MS);
   return p99Ms === null || maxMs === null
     ? null
     : {
         p99Ms,
         maxMs,
-        gcMaxMs: read('iamroll_gc_pause_max_seconds'),
-        heapUsedMb: heapBytes === undefined ? null : Number(heapBytes) / 2 ** 20,
-        rssMb: rssBytes === undefined ? null : Number(rssBytes) / 2 ** 20,
-        utilisation: utilisation === undefined ? null : Number(utilisation),
+        gcMaxMs: read('iamroll_gc_pause_max_seconds', MS),
+        heapUsedMb: read('nodejs_heap_size_used_bytes', MB),
+        rssMb: read('process_resident_memory_bytes', MB),
+        utilisation: read('iamroll_event_loop_utilisation', 1),
       };
 }
 
@@ -80,16 +85,10 @@ export function watchLoopDelay(
                 resolve({
                   p99Ms: Math.max(...results.map((r) => r.p99Ms)),
                   maxMs: Math.max(...results.map((r) => r.maxMs)),
-                  gcMaxMs: results.some((r) => r.gcMaxMs === null)
-                    ? null
-                    : Math.max(...results.map((r) => r.gcMaxMs ?? 0)),
-                  heapUsedMb: results.some((r) => r.heapUsedMb === null)
-                    ? null
-                    : Math.max(...results.map((r) => r.heapUsedMb ?? 0)),
-                  rssMb: results.some((r) => r.rssMb === null) ? null : Math.max(...results.map((r) => r.rssMb ?? 0)),
-                  utilisation: results.some((r) => r.utilisation === null)
-                    ? null
-                    : Math.max(...results.map((r) => r.utilisation ?? 0)),
+                  gcMaxMs: maxOrNull(results.map((r) => r.gcMaxMs)),
+                  heapUsedMb: maxOrNull(results.map((r) => r.heapUsedMb)),
+                  rssMb: maxOrNull(results.map((r) => r.rssMb)),
+                  utilisation: maxOrNull(results.map((r) => r.utilisation)),
                 });
             })
             .catch(reject);

@@ -87,6 +87,10 @@ export class FleetRates {
     const receiveGapMs = previousAtMs === undefined ? 0 : receivedAtMs - previousAtMs;
     const coveredMs = coveredMsOf(delta, snapshot.seq, receiveGapMs, node.heartbeatIntervalMs);
     for (const kind of CONNECTION_KINDS) this.#record(node, node.kinds[kind], delta[kind], coveredMs, receivedAtMs);
+    // The node's failure series move on with it too, so a burst of failures is freed once it leaves them.
+    const second = secondOf(receivedAtMs);
+    node.throttled?.advanceTo(second);
+    if (node.failures !== undefined) for (const cause of NON_THROTTLE_CAUSES) node.failures[cause].advanceTo(second);
     return delta;
   }
 
@@ -168,10 +172,8 @@ export class FleetRates {
       database.throttled.addAt(second, delta.authFailures.throttled);
       database.lastThrottledAtMs = Math.max(database.lastThrottledAtMs ?? atMs, atMs);
     }
-    node.throttled?.advanceTo(second);
     for (const cause of NON_THROTTLE_CAUSES) {
       const failures = delta.authFailures[cause];
-      node.failures?.[cause].advanceTo(second);
       if (failures === 0) continue;
       node.failures ??= createFailureSeries(this.#failureCapacitySeconds);
       node.failures[cause].addAt(second, failures);
